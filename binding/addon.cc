@@ -1,0 +1,14 @@
+// Registers the export families; no logic lives here.
+#include <napi.h>
+
+#include "exports.h"
+
+namespace {
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  mxne::RegisterThreads(env, exports);
+  mxne::RegisterLinalg(env, exports);
+  return exports;
+}
+}  // namespace
+
+NODE_API_MODULE(mxne, Init)

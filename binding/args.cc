@@ -1,0 +1,132 @@
+#include "args.h"
+
+#include <climits>
+#include <cmath>
+#include <string>
+
+namespace mxne {
+namespace {
+
+const char* TypedArrayName(napi_typedarray_type t) {
+  switch (t) {
+    case napi_int8_array: return "Int8Array";
+    case napi_uint8_array: return "Uint8Array";
+    case napi_uint8_clamped_array: return "Uint8ClampedArray";
+    case napi_int16_array: return "Int16Array";
+    case napi_uint16_array: return "Uint16Array";
+    case napi_int32_array: return "Int32Array";
+    case napi_uint32_array: return "Uint32Array";
+    case napi_float32_array: return "Float32Array";
+    case napi_float64_array: return "Float64Array";
+    case napi_bigint64_array: return "BigInt64Array";
+    case napi_biguint64_array: return "BigUint64Array";
+    default: break;
+  }
+  return "TypedArray";
+}
+
+std::string Received(Napi::Value v) {
+  if (v.IsUndefined()) return "undefined";
+  if (v.IsNull()) return "null";
+  if (v.IsNumber()) return "number";
+  if (v.IsString()) return "string";
+  if (v.IsBoolean()) return "boolean";
+  if (v.IsArray()) return "Array";
+  return "object";
+}
+
+bool TypeErr(Napi::Env env, const std::string& msg) {
+  Napi::TypeError::New(env, msg).ThrowAsJavaScriptException();
+  return false;
+}
+
+bool RangeErr(Napi::Env env, const std::string& msg) {
+  Napi::RangeError::New(env, msg).ThrowAsJavaScriptException();
+  return false;
+}
+
+}  // namespace
+
+bool ArgCount(const Napi::CallbackInfo& info, size_t expected) {
+  if (info.Length() == expected) return true;
+  return TypeErr(info.Env(), "Expected " + std::to_string(expected) + " arguments but received " +
+                                 std::to_string(info.Length()));
+}
+
+bool ArgF64(const Napi::CallbackInfo& info, size_t i, const char* name, size_t length, F64* out) {
+  Napi::Env env = info.Env();
+  napi_value v = info[i];
+  bool isTyped = false;
+  napi_is_typedarray(env, v, &isTyped);
+  std::string want = "Expected Float64Array of length " + std::to_string(length) + " for " + name;
+  if (!isTyped) return TypeErr(env, want + " but received " + Received(info[i]));
+  napi_typedarray_type type;
+  size_t len;
+  void* data;
+  napi_get_typedarray_info(env, v, &type, &len, &data, nullptr, nullptr);
+  if (type != napi_float64_array)
+    return TypeErr(env, want + " but received " + TypedArrayName(type) + " of length " + std::to_string(len));
+  if (len != length)
+    return RangeErr(env, want + " but received Float64Array of length " + std::to_string(len));
+  out->data = static_cast<double*>(data);
+  out->length = len;
+  out->value = v;
+  return true;
+}
+
+bool ArgF64Finite(const Napi::CallbackInfo& info, size_t i, const char* name, size_t length, F64* out) {
+  if (!ArgF64(info, i, name, length, out)) return false;
+  for (size_t k = 0; k < out->length; ++k) {
+    if (!std::isfinite(out->data[k]))
+      return RangeErr(info.Env(), std::string("Expected finite values in ") + name + " but element " +
+                                      std::to_string(k) + " is " + std::to_string(out->data[k]));
+  }
+  return true;
+}
+
+bool ArgInt(const Napi::CallbackInfo& info, size_t i, const char* name, int64_t lo, int64_t hi, int64_t* out) {
+  Napi::Env env = info.Env();
+  std::string want = std::string("Expected integer between ") + std::to_string(lo) + " and " +
+                     std::to_string(hi) + " for " + name;
+  if (!info[i].IsNumber()) return TypeErr(env, want + " but received " + Received(info[i]));
+  double d = info[i].As<Napi::Number>().DoubleValue();
+  if (!std::isfinite(d) || d != std::floor(d) || d < static_cast<double>(lo) || d > static_cast<double>(hi))
+    return RangeErr(env, want + " but received " + std::to_string(d));
+  *out = static_cast<int64_t>(d);
+  return true;
+}
+
+bool ArgBool(const Napi::CallbackInfo& info, size_t i, const char* name, bool* out) {
+  if (!info[i].IsBoolean())
+    return TypeErr(info.Env(), std::string("Expected boolean for ") + name + " but received " + Received(info[i]));
+  *out = info[i].As<Napi::Boolean>().Value();
+  return true;
+}
+
+bool ArgFinite(const Napi::CallbackInfo& info, size_t i, const char* name, double* out) {
+  Napi::Env env = info.Env();
+  if (!info[i].IsNumber())
+    return TypeErr(env, std::string("Expected finite number for ") + name + " but received " + Received(info[i]));
+  double d = info[i].As<Napi::Number>().DoubleValue();
+  if (!std::isfinite(d))
+    return RangeErr(env, std::string("Expected finite number for ") + name + " but received " + std::to_string(d));
+  *out = d;
+  return true;
+}
+
+bool Size(Napi::Env env, const char* name, int64_t rows, int64_t cols, size_t* out) {
+  if (rows > INT_MAX || cols > INT_MAX || (cols > 0 && rows > INT64_MAX / cols))
+    return RangeErr(env, std::string("Matrix ") + name + " of " + std::to_string(rows) + "x" + std::to_string(cols) +
+                             " exceeds the BLAS size limit");
+  *out = static_cast<size_t>(rows * cols);
+  return true;
+}
+
+bool Disjoint(Napi::Env env, const F64& a, const char* aName, const F64& b, const char* bName) {
+  const double* a0 = a.data;
+  const double* b0 = b.data;
+  if (a.length == 0 || b.length == 0 || a0 + a.length <= b0 || b0 + b.length <= a0) return true;
+  return RangeErr(env, std::string("Expected ") + aName + " and " + bName + " not to share memory");
+}
+
+}  // namespace mxne

@@ -1,0 +1,30 @@
+// Argument guards shared by every export: one line per argument, uniform messages, and the only
+// place that touches napi_get_typedarray_info (one call per array; toolchain.md §8).
+// On failure each guard throws TypeError/RangeError naming the argument and returns false.
+#pragma once
+#include <napi.h>
+#include <cstddef>
+#include <cstdint>
+
+namespace mxne {
+
+struct F64 {
+  double* data = nullptr;
+  size_t length = 0;
+  napi_value value = nullptr;  // kept so async jobs can hold a reference
+};
+
+bool ArgCount(const Napi::CallbackInfo& info, size_t expected);
+// A Float64Array of exactly `length` elements (subarray views allowed).
+bool ArgF64(const Napi::CallbackInfo& info, size_t i, const char* name, size_t length, F64* out);
+// Same, and every element finite (for LAPACK inputs, where NaN can loop or return garbage).
+bool ArgF64Finite(const Napi::CallbackInfo& info, size_t i, const char* name, size_t length, F64* out);
+bool ArgInt(const Napi::CallbackInfo& info, size_t i, const char* name, int64_t lo, int64_t hi, int64_t* out);
+bool ArgBool(const Napi::CallbackInfo& info, size_t i, const char* name, bool* out);
+bool ArgFinite(const Napi::CallbackInfo& info, size_t i, const char* name, double* out);
+// rows * cols with an overflow check against BLAS's 32-bit int dimensions.
+bool Size(Napi::Env env, const char* name, int64_t rows, int64_t cols, size_t* out);
+// Two arrays must not share memory when one of them is written (BLAS forbids aliasing).
+bool Disjoint(Napi::Env env, const F64& a, const char* aName, const F64& b, const char* bName);
+
+}  // namespace mxne

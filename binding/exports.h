@@ -1,0 +1,8 @@
+// One Register* per family of exports; addon.cc only calls them.
+#pragma once
+#include <napi.h>
+
+namespace mxne {
+void RegisterLinalg(Napi::Env env, Napi::Object exports);
+void RegisterThreads(Napi::Env env, Napi::Object exports);
+}  // namespace mxne

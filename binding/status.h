@@ -1,0 +1,21 @@
+// Outcome of a pure kernel: ok, or a LAPACK failure (info != 0) / a kernel-level message.
+#pragma once
+#include <napi.h>
+
+#include <string>
+
+namespace mxne {
+
+struct Status {
+  int info = 0;          // LAPACK info, 0 when ok
+  std::string message;   // empty when ok
+  bool ok() const { return message.empty(); }
+  static Status Ok() { return Status{}; }
+  static Status Lapack(const char* routine, int info);
+  static Status Fail(const std::string& message) { return Status{-1, message}; }
+};
+
+// The JS error for a failed kernel: Error with code 'ELAPACK' (or 'EKERNEL'), op and info.
+Napi::Error ToError(Napi::Env env, const std::string& op, const Status& s);
+
+}  // namespace mxne

@@ -1,0 +1,48 @@
+/** Matrix-shaped BLAS products over the native core. Every function takes an optional `out`. */
+import { addon, callAsync, callSync } from '../native.js';
+import { Matrix } from './matrix.js';
+
+export interface GemmOptions {
+  transA?: boolean;
+  transB?: boolean;
+  alpha?: number;
+  /** Only with `out`: out = alpha·op(A)·op(B) + beta·out. @default 0 */
+  beta?: number;
+  out?: Matrix;
+}
+
+function gemmOut(A: Matrix, B: Matrix, o: GemmOptions): Matrix {
+  const m = o.transA ? A.cols : A.rows;
+  const n = o.transB ? B.rows : B.cols;
+  return o.out ?? new Matrix(m, n);
+}
+
+/** op(A)·op(B), op = transpose when the flag is set. */
+export function gemm(A: Matrix, B: Matrix, o: GemmOptions = {}): Matrix {
+  const C = gemmOut(A, B, o);
+  callSync(() => addon.gemm(!!o.transA, !!o.transB, A.rows, A.cols, A.data, B.rows, B.cols, B.data,
+    o.alpha ?? 1, o.beta ?? 0, C.data));
+  return C;
+}
+
+export async function gemmAsync(A: Matrix, B: Matrix, o: GemmOptions = {}): Promise<Matrix> {
+  const C = gemmOut(A, B, o);
+  await callAsync(() => addon.gemmAsync(!!o.transA, !!o.transB, A.rows, A.cols, A.data, B.rows, B.cols, B.data,
+    o.alpha ?? 1, o.beta ?? 0, C.data));
+  return C;
+}
+
+/** AᵀA (default) or AAᵀ (`outer: true`), symmetric with both triangles filled (dsyrk). */
+export function gram(A: Matrix, o: { outer?: boolean; out?: Matrix } = {}): Matrix {
+  const n = o.outer ? A.rows : A.cols;
+  const out = o.out ?? new Matrix(n, n);
+  callSync(() => addon.gram(!!o.outer, A.rows, A.cols, A.data, out.data));
+  return out;
+}
+
+export async function gramAsync(A: Matrix, o: { outer?: boolean; out?: Matrix } = {}): Promise<Matrix> {
+  const n = o.outer ? A.rows : A.cols;
+  const out = o.out ?? new Matrix(n, n);
+  await callAsync(() => addon.gramAsync(!!o.outer, A.rows, A.cols, A.data, out.data));
+  return out;
+}

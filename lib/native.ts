@@ -1,0 +1,90 @@
+/**
+ * Loads the C++ addon (node-gyp-build: build/Release, then prebuilds/) and types its raw exports.
+ * Higher layers (lib/linalg/blas.ts, …) wrap these in Matrix-shaped functions; nothing else
+ * should call `addon` directly except hot solver kernels.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { NativeError } from './errors.js';
+
+/** Raw addon exports: packed column-major Float64Arrays plus explicit shapes. */
+export interface Addon {
+  gemm(transA: boolean, transB: boolean, aRows: number, aCols: number, A: Float64Array,
+    bRows: number, bCols: number, B: Float64Array, alpha: number, beta: number, C: Float64Array): Float64Array;
+  gemmAsync(transA: boolean, transB: boolean, aRows: number, aCols: number, A: Float64Array,
+    bRows: number, bCols: number, B: Float64Array, alpha: number, beta: number, C: Float64Array): Promise<Float64Array>;
+  gram(trans: boolean, rows: number, cols: number, A: Float64Array, out: Float64Array): Float64Array;
+  gramAsync(trans: boolean, rows: number, cols: number, A: Float64Array, out: Float64Array): Promise<Float64Array>;
+  setNumThreads(n: number): void;
+  getNumThreads(): number;
+}
+
+/** The package root: the first folder up from here with a package.json (works from lib/ and dist/lib/). */
+export function packageRoot(): string {
+  let dir = __dirname;
+  while (!fs.existsSync(path.join(dir, 'package.json'))) {
+    const up = path.dirname(dir);
+    if (up === dir) throw new Error(`mxne: no package.json above ${__dirname}`);
+    dir = up;
+  }
+  return dir;
+}
+
+function load(): Addon {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const nodeGypBuild = require('node-gyp-build') as (dir: string) => unknown;
+  try {
+    return nodeGypBuild(packageRoot()) as Addon;
+  } catch (e) {
+    const why = e instanceof Error ? e.message : String(e);
+    throw new Error(`mxne: the native addon could not be loaded (${why}). Run \`npm install\` in ${packageRoot()} ` +
+      'to build it; it needs libopenblas0 and liblapacke at run time.');
+  }
+}
+
+export const addon: Addon = load();
+
+interface RawNativeError { code?: unknown; op?: unknown; info?: unknown; message: string }
+
+/** Turns a kernel failure (code ELAPACK/EKERNEL) into a NativeError; argument errors pass unchanged. */
+export function nativeError(e: unknown): unknown {
+  const r = e as RawNativeError;
+  if (e instanceof Error && (r.code === 'ELAPACK' || r.code === 'EKERNEL')) {
+    return new NativeError(String(r.op), Number(r.info), r.message);
+  }
+  return e;
+}
+
+/** Runs a sync native call, rethrowing kernel failures as NativeError. */
+export function callSync<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    throw nativeError(e);
+  }
+}
+
+/** Awaits an async native call; the rejection becomes a NativeError carrying this JS stack. */
+export async function callAsync<T>(fn: () => Promise<T>): Promise<T> {
+  const stack = new Error().stack;
+  try {
+    return await fn();
+  } catch (e) {
+    const err = nativeError(e);
+    if (err instanceof Error && stack) err.stack = `${err.name}: ${err.message}\n${stack.split('\n').slice(1).join('\n')}`;
+    throw err;
+  }
+}
+
+/**
+ * Sets OpenBLAS's thread count for the whole process. mxne starts at 1 (unless OPENBLAS_NUM_THREADS
+ * is set). Above 1, do not start child processes while async native calls are in flight: OpenBLAS
+ * 0.3.21's fork handler deadlocks with a running threaded call (toolchain.md §6).
+ */
+export function setNumThreads(n: number): void {
+  addon.setNumThreads(n);
+}
+
+export function getNumThreads(): number {
+  return addon.getNumThreads();
+}

@@ -1,0 +1,68 @@
+import * as assert from 'node:assert/strict';
+import { gemm, gemmAsync, gram } from '../../lib/linalg/blas.js';
+import { Matrix } from '../../lib/linalg/matrix.js';
+import { assertMatrixClose } from '../helpers/assert.js';
+import { randn } from '../helpers/random.js';
+
+function refGemm(A: Matrix, B: Matrix, tA: boolean, tB: boolean): Matrix {
+  const a = tA ? A.transpose() : A;
+  const b = tB ? B.transpose() : B;
+  const C = new Matrix(a.rows, b.cols);
+  for (let i = 0; i < a.rows; i++) {
+    for (let j = 0; j < b.cols; j++) {
+      let s = 0;
+      for (let k = 0; k < a.cols; k++) s += a.get(i, k) * b.get(k, j);
+      C.set(i, j, s);
+    }
+  }
+  return C;
+}
+
+describe('linalg/blas', () => {
+  const shapes: Array<[number, number, number]> = [[0, 3, 2], [1, 1, 1], [7, 3, 5], [40, 2, 9], [3, 30, 0]];
+  for (const [m, k, n] of shapes) {
+    for (const tA of [false, true]) {
+      for (const tB of [false, true]) {
+        it(`gemm ${m}x${k} · ${k}x${n} transA=${tA} transB=${tB} matches the TS reference`, () => {
+          const A = tA ? randn(k, m, 1) : randn(m, k, 1);
+          const B = tB ? randn(n, k, 2) : randn(k, n, 2);
+          assertMatrixClose(gemm(A, B, { transA: tA, transB: tB }), refGemm(A, B, tA, tB), 1e-13, 'C', 1e-300);
+        });
+      }
+    }
+  }
+
+  it('gemm writes into a subarray view and leaves the rest of the buffer alone', () => {
+    const A = randn(4, 3, 3);
+    const B = randn(3, 2, 4);
+    const buf = new Float64Array(20).fill(7);
+    const out = new Matrix(4, 2, buf.subarray(5, 13));
+    gemm(A, B, { out });
+    assertMatrixClose(out, refGemm(A, B, false, false), 1e-13);
+    assert.equal(buf[4], 7);
+    assert.equal(buf[13], 7);
+  });
+
+  it('gemmAsync resolves to the same product', async () => {
+    const A = randn(50, 20, 5);
+    const B = randn(20, 10, 6);
+    assertMatrixClose(await gemmAsync(A, B), refGemm(A, B, false, false), 1e-13);
+  });
+
+  it('gram equals AᵀA and AAᵀ with both triangles', () => {
+    const A = randn(9, 4, 7);
+    assertMatrixClose(gram(A), refGemm(A, A, true, false), 1e-13);
+    assertMatrixClose(gram(A, { outer: true }), refGemm(A, A, false, true), 1e-13);
+  });
+
+  it('gemm rejects mismatched inner dimensions with a RangeError naming them', () => {
+    assert.throws(() => gemm(randn(3, 4), randn(5, 2)), { name: 'RangeError', message: /inner dimensions.*4 and 5/ });
+  });
+
+  it('gemm rejects a Float32Array buffer with a TypeError naming A', async () => {
+    const { addon } = await import('../../lib/native.js');
+    assert.throws(() => addon.gemm(false, false, 2, 2, new Float32Array(4) as unknown as Float64Array, 2, 2,
+      new Float64Array(4), 1, 0, new Float64Array(4)),
+    { name: 'TypeError', message: 'Expected Float64Array of length 4 for A but received Float32Array of length 4' });
+  });
+});
