@@ -8,3 +8,6 @@ export type { Info, ChannelInfo, ChannelType, Projection, Transform } from './re
 export type { Covariance } from './records/covariance.js';
 export type { Forward } from './records/forward.js';
 export type { SourceSpace } from './records/sourceSpace.js';
+export { Evoked } from './records/evoked.js';
+export type { SourceEstimate } from './records/sourceEstimate.js';
+export type { Dipole } from './records/dipole.js';

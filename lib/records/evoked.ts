@@ -1,0 +1,71 @@
+/** An evoked response (average), as MNE's `Evoked`: data is nchan × ntimes in `info.chNames` order. */
+import { InputError } from '../errors.js';
+import { Matrix } from '../linalg/matrix.js';
+import type { Info } from './info.js';
+
+export class Evoked {
+  constructor(
+    readonly info: Info,
+    /** nchan × ntimes, SI units (T, T/m, V). */
+    readonly data: Matrix,
+    /** Index of the first sample relative to the trigger (MNE's `first`); times[k] = (first + k) / sfreq. */
+    readonly first: number,
+    readonly nave: number,
+    readonly comment: string,
+    readonly kind: 'average' | 'standard_error' = 'average',
+  ) {
+    if (data.rows !== info.nchan) throw new InputError('evoked.data', `${info.nchan} rows (one per channel)`, `${data.rows}`);
+  }
+
+  get nTimes(): number { return this.data.cols; }
+  get tmin(): number { return this.first / this.info.sfreq; }
+  get last(): number { return this.first + this.data.cols - 1; }
+  get times(): Float64Array {
+    const t = new Float64Array(this.data.cols);
+    for (let k = 0; k < t.length; k++) t[k] = (this.first + k) / this.info.sfreq;
+    return t;
+  }
+
+  /**
+   * Keeps times in [tmin, tmax] with MNE's `_time_mask` rounding: limits snap to the nearest sample,
+   * then widen by half a sample, so tmin = 0 keeps a sample at -3e-9 s. Returns a new Evoked.
+   */
+  crop(tmin: number | null = null, tmax: number | null = null): Evoked {
+    const sfreq = this.info.sfreq;
+    const times = this.times;
+    const lo = tmin === null ? times[0] : tmin;
+    const hi = tmax === null ? times[times.length - 1] : tmax;
+    const a = Math.round(lo * sfreq) / sfreq - 0.5 / sfreq;
+    const b = Math.round(hi * sfreq) / sfreq + 0.5 / sfreq;
+    let start = -1;
+    let end = -1;
+    for (let k = 0; k < times.length; k++) {
+      if (times[k] >= a && times[k] <= b) {
+        if (start < 0) start = k;
+        end = k + 1;
+      }
+    }
+    if (start < 0) throw new InputError('crop', `a time range overlapping [${times[0]}, ${times[times.length - 1]}] s`, `[${lo}, ${hi}]`);
+    const data = new Matrix(this.data.rows, end - start, this.data.data.slice(start * this.data.rows, end * this.data.rows));
+    return new Evoked(this.info, data, this.first + start, this.nave, this.comment, this.kind);
+  }
+
+  /** Subtracts, per channel, the mean over [bmin, bmax] (null = the data's edge), as MNE's `rescale(mode='mean')`. */
+  applyBaseline(baseline: [number | null, number | null]): Evoked {
+    const times = this.times;
+    const bmin = baseline[0] ?? times[0];
+    const bmax = baseline[1] ?? times[times.length - 1];
+    const idx: number[] = [];
+    for (let k = 0; k < times.length; k++) if (times[k] >= bmin && times[k] <= bmax) idx.push(k);
+    if (idx.length === 0) throw new InputError('baseline', `an interval inside [${times[0]}, ${times[times.length - 1]}] s`, `[${bmin}, ${bmax}]`);
+    const out = this.data.clone();
+    const n = out.rows;
+    for (let i = 0; i < n; i++) {
+      let s = 0;
+      for (const k of idx) s += out.data[i + k * n];
+      const mean = s / idx.length;
+      for (let k = 0; k < out.cols; k++) out.data[i + k * n] -= mean;
+    }
+    return new Evoked(this.info, out, this.first, this.nave, this.comment, this.kind);
+  }
+}
