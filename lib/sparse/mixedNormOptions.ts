@@ -1,0 +1,163 @@
+/**
+ * Options of mixedNorm(): names, defaults and meaning follow MNE 1.3's `mixed_norm`, in camelCase.
+ * `normalizeMixedNormOptions()` runs once at the top of mixedNorm() and returns a frozen record with
+ * every field resolved; nothing below it reads a default again.
+ */
+import { InputError } from '../errors.js';
+import type { SourceEstimate } from '../records/sourceEstimate.js';
+
+export interface MixedNormOptions {
+  /** Regularisation in % of alpha_max, in [0, 100), or 'sure' (SURE over `sureAlphaGrid`). @default 'sure' */
+  alpha?: number | 'sure';
+  /** Orientation constraint: 0 fixed, 1 free, in between loose; 'auto' = 0.2 on surfaces, 1 on volumes. @default 'auto' */
+  loose?: number | 'auto';
+  /** Depth-weighting exponent (sparse defaults: whitened gain of all channels, Frobenius over xyz); null disables. @default 0.8 */
+  depth?: number | null;
+  /** Maximum BCD iterations per solver call. @default 3000 */
+  maxit?: number;
+  /** Relative duality-gap tolerance: stop when gap < tol·‖M‖²_F. @default 1e-4 */
+  tol?: number;
+  /** Sources added per active-set iteration; null solves on all sources at once. @default 10 */
+  activeSetSize?: number | null;
+  /** Remove the amplitude bias of the L1/L2 penalty (MNE's compute_bias). @default true */
+  debias?: boolean;
+  /** Reduce time to the data rank with an SVD (true), to at most this many components (integer), or not (false). @default true */
+  timePca?: boolean | number;
+  /** Per-source weights (e.g. a dSPM estimate: max |value| over time per source), or null. @default null */
+  weights?: SourceEstimate | Float64Array | null;
+  /** Sources whose weight is at most this are dropped; must not exceed the largest weight. @default 0 */
+  weightsMin?: number;
+  /** 'auto' (coordinate descent for fixed orientation, else BCD), 'bcd' or 'cd'. @default 'auto' */
+  solver?: 'auto' | 'bcd' | 'cd';
+  /** Number of irMxNE reweightings (1 = plain MxNE). @default 1 */
+  nMxneIter?: number;
+  /** Iterations between duality-gap evaluations. @default 10 */
+  dgapFreq?: number;
+  /** Rank of the noise covariance per channel type, or null to estimate it. @default null */
+  rank?: null | { meg?: number; eeg?: number };
+  /** null: amplitudes (norm over xyz); 'vector': the xyz components. @default null */
+  pickOri?: null | 'vector';
+  /** Grid of alphas (% of alpha_max) for alpha = 'sure'; 'auto' = 15 values geometrically from 100 to 10. @default 'auto' */
+  sureAlphaGrid?: 'auto' | number[];
+  /** Seed of the SURE perturbation (numpy RandomState semantics). @default null */
+  randomState?: number | null;
+}
+
+export type MixedNormSettings = Readonly<{
+  alpha: { kind: 'fixed'; percent: number } | { kind: 'sure'; grid: Float64Array; randomState: number | null };
+  loose: number | 'auto';
+  depth: number | null;
+  maxit: number;
+  tol: number;
+  activeSetSize: number | null;
+  debias: boolean;
+  timePca: boolean | number;
+  weights: SourceEstimate | Float64Array | null;
+  weightsMin: number;
+  solver: 'auto' | 'bcd' | 'cd';
+  nMxneIter: number;
+  dgapFreq: number;
+  rank: null | { meg?: number; eeg?: number };
+  pickOri: null | 'vector';
+}>;
+
+const DEFAULTS: Required<Omit<MixedNormOptions, 'weights' | 'rank' | 'randomState'>> = {
+  alpha: 'sure', loose: 'auto', depth: 0.8, maxit: 3000, tol: 1e-4, activeSetSize: 10, debias: true,
+  timePca: true, weightsMin: 0, solver: 'auto', nMxneIter: 1, dgapFreq: 10, pickOri: null, sureAlphaGrid: 'auto',
+};
+
+/** The defaults table, pinned by a test to the mixed_norm signature of MNE 1.3. */
+export const MIXED_NORM_DEFAULTS: Readonly<typeof DEFAULTS & { weights: null; rank: null; randomState: null }> =
+  Object.freeze({ ...DEFAULTS, weights: null, rank: null, randomState: null });
+
+const KNOWN = Object.keys(MIXED_NORM_DEFAULTS);
+
+function editDistance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0][j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1].toLowerCase() === b[j - 1].toLowerCase() ? 0 : 1));
+    }
+  }
+  return d[a.length][b.length];
+}
+
+function rejectUnknown(opts: object): void {
+  for (const key of Object.keys(opts)) {
+    if (KNOWN.includes(key)) continue;
+    const snake = key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+    const best = KNOWN.map((k) => [k, Math.min(editDistance(key, k), editDistance(snake, k))] as const)
+      .sort((x, y) => x[1] - y[1])[0];
+    const hint = best[1] <= Math.max(2, key.length / 3) ? `; did you mean "${best[0]}"?` : '';
+    throw new InputError(`options.${key}`, `one of ${KNOWN.join(', ')}`, `unknown option "${key}"${hint}`);
+  }
+}
+
+function num(field: string, v: unknown, ok: (x: number) => boolean, expected: string): number {
+  if (typeof v !== 'number' || !Number.isFinite(v) || !ok(v)) throw new InputError(field, expected, String(v));
+  return v;
+}
+
+const isInt = (x: number) => Number.isInteger(x);
+
+function resolveAlpha(o: MixedNormOptions): MixedNormSettings['alpha'] {
+  const alpha = o.alpha ?? DEFAULTS.alpha;
+  if (alpha === 'sure') {
+    const grid = o.sureAlphaGrid ?? 'auto';
+    const g = grid === 'auto' ? geomspace(100, 10, 15) : Float64Array.from(grid);
+    if (g.length === 0 || g.some((a) => !(a >= 0 && a <= 100))) throw new InputError('sureAlphaGrid', "'auto' or values in [0, 100]", String(grid));
+    const rs = o.randomState ?? null;
+    if (rs !== null) num('randomState', rs, (x) => isInt(x) && x >= 0, 'a non-negative integer or null');
+    return { kind: 'sure', grid: g, randomState: rs };
+  }
+  if (o.sureAlphaGrid !== undefined && o.sureAlphaGrid !== 'auto') {
+    throw new InputError('sureAlphaGrid', `no grid unless alpha is 'sure'`, 'a grid with a fixed alpha');
+  }
+  return { kind: 'fixed', percent: num('alpha', alpha, (x) => x >= 0 && x < 100, "a number in [0, 100) or 'sure'") };
+}
+
+/** numpy.geomspace(start, stop, n). */
+export function geomspace(start: number, stop: number, n: number): Float64Array {
+  const out = new Float64Array(n);
+  const a = Math.log10(start);
+  const b = Math.log10(stop);
+  for (let k = 0; k < n; k++) out[k] = 10 ** (a + ((b - a) * k) / (n - 1));
+  out[0] = start;
+  out[n - 1] = stop;
+  return out;
+}
+
+/** Validates, applies MNE's defaults, rejects unknown keys; throws InputError naming the field. */
+export function normalizeMixedNormOptions(opts: MixedNormOptions = {}): MixedNormSettings {
+  rejectUnknown(opts);
+  const o = { ...DEFAULTS, ...Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)) } as typeof DEFAULTS & MixedNormOptions;
+  const loose = o.loose === 'auto' ? 'auto' : num('loose', o.loose, (x) => x >= 0 && x <= 1, "a number in [0, 1] or 'auto'");
+  const depth = o.depth === null ? null : num('depth', o.depth, (x) => x >= 0 && x <= 1, 'a number in [0, 1] or null');
+  const ass = o.activeSetSize === null ? null : num('activeSetSize', o.activeSetSize, (x) => isInt(x) && x >= 1, 'a positive integer or null');
+  const timePca = typeof o.timePca === 'boolean' ? o.timePca : num('timePca', o.timePca, (x) => isInt(x) && x >= 1, 'a boolean or a positive integer');
+  if (!['auto', 'bcd', 'cd'].includes(o.solver)) throw new InputError('solver', "'auto', 'bcd' or 'cd'", String(o.solver));
+  if (o.pickOri !== null && o.pickOri !== 'vector') throw new InputError('pickOri', "null or 'vector'", String(o.pickOri));
+  if (typeof o.debias !== 'boolean') throw new InputError('debias', 'a boolean', String(o.debias));
+  const weights = o.weights ?? null;
+  if (weights !== null && !(weights instanceof Float64Array) && !(typeof weights === 'object' && 'data' in weights)) {
+    throw new InputError('weights', 'a SourceEstimate, a Float64Array or null', typeof weights);
+  }
+  return Object.freeze({
+    alpha: resolveAlpha(o),
+    loose,
+    depth,
+    maxit: num('maxit', o.maxit, (x) => isInt(x) && x >= 1, 'a positive integer'),
+    tol: num('tol', o.tol, (x) => x > 0, 'a positive number'),
+    activeSetSize: ass,
+    debias: o.debias,
+    timePca,
+    weights,
+    weightsMin: num('weightsMin', o.weightsMin, (x) => x >= 0, 'a non-negative number'),
+    solver: o.solver,
+    nMxneIter: num('nMxneIter', o.nMxneIter, (x) => isInt(x) && x >= 1, 'a positive integer'),
+    dgapFreq: num('dgapFreq', o.dgapFreq, (x) => isInt(x) && x >= 1, 'a positive integer'),
+    rank: o.rank ?? null,
+    pickOri: o.pickOri,
+  });
+}
