@@ -3,6 +3,8 @@ import * as fs from 'node:fs';
 import { Matrix } from '../../lib/linalg/matrix.js';
 import { readNpy, readNpyMatrix } from '../../lib/io/npy.js';
 import type { SourceGeometry } from '../../lib/results/sourceGeometry.js';
+import { Evoked } from '../../lib/records/evoked.js';
+import type { ChannelInfo, Info, Projection } from '../../lib/records/info.js';
 import { fixture } from '../helpers/fixtures.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -60,4 +62,23 @@ export function loadResult(name: string): Json {
 /** Rows k of an n × T nested list (result.json per-time arrays) as a Matrix. */
 export function rowsOf(rows: number[][]): Matrix {
   return Matrix.fromRows(rows);
+}
+
+/** The Right visual evoked after baseline + crop (inputs/readback), as an Evoked with its projectors. */
+export function rightVisualEvoked(): Evoked {
+  const rb = readJson('inputs', 'readback', 'readback.json').right_visual;
+  const names: string[] = rb.ch_names;
+  const chs: ChannelInfo[] = names.map((name, k) => ({
+    name, kind: 0, type: rb.ch_types[k], coilType: 0, unit: 0, unitMul: 0, cal: 1, range: 1,
+    logNo: k + 1, scanNo: k + 1, loc: new Float64Array(12), coordFrame: 1,
+  }));
+  const projs: Projection[] = rb.projs.map((p: Json) => ({
+    desc: p.desc, kind: p.kind, active: p.active, colNames: p.col_names, data: Matrix.fromRows(p.vectors),
+  }));
+  const info: Info = {
+    chs, chNames: names, nchan: names.length, bads: rb.bads, projs, sfreq: rb.sfreq,
+    highpass: 0, lowpass: 0, devHeadT: null, compGrade: 0,
+  };
+  const data = readNpyMatrix(fixture(rb.baselined_cropped.data.file));
+  return new Evoked(info, data, rb.first + rb.baselined_cropped.first_sample_index_in_file, rb.nave, rb.comment);
 }

@@ -1,0 +1,54 @@
+/**
+ * Step 9 of MNE's mixed_norm: the residual evoked of MNE 1.3's `_compute_residual`. The estimate
+ * G_active·X is computed on the channels the inverse used, the evoked's *active* projectors are
+ * applied to it (the data already carry them), inactive ones are only carried along, and the
+ * estimate is subtracted from the evoked restricted to those channels.
+ */
+import { ChannelMismatchError, InputError } from '../errors.js';
+import { gemm } from '../linalg/blas.js';
+import { Matrix } from '../linalg/matrix.js';
+import { Evoked } from '../records/evoked.js';
+import type { Info } from '../records/info.js';
+import { makeProjector } from './makeProjector.js';
+
+export interface ResidualInput {
+  /** The evoked that was inverted (all its channels; the used ones are picked here). */
+  evoked: Evoked;
+  /** Channels the inverse used (MNE's gain_info ch_names), in evoked order. */
+  chNames: readonly string[];
+  /** Unwhitened forward gain of the active columns, in the prepared basis: chNames.length × nActiveCols. */
+  gainActive: Matrix;
+  /** Physical source amplitudes (makePhysicalSolution): nActiveCols × T. */
+  X: Matrix;
+}
+
+export function computeResidual({ evoked, chNames, gainActive, X }: ResidualInput): Evoked {
+  if (gainActive.rows !== chNames.length) throw new InputError('gainActive', `${chNames.length} rows (one per used channel)`, `${gainActive.rows}`);
+  if (gainActive.cols !== X.rows) throw new InputError('X', `${gainActive.cols} rows (one per active column)`, `${X.rows}`);
+  if (X.cols !== evoked.nTimes) throw new InputError('X', `${evoked.nTimes} columns (one per time)`, `${X.cols}`);
+  const info = pickInfo(evoked.info, chNames);
+  const rowInEvoked = info.chNames.map((n) => evoked.info.chNames.indexOf(n));
+  const rowInGain = info.chNames.map((n) => chNames.indexOf(n));
+  const estimate = X.rows === 0 ? new Matrix(chNames.length, X.cols) : gemm(gainActive.pickRows(rowInGain), X);
+  const active = evoked.info.projs.filter((p) => p.active);
+  const { P } = makeProjector(active, info.chNames, info.bads);
+  const projected = P === null ? estimate : gemm(P, estimate);
+  const data = evoked.data.pickRows(rowInEvoked);
+  for (let k = 0; k < data.data.length; k++) data.data[k] -= projected.data[k];
+  return new Evoked(info, data, evoked.first, evoked.nave, evoked.comment, evoked.kind);
+}
+
+/** MNE's pick_channels_evoked(include=chNames): the evoked's channels that are in chNames, in evoked order. */
+function pickInfo(info: Info, chNames: readonly string[]): Info {
+  const wanted = new Set(chNames);
+  const missing = chNames.filter((n) => !info.chNames.includes(n));
+  if (missing.length > 0) throw new ChannelMismatchError('Channels of the inverse are missing from the evoked', missing);
+  const keep = info.chs.filter((ch) => wanted.has(ch.name));
+  return {
+    ...info,
+    chs: keep,
+    chNames: keep.map((ch) => ch.name),
+    nchan: keep.length,
+    bads: info.bads.filter((b) => wanted.has(b)),
+  };
+}

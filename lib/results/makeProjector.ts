@@ -1,0 +1,60 @@
+/**
+ * The SSP projector of MNE 1.3's `_make_projector` (mne/io/proj.py): I − U·Uᵀ, with U the
+ * orthonormalised projection vectors restricted to the given channels (bad channels zeroed),
+ * each vector rescaled to unit norm, and directions with s/s[0] ≤ 1e-2 dropped as dependent.
+ */
+import { InputError } from '../errors.js';
+import { Matrix } from '../linalg/matrix.js';
+import type { Projection } from '../records/info.js';
+import { thinSvd } from './thinSvd.js';
+
+export interface Projector {
+  /** nChan × nChan, or null when no vector touches these channels (MNE returns the identity). */
+  P: Matrix | null;
+  /** Dimension of the projected-out subspace. */
+  nproj: number;
+}
+
+export function makeProjector(projs: readonly Projection[], chNames: readonly string[], bads: readonly string[] = []): Projector {
+  const nchan = chNames.length;
+  if (nchan === 0) throw new InputError('chNames', 'at least one channel', 'none');
+  const nvec = projs.reduce((s, p) => s + p.data.rows, 0);
+  if (nvec === 0) return { P: null, nproj: 0 };
+  const vecs = new Matrix(nchan, nvec);
+  const bad = new Set(bads);
+  let col = 0;
+  let nonzero = 0;
+  for (const p of projs) {
+    const where = new Map(p.colNames.map((n, k) => [n, k] as const));
+    if (where.size !== p.colNames.length) throw new InputError(`projection "${p.desc}" colNames`, 'unique channel names', 'duplicates');
+    for (let v = 0; v < p.data.rows; v++, col++) {
+      const out = vecs.col(col);
+      chNames.forEach((name, c) => {
+        const k = where.get(name);
+        if (k !== undefined && !bad.has(name)) out[c] = p.data.get(v, k);
+      });
+      // Rescale for a better detection of small singular values (MNE's comment).
+      let size = 0;
+      for (let c = 0; c < nchan; c++) size += out[c] * out[c];
+      size = Math.sqrt(size);
+      if (size > 0) {
+        for (let c = 0; c < nchan; c++) out[c] /= size;
+        nonzero++;
+      }
+    }
+  }
+  if (nonzero === 0) return { P: null, nproj: 0 };
+  const { U, s } = thinSvd(vecs);
+  let nproj = 0;
+  while (nproj < s.length && s[nproj] / s[0] > 1e-2) nproj++;
+  if (nproj >= nchan) throw new InputError('projs', `fewer than ${nchan} independent projection vectors`, `${nproj}`);
+  const P = Matrix.identity(nchan);
+  for (let r = 0; r < nproj; r++) {
+    const u = U.col(r);
+    for (let j = 0; j < nchan; j++) {
+      if (u[j] === 0) continue;
+      for (let i = 0; i < nchan; i++) P.data[i + j * nchan] -= u[i] * u[j];
+    }
+  }
+  return { P, nproj };
+}
