@@ -32,3 +32,10 @@ export { writeStc, readStc } from './io/stc.js';
 export { writeDip, readDip } from './io/dipText.js';
 export { writeBdip, readBdip } from './io/bdip.js';
 export type { DipoleTable } from './io/dipoleTable.js';
+// FIF reading (MNE's read_forward_solution, read_cov, read_evokeds, read_source_spaces)
+export { readForward } from './io/fiff/readForward.js';
+export { readCov } from './io/fiff/readCov.js';
+export { readEvoked } from './io/fiff/readEvoked.js';
+export type { ReadEvokedOptions } from './io/fiff/readEvoked.js';
+export { readSourceSpaces } from './io/fiff/readSourceSpaces.js';
+export type { EvokedTiming } from './records/evoked.js';

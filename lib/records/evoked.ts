@@ -3,6 +3,17 @@ import { InputError } from '../errors.js';
 import { Matrix } from '../linalg/matrix.js';
 import type { Info } from './info.js';
 
+/**
+ * How MNE holds an evoked file's time axis: `times = firstTime + arange(nsamp) / sfreq`, with
+ * FIFF_FIRST_TIME a float32, so sample 120 of the fixtures sits at -3.2e-9 s, not 0. Cropping keeps
+ * the origin, so times stay bit-identical to MNE's. Without it, times[k] = (first + k) / sfreq.
+ */
+export interface EvokedTiming {
+  /** Time of the sample with index `originSample` (MNE's FIFF_FIRST_TIME as read). */
+  originTime: number;
+  originSample: number;
+}
+
 export class Evoked {
   constructor(
     readonly info: Info,
@@ -13,17 +24,31 @@ export class Evoked {
     readonly nave: number,
     readonly comment: string,
     readonly kind: 'average' | 'standard_error' = 'average',
+    /** Exact time axis of a file as MNE reads it; null: times[k] = (first + k) / sfreq. */
+    readonly timing: EvokedTiming | null = null,
+    /** The baseline interval applied (MNE's `evoked.baseline`), or null. */
+    readonly baseline: [number, number] | null = null,
   ) {
     if (data.rows !== info.nchan) throw new InputError('evoked.data', `${info.nchan} rows (one per channel)`, `${data.rows}`);
   }
 
   get nTimes(): number { return this.data.cols; }
-  get tmin(): number { return this.first / this.info.sfreq; }
+  get tmin(): number { return this.timeAt(0); }
   get last(): number { return this.first + this.data.cols - 1; }
   get times(): Float64Array {
     const t = new Float64Array(this.data.cols);
-    for (let k = 0; k < t.length; k++) t[k] = (this.first + k) / this.info.sfreq;
+    for (let k = 0; k < t.length; k++) t[k] = this.timeAt(k);
     return t;
+  }
+
+  private timeAt(k: number): number {
+    const o = this.timing;
+    return o === null ? (this.first + k) / this.info.sfreq : o.originTime + (this.first - o.originSample + k) / this.info.sfreq;
+  }
+
+  /** Same times, nave, comment and baseline with other data (and info): e.g. a residual. */
+  withData(data: Matrix, info: Info = this.info): Evoked {
+    return new Evoked(info, data, this.first, this.nave, this.comment, this.kind, this.timing, this.baseline);
   }
 
   /**
@@ -47,7 +72,7 @@ export class Evoked {
     }
     if (start < 0) throw new InputError('crop', `a time range overlapping [${times[0]}, ${times[times.length - 1]}] s`, `[${lo}, ${hi}]`);
     const data = new Matrix(this.data.rows, end - start, this.data.data.slice(start * this.data.rows, end * this.data.rows));
-    return new Evoked(this.info, data, this.first + start, this.nave, this.comment, this.kind);
+    return new Evoked(this.info, data, this.first + start, this.nave, this.comment, this.kind, this.timing, this.baseline);
   }
 
   /** Subtracts, per channel, the mean over [bmin, bmax] (null = the data's edge), as MNE's `rescale(mode='mean')`. */
@@ -66,6 +91,6 @@ export class Evoked {
       const mean = s / idx.length;
       for (let k = 0; k < out.cols; k++) out.data[i + k * n] -= mean;
     }
-    return new Evoked(this.info, out, this.first, this.nave, this.comment, this.kind);
+    return new Evoked(this.info, out, this.first, this.nave, this.comment, this.kind, this.timing, [bmin, bmax]);
   }
 }

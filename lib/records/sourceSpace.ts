@@ -23,6 +23,10 @@ export interface SourceSpace {
   /** Patch information (for use_cps): nearest used vertex of every vertex, and its distance. */
   nearest: Int32Array | null;
   nearestDist: Float64Array | null;
+  /** MNE's `pinfo`: per patch (ascending nearest vertex), the vertices whose nearest used vertex it is. */
+  pinfo?: Int32Array[] | null;
+  /** MNE's `patch_inds`: for each used vertex (vertno order), its index in `pinfo`. */
+  patchInds?: Int32Array | null;
   /** Volume grid shape (volume spaces only). */
   shape: [number, number, number] | null;
   subjectHisId: string | null;

@@ -1,0 +1,81 @@
+/** readCov: the noise covariance of a -cov.fif file, as MNE's `read_cov`. */
+import { Matrix } from '../../linalg/matrix.js';
+import type { Covariance } from '../../records/covariance.js';
+import { FIFF } from './constants.js';
+import { openFiff, type DirEntry, type FiffFile } from './fiffFile.js';
+import { expect2d, tagFloatValues, tagMatrix, tagSparse } from './matrixTag.js';
+import { readBads, readProj, requireEntry } from './proj.js';
+import { tagInt, tagString } from './tag.js';
+import { findEntry, findNodes, type FiffNode } from './tree.js';
+
+/** The stored matrix: a packed lower triangle (row by row, as numpy's tril mask), a diagonal, or sparse. */
+function covData(f: FiffFile, node: FiffNode, dim: number): { data: Matrix; diag: boolean } {
+  const full = findEntry(node, FIFF.FIFF_MNE_COV);
+  if (full === null) {
+    const d = requireEntry(f, node, FIFF.FIFF_MNE_COV_DIAG, 'covariance data (full or diagonal)');
+    const v = tagFloatValues(f, d);
+    if (v.length !== dim) f.fail(d.pos, d.kind, `expected ${dim} diagonal values, found ${v.length}`);
+    const data = new Matrix(dim, dim);
+    for (let i = 0; i < dim; i++) data.set(i, i, v[i]);
+    return { data, diag: true };
+  }
+  const coding = f.header(full.pos, full.kind).type >>> 16;
+  if (coding === FIFF.FIFFTS_MC_CCS || coding === FIFF.FIFFTS_MC_RCS) return { data: sparseCov(f, full, dim), diag: false };
+  const vals = tagFloatValues(f, full);
+  if (vals.length !== (dim * (dim + 1)) / 2) f.fail(full.pos, full.kind, `expected ${(dim * (dim + 1)) / 2} packed lower-triangle values for dim ${dim}, found ${vals.length}`);
+  const data = new Matrix(dim, dim);
+  let k = 0;
+  for (let i = 0; i < dim; i++) {
+    for (let j = 0; j <= i; j++, k++) {
+      // MNE: data + data.T, diagonal halved: off-diagonals are exact copies, the diagonal (2v)/2 = v.
+      data.data[i + j * dim] = vals[k];
+      data.data[j + i * dim] = vals[k];
+    }
+  }
+  return { data, diag: false };
+}
+
+function sparseCov(f: FiffFile, e: DirEntry, dim: number): Matrix {
+  const s = tagSparse(f, e);
+  // A sparse tag states its dims in 12 bytes, so bound the dense expansion explicitly (1 GiB).
+  if (dim * dim > 2 ** 27) f.fail(e.pos, e.kind, `a ${dim}x${dim} sparse covariance is too large to expand`);
+  if (s.rows !== dim || s.cols !== dim) f.fail(e.pos, e.kind, `expected a ${dim}x${dim} sparse covariance, found ${s.rows}x${s.cols}`);
+  const out = new Matrix(dim, dim);
+  const n = s.indptr.length - 1;
+  for (let a = 0; a < n; a++) {
+    for (let p = s.indptr[a]; p < s.indptr[a + 1]; p++) {
+      const [i, j] = s.format === 'csc' ? [s.indices[p], a] : [a, s.indices[p]];
+      out.data[i + j * dim] += s.data[p];
+    }
+  }
+  return out;
+}
+
+function eigen(f: FiffFile, node: FiffNode): { eig: Float64Array | null; eigvec: Matrix | null } {
+  const e1 = findEntry(node, FIFF.FIFF_MNE_COV_EIGENVALUES);
+  const e2 = findEntry(node, FIFF.FIFF_MNE_COV_EIGENVECTORS);
+  if (e1 === null || e2 === null) return { eig: null, eigvec: null };
+  const m = tagMatrix(f, e2);
+  const [r, c] = expect2d(f, e2, m.dims);
+  return { eig: tagFloatValues(f, e1), eigvec: Matrix.fromRowMajor(r, c, m.data) };
+}
+
+export async function readCov(path: string): Promise<Covariance> {
+  const f = await openFiff(path);
+  for (const node of findNodes(f.tree, FIFF.FIFFB_MNE_COV)) {
+    const kindEntry = findEntry(node, FIFF.FIFF_MNE_COV_KIND);
+    if (kindEntry === null || tagInt(f, kindEntry) !== FIFF.FIFFV_MNE_NOISE_COV) continue;
+    const dim = tagInt(f, requireEntry(f, node, FIFF.FIFF_MNE_COV_DIM, 'the covariance dimension'));
+    if (dim < 0) f.fail(node.pos, FIFF.FIFF_MNE_COV_DIM, `expected a non-negative covariance dimension, found ${dim}`);
+    const nfreeEntry = findEntry(node, FIFF.FIFF_MNE_COV_NFREE);
+    const namesEntry = findEntry(node, FIFF.FIFF_MNE_ROW_NAMES);
+    const names = namesEntry === null ? [] : tagString(f, namesEntry).split(':');
+    if (namesEntry !== null && names.length !== dim) f.fail(namesEntry.pos, namesEntry.kind, `expected ${dim} channel names, found ${names.length}`);
+    const { data, diag } = covData(f, node, dim);
+    return {
+      names, data, diag, bads: readBads(f, node), projs: readProj(f, node),
+      nfree: nfreeEntry === null ? -1 : tagInt(f, nfreeEntry), ...eigen(f, node),
+    };
+  }
+  return f.fail(0, FIFF.FIFF_MNE_COV_KIND, 'expected a noise covariance block (FIFFB_MNE_COV with kind 1)');
+}

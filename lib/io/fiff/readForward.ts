@@ -1,0 +1,176 @@
+/**
+ * readForward: a -fwd.fif file as MNE's `read_forward_solution`: MEG and EEG solutions merged
+ * (MEG rows first), source spaces transformed to the forward's frame, source_rr / source_nn.
+ * The gain goes from the file's float32 (or float64) straight into one Float64Array: the file
+ * stores it (nsource·nori) × nchan row-major, which is nchan × (nsource·nori) column-major.
+ */
+import { Matrix } from '../../linalg/matrix.js';
+import type { Forward } from '../../records/forward.js';
+import type { Info, Transform } from '../../records/info.js';
+import type { SourceSpace } from '../../records/sourceSpace.js';
+import { FIFF } from './constants.js';
+import { openFiff, type FiffFile } from './fiffFile.js';
+import { compGrade, invertTransform } from './info.js';
+import { denseLayout, type DenseLayout } from './matrixTag.js';
+import { readBads, requireEntry } from './proj.js';
+import { readSourceSpacesFromTree } from './readSourceSpaces.js';
+import { tagChInfo, tagCoordTrans } from './structs.js';
+import { beFloat32, beFloat64, tagInt, tagString } from './tag.js';
+import { findEntry, findNodes, type FiffNode } from './tree.js';
+
+interface OneForward {
+  sourceOri: number;
+  coordFrame: number;
+  nsource: number;
+  nchan: number;
+  /** The gain as stored: `ncol` rows (file) of `nchan` values. */
+  layout: DenseLayout;
+  ncol: number;
+  rowNames: string[];
+  at: number;
+}
+
+function namedMatrixNode(f: FiffFile, node: FiffNode, kind: number): FiffNode {
+  if (node.block === FIFF.FIFFB_MNE_NAMED_MATRIX) return node;
+  const child = node.children.find((c) => c.block === FIFF.FIFFB_MNE_NAMED_MATRIX && findEntry(c, kind) !== null);
+  return child ?? f.fail(node.pos, kind, 'expected the forward solution matrix (a named matrix block)');
+}
+
+function readOne(f: FiffFile, node: FiffNode): OneForward {
+  const int = (kind: number, what: string) => tagInt(f, requireEntry(f, node, kind, what));
+  const one = {
+    sourceOri: int(FIFF.FIFF_MNE_SOURCE_ORIENTATION, 'the source orientation'),
+    coordFrame: int(FIFF.FIFF_MNE_COORD_FRAME, 'the coordinate frame'),
+    nsource: int(FIFF.FIFF_MNE_SOURCE_SPACE_NPOINTS, 'the number of sources'),
+    nchan: int(FIFF.FIFF_NCHAN, 'the number of channels'),
+  };
+  const mat = namedMatrixNode(f, node, FIFF.FIFF_MNE_FORWARD_SOLUTION);
+  const e = requireEntry(f, mat, FIFF.FIFF_MNE_FORWARD_SOLUTION, 'the forward solution matrix');
+  const layout = denseLayout(f, e);
+  if (layout.dims.length !== 2 || layout.baseType === FIFF.FIFFT_INT) f.fail(e.pos, e.kind, `expected a 2-D float matrix, found dims [${layout.dims.join(', ')}]`);
+  const [ncol, nrow] = layout.dims;
+  for (const [kind, want] of [[FIFF.FIFF_MNE_NROW, ncol], [FIFF.FIFF_MNE_NCOL, nrow]]) {
+    const t = findEntry(mat, kind);
+    if (t !== null && tagInt(f, t) !== want) f.fail(t.pos, kind, `expected ${want} to match the matrix, found ${tagInt(f, t)}`);
+  }
+  const names = findEntry(mat, FIFF.FIFF_MNE_COL_NAMES);
+  const rowNames = names === null ? [] : tagString(f, names).split(':');
+  if (nrow !== one.nchan || (ncol !== one.nsource && ncol !== 3 * one.nsource)) {
+    f.fail(e.pos, e.kind, `expected a ${one.nchan} x (${one.nsource} or ${3 * one.nsource}) gain, found ${nrow} x ${ncol}`);
+  }
+  if (rowNames.length !== 0 && rowNames.length !== nrow) f.fail(names?.pos ?? e.pos, FIFF.FIFF_MNE_COL_NAMES, `expected ${nrow} channel names, found ${rowNames.length}`);
+  return { ...one, layout, ncol, rowNames, at: node.pos };
+}
+
+/** MEG rows then EEG rows, column by column, widened to float64 in one pass per part. */
+function mergeGain(f: FiffFile, parts: OneForward[]): Matrix {
+  const nchan = parts.reduce((s, p) => s + p.nchan, 0);
+  const ncol = parts[0].ncol;
+  const out = new Float64Array(nchan * ncol);
+  let rowOffset = 0;
+  for (const p of parts) {
+    const l = p.layout;
+    const src = l.baseType === FIFF.FIFFT_DOUBLE ? beFloat64(f.buf, l.pos, l.count) : beFloat32(f.buf, l.pos, l.count);
+    if (parts.length === 1 && src instanceof Float64Array) return new Matrix(nchan, ncol, src);
+    for (let j = 0; j < ncol; j++) out.set(src.subarray(j * p.nchan, (j + 1) * p.nchan), j * nchan + rowOffset);
+    rowOffset += p.nchan;
+  }
+  return new Matrix(nchan, ncol, out);
+}
+
+function mriHeadTransform(f: FiffFile, parentMri: FiffNode): Transform {
+  const e = requireEntry(f, parentMri, FIFF.FIFF_COORD_TRANS, 'the MRI/head coordinate transformation');
+  let t = tagCoordTrans(f, e);
+  if (t.from !== FIFF.FIFFV_COORD_MRI || t.to !== FIFF.FIFFV_COORD_HEAD) t = invertTransform(t);
+  if (t.from !== FIFF.FIFFV_COORD_MRI || t.to !== FIFF.FIFFV_COORD_HEAD) f.fail(e.pos, e.kind, `expected an MRI (5) to head (4) transform, found ${t.to} to ${t.from}`);
+  return t;
+}
+
+/** MNE's `_read_forward_meas_info`: channels, bads and device→head transform of the parent measurement. */
+function forwardInfo(f: FiffFile): Info {
+  const meg = findNodes(f.tree, FIFF.FIFFB_MNE_PARENT_MEAS_FILE)[0] ?? f.fail(0, null, 'expected parent MEG information (FIFFB_MNE_PARENT_MEAS_FILE)');
+  const chs = meg.directory.filter((e) => e.kind === FIFF.FIFF_CH_INFO).map((e) => tagChInfo(f, e));
+  const chNames = chs.map((c) => c.name);
+  const te = requireEntry(f, meg, FIFF.FIFF_COORD_TRANS, 'the MEG/head coordinate transformation');
+  const t = tagCoordTrans(f, te);
+  const devHeadT = t.from === FIFF.FIFFV_COORD_DEVICE && t.to === FIFF.FIFFV_COORD_HEAD ? t : null;
+  if (devHeadT === null && !(t.from === FIFF.FIFFV_MNE_COORD_CTF_HEAD && t.to === FIFF.FIFFV_COORD_HEAD)) {
+    f.fail(te.pos, te.kind, `expected a device (1) or CTF head (1004) to head (4) transform, found ${t.from} to ${t.to}`);
+  }
+  const bads = readBads(f, meg).filter((b) => chNames.includes(b));
+  // A forward file carries no sampling or filter information: MNE's Info leaves them unset.
+  return { chs, chNames, nchan: chs.length, bads, projs: [], sfreq: NaN, highpass: NaN, lowpass: NaN, devHeadT, compGrade: compGrade(f, chs, meg.pos) };
+}
+
+/** MNE's `apply_trans` (rotation, plus translation for points) to every row of an n × 3 matrix. */
+function applyTrans(t: Matrix, m: Matrix, move: boolean): Matrix {
+  const out = new Matrix(m.rows, 3);
+  for (let i = 0; i < m.rows; i++) {
+    const [x, y, z] = [m.get(i, 0), m.get(i, 1), m.get(i, 2)];
+    for (let r = 0; r < 3; r++) out.set(i, r, x * t.get(r, 0) + y * t.get(r, 1) + z * t.get(r, 2) + (move ? t.get(r, 3) : 0));
+  }
+  return out;
+}
+
+function toFrame(f: FiffFile, s: SourceSpace, frame: number, mriHeadT: Transform): SourceSpace {
+  if (s.coordFrame === frame) return s;
+  let t: Transform = mriHeadT;
+  if (s.coordFrame === FIFF.FIFFV_COORD_HEAD && frame === FIFF.FIFFV_COORD_MRI) t = invertTransform(mriHeadT);
+  else if (!(s.coordFrame === FIFF.FIFFV_COORD_MRI && frame === FIFF.FIFFV_COORD_HEAD)) f.fail(0, FIFF.FIFF_MNE_COORD_FRAME, `cannot transform a source space from frame ${s.coordFrame} to ${frame}`);
+  return { ...s, coordFrame: frame, rr: applyTrans(t.trans, s.rr, true), nn: applyTrans(t.trans, s.nn, false) };
+}
+
+export async function readForward(path: string): Promise<Forward> {
+  const f = await openFiff(path);
+  const nodes = findNodes(f.tree, FIFF.FIFFB_MNE_FORWARD_SOLUTION);
+  if (nodes.length === 0) f.fail(0, null, 'expected a forward solution block (FIFFB_MNE_FORWARD_SOLUTION)');
+  const parentMri = findNodes(f.tree, FIFF.FIFFB_MNE_PARENT_MRI_FILE)[0] ?? f.fail(0, null, 'expected parent MRI information (FIFFB_MNE_PARENT_MRI_FILE)');
+  const src0 = readSourceSpacesFromTree(f).map((s) => ({ ...s, id: hemiOf(s) }));
+  let meg: FiffNode | null = null;
+  let eeg: FiffNode | null = null;
+  for (const n of nodes) {
+    const method = tagInt(f, requireEntry(f, n, FIFF.FIFF_MNE_INCLUDED_METHODS, 'the included methods (MEG or EEG)'));
+    if (method === FIFF.FIFFV_MNE_MEG) meg = n;
+    else if (method === FIFF.FIFFV_MNE_EEG) eeg = n;
+  }
+  const parts = [meg, eeg].filter((n): n is FiffNode => n !== null).map((n) => readOne(f, n));
+  if (parts.length === 0) f.fail(nodes[0].pos, FIFF.FIFF_MNE_INCLUDED_METHODS, 'expected a MEG or an EEG forward solution');
+  const a = parts[0];
+  for (const b of parts.slice(1)) {
+    if (b.ncol !== a.ncol || b.sourceOri !== a.sourceOri || b.nsource !== a.nsource || b.coordFrame !== a.coordFrame) f.fail(b.at, null, 'expected the MEG and EEG forward solutions to match');
+  }
+  const mriHeadT = mriHeadTransform(f, parentMri);
+  const info = forwardInfo(f);
+  if (a.coordFrame !== FIFF.FIFFV_COORD_MRI && a.coordFrame !== FIFF.FIFFV_COORD_HEAD) f.fail(a.at, FIFF.FIFF_MNE_COORD_FRAME, `expected a forward in MRI or head coordinates, found frame ${a.coordFrame}`);
+  const src = src0.map((s) => toFrame(f, s, a.coordFrame, mriHeadT));
+  const nuse = src.reduce((n, s) => n + s.nuse, 0);
+  if (nuse !== a.nsource || src.some((s) => s.vertno.length !== s.nuse)) f.fail(a.at, null, `expected the source spaces to hold the forward's ${a.nsource} sources, found ${nuse}`);
+  const fixed = a.sourceOri === FIFF.FIFFV_MNE_FIXED_ORI;
+  return {
+    sol: mergeGain(f, parts), chNames: parts.flatMap((p) => p.rowNames), info, src,
+    sourceOri: fixed ? 1 : 2, surfOri: fixed, coordFrame: a.coordFrame, nsource: a.nsource, nchan: parts.reduce((s, p) => s + p.nchan, 0),
+    sourceRr: pickVertices(src, (s) => s.rr), sourceNn: fixed ? pickVertices(src, (s) => s.nn) : freeNormals(a.nsource), mriHeadT,
+  };
+}
+
+/** MNE's `find_source_space_hemi`: left when the x coordinates sum below zero. */
+function hemiOf(s: SourceSpace): number {
+  let x = 0;
+  for (let i = 0; i < s.np; i++) x += s.rr.get(i, 0);
+  return x < 0 ? FIFF.FIFFV_MNE_SURF_LEFT_HEMI : FIFF.FIFFV_MNE_SURF_RIGHT_HEMI;
+}
+
+function pickVertices(src: SourceSpace[], field: (s: SourceSpace) => Matrix): Matrix {
+  const n = src.reduce((k, s) => k + s.vertno.length, 0);
+  const out = new Matrix(n, 3);
+  let i = 0;
+  for (const s of src) for (const v of s.vertno) { const m = field(s); for (let c = 0; c < 3; c++) out.set(i, c, m.get(v, c)); i++; }
+  return out;
+}
+
+/** Free orientation: the x, y, z unit vectors for every source (MNE's kron(ones, eye(3))). */
+function freeNormals(nsource: number): Matrix {
+  const out = new Matrix(3 * nsource, 3);
+  for (let i = 0; i < 3 * nsource; i++) out.set(i, i % 3, 1);
+  return out;
+}
