@@ -1,23 +1,16 @@
 import * as assert from 'node:assert/strict';
-import { gemm } from '../../lib/linalg/blas.js';
 import { Matrix } from '../../lib/linalg/matrix.js';
 import { readNpyMatrix } from '../../lib/io/npy.js';
 import { makeSparseResult } from '../../lib/results/makeSparseResult.js';
 import { assertClose, assertMatrixClose } from '../helpers/assert.js';
 import { fixture, requireFixtures } from '../helpers/fixtures.js';
-import { arrayOf, geometryOf, loadResult, rightVisualEvoked, vectorOf, type Json } from './referenceCase.js';
+import { arrayOf, geometryOf, loadResult, projectedGain, rightVisualEvoked, vectorOf, type Json } from './referenceCase.js';
 
 const seed = (f: string) => fixture('reference', 'seed-rv-surf-small', f);
 
-/** P·G for the active columns (see computeResidual.test.ts), spread into a full-width gain. */
+/** P·G_active (see projectedGain) spread into a full-width gain. */
 function residualGain(r: Json): Matrix {
-  const W = readNpyMatrix(seed('whitener.npy'));
-  for (let i = 0; i < W.rows; i++) {
-    let s = 0;
-    for (let c = 0; c < W.cols; c++) s += W.get(i, c) ** 2;
-    for (let c = 0; c < W.cols; c++) W.set(i, c, W.get(i, c) / s);
-  }
-  const PG = gemm(W, arrayOf(r.final.gain_active), { transA: true });
+  const PG = projectedGain(arrayOf(r.final.gain_active));
   const full = new Matrix(PG.rows, 3 * 900);
   r.final.active_columns.forEach((c: number, k: number) => full.col(c).set(PG.col(k)));
   return full;

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { Matrix } from '../../lib/linalg/matrix.js';
 import { computeResidual } from '../../lib/results/computeResidual.js';
+import { makeProjector } from '../../lib/results/makeProjector.js';
 import { assertMatrixClose } from '../helpers/assert.js';
 import { fixture, requireFixtures } from '../helpers/fixtures.js';
 import { arrayOf, geometryOf, loadResult, rightVisualEvoked, type Json } from './referenceCase.js';
@@ -16,6 +17,13 @@ for key, a in args.items():
     cols = [3 * s + c for s in a['sources'] for c in range(3)]
     out[key] = fwd['sol']['data'][rows][:, cols].tolist()
 print(json.dumps(out))
+`;
+
+const MNE_PROJECTOR = `
+import mne
+evoked = mne.read_evokeds(args['evoked'], condition=0, verbose=False)
+P, nproj, _ = mne.io.proj.make_projector(evoked.info['projs'], args['ch_names'])
+print(json.dumps(dict(P=P.tolist(), nproj=int(nproj))))
 `;
 
 /**
@@ -61,5 +69,14 @@ describe('results: residual from the unprojected forward gain (read by MNE-Pytho
       assert.equal(residual.data.rows, 364);
       assertMatrixClose(residual.data, arrayOf(r.residual.data), 1e-6, `${n} residual`);
     }
+  });
+
+  it('makeProjector equals MNE\'s make_projector on the evoked\'s projectors and the used channels', function () {
+    const r = loadResult('seed-rv-surf-small');
+    const mne = runMne(MNE_PROJECTOR, { evoked: fixture('inputs', 'right_visual-ave.fif'), ch_names: r.internals.channels_used });
+    const ours = makeProjector(rightVisualEvoked().info.projs, r.internals.channels_used);
+    assert.equal(ours.nproj, mne.nproj);
+    // Readback vectors are the file's float32 values, as MNE reads them: same arithmetic up to the SVD.
+    assertMatrixClose(ours.P!, Matrix.fromRows(mne.P), 1e-12, 'P');
   });
 });
