@@ -39,3 +39,5 @@ export { readEvoked } from './io/fiff/readEvoked.js';
 export type { ReadEvokedOptions } from './io/fiff/readEvoked.js';
 export { readSourceSpaces } from './io/fiff/readSourceSpaces.js';
 export type { EvokedTiming } from './records/evoked.js';
+export { writeEvoked } from './io/fiff/writeEvoked.js';
+export { FiffWriter } from './io/fiff/writer.js';

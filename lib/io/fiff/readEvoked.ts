@@ -124,6 +124,12 @@ export async function readEvoked(path: string, options: ReadEvokedOptions = {}):
   return finishEvoked(f, node, info, data, h, nave, aspectKind, commentOf(f, node), options);
 }
 
+/** Python's round(): halves go to the even neighbour; never -0 (MNE's `int(round(times[0] * sfreq))`). */
+function roundHalfEven(x: number): number {
+  const r = Math.round(x);
+  return (Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r) + 0;
+}
+
 function finishEvoked(
   f: FiffFile, node: FiffNode, info: Info, data: Matrix, h: EvokedHeader, nave: number, aspectKind: number, comment: string, options: ReadEvokedOptions,
 ): Evoked {
@@ -138,7 +144,7 @@ function finishEvoked(
     const cal = info.chs[i].cal;
     for (let k = 0; k < data.cols; k++) data.data[i + k * data.rows] *= cal;
   }
-  const first = Math.round(originTime * info.sfreq);
+  const first = roundHalfEven(originTime * info.sfreq);
   const timing = h.firstTime !== null ? { originTime, originSample: first } : null;
   const kind = aspectKind === FIFF.FIFFV_ASPECT_STD_ERR ? 'standard_error' : 'average';
   const fileBaseline: [number, number] | null = h.bmin !== null && h.bmax !== null ? [h.bmin, h.bmax] : null;

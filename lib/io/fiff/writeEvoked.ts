@@ -1,0 +1,76 @@
+/**
+ * writeEvoked: an Evoked as a -ave.fif file, laid out as MNE's `write_evokeds` (measurement info
+ * with channels, projectors and their active flag, bads, device→head transform; one evoked block
+ * with comment, first time, samples, first/last sample, baseline, nave and float32 data divided
+ * by each channel's calibration). Written whole to a temporary name, then renamed.
+ */
+import { atomicWrite } from '../atomicWrite.js';
+import type { Evoked } from '../../records/evoked.js';
+import type { Info, Projection } from '../../records/info.js';
+import { FIFF } from './constants.js';
+import { FiffWriter } from './writer.js';
+
+function writeProjs(w: FiffWriter, projs: Projection[]): void {
+  if (projs.length === 0) return;
+  w.startBlock(FIFF.FIFFB_PROJ);
+  for (const p of projs) {
+    w.startBlock(FIFF.FIFFB_PROJ_ITEM)
+      .int(FIFF.FIFF_NCHAN, p.colNames.length)
+      .nameList(FIFF.FIFF_PROJ_ITEM_CH_NAME_LIST, p.colNames)
+      .string(FIFF.FIFF_NAME, p.desc)
+      .int(FIFF.FIFF_PROJ_ITEM_KIND, p.kind);
+    if (p.kind === FIFF.FIFFV_PROJ_ITEM_FIELD) w.float(FIFF.FIFF_PROJ_ITEM_TIME, 0);
+    w.int(FIFF.FIFF_PROJ_ITEM_NVEC, p.data.rows)
+      .int(FIFF.FIFF_MNE_PROJ_ITEM_ACTIVE, p.active ? 1 : 0)
+      .floatMatrix(FIFF.FIFF_PROJ_ITEM_VECTORS, p.data.rows, p.data.cols, p.data.transpose().data)
+      .endBlock(FIFF.FIFFB_PROJ_ITEM);
+  }
+  w.endBlock(FIFF.FIFFB_PROJ);
+}
+
+/** MNE's `write_meas_info`, for the fields an mxne Info holds. */
+export function writeMeasInfo(w: FiffWriter, info: Info): void {
+  w.startBlock(FIFF.FIFFB_MEAS_INFO);
+  if (info.devHeadT !== null) w.coordTrans(info.devHeadT);
+  writeProjs(w, info.projs);
+  if (info.bads.length > 0) w.startBlock(FIFF.FIFFB_MNE_BAD_CHANNELS).nameList(FIFF.FIFF_MNE_CH_NAME_LIST, info.bads).endBlock(FIFF.FIFFB_MNE_BAD_CHANNELS);
+  w.int(FIFF.FIFF_NCHAN, info.nchan).float(FIFF.FIFF_SFREQ, info.sfreq);
+  if (Number.isFinite(info.lowpass)) w.float(FIFF.FIFF_LOWPASS, info.lowpass);
+  if (Number.isFinite(info.highpass)) w.float(FIFF.FIFF_HIGHPASS, info.highpass);
+  // MNE renumbers scan numbers and resets the range to 1 (data are floats, no range needed).
+  info.chs.forEach((ch, k) => w.chInfo(ch, k + 1, 1));
+  w.endBlock(FIFF.FIFFB_MEAS_INFO);
+}
+
+/** The bytes of a -ave.fif file holding one evoked data set. */
+export function encodeEvoked(evoked: Evoked): Buffer {
+  const w = new FiffWriter();
+  const info = evoked.info;
+  w.startBlock(FIFF.FIFFB_MEAS).id(FIFF.FIFF_BLOCK_ID);
+  writeMeasInfo(w, info);
+  w.startBlock(FIFF.FIFFB_PROCESSED_DATA).startBlock(FIFF.FIFFB_EVOKED);
+  w.string(FIFF.FIFF_COMMENT, evoked.comment)
+    .float(FIFF.FIFF_FIRST_TIME, evoked.tmin)
+    .int(FIFF.FIFF_NO_SAMPLES, evoked.nTimes)
+    .int(FIFF.FIFF_FIRST_SAMPLE, evoked.first)
+    .int(FIFF.FIFF_LAST_SAMPLE, evoked.last);
+  if (evoked.baseline !== null) w.float(FIFF.FIFF_MNE_BASELINE_MIN, evoked.baseline[0]).float(FIFF.FIFF_MNE_BASELINE_MAX, evoked.baseline[1]);
+  w.startBlock(FIFF.FIFFB_ASPECT)
+    .int(FIFF.FIFF_ASPECT_KIND, evoked.kind === 'standard_error' ? FIFF.FIFFV_ASPECT_STD_ERR : FIFF.FIFFV_ASPECT_AVERAGE)
+    .int(FIFF.FIFF_NAVE, Math.round(evoked.nave));
+  // C order of nchan × ntimes, each row divided by the channel's calibration (MNE: decal * data).
+  const { rows, cols, data } = evoked.data;
+  const out = new Float64Array(rows * cols);
+  for (let i = 0; i < rows; i++) {
+    const decal = 1 / info.chs[i].cal;
+    for (let k = 0; k < cols; k++) out[i * cols + k] = decal * data[i + k * rows];
+  }
+  w.floatMatrix(FIFF.FIFF_EPOCH, rows, cols, out);
+  w.endBlock(FIFF.FIFFB_ASPECT).endBlock(FIFF.FIFFB_EVOKED).endBlock(FIFF.FIFFB_PROCESSED_DATA).endBlock(FIFF.FIFFB_MEAS);
+  return w.finish();
+}
+
+/** Writes `evoked` to `path` (a -ave.fif file) atomically. */
+export async function writeEvoked(path: string, evoked: Evoked): Promise<void> {
+  await atomicWrite(path, encodeEvoked(evoked));
+}
