@@ -7,7 +7,7 @@
 import { ChannelMismatchError, InputError } from '../errors.js';
 import { gemm } from '../linalg/blas.js';
 import { Matrix } from '../linalg/matrix.js';
-import { Evoked } from '../records/evoked.js';
+import type { Evoked } from '../records/evoked.js';
 import type { Info } from '../records/info.js';
 import { makeProjector } from './makeProjector.js';
 
@@ -35,7 +35,7 @@ export function computeResidual({ evoked, chNames, gainActive, X }: ResidualInpu
   const projected = P === null ? estimate : gemm(P, estimate);
   const data = evoked.data.pickRows(rowInEvoked);
   for (let k = 0; k < data.data.length; k++) data.data[k] -= projected.data[k];
-  return new Evoked(info, data, evoked.first, evoked.nave, evoked.comment, evoked.kind);
+  return evoked.withData(data, info);
 }
 
 /** MNE's pick_channels_evoked(include=chNames): the evoked's channels that are in chNames, in evoked order. */
