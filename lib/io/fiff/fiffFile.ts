@@ -60,6 +60,11 @@ export async function openFiff(path: string): Promise<FiffFile> {
   } catch (e) {
     throw new FiffError(path, -1, null, `cannot read the file (${(e as Error).message})`);
   }
+  return fiffFromBuffer(path, buf);
+}
+
+/** Indexes FIF bytes (gzipped or not) already in memory; `path` only names them in errors. */
+export async function fiffFromBuffer(path: string, buf: Buffer): Promise<FiffFile> {
   if (buf.length >= 2 && buf[0] === 0x1f && buf[1] === 0x8b) {
     try {
       // FIF offsets are signed 32-bit, so no valid file is larger than 2 GiB once inflated.

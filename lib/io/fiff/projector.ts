@@ -60,7 +60,9 @@ function projectionVectors(info: Info): Matrix {
         const k = where.get(name);
         if (k !== undefined && !bads.has(name)) v[c] = p.data.get(r, k);
       });
-      const norm = Math.hypot(...v);
+      let norm = 0;
+      for (const x of v) norm += x * x;
+      norm = Math.sqrt(norm);
       if (norm > 0) for (let c = 0; c < v.length; c++) v[c] /= norm;
     }
   }

@@ -61,7 +61,11 @@ function eigen(f: FiffFile, node: FiffNode): { eig: Float64Array | null; eigvec:
 }
 
 export async function readCov(path: string): Promise<Covariance> {
-  const f = await openFiff(path);
+  return readCovFrom(await openFiff(path));
+}
+
+/** readCov on an opened file. */
+export function readCovFrom(f: FiffFile): Covariance {
   for (const node of findNodes(f.tree, FIFF.FIFFB_MNE_COV)) {
     const kindEntry = findEntry(node, FIFF.FIFF_MNE_COV_KIND);
     if (kindEntry === null || tagInt(f, kindEntry) !== FIFF.FIFFV_MNE_NOISE_COV) continue;

@@ -43,7 +43,7 @@ function pickCondition(f: FiffFile, nodes: FiffNode[], condition: string | numbe
   const list = () => nodes.map((n) => `"${commentOf(f, n)}"`).join(', ');
   if (typeof condition === 'string') {
     const hits = nodes.filter((n) => commentOf(f, n) === condition && aspectKindOf(f, n) === FIFF.FIFFV_ASPECT_AVERAGE);
-    if (hits.length !== 1) throw new InputError('condition', `one of ${list()}`, `"${condition}"`);
+    if (hits.length !== 1) f.fail(nodes[0].pos, FIFF.FIFF_COMMENT, `expected condition "${condition}" (average) among the data sets ${list()}`);
     return hits[0];
   }
   if (condition === undefined) {
@@ -51,7 +51,7 @@ function pickCondition(f: FiffFile, nodes: FiffNode[], condition: string | numbe
     return nodes[0];
   }
   if (!Number.isInteger(condition) || condition < 0 || condition >= nodes.length) {
-    throw new InputError('condition', `an index in [0, ${nodes.length - 1}] or one of ${list()}`, `${condition}`);
+    f.fail(nodes[0].pos, null, `expected a data set index in [0, ${nodes.length - 1}] (data sets ${list()}), received ${condition}`);
   }
   return nodes[condition];
 }
@@ -98,7 +98,11 @@ function readEpochs(f: FiffFile, aspect: FiffNode, nchan: number): Matrix {
 }
 
 export async function readEvoked(path: string, options: ReadEvokedOptions = {}): Promise<Evoked> {
-  const f = await openFiff(path);
+  return readEvokedFrom(await openFiff(path), options);
+}
+
+/** readEvoked on an opened file. */
+export function readEvokedFrom(f: FiffFile, options: ReadEvokedOptions = {}): Evoked {
   const { info: measInfo, meas } = readMeasInfo(f);
   if (findNodes(meas, FIFF.FIFFB_PROCESSED_DATA).length === 0) f.fail(meas.pos, null, 'expected processed data (an evoked file)');
   const nodes = findNodes(meas, FIFF.FIFFB_EVOKED);

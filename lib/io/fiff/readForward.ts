@@ -121,7 +121,11 @@ function toFrame(f: FiffFile, s: SourceSpace, frame: number, mriHeadT: Transform
 }
 
 export async function readForward(path: string): Promise<Forward> {
-  const f = await openFiff(path);
+  return readForwardFrom(await openFiff(path));
+}
+
+/** readForward on an opened file. */
+export function readForwardFrom(f: FiffFile): Forward {
   const nodes = findNodes(f.tree, FIFF.FIFFB_MNE_FORWARD_SOLUTION);
   if (nodes.length === 0) f.fail(0, null, 'expected a forward solution block (FIFFB_MNE_FORWARD_SOLUTION)');
   const parentMri = findNodes(f.tree, FIFF.FIFFB_MNE_PARENT_MRI_FILE)[0] ?? f.fail(0, null, 'expected parent MRI information (FIFFB_MNE_PARENT_MRI_FILE)');

@@ -72,10 +72,11 @@ describe('FIF readback: evoked files equal MNE read_evokeds', function () {
     });
   }
 
-  it('unknown condition names the conditions in the file', async () => {
+  it('an unknown condition is a FiffError naming the file, offset and the conditions in it', async () => {
     const want = readback().left_auditory;
-    await assert.rejects(readEvoked(fixture(want.file), { condition: 'Nope' }), (e: any) => e.name === 'InputError' && /Left Auditory/.test(e.message));
-    await assert.rejects(readEvoked(fixture(want.file), { condition: 3 }), (e: any) => e.name === 'InputError' && e.field === 'condition');
+    const file = fixture(want.file);
+    await assert.rejects(readEvoked(file, { condition: 'Nope' }), (e: any) => e.name === 'FiffError' && e.file === file && e.offset > 0 && /"Left Auditory"/.test(e.message));
+    await assert.rejects(readEvoked(file, { condition: 3 }), (e: any) => e.name === 'FiffError' && /\[0, 0\]/.test(e.message));
   });
 });
 
