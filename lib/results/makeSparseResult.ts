@@ -31,8 +31,6 @@ export interface SparseResultInput {
   geometry: SourceGeometry;
   /** The inverted evoked: its first time and sampling rate give the result's times. */
   evoked: Evoked;
-  /** The evoked's first time as MNE has it (times[0]); defaults to evoked.tmin. */
-  tmin?: number;
   /** 'vector' keeps x, y, z rows in `stc`. @default null */
   pickOri?: 'vector' | null;
   /** For the residual: the channels used and the unwhitened gain in the prepared basis over them
@@ -55,7 +53,7 @@ export function makeSparseResult(input: SparseResultInput): SparseResult {
   const solution = makePhysicalSolution(input.solution, rescaling);
   // MNE reconstructs the whitened data from the PCA (M·Vh) for the GOF and explained variance.
   const M = rescaling.Vh === null ? input.M : gemm(input.M, rescaling.Vh);
-  const tmin = input.tmin ?? evoked.tmin;
+  const tmin = evoked.tmin;
   const tstep = 1 / evoked.info.sfreq;
   if (M.cols !== evoked.nTimes) throw new InputError('M', `${evoked.nTimes} times after the time PCA`, `${M.cols}`);
   const times = sparseTimes(tmin, tstep, M.cols);

@@ -33,10 +33,10 @@ describe('results: makeSparseResult, solver output to every result (fixtures §3
       M: readNpyMatrix(seed('M_solver.npy')),
       geometry: geometryOf(r),
       evoked,
-      tmin: r.times.tmin,
       residualGain: { chNames: r.internals.channels_used, gain: residualGain(r) },
     });
     assert.deepEqual(out.warnings, []);
+    assert.equal(evoked.tmin, r.times.tmin);
     assert.equal(out.dipoles.length, 3);
     const ampMax = Math.max(...r.dipoles.map((d: Json) => Math.max(...d.amplitude)));
     out.dipoles.forEach((d, k) => {

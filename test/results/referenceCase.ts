@@ -97,7 +97,10 @@ export function evokedOf(which: 'right_visual' | 'left_auditory'): Evoked {
     highpass: 0, lowpass: 0, devHeadT: null, compGrade: 0,
   };
   const data = arrayOf(rb.baselined_cropped.data);
-  return new Evoked(info, data, rb.first + rb.baselined_cropped.first_sample_index_in_file, rb.nave, rb.comment);
+  // MNE's time axis: times = tmin + arange(n)/sfreq from the file's float32 first time.
+  const timing = { originTime: rb.tmin, originSample: rb.first };
+  const first = rb.first + rb.baselined_cropped.first_sample_index_in_file;
+  return new Evoked(info, data, first, rb.nave, rb.comment, 'average', timing, [rb.tmin, 0]);
 }
 
 /** Which readback evoked a case inverted. */
