@@ -1,6 +1,7 @@
 /** Measurement info, as MNE's `read_meas_info` (the fields mxne's Info carries). */
 import type { ChannelInfo, Info, Transform } from '../../records/info.js';
 import { FIFF } from './constants.js';
+import { readExtendedChInfo } from './extendedChInfo.js';
 import type { FiffFile } from './fiffFile.js';
 import { readBads, readProj } from './proj.js';
 import { tagChInfo, tagCoordTrans } from './structs.js';
@@ -73,9 +74,10 @@ export function readMeasInfo(f: FiffFile): MeasInfo {
     const hpi = findNodes(node, FIFF.FIFFB_HPI_RESULT);
     if (hpi.length === 1) devHeadT = readDevHeadT(f, hpi[0]);
   }
+  const rename = readExtendedChInfo(f, node, chs);
   const chNames = chs.map((c) => c.name);
   const info: Info = {
-    chs, chNames, nchan, bads: readBads(f, node), projs: readProj(f, node), sfreq,
+    chs, chNames, nchan, bads: readBads(f, node, rename), projs: readProj(f, node, rename), sfreq,
     highpass: highpass ?? 0, lowpass: lowpass ?? sfreq / 2, devHeadT, compGrade: compGrade(f, chs, node.pos),
   };
   return { info, meas };

@@ -2,6 +2,7 @@
 import { Matrix } from '../../linalg/matrix.js';
 import type { Projection } from '../../records/info.js';
 import { FIFF } from './constants.js';
+import { renameList } from './extendedChInfo.js';
 import type { FiffFile } from './fiffFile.js';
 import { tagMatrix, expect2d } from './matrixTag.js';
 import { tagInt, tagString } from './tag.js';
@@ -33,18 +34,18 @@ function readItem(f: FiffFile, item: FiffNode): Projection {
   return { desc, kind, active, colNames: names, data };
 }
 
-export function readProj(f: FiffFile, node: FiffNode): Projection[] {
+export function readProj(f: FiffFile, node: FiffNode, rename: Map<string, string> = new Map()): Projection[] {
   const nodes = findNodes(node, FIFF.FIFFB_PROJ);
   if (nodes.length === 0) return [];
-  return findNodes(nodes[0], FIFF.FIFFB_PROJ_ITEM).map((item) => readItem(f, item));
+  return findNodes(nodes[0], FIFF.FIFFB_PROJ_ITEM).map((item) => readItem(f, item)).map((p) => ({ ...p, colNames: renameList(p.colNames, rename) }));
 }
 
 /** The last bad-channel list found under `node` (MNE keeps the last one too). */
-export function readBads(f: FiffFile, node: FiffNode): string[] {
+export function readBads(f: FiffFile, node: FiffNode, rename: Map<string, string> = new Map()): string[] {
   let bads: string[] = [];
   for (const n of findNodes(node, FIFF.FIFFB_MNE_BAD_CHANNELS)) {
     const e = findEntry(n, FIFF.FIFF_MNE_CH_NAME_LIST);
     if (e !== null) bads = tagString(f, e).split(':');
   }
-  return bads;
+  return renameList(bads, rename);
 }

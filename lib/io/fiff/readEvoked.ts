@@ -4,6 +4,7 @@ import { Matrix } from '../../linalg/matrix.js';
 import { Evoked } from '../../records/evoked.js';
 import type { ChannelInfo, Info } from '../../records/info.js';
 import { FIFF } from './constants.js';
+import { readExtendedChInfo, renameList } from './extendedChInfo.js';
 import { openFiff, type FiffFile } from './fiffFile.js';
 import { readMeasInfo } from './info.js';
 import { expect2d, tagMatrix } from './matrixTag.js';
@@ -112,7 +113,8 @@ export function readEvokedFrom(f: FiffFile, options: ReadEvokedOptions = {}): Ev
   let info: Info = measInfo;
   if (h.nchan > 0) {
     if (h.chs.length !== h.nchan) f.fail(node.pos, FIFF.FIFF_CH_INFO, `expected ${h.nchan} channel definitions in the evoked block, found ${h.chs.length}`);
-    info = { ...info, chs: h.chs, chNames: h.chs.map((c) => c.name), nchan: h.nchan, sfreq: h.sfreq > 0 ? h.sfreq : info.sfreq };
+    const rename = readExtendedChInfo(f, node, h.chs);
+    info = { ...info, chs: h.chs, chNames: h.chs.map((c) => c.name), nchan: h.nchan, bads: renameList(info.bads, rename), sfreq: h.sfreq > 0 ? h.sfreq : info.sfreq };
   }
   // MNE reads evoked files with clean_bads=True: bads that are not channels are dropped.
   info = { ...info, bads: info.bads.filter((b) => info.chNames.includes(b)) };

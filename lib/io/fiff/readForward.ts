@@ -9,6 +9,7 @@ import type { Forward } from '../../records/forward.js';
 import type { Info, Transform } from '../../records/info.js';
 import type { SourceSpace } from '../../records/sourceSpace.js';
 import { FIFF } from './constants.js';
+import { readExtendedChInfo } from './extendedChInfo.js';
 import { openFiff, type FiffFile } from './fiffFile.js';
 import { compGrade, invertTransform } from './info.js';
 import { denseLayout, type DenseLayout } from './matrixTag.js';
@@ -90,6 +91,7 @@ function mriHeadTransform(f: FiffFile, parentMri: FiffNode): Transform {
 function forwardInfo(f: FiffFile): Info {
   const meg = findNodes(f.tree, FIFF.FIFFB_MNE_PARENT_MEAS_FILE)[0] ?? f.fail(0, null, 'expected parent MEG information (FIFFB_MNE_PARENT_MEAS_FILE)');
   const chs = meg.directory.filter((e) => e.kind === FIFF.FIFF_CH_INFO).map((e) => tagChInfo(f, e));
+  const rename = readExtendedChInfo(f, meg, chs);
   const chNames = chs.map((c) => c.name);
   const te = requireEntry(f, meg, FIFF.FIFF_COORD_TRANS, 'the MEG/head coordinate transformation');
   const t = tagCoordTrans(f, te);
@@ -97,7 +99,7 @@ function forwardInfo(f: FiffFile): Info {
   if (devHeadT === null && !(t.from === FIFF.FIFFV_MNE_COORD_CTF_HEAD && t.to === FIFF.FIFFV_COORD_HEAD)) {
     f.fail(te.pos, te.kind, `expected a device (1) or CTF head (1004) to head (4) transform, found ${t.from} to ${t.to}`);
   }
-  const bads = readBads(f, meg).filter((b) => chNames.includes(b));
+  const bads = readBads(f, meg, rename).filter((b) => chNames.includes(b));
   // A forward file carries no sampling or filter information: MNE's Info leaves them unset.
   return { chs, chNames, nchan: chs.length, bads, projs: [], sfreq: NaN, highpass: NaN, lowpass: NaN, devHeadT, compGrade: compGrade(f, chs, meg.pos) };
 }

@@ -25,6 +25,10 @@ const COORD_OF_KIND: Record<number, number> = {
   [FIFF.FIFFV_FNIRS_CH]: FIFF.FIFFV_COORD_HEAD,
 };
 
+export function coordFrameOfKind(kind: number): number {
+  return COORD_OF_KIND[kind] ?? FIFF.FIFFV_COORD_UNKNOWN;
+}
+
 /** MNE's `channel_type` for the kinds mxne distinguishes. */
 export function channelType(kind: number, unit: number): ChannelType {
   switch (kind) {
@@ -57,7 +61,7 @@ export function tagChInfo(f: FiffFile, e: DirEntry): ChannelInfo {
     scanNo: b.readInt32BE(p), logNo: b.readInt32BE(p + 4),
     range: b.readFloatBE(p + 12), cal: b.readFloatBE(p + 16), coilType: b.readInt32BE(p + 20),
     loc, unit, unitMul: b.readInt32BE(p + 76),
-    coordFrame: COORD_OF_KIND[kind] ?? FIFF.FIFFV_COORD_UNKNOWN,
+    coordFrame: coordFrameOfKind(kind),
   };
 }
 
