@@ -6,14 +6,7 @@ import { renameList } from './extendedChInfo.js';
 import type { FiffFile } from './fiffFile.js';
 import { tagMatrix, expect2d } from './matrixTag.js';
 import { tagInt, tagString } from './tag.js';
-import { findEntry, findNodes, type FiffNode } from './tree.js';
-
-/** A required tag of a block, or a FiffError naming the block's offset and the missing kind. */
-export function requireEntry(f: FiffFile, node: FiffNode, kind: number, what: string) {
-  const e = findEntry(node, kind);
-  if (e === null) return f.fail(node.pos, kind, `expected ${what} (tag kind ${kind}) in block ${node.block}`);
-  return e;
-}
+import { findEntry, findNodes, requireEntry, type FiffNode } from './tree.js';
 
 function readItem(f: FiffFile, item: FiffNode): Projection {
   const descEntry = findEntry(item, FIFF.FIFF_DESCRIPTION) ?? findEntry(item, FIFF.FIFF_NAME);

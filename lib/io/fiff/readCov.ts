@@ -4,9 +4,9 @@ import type { Covariance } from '../../records/covariance.js';
 import { FIFF } from './constants.js';
 import { openFiff, type DirEntry, type FiffFile } from './fiffFile.js';
 import { expect2d, tagFloatValues, tagMatrix, tagSparse } from './matrixTag.js';
-import { readBads, readProj, requireEntry } from './proj.js';
+import { readBads, readProj } from './proj.js';
 import { tagInt, tagString } from './tag.js';
-import { findEntry, findNodes, type FiffNode } from './tree.js';
+import { findEntry, findNodes, requireEntry, type FiffNode } from './tree.js';
 
 /** The stored matrix: a packed lower triangle (row by row, as numpy's tril mask), a diagonal, or sparse. */
 function covData(f: FiffFile, node: FiffNode, dim: number): { data: Matrix; diag: boolean } {

@@ -13,11 +13,11 @@ import { readExtendedChInfo } from './extendedChInfo.js';
 import { openFiff, type FiffFile } from './fiffFile.js';
 import { compGrade, invertTransform } from './info.js';
 import { denseLayout, type DenseLayout } from './matrixTag.js';
-import { readBads, requireEntry } from './proj.js';
+import { readBads } from './proj.js';
 import { readSourceSpacesFromTree } from './readSourceSpaces.js';
 import { tagChInfo, tagCoordTrans } from './structs.js';
 import { beFloat32, beFloat64, tagInt, tagString } from './tag.js';
-import { findEntry, findNodes, type FiffNode } from './tree.js';
+import { findEntry, findNodes, requireEntry, type FiffNode } from './tree.js';
 
 interface OneForward {
   sourceOri: number;

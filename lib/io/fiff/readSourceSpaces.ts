@@ -4,9 +4,8 @@ import type { SourceSpace } from '../../records/sourceSpace.js';
 import { FIFF } from './constants.js';
 import { openFiff, type FiffFile } from './fiffFile.js';
 import { expect2d, tagFloatValues, tagIntMatrix, tagIntValues, tagMatrix } from './matrixTag.js';
-import { requireEntry } from './proj.js';
 import { tagInt, tagString } from './tag.js';
-import { findEntry, findNodes, type FiffNode } from './tree.js';
+import { findEntry, findNodes, requireEntry, type FiffNode } from './tree.js';
 import { patchInfo } from './patchInfo.js';
 
 const TYPES: Record<number, SourceSpace['type']> = {

@@ -32,17 +32,6 @@ function scalarAt(buf: Buffer, type: number, o: number): number {
   }
 }
 
-/** All values of a simple numeric tag (int, float, double, short, …), widened to float64. */
-export function tagNumbers(f: FiffFile, e: DirEntry): Float64Array {
-  const d = tagData(f, e);
-  const w = WIDTH[d.type];
-  if (w === undefined) f.fail(e.pos, e.kind, `expected a numeric tag, found data type ${d.type}`);
-  const n = Math.floor(d.size / w);
-  const out = new Float64Array(n);
-  for (let k = 0; k < n; k++) out[k] = scalarAt(f.buf, d.type, d.pos + k * w);
-  return out;
-}
-
 /** The first value of a numeric tag (MNE's `int(tag.data)` / `float(tag.data)`). */
 export function tagNumber(f: FiffFile, e: DirEntry): number {
   const d = tagData(f, e);

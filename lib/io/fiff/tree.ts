@@ -4,7 +4,7 @@
  */
 import { FiffError } from '../../errors.js';
 import { FIFF } from './constants.js';
-import type { DirEntry } from './fiffFile.js';
+import type { DirEntry, FiffFile } from './fiffFile.js';
 
 export interface FiffNode {
   /** FIFFB_* kind; 0 for the root. */
@@ -55,4 +55,11 @@ export function findNodes(node: FiffNode, block: number): FiffNode[] {
 export function findEntry(node: FiffNode, kind: number): DirEntry | null {
   for (const ent of node.directory) if (ent.kind === kind) return ent;
   return null;
+}
+
+/** A required tag of a block, or a FiffError naming the block's offset and the missing kind. */
+export function requireEntry(f: FiffFile, node: FiffNode, kind: number, what: string): DirEntry {
+  const e = findEntry(node, kind);
+  if (e === null) return f.fail(node.pos, kind, `expected ${what} (tag kind ${kind}) in block ${node.block}`);
+  return e;
 }
