@@ -2,19 +2,24 @@
 
 export function patchInfo(nearest: Int32Array | null, vertno: Int32Array): { pinfo: Int32Array[] | null; patchInds: Int32Array | null } {
   if (nearest === null) return { pinfo: null, patchInds: null };
-  // Group vertices by their nearest used vertex; groups ascend by that vertex, members ascend too.
-  const order = Int32Array.from(nearest.keys()).sort((a, b) => nearest[a] - nearest[b] || a - b);
+  // Bucket the vertices by their nearest used vertex (values are checked to lie in [0, np)):
+  // patches ascend by that vertex and members ascend too, as MNE's argsort + sort gives.
+  const np = nearest.length;
+  const start = new Int32Array(np + 1);
+  for (let k = 0; k < np; k++) start[nearest[k] + 1]++;
+  for (let v = 0; v < np; v++) start[v + 1] += start[v];
+  const members = new Int32Array(np);
+  const fill = start.slice(0, np);
+  for (let k = 0; k < np; k++) members[fill[nearest[k]]++] = k;
   const pinfo: Int32Array[] = [];
   const patchVerts: number[] = [];
-  let start = 0;
-  for (let k = 1; k <= order.length; k++) {
-    if (k === order.length || nearest[order[k]] !== nearest[order[k - 1]]) {
-      pinfo.push(order.slice(start, k));
-      patchVerts.push(nearest[order[k - 1]]);
-      start = k;
+  for (let v = 0; v < np; v++) {
+    if (start[v + 1] > start[v]) {
+      pinfo.push(members.subarray(start[v], start[v + 1]));
+      patchVerts.push(v);
     }
   }
-  // MNE searches vertno in the group values without the last group (searchsorted, side 'left').
+  // MNE searches vertno in the patch vertices without the last one (searchsorted, side 'left').
   patchVerts.pop();
   const patchInds = new Int32Array(vertno.length);
   vertno.forEach((v, i) => {

@@ -16,7 +16,7 @@ import { denseLayout, type DenseLayout } from './matrixTag.js';
 import { readBads } from './proj.js';
 import { readSourceSpacesFromTree } from './readSourceSpaces.js';
 import { tagChInfo, tagCoordTrans } from './structs.js';
-import { beFloat32, beFloat64, tagInt, tagString } from './tag.js';
+import { tagInt, tagString } from './tag.js';
 import { findEntry, findNodes, requireEntry, type FiffNode } from './tree.js';
 
 interface OneForward {
@@ -63,7 +63,11 @@ function readOne(f: FiffFile, node: FiffNode): OneForward {
   return { ...one, layout, ncol, rowNames, at: node.pos };
 }
 
-/** MEG rows then EEG rows, column by column, widened to float64 in one pass per part. */
+/**
+ * MEG rows then EEG rows, column by column, widened to float64 straight from the file's bytes
+ * (DataView, big-endian): no temporary copy, since on large files fresh memory, not arithmetic,
+ * is the cost.
+ */
 function mergeGain(f: FiffFile, parts: OneForward[]): Matrix {
   const nchan = parts.reduce((s, p) => s + p.nchan, 0);
   const ncol = parts[0].ncol;
@@ -71,10 +75,15 @@ function mergeGain(f: FiffFile, parts: OneForward[]): Matrix {
   let rowOffset = 0;
   for (const p of parts) {
     const l = p.layout;
-    const src = l.baseType === FIFF.FIFFT_DOUBLE ? beFloat64(f.buf, l.pos, l.count) : beFloat32(f.buf, l.pos, l.count);
-    if (parts.length === 1 && src instanceof Float64Array) return new Matrix(nchan, ncol, src);
-    for (let j = 0; j < ncol; j++) out.set(src.subarray(j * p.nchan, (j + 1) * p.nchan), j * nchan + rowOffset);
-    rowOffset += p.nchan;
+    const v = new DataView(f.buf.buffer, f.buf.byteOffset + l.pos, l.count * l.width);
+    const n = p.nchan;
+    for (let j = 0; j < ncol; j++) {
+      const o = j * nchan + rowOffset;
+      const s = j * n;
+      if (l.width === 4) for (let i = 0; i < n; i++) out[o + i] = v.getFloat32(4 * (s + i), false);
+      else for (let i = 0; i < n; i++) out[o + i] = v.getFloat64(8 * (s + i), false);
+    }
+    rowOffset += n;
   }
   return new Matrix(nchan, ncol, out);
 }
