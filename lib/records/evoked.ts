@@ -78,8 +78,14 @@ export class Evoked {
   /** Subtracts, per channel, the mean over [bmin, bmax] (null = the data's edge), as MNE's `rescale(mode='mean')`. */
   applyBaseline(baseline: [number | null, number | null]): Evoked {
     const times = this.times;
-    const bmin = baseline[0] ?? times[0];
-    const bmax = baseline[1] ?? times[times.length - 1];
+    const [t0, t1] = [times[0], times[times.length - 1]];
+    const bmin = baseline[0] ?? t0;
+    const bmax = baseline[1] ?? t1;
+    // MNE's _check_baseline: a one-sample default baseline, reversed or out-of-data limits are errors.
+    const tstep = 1 / this.info.sfreq;
+    if (baseline[0] === null && baseline[1] === 0 && t0 === 0) throw new InputError('baseline', 'an interval of more than one sample (use [0, 0] if intended)', '[null, 0] with data starting at 0 s');
+    if (bmin > bmax) throw new InputError('baseline', 'min ≤ max', `[${bmin}, ${bmax}]`);
+    if (bmin < t0 - tstep || bmax > t1 + tstep) throw new InputError('baseline', `an interval inside the data [${t0}, ${t1}] s`, `[${bmin}, ${bmax}]`);
     const idx: number[] = [];
     for (let k = 0; k < times.length; k++) if (times[k] >= bmin && times[k] <= bmax) idx.push(k);
     if (idx.length === 0) throw new InputError('baseline', `an interval inside [${times[0]}, ${times[times.length - 1]}] s`, `[${bmin}, ${bmax}]`);
