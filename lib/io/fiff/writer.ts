@@ -2,7 +2,8 @@
  * A FIF writer with MNE's primitives (mne/io/write.py): each method appends one tag (or a block
  * start/end) to an in-memory file; `finish()` ends the file as MNE does (a NOP tag whose `next`
  * is -1) and returns the bytes, to be written with atomicWrite. Like MNE-Python, no tag directory
- * is written (FIFF_DIR_POINTER = -1), so readers scan the tags sequentially.
+ * is written by default (FIFF_DIR_POINTER = -1), so readers scan the tags sequentially;
+ * `finish({ directory: true })` adds one at the end, as MNE-C does.
  *
  * Matrices are given in C (row-major) order with their C shape, as numpy would write them. An
  * mxne `Matrix` (column-major) is the C-order data of its transpose: `floatMatrix(kind, m.cols,
@@ -32,6 +33,8 @@ function scalarOrList(v: number | ArrayLike<number>): ArrayLike<number> {
 
 export class FiffWriter {
   private readonly chunks: Buffer[] = [];
+  /** kind, type, size, pos of every tag written: the directory, if one is asked for. */
+  private readonly entries: number[] = [];
   private length = 0;
 
   /** Starts a file: FIFF_FILE_ID, FIFF_DIR_POINTER -1, FIFF_FREE_LIST -1 (MNE's `start_file`). */
@@ -53,6 +56,7 @@ export class FiffWriter {
     h.writeInt32BE(FIFF.FIFFV_NEXT_SEQ, 12);
     if (this.length + HEADER + data.length >= MAX_FILE) throw new InputError('FIF file', 'less than 2 GiB (FIF offsets are 32-bit)', `${this.length + HEADER + data.length} bytes`);
     this.chunks.push(h, data);
+    this.entries.push(kind, type | 0, data.length, this.length);
     this.length += HEADER + data.length;
     return this;
   }
@@ -124,12 +128,25 @@ export class FiffWriter {
     return this.floatMatrix(kind, rows, cols, cOrder).endBlock(FIFF.FIFFB_MNE_NAMED_MATRIX);
   }
 
-  /** Ends the file (a NOP tag with next = -1, MNE's `end_file`) and returns its bytes. */
-  finish(): Buffer {
+  /**
+   * Ends the file (a NOP tag with next = -1, MNE's `end_file`) and returns its bytes. With
+   * `directory`, a FIFF_DIR tag listing every tag (and a terminating entry, which readers drop)
+   * is written first and FIFF_DIR_POINTER points to it.
+   */
+  finish(options: { directory?: boolean } = {}): Buffer {
+    let dirpos = -1;
+    if (options.directory) {
+      dirpos = this.length;
+      const list = [...this.entries, FIFF.FIFF_DIR, FIFF.FIFFT_DIR_ENTRY_STRUCT, 16 * (this.entries.length / 4 + 2), dirpos, -1, -1, -1, -1];
+      this.tag(FIFF.FIFF_DIR, FIFF.FIFFT_DIR_ENTRY_STRUCT, be(list, 4, 'i'));
+    }
     const nop = Buffer.alloc(HEADER);
     nop.writeInt32BE(FIFF.FIFF_NOP, 0);
     nop.writeInt32BE(FIFF.FIFFV_NEXT_NONE, 12);
-    return Buffer.concat([...this.chunks, nop]);
+    const out = Buffer.concat([...this.chunks, nop]);
+    // FIFF_DIR_POINTER is the second tag (after the 20-byte file id): its value sits at byte 52.
+    out.writeInt32BE(dirpos, 2 * HEADER + 20);
+    return out;
   }
 }
 

@@ -57,6 +57,27 @@ describe('FiffWriter', () => {
     assert.deepEqual([s.format, s.rows, s.cols, Array.from(s.indptr), Array.from(s.indices), Array.from(s.data)], ['csr', 2, 3, [0, 1, 3], [2, 0, 1], [0.5, 1, 2]]);
   });
 
+  it('writes a tag directory on request; the tree is the same as from the sequential scan', () => {
+    const plain = parseFiff('plain.fif', build());
+    const withDir = parseFiff('dir.fif', new FiffWriter(id).startBlock(FIFF.FIFFB_MEAS).int(FIFF.FIFF_NCHAN, 7).endBlock(FIFF.FIFFB_MEAS).finish({ directory: true }));
+    assert.equal(withDir.buf.readInt32BE(52), withDir.directory[withDir.directory.length - 1].pos);
+    assert.deepEqual(withDir.directory.map((e) => e.kind), [100, 101, 106, 104, 200, 105, 102]);
+    assert.equal(tagNumber(withDir, findEntry(findNodes(withDir.tree, FIFF.FIFFB_MEAS)[0], FIFF.FIFF_NCHAN)!), 7);
+    // A file written with a directory reads like one without.
+    const b = parseFiff('b.fif', (() => { const w = new FiffWriter(id); w.startBlock(FIFF.FIFFB_MEAS).int(FIFF.FIFF_NCHAN, 7).endBlock(FIFF.FIFFB_MEAS); return w.finish(); })());
+    assert.deepEqual(b.tree.children.map((c) => c.directory.map((e) => [e.kind, e.pos])), withDir.tree.children.map((c) => c.directory.map((e) => [e.kind, e.pos])));
+    assert.ok(plain.directory.length > 10);
+  });
+
+  it('a directory entry pointing past the end fails when the tag is read, naming its offset', () => {
+    const bytes = new FiffWriter(id).startBlock(FIFF.FIFFB_MEAS).int(FIFF.FIFF_NCHAN, 7).endBlock(FIFF.FIFFB_MEAS).finish({ directory: true });
+    const dirpos = bytes.readInt32BE(52);
+    bytes.writeInt32BE(999999, dirpos + 16 + 4 * 16 + 12);
+    const f = parseFiff('bad-dir.fif', bytes);
+    const e = findEntry(findNodes(f.tree, FIFF.FIFFB_MEAS)[0], FIFF.FIFF_NCHAN)!;
+    assert.throws(() => tagNumber(f, e), { name: 'FiffError', offset: 999999 });
+  });
+
   it('ends the file with a NOP whose next is -1, and rejects bad shapes and long names', () => {
     const b = build();
     assert.deepEqual([b.readInt32BE(b.length - 16), b.readInt32BE(b.length - 4)], [FIFF.FIFF_NOP, -1]);
