@@ -41,3 +41,4 @@ export { readSourceSpaces } from './io/fiff/readSourceSpaces.js';
 export type { EvokedTiming } from './records/evoked.js';
 export { writeEvoked } from './io/fiff/writeEvoked.js';
 export { FiffWriter } from './io/fiff/writer.js';
+export { readInfo } from './io/fiff/readInfo.js';

@@ -6,41 +6,9 @@
  */
 import { atomicWrite } from '../atomicWrite.js';
 import type { Evoked } from '../../records/evoked.js';
-import type { Info, Projection } from '../../records/info.js';
 import { FIFF } from './constants.js';
+import { writeMeasInfo } from './writeInfo.js';
 import { FiffWriter } from './writer.js';
-
-function writeProjs(w: FiffWriter, projs: Projection[]): void {
-  if (projs.length === 0) return;
-  w.startBlock(FIFF.FIFFB_PROJ);
-  for (const p of projs) {
-    w.startBlock(FIFF.FIFFB_PROJ_ITEM)
-      .int(FIFF.FIFF_NCHAN, p.colNames.length)
-      .nameList(FIFF.FIFF_PROJ_ITEM_CH_NAME_LIST, p.colNames)
-      .string(FIFF.FIFF_NAME, p.desc)
-      .int(FIFF.FIFF_PROJ_ITEM_KIND, p.kind);
-    if (p.kind === FIFF.FIFFV_PROJ_ITEM_FIELD) w.float(FIFF.FIFF_PROJ_ITEM_TIME, 0);
-    w.int(FIFF.FIFF_PROJ_ITEM_NVEC, p.data.rows)
-      .int(FIFF.FIFF_MNE_PROJ_ITEM_ACTIVE, p.active ? 1 : 0)
-      .floatMatrix(FIFF.FIFF_PROJ_ITEM_VECTORS, p.data.rows, p.data.cols, p.data.transpose().data)
-      .endBlock(FIFF.FIFFB_PROJ_ITEM);
-  }
-  w.endBlock(FIFF.FIFFB_PROJ);
-}
-
-/** MNE's `write_meas_info`, for the fields an mxne Info holds. */
-export function writeMeasInfo(w: FiffWriter, info: Info): void {
-  w.startBlock(FIFF.FIFFB_MEAS_INFO);
-  if (info.devHeadT !== null) w.coordTrans(info.devHeadT);
-  writeProjs(w, info.projs);
-  if (info.bads.length > 0) w.startBlock(FIFF.FIFFB_MNE_BAD_CHANNELS).nameList(FIFF.FIFF_MNE_CH_NAME_LIST, info.bads).endBlock(FIFF.FIFFB_MNE_BAD_CHANNELS);
-  w.int(FIFF.FIFF_NCHAN, info.nchan).float(FIFF.FIFF_SFREQ, info.sfreq);
-  if (Number.isFinite(info.lowpass)) w.float(FIFF.FIFF_LOWPASS, info.lowpass);
-  if (Number.isFinite(info.highpass)) w.float(FIFF.FIFF_HIGHPASS, info.highpass);
-  // MNE renumbers scan numbers and resets the range to 1 (data are floats, no range needed).
-  info.chs.forEach((ch, k) => w.chInfo(ch, k + 1, 1));
-  w.endBlock(FIFF.FIFFB_MEAS_INFO);
-}
 
 /** The bytes of a -ave.fif file holding one evoked data set. */
 export function encodeEvoked(evoked: Evoked): Buffer {

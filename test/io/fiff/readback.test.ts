@@ -5,7 +5,7 @@
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import { readCov, readEvoked, readForward, readSourceSpaces } from '../../../lib/index.js';
+import { readCov, readEvoked, readForward, readInfo, readSourceSpaces } from '../../../lib/index.js';
 import { readNpyMatrix } from '../../../lib/io/npy.js';
 import type { Matrix } from '../../../lib/linalg/matrix.js';
 import type { Projection } from '../../../lib/records/info.js';
@@ -71,6 +71,13 @@ describe('FIF readback: evoked files equal MNE read_evokeds', function () {
       assertClose(ev.data.data, npy(bc.data).data, 1e-12, `${name} baselined+cropped`);
     });
   }
+
+  it('readInfo gives the measurement info alone (mne.io.read_info)', async () => {
+    const want = readback().left_auditory;
+    const info = await readInfo(fixture(want.file));
+    assert.deepEqual([info.chNames, info.bads, info.sfreq], [want.ch_names, want.bads, want.sfreq]);
+    assertProjs(info.projs, want.projs);
+  });
 
   it('an unknown condition is a FiffError naming the file, offset and the conditions in it', async () => {
     const want = readback().left_auditory;
