@@ -2,7 +2,7 @@
  * Writing measurement info and projectors, as MNE's `write_meas_info` and `_write_proj`, for the
  * fields an mxne Info holds. Shared by the evoked writer and by forward / covariance writers.
  */
-import type { Info, Projection } from '../../records/info.js';
+import type { ChannelInfo, Info, Projection } from '../../records/info.js';
 import { FIFF } from './constants.js';
 import type { FiffWriter } from './writer.js';
 
@@ -30,16 +30,50 @@ export function writeBads(w: FiffWriter, bads: readonly string[]): void {
   if (bads.length > 0) w.startBlock(FIFF.FIFFB_MNE_BAD_CHANNELS).nameList(FIFF.FIFF_MNE_CH_NAME_LIST, bads).endBlock(FIFF.FIFFB_MNE_BAD_CHANNELS);
 }
 
+/**
+ * FIF channel info holds names of at most 15 bytes. Longer names are written truncated (made
+ * unique with a "-k" suffix) and the full names go to FIFFB_CH_INFO blocks, as MNE does; bads and
+ * projector columns use the short names. Returns the full → short mapping (empty when not needed).
+ */
+export function shortChannelNames(names: readonly string[]): Map<string, string> {
+  const fits = (n: string) => Buffer.byteLength(n, 'utf8') <= 15;
+  if (names.every(fits)) return new Map();
+  const cut = (n: string, max: number) => { let s = n.slice(0, max); while (!fits(s)) s = s.slice(0, -1); return s; };
+  const used = new Set<string>();
+  const mapping = new Map<string, string>();
+  for (const name of names) {
+    let short = cut(name, 15);
+    for (let k = 0; used.has(short); k++) short = cut(name, 15 - `-${k}`.length) + `-${k}`;
+    used.add(short);
+    mapping.set(name, short);
+  }
+  return mapping;
+}
+
+function writeExtendedChInfo(w: FiffWriter, chs: readonly ChannelInfo[]): void {
+  for (const ch of chs) {
+    w.startBlock(FIFF.FIFFB_CH_INFO)
+      .int(FIFF.FIFF_CH_SCAN_NO, ch.scanNo).int(FIFF.FIFF_CH_LOGICAL_NO, ch.logNo).int(FIFF.FIFF_CH_KIND, ch.kind)
+      .float(FIFF.FIFF_CH_RANGE, ch.range).float(FIFF.FIFF_CH_CAL, ch.cal).int(FIFF.FIFF_CH_COIL_TYPE, ch.coilType)
+      .float(FIFF.FIFF_CH_LOC, ch.loc).int(FIFF.FIFF_CH_UNIT, ch.unit).int(FIFF.FIFF_CH_UNIT_MUL, ch.unitMul)
+      .string(FIFF.FIFF_CH_DACQ_NAME, ch.name).int(FIFF.FIFF_CH_COORD_FRAME, ch.coordFrame)
+      .endBlock(FIFF.FIFFB_CH_INFO);
+  }
+}
+
 /** A FIFFB_MEAS_INFO block: device→head transform, projectors, bads, nchan, sfreq, filters, channels. */
 export function writeMeasInfo(w: FiffWriter, info: Info): void {
+  const mapping = shortChannelNames(info.chNames);
+  const short = (names: readonly string[]) => names.map((n) => mapping.get(n) ?? n);
   w.startBlock(FIFF.FIFFB_MEAS_INFO);
   if (info.devHeadT !== null) w.coordTrans(info.devHeadT);
-  writeProjs(w, info.projs);
-  writeBads(w, info.bads);
+  writeProjs(w, info.projs.map((p) => ({ ...p, colNames: short(p.colNames) })));
+  writeBads(w, short(info.bads));
   w.int(FIFF.FIFF_NCHAN, info.nchan).float(FIFF.FIFF_SFREQ, info.sfreq);
   if (Number.isFinite(info.lowpass)) w.float(FIFF.FIFF_LOWPASS, info.lowpass);
   if (Number.isFinite(info.highpass)) w.float(FIFF.FIFF_HIGHPASS, info.highpass);
   // MNE renumbers scan numbers and resets the range to 1 (data are floats, no range needed).
-  info.chs.forEach((ch, k) => w.chInfo(ch, k + 1, 1));
+  info.chs.forEach((ch, k) => w.chInfo({ ...ch, name: mapping.get(ch.name) ?? ch.name }, k + 1, 1));
+  if (mapping.size > 0) writeExtendedChInfo(w, info.chs);
   w.endBlock(FIFF.FIFFB_MEAS_INFO);
 }

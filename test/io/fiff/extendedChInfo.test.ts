@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { readEvoked } from '../../../lib/index.js';
+import { readEvoked, writeEvoked } from '../../../lib/index.js';
 import { requireMne, runPythonJson } from '../../helpers/python.js';
 
 describe('FIF extended channel info', function () {
@@ -27,6 +27,16 @@ print(json.dumps(dict(ch_names=ev.ch_names, bads=ev.info['bads'], proj_cols=ev.i
       assert.deepEqual(ev.info.bads, want.bads);
       assert.deepEqual(ev.info.projs[0].colNames, want.proj_cols);
       assert.deepEqual(Array.from({ length: 4 }, (_, i) => Array.from(ev.data.row(i))), want.data);
+      // mxne writes long names the same way (truncated names + extended blocks): both readers agree.
+      const again = path.join(dir, 'again-ave.fif');
+      await writeEvoked(again, ev);
+      const back = await readEvoked(again, { proj: false });
+      assert.deepEqual([back.info.chNames, back.info.bads, back.info.projs[0].colNames], [want.ch_names, want.bads, want.proj_cols]);
+      const mne = runPythonJson<{ ch_names: string[]; bads: string[]; proj_cols: string[] }>(`
+import json, mne
+ev = mne.read_evokeds(${JSON.stringify(again)}, condition=0, proj=False, verbose='error')
+print(json.dumps(dict(ch_names=ev.ch_names, bads=ev.info['bads'], proj_cols=ev.info['projs'][0]['data']['col_names'])))`);
+      assert.deepEqual([mne.ch_names, mne.bads, mne.proj_cols], [want.ch_names, want.bads, want.proj_cols]);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
