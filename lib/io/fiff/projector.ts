@@ -5,6 +5,7 @@
  * data ← (I − U Uᵀ) data and every projector marked active. The span basis comes from the small
  * nvec × nvec Gram matrix (Jacobi), which spans the same subspace as MNE's SVD.
  */
+import { InputError } from '../../errors.js';
 import { Matrix } from '../../linalg/matrix.js';
 import type { Evoked } from '../../records/evoked.js';
 import type { Info } from '../../records/info.js';
@@ -95,6 +96,8 @@ function spanBasis(vecs: Matrix): Matrix {
 export function applyProjectors(evoked: Evoked): Evoked {
   const info = evoked.info;
   if (info.projs.length === 0 || info.projs.every((p) => p.active)) return evoked;
+  const nvec = info.projs.reduce((s, p) => s + p.data.rows, 0);
+  if (nvec >= info.nchan) throw new InputError('info.projs', `fewer projection vectors than channels (${info.nchan})`, `${nvec}`);
   const activated: Info = { ...info, projs: info.projs.map((p) => ({ ...p, active: true })) };
   const vecs = projectionVectors(info);
   // MNE: no non-zero vector means no projector, and the data and info are left as they are.

@@ -37,8 +37,6 @@ function covData(f: FiffFile, node: FiffNode, dim: number): { data: Matrix; diag
 
 function sparseCov(f: FiffFile, e: DirEntry, dim: number): Matrix {
   const s = tagSparse(f, e);
-  // A sparse tag states its dims in 12 bytes, so bound the dense expansion explicitly (1 GiB).
-  if (dim * dim > 2 ** 27) f.fail(e.pos, e.kind, `a ${dim}x${dim} sparse covariance is too large to expand`);
   if (s.rows !== dim || s.cols !== dim) f.fail(e.pos, e.kind, `expected a ${dim}x${dim} sparse covariance, found ${s.rows}x${s.cols}`);
   const out = new Matrix(dim, dim);
   const n = s.indptr.length - 1;
@@ -70,7 +68,8 @@ export function readCovFrom(f: FiffFile): Covariance {
     const kindEntry = findEntry(node, FIFF.FIFF_MNE_COV_KIND);
     if (kindEntry === null || tagInt(f, kindEntry) !== FIFF.FIFFV_MNE_NOISE_COV) continue;
     const dim = tagInt(f, requireEntry(f, node, FIFF.FIFF_MNE_COV_DIM, 'the covariance dimension'));
-    if (dim < 0) f.fail(node.pos, FIFF.FIFF_MNE_COV_DIM, `expected a non-negative covariance dimension, found ${dim}`);
+    // The record holds the full dim × dim matrix, so bound it before anything is expanded (1 GiB).
+    if (dim < 0 || dim * dim > 2 ** 27) f.fail(node.pos, FIFF.FIFF_MNE_COV_DIM, `expected a covariance dimension in [0, ${2 ** 13.5 | 0}], found ${dim}`);
     const nfreeEntry = findEntry(node, FIFF.FIFF_MNE_COV_NFREE);
     const namesEntry = findEntry(node, FIFF.FIFF_MNE_ROW_NAMES);
     const names = namesEntry === null ? [] : tagString(f, namesEntry).split(':');

@@ -10,6 +10,10 @@ import { fiffFromBuffer, parseFiff, type DirEntry, type FiffFile } from '../../.
 import { readCovFrom } from '../../../lib/io/fiff/readCov.js';
 import { readEvokedFrom } from '../../../lib/io/fiff/readEvoked.js';
 import { readForwardFrom } from '../../../lib/io/fiff/readForward.js';
+import { encodeEvoked } from '../../../lib/io/fiff/writeEvoked.js';
+import { Matrix } from '../../../lib/linalg/matrix.js';
+import { Evoked } from '../../../lib/records/evoked.js';
+import type { Info } from '../../../lib/records/info.js';
 import { fixture, requireFixtures } from '../../helpers/fixtures.js';
 import { rng } from '../../helpers/random.js';
 
@@ -41,17 +45,32 @@ const mutators: [string, Mutator][] = [
   }],
 ];
 
-const cases: { file: string; runs: number; read: (f: FiffFile) => unknown }[] = [
+/** A small mxne-written evoked whose projector is inactive, so reading it runs the projector code. */
+function syntheticEvoked(): Buffer {
+  const chs = Array.from({ length: 8 }, (_, k) => ({
+    name: `EEG 00${k}`, kind: 2, type: 'eeg' as const, coilType: 1, unit: 107, unitMul: 0, cal: 1, range: 1, logNo: k, scanNo: k,
+    loc: new Float64Array(12), coordFrame: 4,
+  }));
+  const names = chs.map((c) => c.name);
+  const info: Info = {
+    chs, chNames: names, nchan: 8, bads: ['EEG 003'], sfreq: 100, highpass: 0, lowpass: 50, devHeadT: null, compGrade: 0,
+    projs: [{ desc: 'avg', kind: 10, active: false, colNames: names, data: new Matrix(1, 8, new Float64Array(8).fill(0.25)) }],
+  };
+  return encodeEvoked(new Evoked(info, new Matrix(8, 20, Float64Array.from({ length: 160 }, (_, k) => Math.sin(k))), -5, 3, 'syn'));
+}
+
+const cases: { file: string; runs: number; bytes?: () => Buffer; read: (f: FiffFile) => unknown }[] = [
   { file: 'left_auditory-ave.fif', runs: 1500, read: (f) => readEvokedFrom(f, { baseline: [null, 0] }).crop(0, 0.3) },
   { file: 'noise-cov.fif', runs: 1500, read: (f) => readCovFrom(f) },
   { file: 'surf-small-fwd.fif', runs: 300, read: (f) => readForwardFrom(f) },
+  { file: 'synthetic-ave.fif', runs: 1000, bytes: syntheticEvoked, read: (f) => readEvokedFrom(f, { baseline: [null, 0] }) },
 ];
 
 describe('FIF mutation property: only FiffError / InputError or a successful read', function () {
   requireFixtures(this);
   for (const c of cases) {
     it(`${c.file}: ${c.runs} seeded mutations`, async () => {
-      const orig = fs.readFileSync(fixture('inputs', c.file));
+      const orig = c.bytes?.() ?? fs.readFileSync(fixture('inputs', c.file));
       const dir = parseFiff(c.file, orig).directory;
       const r = rng(20261124);
       const tally = { ok: 0, fiff: 0, input: 0 };
