@@ -28,9 +28,17 @@ function aspectOf(f: FiffFile, node: FiffNode): FiffNode {
   return aspects[0];
 }
 
+/** The comment of the evoked block itself: what MNE matches a condition name against. */
+function blockComment(f: FiffFile, node: FiffNode): string | null {
+  let comment: string | null = null;
+  for (const e of node.directory) if (e.kind === FIFF.FIFF_COMMENT) comment = tagString(f, e);
+  return comment;
+}
+
+/** The data set's comment as MNE reports it: the aspect's comment, else the block's, else 'No comment'. */
 function commentOf(f: FiffFile, node: FiffNode): string {
-  let comment = 'No comment';
-  for (const n of [node, aspectOf(f, node)]) for (const e of n.directory) if (e.kind === FIFF.FIFF_COMMENT) comment = tagString(f, e);
+  let comment = blockComment(f, node) ?? 'No comment';
+  for (const e of aspectOf(f, node).directory) if (e.kind === FIFF.FIFF_COMMENT) comment = tagString(f, e);
   return comment;
 }
 
@@ -41,9 +49,9 @@ function aspectKindOf(f: FiffFile, node: FiffNode): number {
 }
 
 function pickCondition(f: FiffFile, nodes: FiffNode[], condition: string | number | undefined): FiffNode {
-  const list = () => nodes.map((n) => `"${commentOf(f, n)}"`).join(', ');
+  const list = () => nodes.map((n) => `"${blockComment(f, n)}"`).join(', ');
   if (typeof condition === 'string') {
-    const hits = nodes.filter((n) => commentOf(f, n) === condition && aspectKindOf(f, n) === FIFF.FIFFV_ASPECT_AVERAGE);
+    const hits = nodes.filter((n) => blockComment(f, n) === condition && aspectKindOf(f, n) === FIFF.FIFFV_ASPECT_AVERAGE);
     if (hits.length !== 1) f.fail(nodes[0].pos, FIFF.FIFF_COMMENT, `expected condition "${condition}" (average) among the data sets ${list()}`);
     return hits[0];
   }
