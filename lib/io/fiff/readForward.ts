@@ -19,6 +19,8 @@ import { tagChInfo, tagCoordTrans } from './structs.js';
 import { tagInt, tagString } from './tag.js';
 import { findEntry, findNodes, requireEntry, type FiffNode } from './tree.js';
 
+const YIELD_COLUMNS = 4096;
+
 interface OneForward {
   sourceOri: number;
   coordFrame: number;
@@ -66,9 +68,10 @@ function readOne(f: FiffFile, node: FiffNode): OneForward {
 /**
  * MEG rows then EEG rows, column by column, widened to float64 straight from the file's bytes
  * (DataView, big-endian): no temporary copy, since on large files fresh memory, not arithmetic,
- * is the cost.
+ * is the cost. Yields to the event loop every few thousand columns so a large gain does not
+ * stall it.
  */
-function mergeGain(f: FiffFile, parts: OneForward[]): Matrix {
+async function mergeGain(f: FiffFile, parts: OneForward[]): Promise<Matrix> {
   const nchan = parts.reduce((s, p) => s + p.nchan, 0);
   const ncol = parts[0].ncol;
   const out = new Float64Array(nchan * ncol);
@@ -78,6 +81,7 @@ function mergeGain(f: FiffFile, parts: OneForward[]): Matrix {
     const v = new DataView(f.buf.buffer, f.buf.byteOffset + l.pos, l.count * l.width);
     const n = p.nchan;
     for (let j = 0; j < ncol; j++) {
+      if (j % YIELD_COLUMNS === YIELD_COLUMNS - 1) await new Promise((resolve) => setImmediate(resolve));
       const o = j * nchan + rowOffset;
       const s = j * n;
       if (l.width === 4) for (let i = 0; i < n; i++) out[o + i] = v.getFloat32(4 * (s + i), false);
@@ -136,7 +140,7 @@ export async function readForward(path: string): Promise<Forward> {
 }
 
 /** readForward on an opened file. */
-export function readForwardFrom(f: FiffFile): Forward {
+export async function readForwardFrom(f: FiffFile): Promise<Forward> {
   const nodes = findNodes(f.tree, FIFF.FIFFB_MNE_FORWARD_SOLUTION);
   if (nodes.length === 0) f.fail(0, null, 'expected a forward solution block (FIFFB_MNE_FORWARD_SOLUTION)');
   const parentMri = findNodes(f.tree, FIFF.FIFFB_MNE_PARENT_MRI_FILE)[0] ?? f.fail(0, null, 'expected parent MRI information (FIFFB_MNE_PARENT_MRI_FILE)');
@@ -162,7 +166,7 @@ export function readForwardFrom(f: FiffFile): Forward {
   if (nuse !== a.nsource || src.some((s) => s.vertno.length !== s.nuse)) f.fail(a.at, null, `expected the source spaces to hold the forward's ${a.nsource} sources, found ${nuse}`);
   const fixed = a.sourceOri === FIFF.FIFFV_MNE_FIXED_ORI;
   return {
-    sol: mergeGain(f, parts), chNames: parts.flatMap((p) => p.rowNames), info, src,
+    sol: await mergeGain(f, parts), chNames: parts.flatMap((p) => p.rowNames), info, src,
     sourceOri: fixed ? 1 : 2, surfOri: fixed, coordFrame: a.coordFrame, nsource: a.nsource, nchan: parts.reduce((s, p) => s + p.nchan, 0),
     sourceRr: pickVertices(src, (s) => s.rr), sourceNn: fixed ? pickVertices(src, (s) => s.nn) : freeNormals(a.nsource), mriHeadT,
   };

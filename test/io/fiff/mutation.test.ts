@@ -78,7 +78,7 @@ describe('FIF mutation property: only FiffError / InputError or a successful rea
         const [what, mutate] = mutators[i % mutators.length];
         const bytes = mutate(Buffer.from(orig), dir, r);
         try {
-          c.read(await fiffFromBuffer(c.file, bytes));
+          await c.read(await fiffFromBuffer(c.file, bytes));
           tally.ok++;
         } catch (e) {
           if (e instanceof FiffError) tally.fiff++;
