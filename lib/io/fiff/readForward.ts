@@ -50,7 +50,9 @@ function readOne(f: FiffFile, node: FiffNode): OneForward {
   const mat = namedMatrixNode(f, node, FIFF.FIFF_MNE_FORWARD_SOLUTION);
   const e = requireEntry(f, mat, FIFF.FIFF_MNE_FORWARD_SOLUTION, 'the forward solution matrix');
   const layout = denseLayout(f, e);
-  if (layout.dims.length !== 2 || layout.baseType === FIFF.FIFFT_INT) f.fail(e.pos, e.kind, `expected a 2-D float matrix, found dims [${layout.dims.join(', ')}]`);
+  if (layout.dims.length !== 2 || (layout.baseType !== FIFF.FIFFT_FLOAT && layout.baseType !== FIFF.FIFFT_DOUBLE)) {
+    f.fail(e.pos, e.kind, `expected a 2-D float or double matrix, found type ${layout.baseType} with dims [${layout.dims.join(', ')}]`);
+  }
   const [ncol, nrow] = layout.dims;
   for (const [kind, want] of [[FIFF.FIFF_MNE_NROW, ncol], [FIFF.FIFF_MNE_NCOL, nrow]]) {
     const t = findEntry(mat, kind);
