@@ -47,17 +47,18 @@ export class FiffWriter {
   /** Bytes written so far (the offset the next tag will have). */
   get position(): number { return this.length; }
 
-  /** One tag: header (kind, type, size, next = 0) then the data. */
-  tag(kind: number, type: number, data: Buffer): this {
+  /** One tag: header (kind, type, size, next = 0) then the data, given as one or more pieces (not copied). */
+  tag(kind: number, type: number, ...data: Buffer[]): this {
+    const size = data.reduce((s, b) => s + b.length, 0);
     const h = Buffer.alloc(HEADER);
     h.writeInt32BE(kind, 0);
     h.writeUInt32BE(type >>> 0, 4);
-    h.writeInt32BE(data.length, 8);
+    h.writeInt32BE(size, 8);
     h.writeInt32BE(FIFF.FIFFV_NEXT_SEQ, 12);
-    if (this.length + HEADER + data.length >= MAX_FILE) throw new InputError('FIF file', 'less than 2 GiB (FIF offsets are 32-bit)', `${this.length + HEADER + data.length} bytes`);
-    this.chunks.push(h, data);
-    this.entries.push(kind, type | 0, data.length, this.length);
-    this.length += HEADER + data.length;
+    if (this.length + HEADER + size >= MAX_FILE) throw new InputError('FIF file', 'less than 2 GiB (FIF offsets are 32-bit)', `${this.length + HEADER + size} bytes`);
+    this.chunks.push(h, ...data);
+    this.entries.push(kind, type | 0, size, this.length);
+    this.length += HEADER + size;
     return this;
   }
 
@@ -83,7 +84,7 @@ export class FiffWriter {
     const n = dims.reduce((a, b) => a * b, 1);
     if (values.length !== n) throw new InputError(`matrix tag ${kind}`, `${n} values for dims [${dims.join(', ')}]`, `${values.length}`);
     const tail = be([...dims.slice().reverse(), dims.length], 4, 'i');
-    return this.tag(kind, FIFF.FIFFT_MATRIX | base, Buffer.concat([be(values, width, k), tail]));
+    return this.tag(kind, FIFF.FIFFT_MATRIX | base, be(values, width, k), tail);
   }
 
   /** float32 matrix, C-order values (MNE's `write_float_matrix`). */
@@ -95,16 +96,14 @@ export class FiffWriter {
   floatSparse(kind: number, m: SparseMatrix): this {
     const coding = m.format === 'csc' ? 0x00100000 : 0x00200000;
     const nnz = m.data.length;
-    const body = Buffer.concat([be(m.data, 4, 'f'), be(m.indices, 4, 'i'), be(m.indptr, 4, 'i'), be([nnz, m.rows, m.cols, 2], 4, 'i')]);
-    return this.tag(kind, FIFF.FIFFT_MATRIX | coding | FIFF.FIFFT_FLOAT, body);
+    return this.tag(kind, FIFF.FIFFT_MATRIX | coding | FIFF.FIFFT_FLOAT, be(m.data, 4, 'f'), be(m.indices, 4, 'i'), be(m.indptr, 4, 'i'), be([nnz, m.rows, m.cols, 2], 4, 'i'));
   }
 
   /** FIFF_COORD_TRANS: from, to, float32 rotation + translation, then the inverse (MNE's `write_coord_trans`). */
   coordTrans(t: Transform, kind: number = FIFF.FIFF_COORD_TRANS): this {
     const inv = rigidInverse(t.trans.data);
     const part = (m: ArrayLike<number>) => [0, 1, 2].flatMap((i) => [m[i], m[i + 4], m[i + 8]]).concat([m[12], m[13], m[14]]);
-    const b = Buffer.concat([be([t.from, t.to], 4, 'i'), be(part(t.trans.data), 4, 'f'), be(part(inv), 4, 'f')]);
-    return this.tag(kind, FIFF.FIFFT_COORD_TRANS_STRUCT, b);
+    return this.tag(kind, FIFF.FIFFT_COORD_TRANS_STRUCT, be([t.from, t.to], 4, 'i'), be(part(t.trans.data), 4, 'f'), be(part(inv), 4, 'f'));
   }
 
   /** FIFF_CH_INFO (96 bytes, MNE's `write_ch_info`); names are limited to 15 characters. */
