@@ -74,8 +74,11 @@ describe('writeEvoked: MNE-Python reads mxne files', function () {
   requireMne(this);
   requireFixtures(this);
   it('mne.read_evokeds gives the same info and numbers', async () => {
-    const files = { fixture: path.join(dir, 'mne-rv-ave.fif'), synthetic: path.join(dir, 'mne-syn-ave.fif') };
-    await writeEvoked(files.fixture, (await readEvoked(fixture('inputs', 'right_visual-ave.fif'), { baseline: [null, 0] })).crop(0, 0.3));
+    const files = { fixture: path.join(dir, 'mne-rv-ave.fif'), synthetic: path.join(dir, 'mne-syn-ave.fif'), inactive: path.join(dir, 'mne-inactive-ave.fif') };
+    const rv = (await readEvoked(fixture('inputs', 'right_visual-ave.fif'), { baseline: [null, 0] })).crop(0, 0.3);
+    await writeEvoked(files.fixture, rv);
+    // The four sample projectors marked inactive: both readers project 376 channels (2 bad) on read.
+    await writeEvoked(files.inactive, rv.withData(rv.data, { ...rv.info, projs: rv.info.projs.map((p) => ({ ...p, active: false })) }));
     await writeEvoked(files.synthetic, synthetic());
     for (const [name, file] of Object.entries(files)) {
       const out = path.join(dir, `${name}-mne.npy`);
