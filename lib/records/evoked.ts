@@ -14,6 +14,12 @@ export interface EvokedTiming {
   originSample: number;
 }
 
+/** Python's round(): halves go to the even neighbour; never -0 (MNE rounds times to samples with it). */
+export function pythonRound(x: number): number {
+  const r = Math.round(x);
+  return (Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r) + 0;
+}
+
 export class Evoked {
   constructor(
     readonly info: Info,
@@ -60,8 +66,8 @@ export class Evoked {
     const times = this.times;
     const lo = tmin === null ? times[0] : tmin;
     const hi = tmax === null ? times[times.length - 1] : tmax;
-    const a = Math.round(lo * sfreq) / sfreq - 0.5 / sfreq;
-    const b = Math.round(hi * sfreq) / sfreq + 0.5 / sfreq;
+    const a = pythonRound(lo * sfreq) / sfreq - 0.5 / sfreq;
+    const b = pythonRound(hi * sfreq) / sfreq + 0.5 / sfreq;
     let start = -1;
     let end = -1;
     for (let k = 0; k < times.length; k++) {

@@ -1,7 +1,7 @@
 /** readEvoked: one data set of a -ave.fif file, as MNE's `read_evokeds(fname, condition, baseline, proj)`. */
 import { InputError } from '../../errors.js';
 import { Matrix } from '../../linalg/matrix.js';
-import { Evoked } from '../../records/evoked.js';
+import { Evoked, pythonRound } from '../../records/evoked.js';
 import type { ChannelInfo, Info } from '../../records/info.js';
 import { FIFF } from './constants.js';
 import { readExtendedChInfo, renameList } from './extendedChInfo.js';
@@ -138,12 +138,6 @@ export function readEvokedFrom(f: FiffFile, options: ReadEvokedOptions = {}): Ev
   return finishEvoked(f, node, info, data, h, nave, aspectKind, commentOf(f, node), options);
 }
 
-/** Python's round(): halves go to the even neighbour; never -0 (MNE's `int(round(times[0] * sfreq))`). */
-function roundHalfEven(x: number): number {
-  const r = Math.round(x);
-  return (Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r) + 0;
-}
-
 function finishEvoked(
   f: FiffFile, node: FiffNode, info: Info, data: Matrix, h: EvokedHeader, nave: number, aspectKind: number, comment: string, options: ReadEvokedOptions,
 ): Evoked {
@@ -158,7 +152,8 @@ function finishEvoked(
     const cal = info.chs[i].cal;
     for (let k = 0; k < data.cols; k++) data.data[i + k * data.rows] *= cal;
   }
-  const first = roundHalfEven(originTime * info.sfreq);
+  // MNE: first = int(round(times[0] * sfreq)).
+  const first = pythonRound(originTime * info.sfreq);
   const timing = h.firstTime !== null ? { originTime, originSample: first } : null;
   const kind = aspectKind === FIFF.FIFFV_ASPECT_STD_ERR ? 'standard_error' : 'average';
   const fileBaseline: [number, number] | null = h.bmin !== null && h.bmax !== null ? [h.bmin, h.bmax] : null;

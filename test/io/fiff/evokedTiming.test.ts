@@ -2,6 +2,7 @@
 import * as assert from 'node:assert/strict';
 import { Evoked } from '../../../lib/index.js';
 import { Matrix } from '../../../lib/linalg/matrix.js';
+import { pythonRound } from '../../../lib/records/evoked.js';
 import type { Info } from '../../../lib/records/info.js';
 
 const info: Info = { chs: [], chNames: ['A'], nchan: 1, bads: [], projs: [], sfreq: 100, highpass: 0, lowpass: 50, devHeadT: null, compGrade: 0 };
@@ -29,5 +30,12 @@ describe('Evoked timing, crop and baseline', () => {
     assert.throws(() => ev.applyBaseline([null, 0]), { name: 'InputError', field: 'baseline' });
     assert.throws(() => ev.applyBaseline([0.03, 0.01]), { name: 'InputError' });
     assert.throws(() => ev.applyBaseline([0, 0.2]), { name: 'InputError' });
+  });
+});
+
+describe('pythonRound', () => {
+  it('rounds halves to even and never returns -0, as Python', () => {
+    assert.deepEqual([0.5, 1.5, 2.5, -0.5, -1.5, -2.5, 2.4, -2.6].map(pythonRound), [0, 2, 2, 0, -2, -2, 2, -3]);
+    assert.ok(Object.is(pythonRound(-0.2), 0));
   });
 });
