@@ -36,7 +36,8 @@ function someDipoles(nT = 181, signed = false): Dipole[] {
 describe('io: .dip text and .bdip binary dipole files', function () {
   let dir: string;
   before(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mxne-dip-')); });
-  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  // A skip in an earlier before hook leaves dir unset; after hooks still run.
+  after(() => { if (dir) fs.rmSync(dir, { recursive: true, force: true }); });
 
   it('formats numbers as C/Python %w.pf: exact value, ties to even, signed zero', function () {
     assert.equal(formatFixed(0.125, 2), '0.12');

@@ -19,7 +19,8 @@ function surfaceStc(): SourceEstimate {
 describe('io: .stc (MNE binary format)', function () {
   let dir: string;
   before(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mxne-stc-')); });
-  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  // A skip in an earlier before hook leaves dir unset; after hooks still run.
+  after(() => { if (dir) fs.rmSync(dir, { recursive: true, force: true }); });
 
   it('lays out the header and time-major big-endian float32 data as _write_stc', function () {
     const data = Matrix.fromRows([[1, 2, 3], [4, 5, 6]]);

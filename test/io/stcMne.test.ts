@@ -30,7 +30,8 @@ describe('io: .stc read back by MNE-Python (mne.read_source_estimate)', function
   requireMne(this);
   let dir: string;
   before(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mxne-stc-mne-')); });
-  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  // A skip in an earlier before hook leaves dir unset; after hooks still run.
+  after(() => { if (dir) fs.rmSync(dir, { recursive: true, force: true }); });
 
   it('MNE reads our surface and volume files with our numbers; its own files equal ours byte for byte', async function () {
     const base = { vector: false, tmin: -3.1635573327637445e-09, tstep: 0.0016649601096532323, subject: null } as const;

@@ -18,7 +18,8 @@ describe('readForward: fixed orientation and MEG-only files written by MNE', fun
   requireFixtures(this);
   let dir: string;
   before(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mxne-fwd-')); });
-  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  // A skip in an earlier before hook leaves dir unset; after hooks still run.
+  after(() => { if (dir) fs.rmSync(dir, { recursive: true, force: true }); });
 
   for (const variant of ['fixed', 'meg']) {
     it(variant, async () => {

@@ -60,10 +60,10 @@ function syntheticEvoked(): Buffer {
 }
 
 const cases: { file: string; runs: number; bytes?: () => Buffer; read: (f: FiffFile) => unknown }[] = [
-  { file: 'left_auditory-ave.fif', runs: 1500, read: (f) => readEvokedFrom(f, { baseline: [null, 0] }).crop(0, 0.3) },
-  { file: 'noise-cov.fif', runs: 1500, read: (f) => readCovFrom(f) },
-  { file: 'surf-small-fwd.fif', runs: 300, read: (f) => readForwardFrom(f) },
-  { file: 'synthetic-ave.fif', runs: 1000, bytes: syntheticEvoked, read: (f) => readEvokedFrom(f, { baseline: [null, 0] }) },
+  { file: 'left_auditory-ave.fif', runs: 600, read: (f) => readEvokedFrom(f, { baseline: [null, 0] }).crop(0, 0.3) },
+  { file: 'noise-cov.fif', runs: 1000, read: (f) => readCovFrom(f) },
+  { file: 'surf-small-fwd.fif', runs: 150, read: (f) => readForwardFrom(f) },
+  { file: 'synthetic-ave.fif', runs: 2000, bytes: syntheticEvoked, read: (f) => readEvokedFrom(f, { baseline: [null, 0] }) },
 ];
 
 describe('FIF mutation property: only FiffError / InputError or a successful read', function () {

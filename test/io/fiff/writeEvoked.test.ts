@@ -19,7 +19,8 @@ import { randn } from '../../helpers/random.js';
 const F32 = 2 ** -24;
 let dir: string;
 before(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mxne-fiff-')); });
-after(() => fs.rmSync(dir, { recursive: true, force: true }));
+// A skip in an earlier before hook leaves dir unset; after hooks still run.
+after(() => { if (dir) fs.rmSync(dir, { recursive: true, force: true }); });
 
 /** A small synthetic evoked: 3 EEG channels, one inactive average-reference projector, a bad channel. */
 function synthetic(): Evoked {
