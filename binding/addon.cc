@@ -7,6 +7,7 @@ namespace {
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   mxne::RegisterThreads(env, exports);
   mxne::RegisterLinalg(env, exports);
+  mxne::RegisterDecomp(env, exports);
   return exports;
 }
 }  // namespace

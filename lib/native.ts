@@ -15,6 +15,24 @@ export interface Addon {
     bRows: number, bCols: number, B: Float64Array, alpha: number, beta: number, C: Float64Array): Promise<Float64Array>;
   gram(trans: boolean, rows: number, cols: number, A: Float64Array, out: Float64Array): Float64Array;
   gramAsync(trans: boolean, rows: number, cols: number, A: Float64Array, out: Float64Array): Promise<Float64Array>;
+  /** dsyevd on the lower triangle of A (n×n, finite): w ascending, V columns = eigenvectors. Resolves to V. */
+  eigh(n: number, A: Float64Array, w: Float64Array, V: Float64Array): Float64Array;
+  eighAsync(n: number, A: Float64Array, w: Float64Array, V: Float64Array): Promise<Float64Array>;
+  /** Thin dgesdd (jobz 'S'), k = min(m, n): U m×k, s k descending, Vt k×n. Returns s. */
+  svd(m: number, n: number, A: Float64Array, U: Float64Array, s: Float64Array, Vt: Float64Array): Float64Array;
+  svdAsync(m: number, n: number, A: Float64Array, U: Float64Array, s: Float64Array, Vt: Float64Array): Promise<Float64Array>;
+  /** dpotrf on the lower triangle: L (n×n) with the strict upper part zeroed. */
+  cholesky(n: number, A: Float64Array, L: Float64Array): Float64Array;
+  /** dposv: X (n×nrhs) = A⁻¹B, A symmetric positive definite. */
+  solveSpd(n: number, nrhs: number, A: Float64Array, B: Float64Array, X: Float64Array): Float64Array;
+  solveSpdAsync(n: number, nrhs: number, A: Float64Array, B: Float64Array, X: Float64Array): Promise<Float64Array>;
+  /** dgelsd minimum-norm least squares: X (n×nrhs), A m×n, B m×nrhs; rcond < 0 = machine precision. */
+  lstsq(m: number, n: number, nrhs: number, A: Float64Array, B: Float64Array, rcond: number, X: Float64Array): Float64Array;
+  lstsqAsync(m: number, n: number, nrhs: number, A: Float64Array, B: Float64Array, rcond: number,
+    X: Float64Array): Promise<Float64Array>;
+  /** dgemv: y = alpha·op(A)·x + beta·y, A rows×cols. */
+  gemv(trans: boolean, rows: number, cols: number, A: Float64Array, x: Float64Array, alpha: number, beta: number,
+    y: Float64Array): Float64Array;
   setNumThreads(n: number): void;
   getNumThreads(): number;
 }
