@@ -4,12 +4,12 @@
  * applied to it (the data already carry them), inactive ones are only carried along, and the
  * estimate is subtracted from the evoked restricted to those channels.
  */
-import { ChannelMismatchError, InputError } from '../errors.js';
+import { InputError } from '../errors.js';
 import { gemm } from '../linalg/blas.js';
 import { Matrix } from '../linalg/matrix.js';
 import type { Evoked } from '../records/evoked.js';
-import type { Info } from '../records/info.js';
-import { makeProjector } from './makeProjector.js';
+import { pickInfo } from '../prepare/pickChannels.js';
+import { makeProjector } from '../prepare/projector.js';
 
 export interface ResidualInput {
   /** The evoked that was inverted (all its channels; the used ones are picked here). */
@@ -36,19 +36,4 @@ export function computeResidual({ evoked, chNames, gainActive, X }: ResidualInpu
   const data = evoked.data.pickRows(rowInEvoked);
   for (let k = 0; k < data.data.length; k++) data.data[k] -= projected.data[k];
   return evoked.withData(data, info);
-}
-
-/** MNE's pick_channels_evoked(include=chNames): the evoked's channels that are in chNames, in evoked order. */
-function pickInfo(info: Info, chNames: readonly string[]): Info {
-  const wanted = new Set(chNames);
-  const missing = chNames.filter((n) => !info.chNames.includes(n));
-  if (missing.length > 0) throw new ChannelMismatchError('Channels of the inverse are missing from the evoked', missing);
-  const keep = info.chs.filter((ch) => wanted.has(ch.name));
-  return {
-    ...info,
-    chs: keep,
-    chNames: keep.map((ch) => ch.name),
-    nchan: keep.length,
-    bads: info.bads.filter((b) => wanted.has(b)),
-  };
 }

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { gemm } from '../../lib/linalg/blas.js';
 import { Evoked } from '../../lib/records/evoked.js';
 import { computeResidual } from '../../lib/results/computeResidual.js';
-import { makeProjector } from '../../lib/results/makeProjector.js';
+import { makeProjector } from '../../lib/prepare/projector.js';
 import { assertClose, assertMatrixClose } from '../helpers/assert.js';
 import { requireFixtures } from '../helpers/fixtures.js';
 import { randn } from '../helpers/random.js';

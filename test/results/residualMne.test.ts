@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { Matrix } from '../../lib/linalg/matrix.js';
 import { computeResidual } from '../../lib/results/computeResidual.js';
-import { makeProjector } from '../../lib/results/makeProjector.js';
+import { makeProjector } from '../../lib/prepare/projector.js';
 import { assertMatrixClose } from '../helpers/assert.js';
 import { fixture, requireFixtures } from '../helpers/fixtures.js';
 import { arrayOf, geometryOf, loadResult, rightVisualEvoked, type Json } from './referenceCase.js';

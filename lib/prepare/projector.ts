@@ -6,7 +6,7 @@
 import { InputError } from '../errors.js';
 import { Matrix } from '../linalg/matrix.js';
 import type { Projection } from '../records/info.js';
-import { thinSvd } from './thinSvd.js';
+import { thinSvd } from '../results/thinSvd.js';
 
 export interface Projector {
   /** nChan × nChan, or null when no vector touches these channels (MNE returns the identity). */

@@ -1,0 +1,51 @@
+/**
+ * Channel selection for an inverse, as MNE's `_select_orient_forward`: the channels of the data
+ * that are good (bads of data and covariance united) and present in the forward and the
+ * covariance, in the data's order. Plus the pickers that restrict info and forward to them.
+ */
+import { ChannelMismatchError } from '../errors.js';
+import type { Covariance } from '../records/covariance.js';
+import type { Forward } from '../records/forward.js';
+import type { Info } from '../records/info.js';
+
+export function selectChannels(info: Info, fwd: Forward, cov: Covariance | null): string[] {
+  if (fwd.info.compGrade !== info.compGrade) {
+    throw new ChannelMismatchError(`CTF compensation grade of the forward (${fwd.info.compGrade}) differs from the data's (${info.compGrade})`, []);
+  }
+  const inFwd = new Set(fwd.chNames);
+  const inCov = cov ? new Set(cov.names) : null;
+  const bads = new Set([...info.bads, ...(cov?.bads ?? [])]);
+  const names = info.chNames.filter((n) => !bads.has(n) && inFwd.has(n) && (inCov === null || inCov.has(n)));
+  if (names.length === 0) {
+    const good = info.chNames.filter((n) => !bads.has(n));
+    throw new ChannelMismatchError('No good data channel is in both the forward solution and the noise covariance',
+      good.filter((n) => !inFwd.has(n) || (inCov !== null && !inCov.has(n))));
+  }
+  return names;
+}
+
+/** MNE's pick_info by names: the channels of `info` that are in `chNames`, in info order. */
+export function pickInfo(info: Info, chNames: readonly string[]): Info {
+  const wanted = new Set(chNames);
+  const missing = chNames.filter((n) => !info.chNames.includes(n));
+  if (missing.length > 0) throw new ChannelMismatchError('Channels are missing from the measurement info', missing);
+  const keep = info.chs.filter((ch) => wanted.has(ch.name));
+  return { ...info, chs: keep, chNames: keep.map((ch) => ch.name), nchan: keep.length, bads: info.bads.filter((b) => wanted.has(b)) };
+}
+
+/** The forward with its gain rows (and info) restricted to `chNames`, in that order (MNE ordered=True). */
+export function pickForwardChannels(fwd: Forward, chNames: readonly string[]): Forward {
+  const row = new Map(fwd.chNames.map((n, k) => [n, k] as const));
+  const missing = chNames.filter((n) => !row.has(n));
+  if (missing.length > 0) throw new ChannelMismatchError('Channels are missing from the forward solution', missing);
+  const rows = chNames.map((n) => row.get(n)!);
+  const infoRow = new Map(fwd.info.chNames.map((n, k) => [n, k] as const));
+  const chs = chNames.map((n) => fwd.info.chs[infoRow.get(n) ?? -1]).filter((ch) => ch !== undefined);
+  return {
+    ...fwd,
+    sol: fwd.sol.pickRows(rows),
+    chNames: [...chNames],
+    nchan: chNames.length,
+    info: { ...fwd.info, chs, chNames: chs.map((c) => c.name), nchan: chs.length, bads: fwd.info.bads.filter((b) => chNames.includes(b)) },
+  };
+}
