@@ -1,0 +1,58 @@
+/**
+ * MNE 1.3's `_prepare_gain` for the sparse solvers: `_prepare_forward` with the sparse depth
+ * defaults and CPS normals, then the optional source weights (e.g. max |dSPM| per source), which
+ * multiply the gain columns and the source weighting and mask out the sources below `weightsMin`.
+ */
+import { InputError } from '../errors.js';
+import type { Matrix } from '../linalg/matrix.js';
+import type { Covariance } from '../records/covariance.js';
+import type { Forward } from '../records/forward.js';
+import type { Info } from '../records/info.js';
+import { prepareForward, scaleColumns, type PreparedForward } from './prepareForward.js';
+import { DEPTH_SPARSE } from './priors.js';
+import type { RankOption } from './rank.js';
+
+export interface PrepareGainOptions {
+  loose: number;
+  /** Depth exponent (0 or null: no depth weighting). */
+  depth: number | null;
+  rank: RankOption;
+  /** One non-negative weight per source position (not per column), or null. */
+  weights: Float64Array | null;
+  weightsMin: number;
+}
+
+export interface SparseGain extends PreparedForward {
+  /** Gain columns kept by the weights mask (all columns without weights). */
+  gain: Matrix;
+  /** sourceStd × normalised weights, one per column of the full (unmasked) gain. */
+  sourceWeighting: Float64Array;
+  /** Indices of the kept columns into the full gain, or null when nothing was masked out. */
+  keptColumns: Int32Array | null;
+}
+
+export async function prepareGain(fwd: Forward, info: Info, cov: Covariance, o: PrepareGainOptions): Promise<SparseGain> {
+  const depth = o.depth === null ? null : { exp: o.depth, ...DEPTH_SPARSE };
+  const p = await prepareForward(fwd, info, cov, { loose: o.loose, depth, rank: o.rank, pca: true, useCps: true, allowFixedDepth: true });
+  const sourceWeighting = Float64Array.from(p.sourceStd);
+  if (o.weights === null) return { ...p, sourceWeighting, keptColumns: null };
+
+  const nsrc = p.gain.cols / p.nOrient;
+  const weights = o.weights;
+  if (weights.length !== nsrc) throw new InputError('weights', `one weight per source (${nsrc})`, `${weights.length}`);
+  let wmax = -Infinity;
+  for (const v of weights) {
+    if (!(v >= 0) || !Number.isFinite(v)) throw new InputError('weights', 'finite non-negative values', String(v));
+    if (v > wmax) wmax = v;
+  }
+  if (o.weightsMin > wmax) throw new InputError('weightsMin', `at most the largest weight (weights_min > weights_max: ${o.weightsMin} > ${wmax})`, String(o.weightsMin));
+  const col = new Float64Array(p.gain.cols);
+  for (let k = 0; k < col.length; k++) col[k] = weights[Math.floor(k / p.nOrient)] / wmax;
+  for (let k = 0; k < col.length; k++) sourceWeighting[k] *= col[k];
+  scaleColumns(p.gain, col);
+  const min = o.weightsMin / wmax;
+  const kept: number[] = [];
+  for (let k = 0; k < col.length; k++) if (col[k] > min) kept.push(k);
+  const gain = kept.length === col.length ? p.gain : p.gain.pickCols(kept);
+  return { ...p, gain, sourceWeighting, keptColumns: kept.length === col.length ? null : Int32Array.from(kept) };
+}

@@ -1,0 +1,56 @@
+/**
+ * Rank of a noise covariance per channel group, as MNE 1.3's `compute_rank` on a Covariance
+ * (rank=None): each group's block (MEG = mag + grad together, EEG) projected by the info's
+ * projectors restricted to that group, scaled per type (mag 1e12, grad 1e11, eeg 1e5), and its
+ * singular values counted above n·max(s)·eps, exactly as `_estimate_rank_meeg_cov`.
+ */
+import { InputError } from '../errors.js';
+import { gemm } from '../linalg/blas.js';
+import { svd } from '../linalg/decomp.js';
+import type { Matrix } from '../linalg/matrix.js';
+import type { Info } from '../records/info.js';
+import type { PickGroup, TypePicks } from './picksByType.js';
+import { makeProjector } from './projector.js';
+
+/** null: estimate from the data; 'full': the channel count; or a given rank per group. */
+export type RankOption = null | 'full' | Partial<Record<PickGroup, number>>;
+
+/** MNE's scalings_cov_rank: brings each type's covariance near 1 so one threshold fits all. */
+const RANK_SCALINGS: Record<string, number> = { mag: 1e12, grad: 1e11, eeg: 1e5 };
+
+/**
+ * `C` is the covariance over `info`'s channels, already projected by all projectors (as in
+ * `_smart_eigh`); `groups` come from picksByType(info, {megCombined: true}).
+ */
+export function computeRank(C: Matrix, info: Info, groups: TypePicks[], rank: RankOption): Map<PickGroup, number> {
+  const out = new Map<PickGroup, number>();
+  for (const { type, picks } of groups) {
+    const given = rank === null || rank === 'full' ? undefined : rank[type];
+    if (given !== undefined) {
+      if (!Number.isInteger(given) || given < 1 || given > picks.length) {
+        throw new InputError(`rank.${type}`, `an integer in [1, ${picks.length}] (the ${type} channel count)`, `${given}`);
+      }
+      out.set(type, given);
+    } else if (rank === 'full') {
+      out.set(type, picks.length);
+    } else {
+      out.set(type, estimateRank(C, info, picks));
+    }
+  }
+  return out;
+}
+
+function estimateRank(C: Matrix, info: Info, picks: number[]): number {
+  const names = picks.map((k) => info.chNames[k]);
+  let block = C.pickRows(picks).pickCols(picks);
+  const { P } = makeProjector(info.projs, names);
+  if (P !== null) block = gemm(gemm(P, block), P, { transB: true });
+  const n = picks.length;
+  const scale = picks.map((k) => RANK_SCALINGS[info.chs[k].type] ?? 1);
+  for (let j = 0; j < n; j++) for (let i = 0; i < n; i++) block.data[i + j * n] *= scale[i] * scale[j];
+  const { s } = svd(block);
+  const tol = n * (s[0] ?? 0) * Number.EPSILON;
+  let r = 0;
+  for (const v of s) if (v > tol) r++;
+  return r;
+}

@@ -1,0 +1,110 @@
+/**
+ * MNE 1.3's `convert_forward_solution(surf_ori=True[, force_fixed=True], use_cps)` for a
+ * free-orientation forward read from file: each surface source's 3 columns are rotated into
+ * (tangent, tangent, normal) by `_normal_orth` of its normal (the patch-averaged normal with
+ * `useCps` when the source space has patch information), and reduced to the normal column for a
+ * fixed orientation. Volume sources keep their x/y/z columns.
+ */
+import { InputError } from '../errors.js';
+import { eigh } from '../linalg/decomp.js';
+import { Matrix } from '../linalg/matrix.js';
+import type { Forward } from '../records/forward.js';
+import type { SourceSpace } from '../records/sourceSpace.js';
+
+/** MNE's `_get_src_nn`: per used vertex, its normal or the normalised sum of its patch's normals. */
+export function sourceNormals(s: SourceSpace, useCps: boolean): Matrix {
+  const out = new Matrix(s.nuse, 3);
+  const patches = useCps && s.patchInds && s.pinfo ? { inds: s.patchInds, pinfo: s.pinfo } : null;
+  for (let p = 0; p < s.nuse; p++) {
+    const v = s.vertno[p];
+    let x = 0, y = 0, z = 0;
+    if (patches) {
+      for (const w of patches.pinfo[patches.inds[p]]) { x += s.nn.get(w, 0); y += s.nn.get(w, 1); z += s.nn.get(w, 2); }
+      const n = Math.hypot(x, y, z);
+      x /= n; y /= n; z /= n;
+    } else {
+      x = s.nn.get(v, 0); y = s.nn.get(v, 1); z = s.nn.get(v, 2);
+    }
+    out.set(p, 0, x); out.set(p, 1, y); out.set(p, 2, z);
+  }
+  return out;
+}
+
+/**
+ * MNE's `_normal_orth`: rows (t1, t2, n) from the eigenvectors of I − n nᵀ in descending order,
+ * all signed so the last points along n. LAPACK dsyevd as numpy's eigh, so the tangent pair is
+ * MNE's own (it matters for per-component outputs such as the GOF split, not for the physics).
+ */
+export function normalOrth(nx: number, ny: number, nz: number): Matrix {
+  const n = [nx, ny, nz];
+  const A = new Matrix(3, 3);
+  for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) A.set(i, j, (i === j ? 1 : 0) - n[i] * n[j]);
+  const { vectors } = eigh(A);
+  const dot = nx * vectors.get(0, 0) + ny * vectors.get(1, 0) + nz * vectors.get(2, 0);
+  const sign = dot < 0 ? -1 : 1;
+  const R = new Matrix(3, 3);
+  for (let r = 0; r < 3; r++) for (let c = 0; c < 3; c++) R.set(r, c, sign * vectors.get(c, 2 - r));
+  return R;
+}
+
+/** Rounds like numpy's astype('float32') (MNE stores a fixed-orientation gain as float32). */
+const f32 = Math.fround;
+
+export function toSurfaceOrientation(fwd: Forward, o: { fixed: boolean; useCps: boolean }): Forward {
+  if (fwd.sourceOri === 1) {
+    // Already fixed on disk: MNE only recomputes the normals.
+    if (!o.fixed) throw new InputError('forward', 'a free-orientation forward for a loose or free inverse', 'a fixed-orientation forward');
+    const nn = stackNormals(fwd.src, o.useCps);
+    return { ...fwd, sourceNn: nn, surfOri: true };
+  }
+  if (fwd.surfOri) throw new InputError('forward', 'a forward in x/y/z source orientation as read from file', 'an already surface-oriented forward');
+  const nchan = fwd.sol.rows;
+  const ns = fwd.nsource;
+  const nn = new Matrix(3 * ns, 3);
+  for (let k = 0; k < ns; k++) for (let c = 0; c < 3; c++) nn.set(3 * k + c, c, 1);
+  let pp = 0;
+  for (const s of fwd.src) {
+    if (s.type === 'surf' || s.type === 'discrete') {
+      const normals = sourceNormals(s, o.useCps);
+      for (let p = 0; p < s.nuse; p++) {
+        if (o.fixed && !o.useCps) {
+          // MNE's fixed branch without CPS takes the normal as is (no _normal_orth round trip).
+          for (let c = 0; c < 3; c++) nn.set(pp + 3 * p + 2, c, normals.get(p, c));
+          continue;
+        }
+        const R = normalOrth(normals.get(p, 0), normals.get(p, 1), normals.get(p, 2));
+        for (let r = 0; r < 3; r++) for (let c = 0; c < 3; c++) nn.set(pp + 3 * p + r, c, R.get(r, c));
+      }
+    } else if (o.fixed) {
+      throw new InputError('loose', 'a loose or free orientation (loose = 1) for a volume source space', 'a fixed orientation');
+    }
+    pp += 3 * s.nuse;
+  }
+  const ncol = o.fixed ? ns : 3 * ns;
+  const sol = new Matrix(nchan, ncol);
+  const g = fwd.sol.data;
+  for (let k = 0; k < ns; k++) {
+    const first = o.fixed ? 2 : 0;
+    for (let r = first; r < 3; r++) {
+      const a = nn.get(3 * k + r, 0), b = nn.get(3 * k + r, 1), c = nn.get(3 * k + r, 2);
+      const out = sol.col(o.fixed ? k : 3 * k + r);
+      const x = 3 * k * nchan, y = x + nchan, z = y + nchan;
+      for (let i = 0; i < nchan; i++) out[i] = g[x + i] * a + g[y + i] * b + g[z + i] * c;
+      if (o.fixed) for (let i = 0; i < nchan; i++) out[i] = f32(out[i]);
+    }
+  }
+  const sourceNn = o.fixed ? new Matrix(ns, 3) : nn;
+  if (o.fixed) for (let k = 0; k < ns; k++) for (let c = 0; c < 3; c++) sourceNn.set(k, c, nn.get(3 * k + 2, c));
+  return { ...fwd, sol, sourceNn, surfOri: true, sourceOri: o.fixed ? 1 : 2 };
+}
+
+function stackNormals(src: SourceSpace[], useCps: boolean): Matrix {
+  const parts = src.map((s) => sourceNormals(s, useCps));
+  const out = new Matrix(parts.reduce((n, p) => n + p.rows, 0), 3);
+  let r0 = 0;
+  for (const p of parts) {
+    for (let r = 0; r < p.rows; r++) for (let c = 0; c < 3; c++) out.set(r0 + r, c, p.get(r, c));
+    r0 += p.rows;
+  }
+  return out;
+}

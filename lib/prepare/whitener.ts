@@ -1,0 +1,79 @@
+/**
+ * The noise whitener of MNE 1.3's `prepare_noise_cov` + `compute_whitener`: the covariance over
+ * the chosen channels is projected (C' = P C Pᵀ with the info's and the covariance's projectors),
+ * eigendecomposed per channel group (MEG block, EEG block; cross terms ignored), the smallest
+ * n − rank eigenvalues of each group set to zero, and W = diag(1/√λ) Vᵀ over the non-zero ones.
+ */
+import { ChannelMismatchError, InputError } from '../errors.js';
+import { gemm } from '../linalg/blas.js';
+import { eigh } from '../linalg/decomp.js';
+import { Matrix } from '../linalg/matrix.js';
+import type { Covariance } from '../records/covariance.js';
+import type { Info } from '../records/info.js';
+import { pickInfo } from './pickChannels.js';
+import { picksByType, type PickGroup } from './picksByType.js';
+import { makeProjector } from './projector.js';
+import { computeRank, type RankOption } from './rank.js';
+
+export interface PreparedNoiseCov {
+  chNames: string[];
+  /** The covariance over chNames as given (not projected). */
+  data: Matrix;
+  /** Per channel, the eigenvalue of its group's eigenvector in that row (zeros below the rank). */
+  eig: Float64Array;
+  /** Rows are eigenvectors (MNE's `eigvec`), block-diagonal by group. */
+  eigvec: Matrix;
+  rank: Map<PickGroup, number>;
+  /** Number of non-zero eigenvalues: the whitened dimension. */
+  nNonzero: number;
+}
+
+export function prepareNoiseCov(cov: Covariance, info: Info, chNames: readonly string[], rank: RankOption): PreparedNoiseCov {
+  const where = new Map(cov.names.map((n, k) => [n, k] as const));
+  const missing = chNames.filter((n) => !where.has(n));
+  if (missing.length > 0) throw new ChannelMismatchError('Not all channels are present in the noise covariance', missing);
+  const idx = chNames.map((n) => where.get(n)!);
+  const data = cov.data.pickRows(idx).pickCols(idx);
+  for (const v of data.data) if (!Number.isFinite(v)) throw new InputError('noiseCov.data', 'finite values', String(v));
+  const picked = pickInfo(info, chNames);
+  const { P } = makeProjector([...picked.projs, ...cov.projs], chNames);
+  const C = P === null ? data : gemm(gemm(P, data), P, { transB: true });
+  // compute_rank resets bads: the chosen channels are all good.
+  const groups = picksByType({ ...picked, bads: [] }, { megCombined: true, excludeBads: false });
+  const ranks = computeRank(C, { ...picked, bads: [] }, groups, rank);
+  const n = chNames.length;
+  const eig = new Float64Array(n);
+  const eigvec = new Matrix(n, n);
+  for (const { type, picks } of groups) {
+    const r = ranks.get(type)!;
+    const { values, vectors } = eigh(C.pickRows(picks).pickCols(picks));
+    const zero = picks.length - r;
+    picks.forEach((row, e) => {
+      eig[row] = e < zero ? 0 : values[e];
+      picks.forEach((col, c) => eigvec.set(row, col, vectors.get(c, e)));
+    });
+  }
+  let nNonzero = 0;
+  for (const v of eig) if (v > 0) nNonzero++;
+  if (nNonzero === 0) throw new InputError('noiseCov', 'a covariance with at least one positive eigenvalue over the chosen channels', 'none');
+  return { chNames: [...chNames], data, eig, eigvec, rank: ranks, nNonzero };
+}
+
+/**
+ * W = diag(1/√λ)·eigvec. `pca: true` keeps the non-zero rows (nNonzero × n, MNE's pca=True, used
+ * by the sparse solvers); 'white' keeps all n rows, zero where λ = 0 (make_inverse_operator).
+ * `nave` scales the covariance by 1/nave first (MNE's prepare_inverse_operator).
+ */
+export function computeWhitener(nc: PreparedNoiseCov, o: { pca: true | 'white'; nave?: number }): Matrix {
+  const n = nc.chNames.length;
+  const rows: number[] = [];
+  for (let i = 0; i < n; i++) if (nc.eig[i] > 0 || o.pca === 'white') rows.push(i);
+  const W = new Matrix(rows.length, n);
+  const nave = o.nave ?? 1;
+  rows.forEach((i, r) => {
+    const lam = nc.eig[i] / nave;
+    const f = lam > 0 ? 1 / Math.sqrt(lam) : 0;
+    for (let c = 0; c < n; c++) W.data[r + c * rows.length] = f * nc.eigvec.get(i, c);
+  });
+  return W;
+}
