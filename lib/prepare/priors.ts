@@ -7,6 +7,7 @@
 import { gemm } from '../linalg/blas.js';
 import type { Matrix } from '../linalg/matrix.js';
 import type { Info } from '../records/info.js';
+import { largestEigenvalueSym3 } from '../linalg/sym3.js';
 
 export interface DepthOptions {
   exp: number;
@@ -75,19 +76,7 @@ function blockSpectral(g: Matrix, k: number): number {
     for (let r = 0; r < g.rows; r++) s += a[i][r] * a[j][r];
     m[i][j] = m[j][i] = s;
   }
-  return largestEigenvalue3(m);
-}
-
-function largestEigenvalue3(m: number[][]): number {
-  const p1 = m[0][1] ** 2 + m[0][2] ** 2 + m[1][2] ** 2;
-  const q = (m[0][0] + m[1][1] + m[2][2]) / 3;
-  if (p1 === 0) return Math.max(m[0][0], m[1][1], m[2][2]);
-  const p2 = (m[0][0] - q) ** 2 + (m[1][1] - q) ** 2 + (m[2][2] - q) ** 2 + 2 * p1;
-  const p = Math.sqrt(p2 / 6);
-  const b = m.map((row, i) => row.map((v, j) => (v - (i === j ? q : 0)) / p));
-  const detB = b[0][0] * (b[1][1] * b[2][2] - b[1][2] * b[2][1]) - b[0][1] * (b[1][0] * b[2][2] - b[1][2] * b[2][0]) + b[0][2] * (b[1][0] * b[2][1] - b[1][1] * b[2][0]);
-  const r = Math.min(1, Math.max(-1, detB / 2));
-  return q + 2 * p * Math.cos(Math.acos(r) / 3);
+  return largestEigenvalueSym3(m);
 }
 
 /** MNE's compute_orient_prior: `loose` on the two tangential columns of surface sources, 1 elsewhere. */

@@ -1,0 +1,48 @@
+/**
+ * Group norms over orientation blocks, as MNE's `groups_norm2`, `norm_l2inf` and `norm_l21`.
+ * Sources are stored transposed (a T × n Matrix: column j is source row j), so a block of
+ * nOrient rows is nOrient·T contiguous values.
+ */
+import type { Matrix } from '../linalg/matrix.js';
+
+/** ‖X_j‖²_F for each block j of nOrient source rows of Xt (T × n). */
+export function groupsNorm2(Xt: Matrix, nOrient: number): Float64Array {
+  const T = Xt.rows;
+  const nb = Xt.cols / nOrient;
+  const out = new Float64Array(nb);
+  const d = Xt.data;
+  const len = nOrient * T;
+  for (let j = 0; j < nb; j++) {
+    let s = 0;
+    for (let k = j * len, e = k + len; k < e; k++) s += d[k] * d[k];
+    out[j] = s;
+  }
+  return out;
+}
+
+export function normL2inf(Xt: Matrix, nOrient: number): number {
+  if (Xt.data.length === 0) return 0;
+  let m = 0;
+  for (const v of groupsNorm2(Xt, nOrient)) if (v > m) m = v;
+  return Math.sqrt(m);
+}
+
+export function normL21(Xt: Matrix, nOrient: number): number {
+  if (Xt.data.length === 0) return 0;
+  let s = 0;
+  for (const v of groupsNorm2(Xt, nOrient)) s += Math.sqrt(v);
+  return s;
+}
+
+/** Σ a∘b over all entries. */
+export function dot(a: Float64Array, b: Float64Array): number {
+  let s = 0;
+  for (let k = 0; k < a.length; k++) s += a[k] * b[k];
+  return s;
+}
+
+/** Indices of the `count` largest values (ties: the later index ranks higher, as numpy's argsort tail usually does). */
+export function largestIndices(values: Float64Array, count: number): number[] {
+  const order = Array.from(values.keys()).sort((x, y) => values[x] - values[y] || x - y);
+  return order.slice(Math.max(0, order.length - count));
+}
