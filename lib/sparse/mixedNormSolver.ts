@@ -8,6 +8,7 @@
 import { gemmAsync, gram } from '../linalg/blas.js';
 import { Matrix } from '../linalg/matrix.js';
 import { bcdGram, type BcdResult, type GramProblem } from './bcd.js';
+import { cdGram } from './cd.js';
 import { computeBias } from './computeBias.js';
 import { dot, groupsNorm2, largestIndices } from './groupNorms.js';
 import { blockLipschitz } from './lipschitz.js';
@@ -18,7 +19,7 @@ export interface L21Options {
   activeSetSize: number | null;
   debias: boolean;
   nOrient: number;
-  /** 'cd' (MNE's choice for fixed orientation) runs the same BCD without Anderson acceleration. */
+  /** 'cd': scikit-learn's coordinate descent, MNE's choice for fixed orientation (nOrient 1 only). */
   solver: 'bcd' | 'cd';
   dgapFreq: number;
 }
@@ -118,6 +119,7 @@ export async function mixedNormSolver(d: L21Data, alpha: number, o: L21Options):
 }
 
 function solveGram(p: GramProblem, alpha: number, lc: Float64Array, o: L21Options, init: Matrix | null): BcdResult {
+  if (o.solver === 'cd') return cdGram(p, { alpha, maxit: o.maxit, tol: o.tol, init });
   return bcdGram(p, { alpha, lipschitz: lc, maxit: o.maxit, tol: o.tol, dgapFreq: o.dgapFreq, init, anderson: o.solver === 'bcd' });
 }
 
