@@ -13,8 +13,8 @@ export interface IrMxneResult {
   activeSet: Int32Array;
   /** Objective after each reweighting, ½‖M − GX‖² + α Σ √‖X_j‖. */
   E: number[];
-  /** Active sources (blocks) after each reweighting. */
-  activeSetHistory: number[][];
+  /** Active columns of G after each reweighting. */
+  activeSetHistory: Int32Array[];
   /** Duality gap and convergence of the last MxNE round. */
   gap: number;
   converged: boolean;
@@ -28,7 +28,7 @@ export async function iterativeMixedNormSolver(M: Matrix, G: Matrix, alpha: numb
   let weights = new Float64Array(G.cols).fill(1);
   let X = new Matrix(G.cols, T);
   const E: number[] = [];
-  const history: number[][] = [];
+  const history: Int32Array[] = [];
   let gap = Infinity, converged = false, epochs = 0, rounds = 0;
 
   for (let k = 0; k < nMxneIter; k++) {
@@ -44,7 +44,7 @@ export async function iterativeMixedNormSolver(M: Matrix, G: Matrix, alpha: numb
       active = [];
       X = new Matrix(0, T);
       E.push(0.5 * sumSquares(M));
-      history.push([]);
+      history.push(new Int32Array(0));
       break;
     }
     const sel = Array.from(r.activeSet);
@@ -56,7 +56,7 @@ export async function iterativeMixedNormSolver(M: Matrix, G: Matrix, alpha: numb
     weights = new Float64Array(X.rows);
     for (let i = 0; i < X.rows; i++) weights[i] = 2 * gNorm[Math.floor(i / no)];
     E.push(objective(M, G.pickCols(active), X, alpha, gNorm));
-    history.push(blocksOf(active, no));
+    history.push(Int32Array.from(active));
     if (k >= 1 && sameSet(active, active0) && maxAbsDiff(X, X0) < o.tol) break;
   }
 
@@ -95,8 +95,4 @@ function maxAbsDiff(a: Matrix, b: Matrix): number {
   let m = 0;
   for (let k = 0; k < a.data.length; k++) m = Math.max(m, Math.abs(a.data[k] - b.data[k]));
   return m;
-}
-
-function blocksOf(cols: number[], no: number): number[] {
-  return cols.filter((_, k) => k % no === 0).map((c) => Math.floor(c / no));
 }
