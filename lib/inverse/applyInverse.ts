@@ -1,0 +1,252 @@
+/**
+ * MNE 1.3's `prepare_inverse_operator` + `_assemble_kernel` + `apply_inverse` for an evoked
+ * response: the operator is rescaled to the evoked's nave (noise covariance × 1/nave, source
+ * covariance × 1/nave), the regularised inverter reginv = sing / (sing² + λ²) is formed over the
+ * noise covariance's rank, and the estimate is
+ *   ĵ = diag(√sourceCov) · V · diag(reginv) · Uᵀ · W · P · data,
+ * with W the whitener of cov/nave (pca='white') and P the SSP projector. dSPM and sLORETA divide
+ * each source by its noise norm; free and loose operators combine x/y/z (MNE's combine_xyz)
+ * unless an orientation is picked.
+ */
+import { ChannelMismatchError, InputError } from '../errors.js';
+import { gemmAsync } from '../linalg/blas.js';
+import { Matrix } from '../linalg/matrix.js';
+import { Evoked } from '../records/evoked.js';
+import type { SourceEstimate } from '../records/sourceEstimate.js';
+import { pickInfo } from '../prepare/pickChannels.js';
+import { needsEegAverageReference } from '../prepare/picksByType.js';
+import { makeProjector } from '../prepare/projector.js';
+import { normalOrth, sourceNormals } from '../prepare/surfaceOrientation.js';
+import { computeWhitener } from '../prepare/whitener.js';
+import { sourceSpaceKind, type InverseOperator } from './makeInverseOperator.js';
+
+export type InverseMethod = 'MNE' | 'dSPM' | 'sLORETA';
+
+export interface ApplyInverseOptions {
+  /** Regularisation, 1 / SNR². @default 1/9 */
+  lambda2?: number;
+  /** @default 'dSPM' */
+  method?: InverseMethod;
+  /**
+   * null: one row per source (the x/y/z norm for free and loose operators); 'normal': the
+   * component normal to the cortex (free or loose operators on surface spaces); 'vector': three
+   * rows per source, x/y/z in head coordinates. @default null
+   */
+  pickOri?: null | 'normal' | 'vector';
+}
+
+/** What `prepare_inverse_operator` adds to an operator for one nave, λ² and method. */
+export interface PreparedInverse {
+  nave: number;
+  lambda2: number;
+  method: InverseMethod;
+  /** sing / (sing² + λ²) for the first `rank` singular values, 0 beyond (MNE's reginv). */
+  reginv: Float64Array;
+  /** Number of positive noise covariance eigenvalues (MNE's compute_rank_inverse). */
+  rank: number;
+  /** Source covariance scaled to nave: sourceCov / nave. */
+  sourceCov: Float64Array;
+  /** The whitener of cov/nave, nchan × nchan with zero rows outside the rank (pca='white'). */
+  whitener: Matrix;
+  /** The SSP projector over the operator's channels, or null when no projector applies. */
+  proj: Matrix | null;
+  /** One factor per source position (MNE's noisenorm = 1 / noise norm), or null for 'MNE'. */
+  noisenorm: Float64Array | null;
+}
+
+const METHODS: readonly InverseMethod[] = ['MNE', 'dSPM', 'sLORETA'];
+const KNOWN = new Set(['lambda2', 'method', 'pickOri']);
+
+/** MNE's `prepare_inverse_operator(inv, nave, lambda2, method)`. */
+export function prepareInverseOperator(inv: InverseOperator, nave: number, lambda2: number, method: InverseMethod): PreparedInverse {
+  checkOperator(inv);
+  if (!(typeof nave === 'number' && nave > 0 && Number.isFinite(nave))) throw new InputError('nave', 'a positive number of averages', String(nave));
+  checkLambda(lambda2, method);
+  if (!METHODS.includes(method)) throw new InputError('method', METHODS.join(', '), String(method));
+  const scale = inv.nave / nave;
+  const sourceCov = inv.sourceCov.map((v) => v * scale);
+  let rank = 0;
+  for (const e of inv.noiseCov.eig) if (e > 0) rank++;
+  const reginv = new Float64Array(inv.sing.length);
+  for (let k = 0; k < Math.min(rank, reginv.length); k++) {
+    const s = inv.sing[k];
+    reginv[k] = s > 0 ? s / (s * s + lambda2) : 0;
+  }
+  const { P } = makeProjector(inv.projs, inv.chNames);
+  const whitener = computeWhitener(inv.noiseCov, { pca: 'white', nave: nave / inv.nave });
+  let noisenorm: Float64Array | null = null;
+  if (method !== 'MNE') {
+    const weight = method === 'dSPM' ? reginv : reginv.map((r, k) => r * Math.sqrt(1 + inv.sing[k] ** 2 / lambda2));
+    const V = inv.eigenLeads;
+    const sq = new Float64Array(V.rows);
+    for (let j = 0; j < V.cols; j++) {
+      const w = weight[j];
+      if (w === 0) continue;
+      const c = V.col(j);
+      for (let i = 0; i < c.length; i++) { const t = c[i] * w; sq[i] += t * t; }
+    }
+    const n = inv.nOrient;
+    noisenorm = new Float64Array(V.rows / n);
+    for (let k = 0; k < noisenorm.length; k++) {
+      // √sourceCov · ‖V_k ∘ weight‖, then (free) the norm over the source's three components.
+      let s = 0;
+      for (let c = 0; c < n; c++) s += sourceCov[k * n + c] * sq[k * n + c];
+      noisenorm[k] = 1 / Math.sqrt(s);
+    }
+  }
+  return { nave, lambda2, method, reginv, rank, sourceCov, whitener, proj: P, noisenorm };
+}
+
+/**
+ * MNE's `apply_inverse(evoked, inv, lambda2, method, pick_ori)`: a dense estimate over all
+ * sources, times from the evoked.
+ */
+export async function applyInverse(evoked: Evoked, inv: InverseOperator, o: ApplyInverseOptions = {}): Promise<SourceEstimate> {
+  if (!(evoked instanceof Evoked)) throw new InputError('evoked', 'an Evoked', evoked === null ? 'null' : typeof evoked);
+  checkOperator(inv);
+  if (o === null || typeof o !== 'object') throw new InputError('options', 'an options object', String(o));
+  for (const k of Object.keys(o)) if (!KNOWN.has(k)) throw new InputError(`options.${k}`, `one of ${[...KNOWN].join(', ')}`, k);
+  const lambda2 = o.lambda2 ?? 1 / 9;
+  const method = o.method ?? 'dSPM';
+  const pickOri = o.pickOri ?? null;
+  if (!METHODS.includes(method)) throw new InputError('method', METHODS.join(', '), String(method));
+  checkLambda(lambda2, method);
+  if (pickOri !== null && pickOri !== 'normal' && pickOri !== 'vector') throw new InputError('pickOri', "null, 'normal' or 'vector'", String(pickOri));
+  const kind = sourceSpaceKind(inv.src);
+  if (kind === 'mixed') throw new InputError('inverse.src', 'surface, volume or discrete source spaces (mixed estimates are not supported)', 'mixed');
+  if (pickOri === 'normal') {
+    if (kind !== 'surface' && kind !== 'discrete') throw new InputError('pickOri', "null or 'vector' for a volume source space ('normal' needs surface or discrete sources)", 'normal');
+    if (inv.nOrient !== 3) throw new InputError('pickOri', "null or 'vector' for a fixed-orientation operator ('normal' needs a free or loose one)", 'normal');
+  }
+
+  // _check_reference, _check_ch_names, _pick_channels_inverse_operator
+  const where = new Map(evoked.info.chNames.map((n, k) => [n, k] as const));
+  const missing = inv.chNames.filter((n) => !where.has(n));
+  if (missing.length > 0) throw new ChannelMismatchError('Channels of the inverse operator are not present in the evoked data', missing);
+  if (needsEegAverageReference(pickInfo(evoked.info, inv.chNames))) {
+    throw new InputError('evoked.info.projs', 'an EEG average reference projector (mandatory for modelling)', 'none');
+  }
+  if (evoked.info.compGrade !== inv.compGrade) {
+    throw new ChannelMismatchError(`CTF compensation grade of the inverse operator (${inv.compGrade}) differs from the evoked's (${evoked.info.compGrade})`, []);
+  }
+  const p = prepareInverseOperator(inv, evoked.nave, lambda2, method);
+  const data = evoked.data.pickRows(inv.chNames.map((n) => where.get(n)!));
+  for (const v of data.data) if (!Number.isFinite(v)) throw new InputError('evoked.data', 'finite values', String(v));
+
+  // trans = diag(reginv) · Uᵀ · W · P; sol = diag(√sourceCov) · V · (trans · data).
+  const WP = p.proj === null ? p.whitener : await gemmAsync(p.whitener, p.proj);
+  const trans = await gemmAsync(inv.eigenFields, WP);
+  for (let j = 0; j < trans.cols; j++) {
+    const c = trans.col(j);
+    for (let i = 0; i < c.length; i++) c[i] *= p.reginv[i];
+  }
+  const Y = await gemmAsync(trans, data);
+  const sol = await gemmAsync(inv.eigenLeads, Y);
+  const sd = p.sourceCov.map(Math.sqrt);
+  const T = sol.cols, R = sol.rows;
+  for (let t = 0; t < T; t++) for (let i = 0; i < R; i++) sol.data[i + t * R] *= sd[i];
+
+  const ns = inv.nsource;
+  let out: Matrix;
+  let vector = false;
+  if (inv.nOrient === 3 && pickOri === 'normal') {
+    out = new Matrix(ns, T);
+    const normals = rotateToNormal(inv);
+    for (let k = 0; k < ns; k++) {
+      const n = normals ? normals[k] : null;
+      for (let t = 0; t < T; t++) {
+        const b = 3 * k + t * R;
+        out.data[k + t * ns] = n ? n[0] * sol.data[b] + n[1] * sol.data[b + 1] + n[2] * sol.data[b + 2] : sol.data[b + 2];
+      }
+    }
+  } else if (inv.nOrient === 3 && pickOri === 'vector') {
+    out = sol;
+    vector = true;
+  } else if (inv.nOrient === 3) {
+    out = new Matrix(ns, T);
+    for (let t = 0; t < T; t++) {
+      for (let k = 0; k < ns; k++) {
+        const b = 3 * k + t * R;
+        out.data[k + t * ns] = Math.sqrt(sol.data[b] ** 2 + sol.data[b + 1] ** 2 + sol.data[b + 2] ** 2);
+      }
+    }
+  } else {
+    out = sol;
+  }
+  if (p.noisenorm) {
+    const nn = p.noisenorm;
+    const rows = out.rows, per = rows / ns;
+    for (let t = 0; t < T; t++) for (let i = 0; i < rows; i++) out.data[i + t * rows] *= nn[Math.floor(i / per)];
+  }
+  if (pickOri === 'vector') {
+    out = toHeadXyz(out, inv);
+    vector = true;
+  }
+  return {
+    kind: kind === 'surface' ? 'surface' : 'volume',
+    vector,
+    vertices: inv.src.map((s) => Int32Array.from(s.vertno)),
+    data: out,
+    tmin: evoked.times[0],
+    tstep: 1 / evoked.info.sfreq,
+    subject: inv.src[0]?.subjectHisId ?? null,
+  };
+}
+
+/**
+ * `_assemble_kernel`'s rotation for pick_ori='normal': when every space is a surface and the
+ * operator is still in x/y/z (loose = 1), the normal of each source is the last row of MNE's
+ * `_normal_orth` of its (CPS) normal. Null when the operator is already surface-oriented (the
+ * third column of each source is the normal).
+ */
+function rotateToNormal(inv: InverseOperator): number[][] | null {
+  if (!inv.src.every((s) => s.type === 'surf')) return null;
+  const nn = inv.sourceNn;
+  for (let k = 0; k < inv.nsource; k++) {
+    for (let r = 0; r < 3; r++) for (let c = 0; c < 3; c++) {
+      if (Math.abs(nn.get(3 * k + r, c) - (r === c ? 1 : 0)) > 1e-6 + 1e-5 * (r === c ? 1 : 0)) return null;
+    }
+  }
+  const out: number[][] = [];
+  for (const s of inv.src) {
+    // apply_inverse's use_cps defaults to True.
+    const normals = sourceNormals(s, true);
+    for (let p = 0; p < s.nuse; p++) {
+      const R = normalOrth(normals.get(p, 0), normals.get(p, 1), normals.get(p, 2));
+      out.push([R.get(2, 0), R.get(2, 1), R.get(2, 2)]);
+    }
+  }
+  return out;
+}
+
+/** `_make_stc(vector=True)`: rotate each source's components back to x/y/z with its orientation rows. */
+function toHeadXyz(sol: Matrix, inv: InverseOperator): Matrix {
+  const ns = inv.nsource, T = sol.cols, nn = inv.sourceNn;
+  const out = new Matrix(3 * ns, T);
+  const R = sol.rows, per = R / ns;
+  for (let k = 0; k < ns; k++) {
+    for (let t = 0; t < T; t++) {
+      for (let c = 0; c < 3; c++) {
+        let v = 0;
+        for (let r = 0; r < per; r++) v += nn.get(k * per + r, c) * sol.data[k * per + r + t * R];
+        out.data[3 * k + c + t * 3 * ns] = v;
+      }
+    }
+  }
+  return out;
+}
+
+function checkLambda(lambda2: number, method: InverseMethod): void {
+  if (!(typeof lambda2 === 'number' && lambda2 >= 0 && Number.isFinite(lambda2))) throw new InputError('lambda2', 'a finite number ≥ 0', String(lambda2));
+  if (method === 'sLORETA' && lambda2 === 0) throw new InputError('lambda2', "a positive value for 'sLORETA'", '0');
+}
+
+function checkOperator(inv: InverseOperator): void {
+  if (!inv || !inv.eigenLeads || !inv.eigenFields || !inv.sing || !inv.noiseCov) throw new InputError('inverse', 'an InverseOperator from makeInverseOperator', inv === null ? 'null' : typeof inv);
+  if (inv.eigenFields.cols !== inv.chNames.length || inv.eigenLeads.cols !== inv.eigenFields.rows || inv.sing.length !== inv.eigenFields.rows) {
+    throw new InputError('inverse', 'consistent eigenFields (k × nchan), sing (k) and eigenLeads (ncol × k)', 'mismatched shapes');
+  }
+  if (inv.eigenLeads.rows !== inv.nsource * inv.nOrient || inv.sourceCov.length !== inv.eigenLeads.rows) {
+    throw new InputError('inverse', `${inv.nsource * inv.nOrient} operator columns`, String(inv.eigenLeads.rows));
+  }
+}
