@@ -37,8 +37,9 @@ export interface DemoDataset {
   nChannels: number;
 }
 
-/** Per-trial noise variances: magnetometers (20 fT)², gradiometers (5 fT/cm)², EEG (0.2 µV)². */
-export const NOISE_VARIANCE = { mag: (20e-15) ** 2, grad: (5e-13) ** 2, eeg: (0.2e-6) ** 2 } as const;
+// Per-trial sensor noise of the order of MNE's sample data (about 150 fT, 50 fT/cm, 4 µV), so the
+// true sources need realistic strengths (tens of nA·m) for the default SNR.
+export const NOISE_VARIANCE = { mag: (150e-15) ** 2, grad: (5e-12) ** 2, eeg: (4e-6) ** 2 } as const;
 export const DEMO_NAVE = 60;
 export const DEMO_CONDITION = 'Demo';
 /** Default SNR: each true source's whitened RMS over channels at its peak (noise of the average, σ²/nave). */

@@ -21,7 +21,29 @@ export function selectChannels(info: Info, fwd: Forward, cov: Covariance | null)
     throw new ChannelMismatchError('No good data channel is in both the forward solution and the noise covariance',
       good.filter((n) => !inFwd.has(n) || (inCov !== null && !inCov.has(n))));
   }
+  checkSameSensors(info, fwd, names);
   return names;
+}
+
+/**
+ * Beyond MNE: a forward computed for other sensors than the data's (same channel names, other
+ * coil types or positions) would give a silently wrong answer, so it is refused. MEG coil
+ * positions are in device coordinates and fixed per system; EEG electrodes may be re-digitised.
+ */
+function checkSameSensors(info: Info, fwd: Forward, names: readonly string[]): void {
+  const inFwd = new Map(fwd.info.chs.map((ch) => [ch.name, ch] as const));
+  const differ: string[] = [];
+  const byName = new Map(info.chs.map((ch) => [ch.name, ch] as const));
+  for (const n of names) {
+    const a = byName.get(n)!, b = inFwd.get(n);
+    if (!b || (a.type !== 'mag' && a.type !== 'grad')) continue;
+    const d = Math.hypot(a.loc[0] - b.loc[0], a.loc[1] - b.loc[1], a.loc[2] - b.loc[2]);
+    if (a.coilType !== b.coilType || !(d <= 1e-3)) differ.push(n);
+  }
+  if (differ.length > 0) {
+    const list = `${differ.slice(0, 6).join(', ')}${differ.length > 6 ? `, … (${differ.length} channels)` : ''}`;
+    throw new ChannelMismatchError(`The forward solution was computed for other MEG sensors than the data: coil type or position differs by more than 1 mm for ${list}`, []);
+  }
 }
 
 /** MNE's pick_info by names: the channels of `info` that are in `chNames`, in info order. */

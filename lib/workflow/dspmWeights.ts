@@ -1,0 +1,24 @@
+/**
+ * The seed example's weights: a dSPM solution (lambda2 = 1/9) of the same evoked, with the
+ * minimum-norm operator made with the same depth, CPS normals and a fixed orientation on surface
+ * source spaces when the sparse solve is constrained (loose < 1); free orientation (the norm over
+ * x/y/z) when loose = 1 or the space is a volume. mixedNorm takes max |dSPM| over time per source.
+ */
+import { applyInverse } from '../inverse/applyInverse.js';
+import { makeInverseOperator } from '../inverse/makeInverseOperator.js';
+import type { Covariance } from '../records/covariance.js';
+import type { Evoked } from '../records/evoked.js';
+import type { Forward } from '../records/forward.js';
+import type { SourceEstimate } from '../records/sourceEstimate.js';
+import type { MixedNormOptions } from '../sparse/mixedNormOptions.js';
+
+export async function dspmWeights(evoked: Evoked, forward: Forward, cov: Covariance, o: Pick<MixedNormOptions, 'loose' | 'depth' | 'rank'>): Promise<SourceEstimate> {
+  const volume = forward.src.some((s) => s.type === 'vol');
+  const loose = o.loose === undefined || o.loose === 'auto' ? (volume ? 1 : 0.2) : o.loose;
+  const fixed = !volume && loose < 1;
+  const inv = await makeInverseOperator(evoked.info, forward, cov, {
+    depth: o.depth === undefined ? 0.8 : o.depth, useCps: true, rank: o.rank ?? null,
+    ...(fixed ? { fixed: true } : { loose: 1, fixed: false }),
+  });
+  return applyInverse(evoked, inv, { lambda2: 1 / 9, method: 'dSPM' });
+}

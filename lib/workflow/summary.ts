@@ -1,0 +1,93 @@
+/**
+ * result.json: everything a user (or a batch run) needs to trust and reuse a solve: the dipoles,
+ * the solver's diagnostics, the inputs with their SHA-256, the options, versions and timings.
+ */
+import type { Forward } from '../records/forward.js';
+import type { MixedNormResult } from '../sparse/mixedNorm.js';
+import { version } from '../version.js';
+import type { SolveJob } from './solveFiles.js';
+
+export interface InputRecord { path: string; sha256: string }
+
+export interface DipoleSummary {
+  sourceIndex: number;
+  hemi: 'lh' | 'rh' | 'vol';
+  vertno: number;
+  /** m, head coordinates. */
+  pos: number[];
+  /** Unit orientation per time (head coordinates). */
+  ori: number[][];
+  /** A·m per time. */
+  amplitude: number[];
+  /** % per time. */
+  gof: number[];
+  peakAmplitude: number;
+  peakTime: number;
+}
+
+export interface SolveSummary {
+  mxneVersion: string;
+  times: number[];
+  dipoles: DipoleSummary[];
+  explainedVariance: number;
+  alphaMax: number;
+  alpha: number;
+  activeSet: number[][];
+  dualGap: number;
+  converged: boolean;
+  nIterations: number;
+  warnings: string[];
+  inputs: { fwd: InputRecord; evoked: InputRecord; cov: InputRecord };
+  options: Omit<SolveJob, 'fwd' | 'evoked' | 'cov' | 'out'>;
+  versions: { mxne: string; node: string; openblasThreads: number | null };
+  timings: Record<string, number>;
+}
+
+export interface SummaryInput {
+  job: SolveJob;
+  result: MixedNormResult;
+  forward: Forward;
+  inputs: SolveSummary['inputs'];
+  timings: Record<string, number>;
+}
+
+export function buildSummary({ job, result, inputs, timings }: SummaryInput): SolveSummary {
+  const { fwd: _f, evoked: _e, cov: _c, out: _o, ...options } = job;
+  const d = result.diagnostics;
+  return {
+    mxneVersion: version(),
+    times: Array.from(result.times),
+    dipoles: result.dipoles.map((dip) => {
+      let peak = 0;
+      for (let t = 1; t < dip.amplitude.length; t++) if (Math.abs(dip.amplitude[t]) > Math.abs(dip.amplitude[peak])) peak = t;
+      return {
+        sourceIndex: dip.sourceIndex, hemi: dip.hemi, vertno: dip.vertno, pos: Array.from(dip.pos),
+        ori: dip.ori.toRows(), amplitude: Array.from(dip.amplitude), gof: Array.from(dip.gof),
+        peakAmplitude: dip.amplitude[peak], peakTime: dip.times[peak],
+      };
+    }),
+    explainedVariance: result.explainedVariance,
+    alphaMax: d.alphaMax,
+    alpha: d.alpha,
+    activeSet: d.activeSetHistory.map((a) => Array.from(a)),
+    dualGap: d.dualGap,
+    converged: d.converged,
+    nIterations: d.nIterations,
+    warnings: result.warnings.map((w) => w.message),
+    inputs,
+    options,
+    versions: { mxne: version(), node: process.version, openblasThreads: d.blasThreads },
+    timings: { ...timings, ...d.timings },
+  };
+}
+
+/** The human summary the CLI prints. */
+export function summaryLines(s: SolveSummary): string[] {
+  const lines = [`${s.dipoles.length} dipole(s), explained variance ${s.explainedVariance.toFixed(1)} %, ` +
+    `alpha ${s.alpha} % of alpha_max ${s.alphaMax.toPrecision(4)}, ${s.converged ? 'converged' : 'NOT converged'}`];
+  for (const d of s.dipoles) {
+    lines.push(`  ${d.hemi} vertex ${d.vertno} (source ${d.sourceIndex}): peak ${(d.peakAmplitude * 1e9).toFixed(2)} nAm at ${(d.peakTime * 1000).toFixed(1)} ms`);
+  }
+  for (const w of s.warnings) lines.push(`  warning: ${w}`);
+  return lines;
+}

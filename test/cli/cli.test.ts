@@ -1,0 +1,132 @@
+/**
+ * The `mxne` command end to end, as a user runs it (a child process): the demo (no external
+ * files), `solve` on the fixtures, exit codes, complete outputs, and bad inputs giving exit 2
+ * with one line naming the problem and no partial files.
+ */
+import * as assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { packageRoot } from '../../lib/native.js';
+import { readSeedInputs, solveSeed } from '../../lib/workflow/solveFiles.js';
+import { assertClose } from '../helpers/assert.js';
+import { fixture, requireFixtures } from '../helpers/fixtures.js';
+import { requireMne, runPythonJson } from '../helpers/python.js';
+
+const MAIN = path.join(packageRoot(), 'dist', 'lib', 'cli', 'main.js');
+const OUTPUTS = ['dipoles.bdip', 'dipoles.dip', 'mxne-lh.stc', 'mxne-rh.stc', 'residual-ave.fif', 'result.json'];
+
+function mxne(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [MAIN, ...args], { maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
+      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+let tmp = '';
+let seedOut = '';
+before(() => { tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mxne-cli-')); });
+after(() => { if (tmp) fs.rmSync(tmp, { recursive: true, force: true }); });
+
+describe('mxne demo', () => {
+  it('writes the dataset and every result file, and finds each true source within 10 mm', async () => {
+    const out = path.join(tmp, 'demo');
+    const r = await mxne('demo', '--out', out, '--json');
+    assert.equal(r.code, 0, r.stderr);
+    const summary = JSON.parse(r.stdout);
+    assert.deepEqual(fs.readdirSync(path.join(out, 'result')).sort(), [...OUTPUTS].sort(), 'outputs, no temporary files');
+    assert.equal(summary.localisation.length, 3);
+    for (const l of summary.localisation) assert.ok(l.errorMm !== null && l.errorMm <= 10, `true source ${l.truth.vertno}: ${l.errorMm} mm`);
+    const saved = JSON.parse(fs.readFileSync(path.join(out, 'result', 'result.json'), 'utf8'));
+    assert.equal(saved.times.length, 181);
+    assert.ok(saved.converged);
+    for (const key of ['sourceIndex', 'hemi', 'vertno', 'pos', 'ori', 'amplitude', 'gof']) assert.ok(key in saved.dipoles[0], key);
+    assert.match(saved.inputs.fwd.sha256, /^[0-9a-f]{64}$/);
+
+    // result.json equals what the API gives for the same files and settings.
+    const data = path.join(out, 'data');
+    const inputs = await readSeedInputs({ fwd: path.join(data, 'demo-fwd.fif'), evoked: path.join(data, 'demo-ave.fif'), cov: path.join(data, 'demo-cov.fif'), condition: 'Demo', baseline: [null, 0], tmin: 0, tmax: 0.3 });
+    const api = await solveSeed(inputs, { weights: 'dspm', mixedNorm: saved.options.mixedNorm });
+    assert.deepEqual(saved.dipoles.map((d: { sourceIndex: number }) => d.sourceIndex), api.dipoles.map((d) => d.sourceIndex));
+    assertClose(saved.dipoles.flatMap((d: { amplitude: number[] }) => d.amplitude), api.dipoles.flatMap((d) => Array.from(d.amplitude)), 1e-12, 'amplitudes');
+  });
+});
+
+describe('mxne solve: bad input gives exit code 2, one line naming the problem, no partial files', () => {
+  let data = '';
+  before(async function () {
+    data = path.join(tmp, 'bad');
+    const r = await mxne('demo', '--out', data, '--quiet');
+    if (r.code !== 0) throw new Error(r.stderr);
+  });
+  const files = () => ({ fwd: path.join(data, 'data', 'demo-fwd.fif'), evoked: path.join(data, 'data', 'demo-ave.fif'), cov: path.join(data, 'data', 'demo-cov.fif') });
+  const cases: [string, () => string[], RegExp][] = [
+    ['missing file', () => ['--fwd', path.join(data, 'nope-fwd.fif'), '--evoked', files().evoked, '--cov', files().cov], /nope-fwd\.fif/],
+    ['wrong kind of FIF (a covariance as the forward)', () => ['--fwd', files().cov, '--evoked', files().evoked, '--cov', files().cov], /demo-cov\.fif/],
+    ['unknown condition', () => ['--fwd', files().fwd, '--evoked', files().evoked, '--cov', files().cov, '--condition', 'Nope'], /Nope/],
+    ['bad option value', () => ['--fwd', files().fwd, '--evoked', files().evoked, '--cov', files().cov, '--alpha', 'lots'], /alpha/],
+    ['alpha out of range', () => ['--fwd', files().fwd, '--evoked', files().evoked, '--cov', files().cov, '--alpha', '120'], /alpha/],
+  ];
+  for (const [what, args, message] of cases) {
+    it(what, async () => {
+      const out = path.join(tmp, `bad-${what.replace(/\W+/g, '-')}`);
+      const r = await mxne('solve', ...args(), '--out', out);
+      assert.equal(r.code, 2, `exit code (stderr: ${r.stderr})`);
+      assert.match(r.stderr, message);
+      assert.equal(r.stderr.trim().split('\n').length, 1, `one line: ${r.stderr}`);
+      assert.deepEqual(fs.existsSync(out) ? fs.readdirSync(out) : [], [], 'no output files');
+    });
+  }
+  it('an output folder that cannot be created', async () => {
+    const blocker = path.join(tmp, 'a-file');
+    fs.writeFileSync(blocker, 'x');
+    const r = await mxne('solve', '--fwd', files().fwd, '--evoked', files().evoked, '--cov', files().cov, '--out', path.join(blocker, 'out'));
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /--out/);
+  });
+  it('a forward whose channels do not match the data', async function () {
+    if (!fs.existsSync(fixture('inputs', 'surf-small-fwd.fif'))) this.skip();
+    const out = path.join(tmp, 'mismatch');
+    const r = await mxne('solve', '--fwd', fixture('inputs', 'surf-small-fwd.fif'), '--evoked', files().evoked, '--cov', files().cov, '--out', out);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /channel/i);
+    assert.deepEqual(fs.existsSync(out) ? fs.readdirSync(out) : [], []);
+  });
+});
+
+describe('mxne solve on the fixtures (the seed example, fixtures §3)', function () {
+  requireFixtures(this);
+  it('finds MNE\'s dipoles for seed-rv-surf-small, and MNE reads every output back', async function () {
+    const out = path.join(tmp, 'seed');
+    const r = await mxne('solve', '--fwd', fixture('inputs', 'surf-small-fwd.fif'), '--evoked', fixture('inputs', 'right_visual-ave.fif'),
+      '--cov', fixture('inputs', 'noise-cov.fif'), '--out', out, '--quiet');
+    assert.equal(r.code, 0, r.stderr);
+    const ref = JSON.parse(fs.readFileSync(fixture('reference', 'seed-rv-surf-small', 'result.json'), 'utf8'));
+    const saved = JSON.parse(fs.readFileSync(path.join(out, 'result.json'), 'utf8'));
+    assert.deepEqual(saved.dipoles.map((d: { vertno: number }) => d.vertno), ref.dipoles.map((d: { vertno: number }) => d.vertno));
+    assertClose(saved.dipoles.flatMap((d: { amplitude: number[] }) => d.amplitude), ref.dipoles.flatMap((d: { amplitude: number[] }) => d.amplitude), 1e-6, 'amplitudes (§4.3)');
+    seedOut = out;
+  });
+});
+
+describe('MNE-Python reads the files of mxne solve', function () {
+  requireFixtures(this);
+  requireMne(this);
+  it('residual-ave.fif, mxne-lh/rh.stc, dipoles.bdip and dipoles.dip', function () {
+    if (!seedOut) this.skip();
+    const back = runPythonJson<{ nchan: number; stc_rows: number; dip_n: number; dipt_n: number }>(`
+import json, numpy as np, mne
+out = ${JSON.stringify(seedOut)}
+res = mne.read_evokeds(out + '/residual-ave.fif', condition=0, verbose='error')
+stc = mne.read_source_estimate(out + '/mxne')
+dip = mne.read_dipole(out + '/dipoles.bdip', verbose='error')
+dipt = mne.read_dipole(out + '/dipoles.dip', verbose='error')
+print(json.dumps(dict(nchan=len(res.ch_names), stc_rows=int(stc.data.shape[0]), dip_n=len(dip.times), dipt_n=len(dipt.times))))
+`);
+    assert.equal(back.nchan, 364);
+    assert.equal(back.stc_rows, 3);
+    assert.ok(back.dip_n > 0 && back.dipt_n === back.dip_n);
+  });
+});
