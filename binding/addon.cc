@@ -8,6 +8,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   mxne::RegisterThreads(env, exports);
   mxne::RegisterLinalg(env, exports);
   mxne::RegisterDecomp(env, exports);
+  mxne::RegisterKernels(env, exports);
   return exports;
 }
 }  // namespace

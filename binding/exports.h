@@ -6,4 +6,5 @@ namespace mxne {
 void RegisterLinalg(Napi::Env env, Napi::Object exports);
 void RegisterDecomp(Napi::Env env, Napi::Object exports);
 void RegisterThreads(Napi::Env env, Napi::Object exports);
+void RegisterKernels(Napi::Env env, Napi::Object exports);
 }  // namespace mxne

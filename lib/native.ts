@@ -35,6 +35,13 @@ export interface Addon {
     y: Float64Array): Float64Array;
   setNumThreads(n: number): void;
   getNumThreads(): number;
+  /** One inner L21 solve on an active set (binding/kernels.h); Xt in/out, stats [gap, converged, epochs, nE]. */
+  l21Solve(cd: boolean, a: number, T: number, nOrient: number, GtG: Float64Array, GtMt: Float64Array, normM2: number,
+    lipschitz: Float64Array, alpha: number, tol: number, maxit: number, dgapFreq: number, anderson: boolean,
+    Xt: Float64Array, E: Float64Array, stats: Float64Array): Float64Array;
+  l21SolveAsync(cd: boolean, a: number, T: number, nOrient: number, GtG: Float64Array, GtMt: Float64Array, normM2: number,
+    lipschitz: Float64Array, alpha: number, tol: number, maxit: number, dgapFreq: number, anderson: boolean,
+    Xt: Float64Array, E: Float64Array, stats: Float64Array): Promise<Float64Array>;
 }
 
 /** The package root: the first folder up from here with a package.json (works from lib/ and dist/lib/). */

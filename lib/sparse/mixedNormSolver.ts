@@ -7,8 +7,7 @@
  */
 import { gemmAsync, gram } from '../linalg/blas.js';
 import { Matrix } from '../linalg/matrix.js';
-import { bcdGram, type BcdResult, type GramProblem } from './bcd.js';
-import { cdGram } from './cd.js';
+import { activeSetSolve, type ActiveSetSolution, type GramProblem } from './activeSetSolve.js';
 import { computeBias } from './computeBias.js';
 import { dot, groupsNorm2, largestIndices } from './groupNorms.js';
 import { blockLipschitz } from './lipschitz.js';
@@ -57,7 +56,7 @@ export async function mixedNormSolver(d: L21Data, alpha: number, o: L21Options):
 
   if (o.activeSetSize === null) {
     const problem: GramProblem = { GtG: gram(G), GtMt: d.GtMt, normM2: d.normM2, nOrient: no };
-    const r = solveGram(problem, alpha, blockLipschitz(problem.GtG, no), o, null);
+    const r = await solveGram(problem, alpha, blockLipschitz(problem.GtG, no), o, null);
     const cols = activeColumns(r.active);
     const X = rowsOf(r.Xt, cols);
     result = { X, activeSet: Int32Array.from(cols), E: r.E, gap: r.gap, converged: r.converged, epochs: r.epochs, outerIterations: 0 };
@@ -77,7 +76,7 @@ export async function mixedNormSolver(d: L21Data, alpha: number, o: L21Options):
       const A = activeColumns(activeMask);
       const GA = G.pickCols(A);
       const problem: GramProblem = { GtG: gram(GA), GtMt: d.GtMt.pickCols(A), normM2: d.normM2, nOrient: no };
-      const r = solveGram(problem, alpha, blockLipschitz(problem.GtG, no), o, XtInit);
+      const r = await solveGram(problem, alpha, blockLipschitz(problem.GtG, no), o, XtInit);
       epochs += r.epochs;
       A.forEach((col, q) => { activeMask[col] = r.active[q]; });
       cols = activeColumns(activeMask);
@@ -118,9 +117,8 @@ export async function mixedNormSolver(d: L21Data, alpha: number, o: L21Options):
   return result;
 }
 
-function solveGram(p: GramProblem, alpha: number, lc: Float64Array, o: L21Options, init: Matrix | null): BcdResult {
-  if (o.solver === 'cd') return cdGram(p, { alpha, maxit: o.maxit, tol: o.tol, init });
-  return bcdGram(p, { alpha, lipschitz: lc, maxit: o.maxit, tol: o.tol, dgapFreq: o.dgapFreq, init, anderson: o.solver === 'bcd' });
+function solveGram(p: GramProblem, alpha: number, lc: Float64Array, o: L21Options, init: Matrix | null): Promise<ActiveSetSolution> {
+  return activeSetSolve(p, { solver: o.solver, alpha, lipschitz: lc, maxit: o.maxit, tol: o.tol, dgapFreq: o.dgapFreq, init });
 }
 
 function activeColumns(mask: Uint8Array): number[] {

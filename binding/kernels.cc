@@ -1,0 +1,275 @@
+#include "kernels.h"
+
+#include <cblas.h>
+#include <lapacke.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <vector>
+
+namespace mxne {
+namespace {
+
+constexpr int kAndersonK = 5;
+
+double Dot(const double* a, const double* b, size_t n) {
+  double s = 0;
+  for (size_t k = 0; k < n; k++) s += a[k] * b[k];
+  return s;
+}
+
+// GtRt = GtMt - Xt * GtG (T x a), as lib/sparse/bcd.ts residualCorrelation.
+void ResidualCorrelation(const L21Problem& p, const double* Xt, double* GtRt) {
+  const size_t n = size_t(p.a) * p.T;
+  std::copy(p.GtMt, p.GtMt + n, GtRt);
+  bool any = false;
+  for (size_t k = 0; k < n && !any; k++) any = Xt[k] != 0;
+  if (any && p.a > 0 && p.T > 0)
+    cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, p.T, p.a, p.a, -1.0, Xt, p.T, p.GtG, p.a, 1.0, GtRt, p.T);
+}
+
+// Sum over blocks of ||X_j||_F, and max over blocks of ||GtR_j||^2.
+double L21(const double* Xt, int nb, size_t len) {
+  double s = 0;
+  for (int j = 0; j < nb; j++) {
+    double g = 0;
+    for (size_t k = j * len, e = k + len; k < e; k++) g += Xt[k] * Xt[k];
+    s += std::sqrt(g);
+  }
+  return s;
+}
+
+double MaxGroupNorm2(const double* A, int nb, size_t len) {
+  double m = 0;
+  for (int j = 0; j < nb; j++) {
+    double g = 0;
+    for (size_t k = j * len, e = k + len; k < e; k++) g += A[k] * A[k];
+    if (g > m) m = g;
+  }
+  return m;
+}
+
+double ResidualNorm2(const L21Problem& p, const double* Xt, const double* GtRt) {
+  const size_t n = size_t(p.a) * p.T;
+  return p.normM2 - Dot(Xt, p.GtMt, n) - Dot(Xt, GtRt, n);
+}
+
+double Primal(const L21Problem& p, const double* Xt, const double* GtRt, double alpha) {
+  const size_t len = size_t(p.nOrient) * p.T;
+  return 0.5 * ResidualNorm2(p, Xt, GtRt) + alpha * L21(Xt, p.a / p.nOrient, len);
+}
+
+// Anderson weights c (K) from K + 1 iterates, or false when MNE refuses (ill-conditioned).
+bool AndersonWeights(const std::vector<std::vector<double>>& ring, double* c) {
+  const int K = kAndersonK;
+  const size_t n = ring[0].size();
+  std::vector<std::vector<double>> U(K, std::vector<double>(n));
+  for (int k = 0; k < K; k++)
+    for (size_t q = 0; q < n; q++) U[k][q] = ring[k + 1][q] - ring[k][q];
+  double C[K * K], w[K];
+  for (int i = 0; i < K; i++)
+    for (int j = i; j < K; j++) {
+      double s = 0;
+      for (size_t q = 0; q < n; q++) s += U[i][q] * U[j][q];
+      C[i + j * K] = s;
+      C[j + i * K] = s;
+    }
+  for (double v : C)
+    if (!std::isfinite(v)) return false;
+  if (LAPACKE_dsyevd(LAPACK_COL_MAJOR, 'V', 'L', K, C, K, w) != 0) return false;
+  double smax = 0, smin = std::numeric_limits<double>::infinity();
+  for (double v : w) {
+    smax = std::max(smax, std::fabs(v));
+    smin = std::min(smin, std::fabs(v));
+  }
+  if (!(smin > 1e-6 * smax)) return false;
+  double z[K] = {0, 0, 0, 0, 0};
+  for (int e = 0; e < K; e++) {
+    double u1 = 0;
+    for (int i = 0; i < K; i++) u1 += C[i + e * K];
+    for (int i = 0; i < K; i++) z[i] += (C[i + e * K] * u1) / w[e];
+  }
+  double sum = 0;
+  for (double v : z) sum += v;
+  for (int i = 0; i < K; i++) c[i] = z[i] / sum;
+  return true;
+}
+
+// GtR -= G_A^T G_j delta_j for block j.
+void SubtractGramBlock(const L21Problem& p, int j, const double* delta, double* R) {
+  const int a = p.a, T = p.T;
+  for (int c = 0; c < p.nOrient; c++) {
+    const double* col = p.GtG + size_t(j * p.nOrient + c) * a;
+    const double* d = delta + size_t(c) * T;
+    for (int r = 0; r < a; r++) {
+      const double w = col[r];
+      if (w == 0) continue;
+      double* ro = R + size_t(r) * T;
+      for (int t = 0; t < T; t++) ro[t] -= w * d[t];
+    }
+  }
+}
+
+}  // namespace
+
+Status BcdGram(const L21Problem& p, const L21Run& r, double* X, double* E, L21Outcome* out) {
+  const int a = p.a, T = p.T, no = p.nOrient, nb = a / no;
+  const size_t len = size_t(no) * T, n = size_t(a) * T;
+  std::vector<double> R(n), xNew(len), delta(len), accR(n), acc(n);
+  ResidualCorrelation(p, X, R.data());
+  std::vector<std::vector<double>> ring;
+  if (r.anderson) ring.assign(kAndersonK + 1, std::vector<double>(n));
+  double highestDual = -std::numeric_limits<double>::infinity();
+  *out = L21Outcome{};
+  out->gap = std::numeric_limits<double>::infinity();
+
+  for (int i = 0; i < r.maxit; i++) {
+    out->epochs = i + 1;
+    for (int j = 0; j < nb; j++) {
+      const size_t off = j * len;
+      const double inv = 1 / r.lipschitz[j];
+      // MNE checks only the first entry to decide whether the block held a value.
+      const bool wasNonZero = X[off] != 0;
+      double norm2 = 0;
+      for (size_t k = 0; k < len; k++) {
+        const double v = R[off + k] * inv + (wasNonZero ? X[off + k] : 0);
+        xNew[k] = v;
+        norm2 += v * v;
+      }
+      const double norm = std::sqrt(norm2);
+      const double alphaLc = r.alpha * inv;
+      bool changed = wasNonZero;
+      if (norm <= alphaLc) {
+        for (size_t k = 0; k < len; k++) {
+          delta[k] = -(wasNonZero ? X[off + k] : 0);
+          X[off + k] = 0;
+        }
+      } else {
+        const double shrink = std::max(1 - alphaLc / norm, 0.0);
+        for (size_t k = 0; k < len; k++) {
+          const double v = xNew[k] * shrink;
+          delta[k] = v - (wasNonZero ? X[off + k] : 0);
+          X[off + k] = v;
+        }
+        changed = true;
+      }
+      if (changed) SubtractGramBlock(p, j, delta.data(), R.data());
+    }
+
+    if ((i + 1) % r.dgapFreq == 0) {
+      ResidualCorrelation(p, X, R.data());
+      const double nR2 = ResidualNorm2(p, X, R.data());
+      const double s = std::min(r.alpha / std::sqrt(MaxGroupNorm2(R.data(), nb, len)), 1.0);
+      const double primal = 0.5 * nR2 + r.alpha * L21(X, nb, len);
+      const double dual = (s - 0.5 * s * s) * nR2 + s * Dot(X, R.data(), n);
+      highestDual = std::max(highestDual, dual);
+      out->gap = primal - highestDual;
+      E[out->nE++] = primal;
+      if (out->gap < r.tol) {
+        out->converged = true;
+        break;
+      }
+    }
+
+    if (r.anderson) {
+      std::copy(X, X + n, ring[i % (kAndersonK + 1)].begin());
+      if (i % (kAndersonK + 1) == kAndersonK) {
+        double c[kAndersonK];
+        if (!AndersonWeights(ring, c)) continue;
+        std::fill(acc.begin(), acc.end(), 0.0);
+        for (int k = 0; k < kAndersonK; k++)
+          for (size_t q = 0; q < n; q++) acc[q] += ring[k][q] * c[k];
+        // MNE squares the candidate in place (groups_norm2); see lib/sparse/bcd.ts.
+        for (size_t q = 0; q < n; q++) acc[q] *= acc[q];
+        ResidualCorrelation(p, acc.data(), accR.data());
+        std::vector<double> cur(n);
+        ResidualCorrelation(p, X, cur.data());
+        if (Primal(p, acc.data(), accR.data(), r.alpha) < Primal(p, X, cur.data(), r.alpha)) {
+          std::copy(acc.begin(), acc.end(), X);
+          R.swap(accR);
+        }
+      }
+    }
+  }
+  return Status::Ok();
+}
+
+Status CdGram(const L21Problem& p, const L21Run& r, double* X, L21Outcome* out) {
+  const int a = p.a, T = p.T;
+  const size_t n = size_t(a) * T;
+  std::vector<double> R(n), w(T), delta(T), G2(n);
+  ResidualCorrelation(p, X, R.data());
+  const double dwTol = r.tol / p.normM2;
+  const double tol = dwTol * p.normM2;
+  *out = L21Outcome{};
+  out->gap = std::numeric_limits<double>::infinity();
+  for (int it = 0; it < r.maxit; it++) {
+    out->epochs = it + 1;
+    double wMax = 0, dwMax = 0;
+    for (int i = 0; i < a; i++) {
+      const double normCol = p.GtG[size_t(i) + size_t(i) * a];
+      if (normCol == 0) continue;
+      const size_t off = size_t(i) * T;
+      double nn = 0;
+      for (int t = 0; t < T; t++) {
+        w[t] = X[off + t];
+        const double v = R[off + t] + normCol * w[t];
+        delta[t] = v;
+        nn += v * v;
+      }
+      nn = std::sqrt(nn);
+      const double scale = std::max(1 - r.alpha / nn, 0.0) / normCol;
+      double dw = 0, wAbs = 0;
+      bool changed = false;
+      for (int t = 0; t < T; t++) {
+        const double v = delta[t] * scale;
+        X[off + t] = v;
+        delta[t] = v - w[t];
+        if (delta[t] != 0) changed = true;
+        dw = std::max(dw, std::fabs(delta[t]));
+        wAbs = std::max(wAbs, std::fabs(v));
+      }
+      if (changed) {
+        const double* col = p.GtG + size_t(i) * a;
+        for (int q = 0; q < a; q++) {
+          const double g = col[q];
+          if (g == 0) continue;
+          double* ro = R.data() + size_t(q) * T;
+          for (int t = 0; t < T; t++) ro[t] -= g * delta[t];
+        }
+      }
+      dwMax = std::max(dwMax, dw);
+      wMax = std::max(wMax, wAbs);
+    }
+    if (wMax == 0 || dwMax / wMax < dwTol || it == r.maxit - 1) {
+      // scikit-learn's multi-task duality gap (l2_reg = 0).
+      ResidualCorrelation(p, X, G2.data());
+      const double xGtM = Dot(X, p.GtMt, n);
+      const double rNorm2 = p.normM2 - xGtM - Dot(X, G2.data(), n);
+      double dualNorm = 0, l21 = 0;
+      for (int i = 0; i < a; i++) {
+        double s = 0, ww = 0;
+        for (int t = 0; t < T; t++) {
+          s += G2[size_t(i) * T + t] * G2[size_t(i) * T + t];
+          ww += X[size_t(i) * T + t] * X[size_t(i) * T + t];
+        }
+        dualNorm = std::max(dualNorm, std::sqrt(s));
+        l21 += std::sqrt(ww);
+      }
+      double c = 1, gap = rNorm2;
+      if (dualNorm > r.alpha) {
+        c = r.alpha / dualNorm;
+        gap = 0.5 * (rNorm2 + rNorm2 * c * c);
+      }
+      out->gap = gap + r.alpha * l21 - c * (p.normM2 - xGtM);
+      if (out->gap < tol) {
+        out->converged = true;
+        break;
+      }
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace mxne

@@ -1,0 +1,38 @@
+// The L21 solvers' inner loops on an active set, in Gram form (see lib/sparse/bcd.ts for the
+// algorithm and why each MNE quirk is kept). Pure C++ over BLAS/LAPACKE, no N-API: the exports
+// validate every argument first. Layout: GtG is a x a (column-major, symmetric), GtMt and Xt are
+// T x a column-major, i.e. source rows stored contiguously (row j of X = column j of Xt).
+#pragma once
+#include "status.h"
+
+namespace mxne {
+
+struct L21Problem {
+  int a, T, nOrient;
+  const double* GtG;
+  const double* GtMt;
+  double normM2;
+};
+
+struct L21Run {
+  double alpha, tol;
+  int maxit, dgapFreq;
+  const double* lipschitz;  // per block (bcd); unused by cd
+  bool anderson;            // bcd only
+};
+
+struct L21Outcome {
+  double gap = 0;
+  bool converged = false;
+  int epochs = 0;
+  int nE = 0;  // primal objectives written to E (one per gap check)
+};
+
+// MNE's _mixed_norm_solver_bcd. Xt holds the warm start on entry (zeros for none) and the
+// solution on return; E (capacity maxit / dgapFreq + 1) receives the primal at each gap check.
+Status BcdGram(const L21Problem& p, const L21Run& r, double* Xt, double* E, L21Outcome* out);
+
+// scikit-learn's enet_coordinate_descent_multi_task (MNE's solver='cd'), nOrient = 1.
+Status CdGram(const L21Problem& p, const L21Run& r, double* Xt, L21Outcome* out);
+
+}  // namespace mxne
