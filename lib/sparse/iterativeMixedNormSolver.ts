@@ -3,6 +3,7 @@
  * solves MxNE on the currently active columns scaled by weights 2·√‖X_j‖ from the previous
  * round, until the active set and X stop changing (|ΔX| < tol) or `nMxneIter` rounds; then debias.
  */
+import { InputError } from '../errors.js';
 import { Matrix } from '../linalg/matrix.js';
 import { computeBias } from './computeBias.js';
 import { groupsNorm2 } from './groupNorms.js';
@@ -22,10 +23,12 @@ export interface IrMxneResult {
   epochs: number;
 }
 
-export async function iterativeMixedNormSolver(M: Matrix, G: Matrix, alpha: number, nMxneIter: number, o: L21Options): Promise<IrMxneResult> {
+/** `weightInit`: initial column weights (MNE's weight_init; columns with weight 0 are dropped), default ones. */
+export async function iterativeMixedNormSolver(M: Matrix, G: Matrix, alpha: number, nMxneIter: number, o: L21Options, weightInit: Float64Array | null = null): Promise<IrMxneResult> {
   const no = o.nOrient, T = M.cols;
-  let active = Array.from({ length: G.cols }, (_, k) => k);
-  let weights = new Float64Array(G.cols).fill(1);
+  if (weightInit !== null && weightInit.length !== G.cols) throw new InputError('weightInit', `${G.cols} weights (one per column)`, `${weightInit.length}`);
+  let active = Array.from({ length: G.cols }, (_, k) => k).filter((k) => weightInit === null || weightInit[k] !== 0);
+  let weights = weightInit === null ? new Float64Array(G.cols).fill(1) : Float64Array.from(active, (k) => weightInit[k]);
   let X = new Matrix(G.cols, T);
   const E: number[] = [];
   const history: Int32Array[] = [];

@@ -22,7 +22,7 @@ import { makeSparseResult, type NoActiveSourceWarning } from '../results/makeSpa
 import { sourceGeometry } from '../results/sourceGeometry.js';
 import { normalizeMixedNormOptions, type MixedNormOptions } from './mixedNormOptions.js';
 import { dot, normL2inf } from './groupNorms.js';
-import { solveForAlpha } from './solveForAlpha.js';
+import { solveBySure, solveForAlpha } from './solveForAlpha.js';
 
 export interface MixedNormDiagnostics {
   /** max over sources of ‖(GᵀM)_source‖_F of the prepared, whitened problem (MNE's alpha_max before ×0.01). */
@@ -36,7 +36,10 @@ export interface MixedNormDiagnostics {
   activeSetHistory: Int32Array[];
   /** Objective after each reweighting (irMxNE) or active-set iteration (MxNE). */
   objective: number[];
+  /** Final duality gap (NaN with alpha = 'sure', which reports the SURE path instead). */
   dualGap: number;
+  /** alpha = 'sure': the risk estimate per alpha of the grid. */
+  surePath?: Float64Array;
   converged: boolean;
   nIterations: number;
   blasThreads: number;
@@ -129,8 +132,9 @@ export async function mixedNorm(evoked: Evoked | Evoked[], forward: Forward, noi
   for (let k = 0; k < G.data.length; k++) G.data[k] /= alphaScale;
   clock.lap('whiten');
 
-  if (settings.alpha.kind === 'sure') throw new InputError('alpha', "a number in [0, 100) (alpha: 'sure' is not available yet)", "'sure'");
-  const solved = await solveForAlpha(M, G, settings.alpha.percent, settings, prep.nOrient, tolScaled);
+  const solved = settings.alpha.kind === 'sure'
+    ? await solveBySure(M, G, settings.alpha.grid, settings.alpha.randomState, settings, prep.nOrient, tolScaled)
+    : await solveForAlpha(M, G, settings.alpha.percent, settings, prep.nOrient, tolScaled);
   clock.lap('solve');
 
   // Back to the full gain's columns (MNE undoes the weights_min mask before building results).
@@ -165,7 +169,7 @@ export async function mixedNorm(evoked: Evoked | Evoked[], forward: Forward, noi
     diagnostics: {
       alphaMax, alpha: solved.alpha, tolScaled, nPcaComponents: M.cols,
       activeSetHistory: solved.activeSetHistory.map((a) => sourcesOf(prep.keptColumns === null ? a : a.map((c) => prep.keptColumns![c]))),
-      objective: solved.objective, dualGap: solved.dualGap, converged: solved.converged, nIterations: solved.nIterations,
+      objective: solved.objective, dualGap: solved.dualGap, ...('surePath' in solved ? { surePath: solved.surePath as Float64Array } : {}), converged: solved.converged, nIterations: solved.nIterations,
       blasThreads: getNumThreads(), timings: clock.laps,
     },
     warnings,

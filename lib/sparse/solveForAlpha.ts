@@ -7,6 +7,7 @@ import type { Matrix } from '../linalg/matrix.js';
 import { iterativeMixedNormSolver } from './iterativeMixedNormSolver.js';
 import { mixedNormSolver, prepareL21, type L21Options } from './mixedNormSolver.js';
 import type { MixedNormSettings } from './mixedNormOptions.js';
+import { sureAlpha } from './sure.js';
 
 export interface SolvedAlpha {
   X: Matrix;
@@ -41,6 +42,15 @@ export async function solveForAlpha(M: Matrix, G: Matrix, alpha: number, s: Mixe
   return {
     X: r.X, activeSet: r.activeSet, alpha, objective: r.E, activeSetHistory: r.activeSetHistory, dualGap: r.gap,
     converged: r.converged, nIterations: r.epochs, warnings: r.converged ? [] : [convergenceWarning('irmxne', r.gap, tol, r.epochs)],
+  };
+}
+
+/** alpha = 'sure': the grid's best alpha by SURE (MNE's _compute_mxne_sure, sigma = 1 on whitened data). */
+export async function solveBySure(M: Matrix, G: Matrix, grid: Float64Array, randomState: number | null, s: MixedNormSettings, nOrient: number, tol: number): Promise<SolvedAlpha & { surePath: Float64Array }> {
+  const r = await sureAlpha(M, G, grid, s.nMxneIter, solverOptions(s, nOrient, tol), randomState);
+  return {
+    X: r.X, activeSet: r.activeSet, alpha: r.bestAlpha, objective: [], activeSetHistory: [r.activeSet],
+    dualGap: Number.NaN, converged: true, nIterations: 0, warnings: [], surePath: r.surePath,
   };
 }
 

@@ -31,6 +31,7 @@ const CASES = [
   'debias0-rv-surf-small', 'seed-la-wmin4-surf-small', 'seed-la-wmin4-a70-surf-small', 'seed-la-surf-small',
   'seed-rv-surf', 'mxne-rv-surf', 'fixed-rv-surf', 'fixed-bcd-rv-surf', 'free-rv-surf', 'fixed-a45-rv-surf', 'free-a35-rv-surf',
   'debias0-rv-surf', 'seed-la-wmin4-surf', 'seed-la-wmin4-a70-surf', 'seed-la-surf', 'mxne-free-rv-vol',
+  'sure-rv-surf-small', 'sure-rv-surf',
 ];
 
 describe('mixedNorm equals MNE mixed_norm on the reference cases (fixtures §4.1, tolerances §4.3)', function () {
@@ -47,12 +48,15 @@ describe('mixedNorm equals MNE mixed_norm on the reference cases (fixtures §4.1
         alpha: p.alpha as number, loose: p.loose as number, depth: p.depth as number, maxit: p.maxit as number, tol: p.tol as number,
         activeSetSize: p.active_set_size as number, debias: p.debias as boolean, weights, weightsMin: (p.weights_min as number) ?? 0,
         nMxneIter: p.n_mxne_iter as number, solver: (p.solver as 'bcd' | undefined) ?? 'auto',
+        ...(p.random_state !== undefined ? { randomState: p.random_state as number } : {}),
       });
       if (ref.status === 'error') {
         await assert.rejects(run(), (e: unknown) => e instanceof InputError && /weights_min > weights_max/.test(e.message) && e.field === 'weightsMin');
         return;
       }
       const r = await run();
+      // The same grid point; the grid itself equals numpy's geomspace to 1 ulp (V8's pow is not C's).
+      if (p.alpha === 'sure') assertClose([r.diagnostics.alpha], [(ref as unknown as { sure: { best_alpha: number } }).sure.best_alpha], 1e-15, 'alpha chosen by SURE');
       assert.deepEqual(r.dipoles.map((d) => d.sourceIndex), ref.dipoles.map((d) => d.source_index), 'dipole sources');
       assert.deepEqual(r.dipoles.map((d) => d.vertno), ref.dipoles.map((d) => d.vertno), 'dipole vertices');
       assert.deepEqual(r.dipoles.map((d) => d.hemi), ref.dipoles.map((d) => d.hemi), 'hemispheres');
