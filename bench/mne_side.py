@@ -1,0 +1,142 @@
+"""MNE-Python side of the mxne benchmarks (see bench/sideProcess.ts for the line protocol).
+
+Usage: python3 bench/mne_side.py '<workload spec as JSON>'
+Each workload function does exactly what the mxne side (bench/mxneSide.ts) does, with MNE 1.3's
+public API, and returns a check (active sources or columns) so the harness can confirm both sides
+found the same solution. "probe" is answered like "run" (event-loop stalls are a Node notion).
+"""
+import json
+import resource
+import sys
+import time
+
+import numpy as np
+import mne
+from mne.inverse_sparse import mixed_norm
+from mne.inverse_sparse.mxne_optim import (iterative_mixed_norm_solver,
+                                           mixed_norm_solver)
+from mne.minimum_norm import apply_inverse, make_inverse_operator
+
+mne.set_log_level('ERROR')
+# bench/workloads.ts SEED_OPTIONS, in MNE's names.
+SEED = dict(alpha=55, loose=0.2, depth=0.9, maxit=3000, tol=1e-4,
+            active_set_size=10, debias=True, weights_min=8., n_mxne_iter=10)
+CAMEL = dict(activeSetSize='active_set_size', weightsMin='weights_min',
+             nMxneIter='n_mxne_iter', dgapFreq='dgap_freq', timePca='time_pca',
+             pickOri='pick_ori')
+
+
+def _weights(evoked, fwd, cov, loose, depth):
+    """lib/workflow/dspmWeights.ts: fixed-orientation dSPM on surfaces when loose < 1."""
+    volume = any(s['type'] == 'vol' for s in fwd['src'])
+    fixed = not volume and loose < 1
+    inv = make_inverse_operator(evoked.info, fwd, cov, depth=depth, use_cps=True,
+                                **(dict(fixed=True) if fixed else dict(loose=1.0, fixed=False)))
+    return apply_inverse(evoked, inv, lambda2=1. / 9., method='dSPM')
+
+
+def _read(spec):
+    evoked = mne.read_evokeds(spec['evoked'], condition=spec.get('condition', 0),
+                              baseline=(None, 0))
+    evoked.crop(tmin=0, tmax=0.3)
+    return (evoked, mne.read_forward_solution(spec['fwd']),
+            mne.read_cov(spec['cov']))
+
+
+def _sources(dipoles, fwd):
+    """Forward source index of each dipole (nearest source position, head coordinates)."""
+    rr = fwd['source_rr']
+    return sorted(int(np.argmin(np.linalg.norm(rr - d.pos[0], axis=1)))
+                  for d in dipoles)
+
+
+def make_workload(spec):
+    opts = dict(SEED)
+    for k, v in (spec.get('options') or {}).items():
+        opts[CAMEL.get(k, k)] = v
+    if spec['kind'] == 'solver':
+        p = json.load(open(spec['problem']))
+        root = spec['fixtures']
+        G = np.load(f"{root}/{p['G']['file']}")
+        M = np.load(f"{root}/{p['M']['file']}")
+        kw = dict(maxit=p['maxit'], tol=p['tol'], n_orient=p['n_orient'],
+                  dgap_freq=p['dgap_freq'], active_set_size=p['active_set_size'],
+                  debias=True)
+
+        def run():
+            if spec['run'] == 'irmxne':
+                X, a, _ = iterative_mixed_norm_solver(M, G, p['alpha'], 10, **kw)
+            else:
+                X, a, _ = mixed_norm_solver(M, G, p['alpha'], **kw)
+            return {'activeColumns': np.where(a)[0].tolist()}, {}
+        return run
+
+    if spec['kind'] == 'mixedNorm':
+        evoked, fwd, cov = _read(spec)
+        weights = _weights(evoked, fwd, cov, opts['loose'], opts['depth'])
+
+        def run():
+            dips, _ = mixed_norm(evoked, fwd, cov, weights=weights,
+                                 return_residual=True, return_as_dipoles=True,
+                                 **opts)
+            return {'activeSources': _sources(dips, fwd)}, {}
+        return run
+
+    if spec['kind'] == 'pipeline':
+        def run():
+            t0 = time.perf_counter()
+            evoked, fwd, cov = _read(spec)
+            t1 = time.perf_counter()
+            weights = _weights(evoked, fwd, cov, opts['loose'], opts['depth'])
+            t2 = time.perf_counter()
+            dips, _ = mixed_norm(evoked, fwd, cov, weights=weights,
+                                 return_residual=True, return_as_dipoles=True,
+                                 **opts)
+            t3 = time.perf_counter()
+            return ({'activeSources': _sources(dips, fwd)},
+                    {'read': t1 - t0, 'dspm': t2 - t1, 'mixed_norm': t3 - t2})
+        return run
+
+    raise ValueError(f"unknown workload kind {spec['kind']}")
+
+
+def _attempt(run):
+    t0 = time.perf_counter()
+    try:
+        check, stages = run()
+        return {'seconds': time.perf_counter() - t0, 'check': check, 'stages': stages}
+    except Exception as e:  # reported in the table, not fatal for the whole bench
+        return {'seconds': time.perf_counter() - t0, 'check': None, 'stages': {},
+                'error': f'{type(e).__name__}: {e}'}
+
+
+def _blas_threads():
+    try:
+        from threadpoolctl import threadpool_info
+        return max(i['num_threads'] for i in threadpool_info() if i['user_api'] == 'blas')
+    except Exception:
+        return None
+
+
+def main():
+    try:
+        run = make_workload(json.loads(sys.argv[1]))
+    except Exception as e:
+        print(json.dumps({'ready': False, 'error': f'{type(e).__name__}: {e}'}), flush=True)
+        return
+    warm = _attempt(run)  # warm-up
+    ready = {'ready': True, 'blasThreads': _blas_threads()}
+    if 'error' in warm:
+        ready['error'] = warm['error']
+    print(json.dumps(ready), flush=True)
+    for line in sys.stdin:
+        if line.strip() in ('run', 'probe'):
+            print(json.dumps(_attempt(run)), flush=True)
+        elif line.strip() == 'quit':
+            rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            print(json.dumps({'maxRssMb': rss_mb}), flush=True)
+            return
+
+
+if __name__ == '__main__':
+    main()

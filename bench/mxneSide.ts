@@ -1,0 +1,127 @@
+/**
+ * The mxne side of `npm run bench` (line protocol in bench/sideProcess.ts). Usage:
+ *   node dist/bench/mxneSide.js '<workload spec as JSON>'
+ * Loads what the workload keeps out of the timing, runs it once as warm-up, prints {"ready": …},
+ * then answers each stdin line: "run" → {seconds, check, stages}, "probe" → one more run with
+ * perf_hooks.monitorEventLoopDelay at 1 ms resolution → {seconds, loopMaxMs, loopP99Ms, check},
+ * "quit" → {maxRssMb} (lifetime peak RSS). Every computation mirrors bench/mne_side.py.
+ */
+import * as fs from 'node:fs';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { readNpyMatrix } from '../lib/io/npy.js';
+import { getNumThreads } from '../lib/native.js';
+import { iterativeMixedNormSolver } from '../lib/sparse/iterativeMixedNormSolver.js';
+import { mixedNorm, type MixedNormResult } from '../lib/sparse/mixedNorm.js';
+import { mixedNormSolver, prepareL21 } from '../lib/sparse/mixedNormSolver.js';
+import type { MixedNormOptions } from '../lib/sparse/mixedNormOptions.js';
+import { dspmWeights } from '../lib/workflow/dspmWeights.js';
+import { readSeedInputs, solveSeed, type SeedInputs } from '../lib/workflow/solveFiles.js';
+import { SEED_OPTIONS, type WorkloadSpec } from './workloads.js';
+
+export interface Check { activeSources?: number[]; activeColumns?: number[] }
+export interface Outcome { check: Check; stages: Record<string, number> }
+type Run = () => Promise<Outcome>;
+
+const now = () => performance.now() / 1000;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function readJob(spec: WorkloadSpec) {
+  return { fwd: spec.fwd as string, evoked: spec.evoked as string, cov: spec.cov as string, condition: spec.condition ?? 0, baseline: [null, 0] as [null, number], tmin: 0, tmax: 0.3 };
+}
+
+function sourcesOf(r: MixedNormResult): Check {
+  return { activeSources: r.dipoles.map((d) => d.sourceIndex).sort((a, b) => a - b) };
+}
+
+/** mixedNorm's own per-stage seconds (diagnostics.timings), prefixed for the breakdown table. */
+function mixedNormStages(r: MixedNormResult): Record<string, number> {
+  return Object.fromEntries(Object.entries(r.diagnostics.timings).map(([k, v]) => [`mixed_norm.${k}`, v]));
+}
+
+export async function makeWorkload(spec: WorkloadSpec): Promise<Run> {
+  const seed: MixedNormOptions = { ...SEED_OPTIONS, ...(spec.options as MixedNormOptions | undefined) };
+  if (spec.kind === 'solver') {
+    const p = JSON.parse(fs.readFileSync(spec.problem as string, 'utf8')) as {
+      G: { file: string }; M: { file: string }; n_orient: number; alpha: number; tol: number; maxit: number; active_set_size: number; dgap_freq: number;
+    };
+    const root = spec.fixtures as string;
+    const G = readNpyMatrix(`${root}/${p.G.file}`), M = readNpyMatrix(`${root}/${p.M.file}`);
+    const o = { maxit: p.maxit, tol: p.tol, activeSetSize: p.active_set_size, debias: true, nOrient: p.n_orient, solver: 'bcd' as const, dgapFreq: p.dgap_freq };
+    return async () => {
+      const out = spec.run === 'irmxne' ? await iterativeMixedNormSolver(M, G, p.alpha, 10, o) : await mixedNormSolver(await prepareL21(M, G), p.alpha, o);
+      return { check: { activeColumns: Array.from(out.activeSet) }, stages: {} };
+    };
+  }
+  if (spec.kind === 'mixedNorm') {
+    const inputs: SeedInputs = await readSeedInputs(readJob(spec));
+    const weights = await dspmWeights(inputs.evoked, inputs.forward, inputs.cov, seed);
+    return async () => {
+      const r = await mixedNorm(inputs.evoked, inputs.forward, inputs.cov, { ...seed, weights });
+      return { check: sourcesOf(r), stages: mixedNormStages(r) };
+    };
+  }
+  if (spec.kind === 'pipeline') {
+    return async () => {
+      const t0 = now();
+      const inputs = await readSeedInputs(readJob(spec));
+      const t1 = now();
+      let t2 = t1;
+      const r = await solveSeed(inputs, { weights: 'dspm', mixedNorm: seed }, (stage) => { if (stage === 'solve') t2 = now(); });
+      const t3 = now();
+      return { check: sourcesOf(r), stages: { read: t1 - t0, dspm: t2 - t1, mixed_norm: t3 - t2, ...mixedNormStages(r) } };
+    };
+  }
+  throw new Error(`unknown workload kind ${String(spec.kind)}`);
+}
+
+async function attempt(run: Run): Promise<{ seconds: number; check: Check | null; stages: Record<string, number>; error?: string }> {
+  const t0 = now();
+  try {
+    const out = await run();
+    return { seconds: now() - t0, ...out };
+  } catch (e) {
+    return { seconds: now() - t0, check: null, stages: {}, error: (e as Error).message ?? String(e) };
+  }
+}
+
+async function main(): Promise<void> {
+  const say = (x: unknown) => process.stdout.write(`${JSON.stringify(x)}\n`);
+  let run: Run;
+  try {
+    run = await makeWorkload(JSON.parse(process.argv[2]) as WorkloadSpec);
+  } catch (e) {
+    say({ ready: false, error: (e as Error).message });
+    return;
+  }
+  const warm = await attempt(run);
+  say({ ready: true, blasThreads: getNumThreads(), ...(warm.error ? { error: warm.error } : {}) });
+  const lines = (await import('node:readline')).createInterface({ input: process.stdin });
+  for await (const raw of lines) {
+    const line = raw.trim();
+    if (line === 'run') {
+      say(await attempt(run));
+    } else if (line === 'probe') {
+      // The main thread's longest stall while the workload's Promise is pending.
+      const h = monitorEventLoopDelay({ resolution: 1 });
+      // The histogram records the interval between two ticks of its timer: let it tick before the
+      // run starts and once more after it ends, so stalls at either edge are not lost.
+      h.enable();
+      await sleep(5);
+      const r = await attempt(run);
+      await sleep(5);
+      h.disable();
+      say({ ...r, loopMaxMs: h.max / 1e6, loopP99Ms: h.percentile(99) / 1e6, loopMeanMs: h.mean / 1e6 });
+    } else if (line === 'quit') {
+      say({ maxRssMb: process.resourceUsage().maxRSS / 1024 });
+      lines.close();
+      break;
+    }
+  }
+}
+
+if (require.main === module) {
+  main().catch((e: unknown) => {
+    process.stdout.write(`${JSON.stringify({ ready: false, error: (e as Error).stack ?? String(e) })}\n`);
+    process.exitCode = 1;
+  });
+}

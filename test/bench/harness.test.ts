@@ -1,0 +1,76 @@
+/**
+ * The benchmark harness machinery (bench/): side processes, alternation, checks, report, plot, on
+ * one tiny synthetic workload. No timing assertions (speed lives in bench/RESULTS.md); MNE's side
+ * is skipped visibly when `import mne` fails.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { scalingSvg } from '../../bench/plot.js';
+import { renderSection, writeResults, type WorkloadResult } from '../../bench/report.js';
+import { mneAvailable, prepareSynthetic, runWorkload } from '../../bench/run.js';
+import { medianStages, pairRatios, summarize } from '../../bench/stats.js';
+import { scalingWorkloads } from '../../bench/workloads.js';
+
+describe('bench harness (smoke, no timing assertions)', function () {
+  this.timeout(60000);
+  let dir: string;
+  before(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mxne-bench-test-')); });
+  after(() => { if (dir) fs.rmSync(dir, { recursive: true, force: true }); });
+
+  it('stats: median, pairwise ratios, per-stage medians', () => {
+    assert.deepEqual(summarize([3, 1, 2, 10]), { median: 2.5, min: 1, max: 10, n: 4 });
+    assert.deepEqual(pairRatios([1, 2, 4], [10, 10, 10]), [10, 5, 2.5]);
+    assert.deepEqual(medianStages([{ a: 1, b: 5 }, { a: 3 }, { a: 2, b: 7 }]), { a: 2, b: 6 });
+  });
+
+  it('report flags an active-set mismatch loudly and keeps the rest of RESULTS.md', () => {
+    const side = { median: 1, min: 1, max: 1, n: 1, maxRssMb: 100, stages: {}, blasThreads: 1 };
+    const r: WorkloadResult = {
+      workload: { name: 'solver x mxne', group: 'solver', spec: { kind: 'solver' } }, mxne: side, mne: { ...side, median: 5 },
+      ratio: summarize([5]), sameActiveSet: false, mxneCheck: { activeColumns: [1] }, mneCheck: { activeColumns: [2] }, loop: null, profile: null, errors: [],
+    };
+    const text = renderSection([r], { command: 'x', threads: 1, rounds: 1, mne: true, wallSeconds: 1 });
+    assert.match(text, /ACTIVE SET MISMATCH/);
+    assert.match(text, /\*\*MISMATCH\*\* \(mxne \{"activeColumns":\[1\]\}, MNE \{"activeColumns":\[2\]\}\)/);
+    const file = path.join(dir, 'RESULTS.md');
+    fs.writeFileSync(file, '# t\n\n<!-- micro:start -->\nmicro\n<!-- micro:end -->\n\n<!-- bench:start -->\nold\n<!-- bench:end -->\n\ntail\n');
+    writeResults(file, [r], { command: 'x', threads: 1, rounds: 1, mne: true, wallSeconds: 1 });
+    const after = fs.readFileSync(file, 'utf8');
+    assert.match(after, /<!-- micro:start -->\nmicro\n<!-- micro:end -->/);
+    assert.ok(!after.includes('\nold\n'));
+    assert.ok(after.trimEnd().endsWith('tail'));
+  });
+
+  it('plot: both series, one point per size', () => {
+    const s = { median: 1, min: 0.9, max: 1.2 };
+    const svg = scalingSvg([{ nSources: 1000, mxne: s, mne: { ...s, median: 4 } }, { nSources: 5000, mxne: s, mne: null }], 't');
+    assert.match(svg, /^<svg /);
+    assert.equal((svg.match(/<circle /g) ?? []).length, 3);
+    assert.match(svg, /4\.0×/);
+  });
+
+  it('runs one tiny synthetic pipeline on both sides, alternating, with checks, RSS and the loop probe', async () => {
+    const mne = mneAvailable();
+    if (!mne) console.log(`      [skip] ${process.env.MXNE_PYTHON ?? '/usr/bin/python3'} cannot import mne: MNE side of the harness smoke skipped (mxne only)`);
+    const [w] = scalingWorkloads([400]);
+    await prepareSynthetic([w], dir, () => {});
+    const env = { ...process.env, OPENBLAS_NUM_THREADS: '1', MNE_LOGGING_LEVEL: 'ERROR' };
+    const r = await runWorkload(w, { rounds: 2, mne }, env);
+    assert.deepEqual(r.errors, []);
+    assert.ok(r.mxne && r.mxne.n === 2 && r.mxne.maxRssMb > 0);
+    assert.equal(r.mxne.blasThreads, 1);
+    assert.ok(Array.isArray((r.mxneCheck as { activeSources: number[] }).activeSources));
+    assert.ok(r.mxne.stages.dspm > 0 && r.mxne.stages['mixed_norm.solve'] > 0);
+    assert.ok(r.loop && r.loop.maxMs >= 0);
+    if (mne) {
+      assert.ok(r.mne && r.mne.n === 2 && r.mne.maxRssMb > 0);
+      assert.equal(r.ratio?.n, 2);
+      assert.equal(r.sameActiveSet, true, `mxne ${JSON.stringify(r.mxneCheck)} vs MNE ${JSON.stringify(r.mneCheck)}`);
+    }
+    const file = path.join(dir, 'smoke.md');
+    writeResults(file, [r], { command: 'test', threads: 1, rounds: 2, mne, wallSeconds: 1 });
+    assert.match(fs.readFileSync(file, 'utf8'), /scaling synthetic 400/);
+  });
+});
