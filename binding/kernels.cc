@@ -272,4 +272,21 @@ Status CdGram(const L21Problem& p, const L21Run& r, double* X, L21Outcome* out) 
   return Status::Ok();
 }
 
+Status NormalOrth(int n, const double* normals, double* out) {
+  for (int k = 0; k < n; k++) {
+    const double* v = normals + 3 * size_t(k);
+    double A[9], w[3];
+    for (int i = 0; i < 3; i++)
+      for (int j = 0; j < 3; j++) A[i + 3 * j] = (i == j ? 1.0 : 0.0) - v[i] * v[j];
+    const int info = LAPACKE_dsyevd(LAPACK_COL_MAJOR, 'V', 'L', 3, A, 3, w);
+    if (info != 0) return Status::Lapack("dsyevd", info);
+    const double dot = v[0] * A[0] + v[1] * A[1] + v[2] * A[2];
+    const double sign = dot < 0 ? -1.0 : 1.0;
+    double* o = out + 9 * size_t(k);
+    for (int r = 0; r < 3; r++)
+      for (int c = 0; c < 3; c++) o[3 * r + c] = sign * A[c + 3 * (2 - r)];
+  }
+  return Status::Ok();
+}
+
 }  // namespace mxne

@@ -35,4 +35,9 @@ Status BcdGram(const L21Problem& p, const L21Run& r, double* Xt, double* E, L21O
 // scikit-learn's enet_coordinate_descent_multi_task (MNE's solver='cd'), nOrient = 1.
 Status CdGram(const L21Problem& p, const L21Run& r, double* Xt, L21Outcome* out);
 
+// MNE's _normal_orth for n unit normals (3n values): per normal, dsyevd of I - n n^T (as numpy's
+// eigh), rows (t1, t2, n') in descending eigenvalue order, signed so n' points along n. Writes
+// 9 values per normal, row-major.
+Status NormalOrth(int n, const double* normals, double* out);
+
 }  // namespace mxne

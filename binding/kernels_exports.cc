@@ -84,11 +84,27 @@ Napi::Value L21Async(const Napi::CallbackInfo& info) {
   return Job::Run(info.Env(), "l21Solve", L21Kernel(g), {g.GtG, g.GtMt, g.lipschitz, g.Xt, g.E, g.stats}, g.stats.value);
 }
 
+// normalOrth(n, normals, out) -> out: normals 3n finite values, out 9n.
+Napi::Value NormalOrthSync(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int64_t n;
+  F64 normals, out;
+  size_t n3, n9;
+  if (!ArgCount(info, 3) || !ArgInt(info, 0, "n", 0, kMaxDim / 9, &n) || !Size(env, "normals", n, 3, &n3) ||
+      !ArgF64Finite(info, 1, "normals", n3, &normals) || !Size(env, "out", n, 9, &n9) || !ArgF64(info, 2, "out", n9, &out) ||
+      !Disjoint(env, normals, "normals", out, "out"))
+    return env.Undefined();
+  Status s = NormalOrth(int(n), normals.data, out.data);
+  if (!s.ok()) ToError(env, "normalOrth", s).ThrowAsJavaScriptException();
+  return Napi::Value(env, out.value);
+}
+
 }  // namespace
 
 void RegisterKernels(Napi::Env env, Napi::Object exports) {
   exports.Set("l21Solve", Napi::Function::New(env, L21Sync, "l21Solve"));
   exports.Set("l21SolveAsync", Napi::Function::New(env, L21Async, "l21SolveAsync"));
+  exports.Set("normalOrth", Napi::Function::New(env, NormalOrthSync, "normalOrth"));
 }
 
 }  // namespace mxne

@@ -42,6 +42,8 @@ export interface Addon {
   l21SolveAsync(cd: boolean, a: number, T: number, nOrient: number, GtG: Float64Array, GtMt: Float64Array, normM2: number,
     lipschitz: Float64Array, alpha: number, tol: number, maxit: number, dgapFreq: number, anderson: boolean,
     Xt: Float64Array, E: Float64Array, stats: Float64Array): Promise<Float64Array>;
+  /** MNE's _normal_orth for n normals (3n values) into out (9n, row-major 3×3 per normal). */
+  normalOrth(n: number, normals: Float64Array, out: Float64Array): Float64Array;
 }
 
 /** The package root: the first folder up from here with a package.json (works from lib/ and dist/lib/). */

@@ -9,13 +9,14 @@
  * Computing it in float64 instead moves the prior by ~5e-7 relative, and MNE's dSPM by ~4e-8.
  */
 import type { Matrix } from '../linalg/matrix.js';
-import type { Info } from '../records/info.js';
 
 const f32 = Math.fround;
 
-/** One value per source position (float32 values held in float64). `G` has 3 columns per source. */
-export function depthPriorFloat32(G: Matrix, info: Info, exp: number, limit: number | null = 10): Float64Array {
-  const rows = depthChannels(info);
+/**
+ * One value per source position (float32 values held in float64). `G` has 3 columns per source;
+ * `rows` are the rows of MNE's depth channels (priors.ts depthChannels, mapped to G's rows).
+ */
+export function depthPriorFloat32(G: Matrix, rows: ArrayLike<number>, exp: number, limit: number | null = 10): Float64Array {
   const ns = G.cols / 3;
   const n = G.rows;
   const d = new Float64Array(ns);
@@ -27,7 +28,7 @@ export function depthPriorFloat32(G: Matrix, info: Info, exp: number, limit: num
       for (let j = i; j < 3; j++) {
         let acc = 0;
         const a = cols[i], b = cols[j];
-        for (const r of rows) acc = f32(acc + f32(f32(G.data[a + r]) * f32(G.data[b + r])));
+        for (let q = 0; q < rows.length; q++) { const r = rows[q]; acc = f32(acc + f32(f32(G.data[a + r]) * f32(G.data[b + r]))); }
         m[i][j] = m[j][i] = acc;
       }
     }
@@ -45,14 +46,6 @@ export function depthPriorFloat32(G: Matrix, info: Info, exp: number, limit: num
   return w.map((v) => f32(Math.pow(v, e)));
 }
 
-/** MNE's `_restrict_gain_matrix`: gradiometer rows, else magnetometers, else EEG, else all. */
-function depthChannels(info: Info): number[] {
-  for (const type of ['grad', 'mag', 'eeg'] as const) {
-    const sel = info.chs.flatMap((ch, k) => (ch.type === type ? [k] : []));
-    if (sel.length > 0) return sel;
-  }
-  return info.chs.map((_, k) => k);
-}
 
 /**
  * Largest eigenvalue of a symmetric positive semi-definite 3×3 matrix to full double precision:

@@ -54,20 +54,3 @@ export function pickInfo(info: Info, chNames: readonly string[]): Info {
   const keep = info.chs.filter((ch) => wanted.has(ch.name));
   return { ...info, chs: keep, chNames: keep.map((ch) => ch.name), nchan: keep.length, bads: info.bads.filter((b) => wanted.has(b)) };
 }
-
-/** The forward with its gain rows (and info) restricted to `chNames`, in that order (MNE ordered=True). */
-export function pickForwardChannels(fwd: Forward, chNames: readonly string[]): Forward {
-  const row = new Map(fwd.chNames.map((n, k) => [n, k] as const));
-  const missing = chNames.filter((n) => !row.has(n));
-  if (missing.length > 0) throw new ChannelMismatchError('Channels are missing from the forward solution', missing);
-  const rows = chNames.map((n) => row.get(n)!);
-  const infoRow = new Map(fwd.info.chNames.map((n, k) => [n, k] as const));
-  const chs = chNames.map((n) => fwd.info.chs[infoRow.get(n) ?? -1]).filter((ch) => ch !== undefined);
-  return {
-    ...fwd,
-    sol: fwd.sol.pickRows(rows),
-    chNames: [...chNames],
-    nchan: chNames.length,
-    info: { ...fwd.info, chs, chNames: chs.map((c) => c.name), nchan: chs.length, bads: fwd.info.bads.filter((b) => chNames.includes(b)) },
-  };
-}

@@ -2,15 +2,17 @@
  * MNE 1.3's `_prepare_forward`, shared by the minimum-norm operator and the sparse solvers:
  * orientation (fixed / loose / free), channel selection, depth and orientation priors, the
  * whitened gain G̃ = W·G·diag(sourceStd), scaled so that ‖G̃‖²_F equals the whitened dimension.
+ * The forward's gain is never copied row by row: the whitener is spread over the forward's row
+ * order instead, so one GEMM gives the whitened gain, and the 'whiten' depth prior comes from it.
  */
 import { InputError } from '../errors.js';
 import { gemmAsync } from '../linalg/blas.js';
-import type { Matrix } from '../linalg/matrix.js';
+import { Matrix } from '../linalg/matrix.js';
 import type { Covariance } from '../records/covariance.js';
 import type { Forward } from '../records/forward.js';
 import type { Info } from '../records/info.js';
-import { pickForwardChannels, pickInfo, selectChannels } from './pickChannels.js';
-import { depthPrior, orientPrior, type DepthOptions } from './priors.js';
+import { pickInfo, selectChannels } from './pickChannels.js';
+import { depthChannels, depthPrior, depthWeights, orientPrior, type DepthOptions } from './priors.js';
 import type { RankOption } from './rank.js';
 import { toSurfaceOrientation } from './surfaceOrientation.js';
 import { computeWhitener, prepareNoiseCov, type PreparedNoiseCov } from './whitener.js';
@@ -19,22 +21,30 @@ export interface PrepareForwardOptions {
   /** 0 fixed, 1 free, in between loose (surface spaces only). */
   loose: number;
   depth: DepthOptions | null;
+  /**
+   * Replaces the depth computation (same place, same orientation): one value per source from the
+   * forward gain over `rows` (free orientation when a fixed inverse starts from a free forward).
+   */
+  depthPerSource?: (sol: Matrix, rows: Int32Array, info: Info) => Float64Array;
   rank: RankOption;
   /** true: whitener rows only for non-zero eigenvalues (sparse solvers); 'white': all rows (MNE inverse). */
   pca: true | 'white';
   useCps: boolean;
-  /** Depth prior computed after the conversion to fixed orientation (sparse) or before it (MNE inverse). */
+  /** Fixed orientation first, then the depth prior (sparse); or depth from the free gain first (MNE inverse). */
   allowFixedDepth: boolean;
 }
 
 export interface PreparedForward {
-  /** Oriented (surface / fixed) and restricted to the chosen channels. */
+  /** Oriented (surface / fixed); its gain keeps all the forward's rows (see `rows`). */
   forward: Forward;
+  /** Row of `forward.sol` holding each of `chNames`. */
+  rows: Int32Array;
   info: Info;
   chNames: string[];
   nOrient: 1 | 3;
-  /** Whitened, source-weighted, scaled gain: rows × (nsource · nOrient). */
+  /** Whitened, source-weighted, scaled gain: whitened dimension × (nsource · nOrient). */
   gain: Matrix;
+  /** Over `chNames` (for the data). */
   whitener: Matrix;
   noiseCov: PreparedNoiseCov;
   depthPrior: Float64Array | null;
@@ -54,49 +64,90 @@ export async function prepareForward(fwd: Forward, info: Info, cov: Covariance, 
 
   let forward = fwd;
   let nOrient: 1 | 3 = 3;
-  if (fixed && (o.allowFixedDepth || fwd.sourceOri === 1)) {
+  // MNE inverse with a fixed orientation: the depth prior comes from the free gain, then fixed.
+  const depthBeforeFixing = fixed && !o.allowFixedDepth && fwd.sourceOri !== 1;
+  if (fixed && !depthBeforeFixing) {
     forward = toSurfaceOrientation(fwd, { fixed: true, useCps: true });
     nOrient = 1;
   } else if (!fixed && o.loose < 1) {
     forward = toSurfaceOrientation(fwd, { fixed: false, useCps: o.useCps });
   }
   const chNames = selectChannels(info, forward, cov);
-  forward = pickForwardChannels(forward, chNames);
+  const rowOf = new Map(forward.chNames.map((n, k) => [n, k] as const));
+  const rows = Int32Array.from(chNames, (n) => rowOf.get(n)!);
   const infoPicked = pickInfo(info, chNames);
-
   const noiseCov = prepareNoiseCov(cov, info, chNames, o.rank);
   const whitener = computeWhitener(noiseCov, { pca: o.pca });
-  let dPrior = null as Float64Array | null;
-  if (depth) {
-    const W = o.pca === true ? whitener : computeWhitener(noiseCov, { pca: true });
-    dPrior = depthPrior(forward.sol, infoPicked, nOrient, depth, W);
-  }
-  let oPrior: Float64Array | null = null;
-  if (fixed && nOrient === 3) {
-    // MNE inverse: depth from the free gain, then the normal component of it, then fixed.
+  const depthWhitener = o.pca === true ? whitener : computeWhitener(noiseCov, { pca: true });
+
+  let dPrior: Float64Array | null = null;
+  const priorOf = async (f: Forward, no: 1 | 3, whitened: Matrix | null): Promise<Float64Array | null> => {
+    if (o.depthPerSource) return expand(o.depthPerSource(f.sol, rows, infoPicked), no);
+    if (!depth) return null;
+    if (depth.limitDepthChs === 'whiten') return depthPrior(whitened ?? await gemmAsync(spread(depthWhitener, rows, f.sol.rows), f.sol), no, depth);
+    return depthPrior(f.sol.pickRows(Array.from(depthChannels(infoPicked), (k) => rows[k])), no, depth);
+  };
+  if (depthBeforeFixing) {
+    dPrior = await priorOf(forward, 3, null);
     if (dPrior) dPrior = dPrior.filter((_, k) => k % 3 === 2);
     forward = toSurfaceOrientation(fwd, { fixed: true, useCps: o.useCps });
-    forward = pickForwardChannels(forward, chNames);
     nOrient = 1;
-  } else if (!fixed) {
-    oPrior = orientPrior(forward.src, o.loose);
   }
+  const gain = await gemmAsync(spread(whitener, rows, forward.sol.rows), forward.sol);
+  const colNorm2 = columnNorms2(gain);
+  if (!depthBeforeFixing) {
+    // The sparse prior ('whiten', 'fro') is the column norms of W·G with W's non-zero rows: the gain's own when pca.
+    dPrior = depth && depth.limitDepthChs === 'whiten' && depth.combineXyz === 'fro' && o.pca === true && !o.depthPerSource
+      ? depthWeights(blockSums(colNorm2, nOrient), nOrient, depth)
+      : await priorOf(forward, nOrient, o.pca === true ? gain : null);
+  }
+  const oPrior = fixed ? null : orientPrior(forward.src, o.loose);
 
-  const gain = await gemmAsync(whitener, forward.sol);
   const n = gain.cols;
   const sourceStd = new Float64Array(n).fill(1);
+  let traceGRGT = 0;
   for (let k = 0; k < n; k++) {
     if (dPrior) sourceStd[k] *= dPrior[k];
     if (oPrior) sourceStd[k] *= oPrior[k];
     sourceStd[k] = Math.sqrt(sourceStd[k]);
+    traceGRGT += colNorm2[k] * sourceStd[k] * sourceStd[k];
   }
-  scaleColumns(gain, sourceStd);
-  const traceGRGT = gain.frobeniusNorm() ** 2;
   if (!(traceGRGT > 0) || !Number.isFinite(traceGRGT)) throw new InputError('forward.sol', 'a finite, non-zero gain over the chosen channels', String(traceGRGT));
+  // MNE scales gain and source_std so that ‖gain‖²_F is the whitened dimension: one pass here.
   const scale = Math.sqrt(noiseCov.nNonzero / traceGRGT);
   for (let k = 0; k < n; k++) sourceStd[k] *= scale;
-  for (let k = 0; k < gain.data.length; k++) gain.data[k] *= scale;
-  return { forward, info: infoPicked, chNames, nOrient, gain, whitener, noiseCov, depthPrior: dPrior, orientPrior: oPrior, sourceStd, traceGRGT };
+  scaleColumns(gain, sourceStd);
+  return { forward, rows, info: infoPicked, chNames, nOrient, gain, whitener, noiseCov, depthPrior: dPrior, orientPrior: oPrior, sourceStd, traceGRGT };
+}
+
+function columnNorms2(A: Matrix): Float64Array {
+  const out = new Float64Array(A.cols);
+  for (let j = 0; j < A.cols; j++) {
+    const c = A.col(j);
+    let s = 0;
+    for (let i = 0; i < c.length; i++) s += c[i] * c[i];
+    out[j] = s;
+  }
+  return out;
+}
+
+function blockSums(v: Float64Array, nOrient: number): Float64Array {
+  const out = new Float64Array(v.length / nOrient);
+  for (let k = 0; k < v.length; k++) out[Math.floor(k / nOrient)] += v[k];
+  return out;
+}
+
+/** W over chosen channels → the same rows over all `nRows` forward rows (zero columns elsewhere). */
+function spread(W: Matrix, rows: Int32Array, nRows: number): Matrix {
+  const out = new Matrix(W.rows, nRows);
+  rows.forEach((r, c) => out.data.set(W.col(c), r * W.rows));
+  return out;
+}
+
+function expand(perSource: Float64Array, nOrient: number): Float64Array {
+  const out = new Float64Array(perSource.length * nOrient);
+  for (let k = 0; k < out.length; k++) out[k] = perSource[Math.floor(k / nOrient)];
+  return out;
 }
 
 export function scaleColumns(A: Matrix, s: ArrayLike<number>): void {

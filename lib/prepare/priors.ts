@@ -4,7 +4,6 @@
  * source's 3×3 Gram, limit 10) and the sparse solvers' one (whitened gain, squared Frobenius
  * norm per source, no limit).
  */
-import { gemm } from '../linalg/blas.js';
 import type { Matrix } from '../linalg/matrix.js';
 import type { Info } from '../records/info.js';
 import { largestEigenvalueSym3 } from '../linalg/sym3.js';
@@ -23,16 +22,20 @@ export const DEPTH_MNE = { limit: 10, limitDepthChs: true, combineXyz: 'spectral
 export const DEPTH_SPARSE = { limit: null, limitDepthChs: 'whiten', combineXyz: 'fro' } as const;
 
 /**
- * `G` is the forward gain over `info`'s channels (nOrient columns per source); `whitener` is
- * required for limitDepthChs 'whiten'. Returns one value per gain column.
+ * One value per gain column. `g` is the gain the prior is computed on: the whitened gain for
+ * limitDepthChs 'whiten', the rows of `depthChannels` otherwise (nOrient columns per source).
  */
-export function depthPrior(G: Matrix, info: Info, nOrient: 1 | 3, o: DepthOptions, whitener?: Matrix): Float64Array {
-  let g = G;
-  if (o.limitDepthChs === 'whiten') g = gemm(whitener!, G);
-  else g = G.pickRows(depthChannels(info));
+export function depthPrior(g: Matrix, nOrient: 1 | 3, o: DepthOptions): Float64Array {
   const ns = g.cols / nOrient;
   const d = new Float64Array(ns);
   for (let k = 0; k < ns; k++) d[k] = nOrient === 1 || o.combineXyz === 'fro' ? blockFro2(g, k, nOrient) : blockSpectral(g, k);
+  return depthWeights(d, nOrient, o);
+}
+
+/** The prior from each source's sensitivity d (squared Frobenius or spectral norm of its gain). */
+export function depthWeights(sensitivity: Float64Array, nOrient: 1 | 3, o: DepthOptions): Float64Array {
+  const d = Float64Array.from(sensitivity);
+  const ns = d.length;
   // A spherical lead field can vanish at the centre.
   let dmin = Infinity;
   for (const v of d) if (v !== 0 && v < dmin) dmin = v;
@@ -51,8 +54,8 @@ export function depthPrior(G: Matrix, info: Info, nOrient: 1 | 3, o: DepthOption
   return out;
 }
 
-/** MNE's `_restrict_gain_matrix`: gradiometer rows, else magnetometers, else EEG. */
-function depthChannels(info: Info): number[] {
+/** MNE's `_restrict_gain_matrix`: indices of the gradiometers, else magnetometers, else EEG. */
+export function depthChannels(info: Info): number[] {
   for (const type of ['grad', 'mag', 'eeg'] as const) {
     const sel = info.chs.flatMap((ch, k) => (ch.type === type ? [k] : []));
     if (sel.length > 0) return sel;

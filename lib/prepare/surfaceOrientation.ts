@@ -6,8 +6,8 @@
  * fixed orientation. Volume sources keep their x/y/z columns.
  */
 import { InputError } from '../errors.js';
-import { eigh } from '../linalg/decomp.js';
 import { Matrix } from '../linalg/matrix.js';
+import { addon, callSync } from '../native.js';
 import type { Forward } from '../records/forward.js';
 import type { SourceSpace } from '../records/sourceSpace.js';
 
@@ -31,20 +31,27 @@ export function sourceNormals(s: SourceSpace, useCps: boolean): Matrix {
 }
 
 /**
- * MNE's `_normal_orth`: rows (t1, t2, n) from the eigenvectors of I − n nᵀ in descending order,
- * all signed so the last points along n. LAPACK dsyevd as numpy's eigh, so the tangent pair is
- * MNE's own (it matters for per-component outputs such as the GOF split, not for the physics).
+ * MNE's `_normal_orth` for every row of `normals` (n × 3): a 3n × 3 Matrix whose rows are
+ * (t1, t2, n) per normal — the eigenvectors of I − n nᵀ in descending order (LAPACK dsyevd, as
+ * numpy's eigh), signed so the last points along n. The tangent pair spans a degenerate
+ * eigenspace, so it is an arbitrary rotation that not even numpy reproduces across thread
+ * settings (fixtures §4.3); taking it from the same LAPACK routine still matters: MNE's Anderson
+ * step squares its candidate elementwise, which is not rotation invariant, and with a closed-form
+ * basis instead two of the 21 reference cases take another path.
  */
+export function normalOrthBasis(normals: Matrix): Matrix {
+  const n = normals.rows;
+  const flat = new Float64Array(3 * n);
+  for (let p = 0; p < n; p++) for (let c = 0; c < 3; c++) flat[3 * p + c] = normals.get(p, c);
+  const rowMajor = callSync(() => addon.normalOrth(n, flat, new Float64Array(9 * n)));
+  const out = new Matrix(3 * n, 3);
+  for (let p = 0; p < n; p++) for (let r = 0; r < 3; r++) for (let c = 0; c < 3; c++) out.set(3 * p + r, c, rowMajor[9 * p + 3 * r + c]);
+  return out;
+}
+
+/** One normal's basis (3 × 3, rows t1, t2, n). */
 export function normalOrth(nx: number, ny: number, nz: number): Matrix {
-  const n = [nx, ny, nz];
-  const A = new Matrix(3, 3);
-  for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) A.set(i, j, (i === j ? 1 : 0) - n[i] * n[j]);
-  const { vectors } = eigh(A);
-  const dot = nx * vectors.get(0, 0) + ny * vectors.get(1, 0) + nz * vectors.get(2, 0);
-  const sign = dot < 0 ? -1 : 1;
-  const R = new Matrix(3, 3);
-  for (let r = 0; r < 3; r++) for (let c = 0; c < 3; c++) R.set(r, c, sign * vectors.get(c, 2 - r));
-  return R;
+  return normalOrthBasis(Matrix.fromRows([[nx, ny, nz]]));
 }
 
 /** Rounds like numpy's astype('float32') (MNE stores a fixed-orientation gain as float32). */
@@ -66,14 +73,10 @@ export function toSurfaceOrientation(fwd: Forward, o: { fixed: boolean; useCps: 
   for (const s of fwd.src) {
     if (s.type === 'surf' || s.type === 'discrete') {
       const normals = sourceNormals(s, o.useCps);
+      // MNE's fixed branch without CPS takes the vertex normal as is (no _normal_orth).
+      const basis = o.fixed && !o.useCps ? null : normalOrthBasis(normals);
       for (let p = 0; p < s.nuse; p++) {
-        if (o.fixed && !o.useCps) {
-          // MNE's fixed branch without CPS takes the normal as is (no _normal_orth round trip).
-          for (let c = 0; c < 3; c++) nn.set(pp + 3 * p + 2, c, normals.get(p, c));
-          continue;
-        }
-        const R = normalOrth(normals.get(p, 0), normals.get(p, 1), normals.get(p, 2));
-        for (let r = 0; r < 3; r++) for (let c = 0; c < 3; c++) nn.set(pp + 3 * p + r, c, R.get(r, c));
+        for (let r = basis ? 0 : 2; r < 3; r++) for (let c = 0; c < 3; c++) nn.set(pp + 3 * p + r, c, basis ? basis.get(3 * p + r, c) : normals.get(p, c));
       }
     } else if (o.fixed) {
       throw new InputError('loose', 'a loose or free orientation (loose = 1) for a volume source space', 'a fixed orientation');

@@ -33,9 +33,10 @@ export interface SparseResultInput {
   evoked: Evoked;
   /** 'vector' keeps x, y, z rows in `stc`. @default null */
   pickOri?: 'vector' | null;
-  /** For the residual: the channels used and the unwhitened gain in the prepared basis over them
-   *  (chNames.length × nsource·nOrient). Without it `residual` is null. */
-  residualGain?: { chNames: readonly string[]; gain: Matrix };
+  /** For the residual: the channels used and the unwhitened gain in the prepared basis
+   *  (nsource·nOrient columns); its rows are chNames, or `rows[i]` holds chNames[i]. Without it
+   *  `residual` is null. */
+  residualGain?: { chNames: readonly string[]; gain: Matrix; rows?: Int32Array };
 }
 
 export interface SparseResult {
@@ -62,8 +63,9 @@ export function makeSparseResult(input: SparseResultInput): SparseResult {
     : [];
   let residual: Evoked | null = null;
   if (input.residualGain !== undefined) {
-    const { chNames, gain } = input.residualGain;
-    residual = computeResidual({ evoked, chNames, gainActive: gain.pickCols(solution.activeColumns), X: solution.X });
+    const { chNames, gain, rows } = input.residualGain;
+    const active = gain.pickCols(solution.activeColumns);
+    residual = computeResidual({ evoked, chNames, gainActive: rows ? active.pickRows(rows) : active, X: solution.X });
   }
   return {
     solution,

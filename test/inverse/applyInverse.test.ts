@@ -83,7 +83,7 @@ describe('makeInverseOperator + applyInverse (synthetic)', function () {
     const lambda2 = 1 / 9;
     const stc = await applyInverse(evoked, fixed, { method: 'MNE', lambda2 });
     // G̃ = W·G·diag(sourceStd), rebuilt from the prepared forward (not from the SVD).
-    const G = gemm(computeWhitener(fixed.noiseCov, { pca: 'white' }), fixed.forward.sol);
+    const G = gemm(computeWhitener(fixed.noiseCov, { pca: 'white' }), fixed.forward.sol.pickRows(fixed.rows));
     for (let j = 0; j < G.cols; j++) for (let i = 0; i < G.rows; i++) G.data[i + j * G.rows] *= fixed.sourceStd[j];
     const n = G.rows;
     const A = gemm(G, G, { transB: true });
