@@ -49,6 +49,15 @@ Status Svd(int m, int n, const double* A, double* U, double* s, double* Vt) {
   return Checked("dgesdd", LAPACKE_dgesdd(LAPACK_COL_MAJOR, 'S', m, n, a.get(), Ld(m), s, U, Ld(m), Vt, Ld(k)));
 }
 
+Status SvdValues(int m, int n, const double* A, double* s) {
+  const int k = std::min(m, n);
+  if (k == 0) return Status::Ok();
+  std::unique_ptr<double[]> a = Scratch(Count(m, n));  // dgesdd destroys its input
+  if (!a) return OutOfMemory("dgesdd");
+  std::copy(A, A + Count(m, n), a.get());
+  return Checked("dgesdd", LAPACKE_dgesdd(LAPACK_COL_MAJOR, 'N', m, n, a.get(), Ld(m), s, nullptr, 1, nullptr, 1));
+}
+
 Status Cholesky(int n, const double* A, double* L) {
   if (n == 0) return Status::Ok();
   std::copy(A, A + Count(n, n), L);

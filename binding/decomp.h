@@ -16,6 +16,9 @@ Status Eigh(int n, const double* A, double* w, double* V);
 // Vt k x n.
 Status Svd(int m, int n, const double* A, double* U, double* s, double* Vt);
 
+// Singular values only (dgesdd jobz 'N'), k = min(m, n), descending.
+Status SvdValues(int m, int n, const double* A, double* s);
+
 // Cholesky factor with dpotrf: A (n x n, lower triangle read) = L L^T, strict upper part of L zeroed.
 // Not positive definite -> Status with info = the failing pivot (1-based).
 Status Cholesky(int n, const double* A, double* L);

@@ -65,7 +65,7 @@ Napi::Value EighAsync(const Napi::CallbackInfo& info) {
   return Job::Run(info.Env(), "eigh", EighKernel(a), {a.A, a.w, a.V}, a.V.value);
 }
 
-// ---- svd(m, n, A, U, s, Vt) -> s ------------------------------------------------------------
+// ---- svd(m, n, A, U, s, Vt) -> s; svdValues(m, n, A, s) -> s ---------------------------------
 
 struct SvdArgs {
   int64_t m, n;
@@ -98,6 +98,18 @@ Napi::Value SvdAsync(const Napi::CallbackInfo& info) {
   SvdArgs a;
   if (!ParseSvd(info, &a)) return info.Env().Undefined();
   return Job::Run(info.Env(), "svd", SvdKernel(a), {a.A, a.U, a.s, a.Vt}, a.s.value);
+}
+
+Napi::Value SvdValuesSync(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int64_t m, n;
+  size_t aLen;
+  F64 A, s;
+  if (!ArgCount(info, 4) || !ArgInt(info, 0, "m", 0, kMaxDim, &m) || !ArgInt(info, 1, "n", 0, kMaxDim, &n) ||
+      !Size(env, "A", m, n, &aLen) || !ArgF64Finite(info, 2, "A", aLen, &A) ||
+      !ArgF64(info, 3, "s", size_t(std::min(m, n)), &s) || !DisjointAll(env, {{&A, "A"}, {&s, "s"}}))
+    return env.Undefined();
+  return Settle(env, "svdValues", SvdValues(int(m), int(n), A.data, s.data), s.value);
 }
 
 // ---- cholesky(n, A, L) -> L -------------------------------------------------------------------
@@ -226,6 +238,7 @@ void RegisterDecomp(Napi::Env env, Napi::Object exports) {
   exports.Set("eighAsync", Napi::Function::New(env, EighAsync, "eighAsync"));
   exports.Set("svd", Napi::Function::New(env, SvdSync, "svd"));
   exports.Set("svdAsync", Napi::Function::New(env, SvdAsync, "svdAsync"));
+  exports.Set("svdValues", Napi::Function::New(env, SvdValuesSync, "svdValues"));
   exports.Set("cholesky", Napi::Function::New(env, CholeskySync, "cholesky"));
   exports.Set("solveSpd", Napi::Function::New(env, SolveSpdSync, "solveSpd"));
   exports.Set("solveSpdAsync", Napi::Function::New(env, SolveSpdAsync, "solveSpdAsync"));

@@ -289,4 +289,19 @@ Status NormalOrth(int n, const double* normals, double* out) {
   return Status::Ok();
 }
 
+void RotateSources(int nchan, int ns, const double* sol, const double* basis, bool fixed, double* out) {
+  for (int k = 0; k < ns; k++) {
+    const double* x = sol + size_t(3 * k) * nchan;
+    const double* y = x + nchan;
+    const double* z = y + nchan;
+    for (int r = fixed ? 2 : 0; r < 3; r++) {
+      const double* b = basis + 9 * size_t(k) + 3 * r;
+      double* o = out + size_t(fixed ? k : 3 * k + r) * nchan;
+      for (int i = 0; i < nchan; i++) o[i] = x[i] * b[0] + y[i] * b[1] + z[i] * b[2];
+      if (fixed)
+        for (int i = 0; i < nchan; i++) o[i] = double(float(o[i]));
+    }
+  }
+}
+
 }  // namespace mxne

@@ -40,4 +40,9 @@ Status CdGram(const L21Problem& p, const L21Run& r, double* Xt, L21Outcome* out)
 // 9 values per normal, row-major.
 Status NormalOrth(int n, const double* normals, double* out);
 
+// Rotates each source's 3 gain columns into the basis rows given per source (9 values, row-major):
+// out column 3k + r = sol columns 3k..3k+2 · basis_k[r]. `fixed`: only the last row (the normal),
+// one column per source, rounded to float32 as MNE stores a fixed-orientation gain.
+void RotateSources(int nchan, int ns, const double* sol, const double* basis, bool fixed, double* out);
+
 }  // namespace mxne

@@ -99,12 +99,30 @@ Napi::Value NormalOrthSync(const Napi::CallbackInfo& info) {
   return Napi::Value(env, out.value);
 }
 
+// rotateSources(nchan, ns, sol, basis, fixed, out) -> out
+Napi::Value RotateSourcesSync(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int64_t nchan, ns;
+  bool fixed;
+  F64 sol, basis, out;
+  size_t solLen, basisLen, outLen;
+  if (!ArgCount(info, 6) || !ArgInt(info, 0, "nchan", 0, kMaxDim, &nchan) || !ArgInt(info, 1, "ns", 0, kMaxDim / 9, &ns) ||
+      !Size(env, "sol", nchan, 3 * ns, &solLen) || !ArgF64(info, 2, "sol", solLen, &sol) || !Size(env, "basis", ns, 9, &basisLen) ||
+      !ArgF64Finite(info, 3, "basis", basisLen, &basis) || !ArgBool(info, 4, "fixed", &fixed) ||
+      !Size(env, "out", nchan, fixed ? ns : 3 * ns, &outLen) || !ArgF64(info, 5, "out", outLen, &out) ||
+      !Disjoint(env, sol, "sol", out, "out") || !Disjoint(env, basis, "basis", out, "out"))
+    return env.Undefined();
+  RotateSources(int(nchan), int(ns), sol.data, basis.data, fixed, out.data);
+  return Napi::Value(env, out.value);
+}
+
 }  // namespace
 
 void RegisterKernels(Napi::Env env, Napi::Object exports) {
   exports.Set("l21Solve", Napi::Function::New(env, L21Sync, "l21Solve"));
   exports.Set("l21SolveAsync", Napi::Function::New(env, L21Async, "l21SolveAsync"));
   exports.Set("normalOrth", Napi::Function::New(env, NormalOrthSync, "normalOrth"));
+  exports.Set("rotateSources", Napi::Function::New(env, RotateSourcesSync, "rotateSources"));
 }
 
 }  // namespace mxne

@@ -44,6 +44,9 @@ export interface Addon {
     Xt: Float64Array, E: Float64Array, stats: Float64Array): Promise<Float64Array>;
   /** MNE's _normal_orth for n normals (3n values) into out (9n, row-major 3×3 per normal). */
   normalOrth(n: number, normals: Float64Array, out: Float64Array): Float64Array;
+  svdValues(m: number, n: number, A: Float64Array, s: Float64Array): Float64Array;
+  /** Rotates each source's 3 gain columns by its 3×3 basis (9 row-major values per source); fixed: normal only, float32. */
+  rotateSources(nchan: number, ns: number, sol: Float64Array, basis: Float64Array, fixed: boolean, out: Float64Array): Float64Array;
 }
 
 /** The package root: the first folder up from here with a package.json (works from lib/ and dist/lib/). */

@@ -104,6 +104,14 @@ export async function svdAsync(A: Matrix): Promise<SvdResult> {
   return { U: r.U, s: r.s, Vt: r.Vt };
 }
 
+/** Singular values only (LAPACK dgesdd, jobz 'N'), descending. */
+export function svdValues(A: Matrix): Float64Array {
+  checkMatrix(A, 'A');
+  const s = new Float64Array(Math.min(A.rows, A.cols));
+  callSync(() => addon.svdValues(A.rows, A.cols, A.data, s));
+  return s;
+}
+
 /**
  * Lower Cholesky factor L (LAPACK dpotrf, lower triangle of A read), A = L Lᵀ, strict upper part zero.
  * Throws NativeError (op 'cholesky', info = the failing pivot, 1-based) when A is not positive definite.

@@ -6,7 +6,7 @@
  */
 import { InputError } from '../errors.js';
 import { gemm } from '../linalg/blas.js';
-import { svd } from '../linalg/decomp.js';
+import { svdValues } from '../linalg/decomp.js';
 import type { Matrix } from '../linalg/matrix.js';
 import type { Info } from '../records/info.js';
 import type { PickGroup, TypePicks } from './picksByType.js';
@@ -48,7 +48,7 @@ function estimateRank(C: Matrix, info: Info, picks: number[]): number {
   const n = picks.length;
   const scale = picks.map((k) => RANK_SCALINGS[info.chs[k].type] ?? 1);
   for (let j = 0; j < n; j++) for (let i = 0; i < n; i++) block.data[i + j * n] *= scale[i] * scale[j];
-  const { s } = svd(block);
+  const s = svdValues(block);
   const tol = n * (s[0] ?? 0) * Number.EPSILON;
   let r = 0;
   for (const v of s) if (v > tol) r++;

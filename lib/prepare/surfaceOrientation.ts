@@ -54,9 +54,6 @@ export function normalOrth(nx: number, ny: number, nz: number): Matrix {
   return normalOrthBasis(Matrix.fromRows([[nx, ny, nz]]));
 }
 
-/** Rounds like numpy's astype('float32') (MNE stores a fixed-orientation gain as float32). */
-const f32 = Math.fround;
-
 export function toSurfaceOrientation(fwd: Forward, o: { fixed: boolean; useCps: boolean }): Forward {
   if (fwd.sourceOri === 1) {
     // Already fixed on disk: MNE only recomputes the normals.
@@ -83,19 +80,11 @@ export function toSurfaceOrientation(fwd: Forward, o: { fixed: boolean; useCps: 
     }
     pp += 3 * s.nuse;
   }
-  const ncol = o.fixed ? ns : 3 * ns;
-  const sol = new Matrix(nchan, ncol);
-  const g = fwd.sol.data;
-  for (let k = 0; k < ns; k++) {
-    const first = o.fixed ? 2 : 0;
-    for (let r = first; r < 3; r++) {
-      const a = nn.get(3 * k + r, 0), b = nn.get(3 * k + r, 1), c = nn.get(3 * k + r, 2);
-      const out = sol.col(o.fixed ? k : 3 * k + r);
-      const x = 3 * k * nchan, y = x + nchan, z = y + nchan;
-      for (let i = 0; i < nchan; i++) out[i] = g[x + i] * a + g[y + i] * b + g[z + i] * c;
-      if (o.fixed) for (let i = 0; i < nchan; i++) out[i] = f32(out[i]);
-    }
-  }
+  const basis = new Float64Array(9 * ns);
+  for (let k = 0; k < ns; k++) for (let r = 0; r < 3; r++) for (let c = 0; c < 3; c++) basis[9 * k + 3 * r + c] = nn.get(3 * k + r, c);
+  const sol = new Matrix(nchan, o.fixed ? ns : 3 * ns);
+  // In C++ (same arithmetic, rounded to float32 for a fixed orientation as MNE stores it).
+  callSync(() => addon.rotateSources(nchan, ns, fwd.sol.data, basis, o.fixed, sol.data));
   const sourceNn = o.fixed ? new Matrix(ns, 3) : nn;
   if (o.fixed) for (let k = 0; k < ns; k++) for (let c = 0; c < 3; c++) sourceNn.set(k, c, nn.get(3 * k + 2, c));
   return { ...fwd, sol, sourceNn, surfOri: true, sourceOri: o.fixed ? 1 : 2 };

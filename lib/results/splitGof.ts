@@ -6,7 +6,7 @@
  */
 import { gemm } from '../linalg/blas.js';
 import { Matrix } from '../linalg/matrix.js';
-import { thinSvd } from './thinSvd.js';
+import { svd } from '../linalg/decomp.js';
 
 /** MNE keeps basis directions with s ≥ s[0]·1e-6. */
 const RANK_CUTOFF = 1e-6;
@@ -49,7 +49,7 @@ export function splitGof(M: Matrix, X: Matrix, gain: Matrix): Matrix {
 }
 
 function significantBasis(gain: Matrix): Matrix {
-  const { U, s } = thinSvd(gain);
+  const { U, s } = svd(gain);
   let r = 0;
   while (r < s.length && s[r] >= s[0] * RANK_CUTOFF) r++;
   return U.colRange(0, r);

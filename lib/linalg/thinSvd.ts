@@ -1,10 +1,10 @@
 /**
- * Thin SVD of a tall, narrow matrix (n × k, k small: the active gain columns) by one-sided
- * Jacobi rotations. Used where MNE calls `np.linalg.svd(gain, full_matrices=False)` on a handful
- * of columns (`_split_gof`, `_make_projector`): one-sided Jacobi gives the left singular vectors to
- * high relative accuracy, which the GOF split needs, and costs O(n·k²) per sweep.
+ * Thin SVD of a tall, narrow matrix (n × k, k small: projection vectors) by one-sided
+ * Jacobi rotations, for MNE's `_make_projector`, where the small components of U matter:
+ * one-sided Jacobi gives the left singular vectors to high relative accuracy, which projecting a
+ * covariance spanning ten orders of magnitude needs; it costs O(n·k²) per sweep.
  */
-import { Matrix } from '../linalg/matrix.js';
+import { Matrix } from './matrix.js';
 
 export interface ThinSvd {
   /** n × k, orthonormal columns (columns of zero singular value are zero). */

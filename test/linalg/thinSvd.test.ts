@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { gemm } from '../../lib/linalg/blas.js';
 import { Matrix } from '../../lib/linalg/matrix.js';
-import { thinSvd } from '../../lib/results/thinSvd.js';
+import { thinSvd } from '../../lib/linalg/thinSvd.js';
 import { assertClose, assertMatrixClose } from '../helpers/assert.js';
 import { randn } from '../helpers/random.js';
 
