@@ -35,8 +35,15 @@ Status Gram(bool trans, int rows, int cols, const double* A, double* out) {
     return Status::Ok();
   }
   cblas_dsyrk(CblasColMajor, CblasUpper, trans ? CblasNoTrans : CblasTrans, n, k, 1.0, A, Ld(rows), 0.0, out, n);
-  for (int j = 0; j < n; ++j)
-    for (int i = j + 1; i < n; ++i) out[i + static_cast<size_t>(j) * n] = out[j + static_cast<size_t>(i) * n];
+  // Mirror in 64 x 64 tiles: the naive loop reads a row with stride n and took half the time of
+  // the dsyrk itself at n = 5000.
+  constexpr int kTile = 64;
+  for (int jb = 0; jb < n; jb += kTile)
+    for (int ib = jb; ib < n; ib += kTile) {
+      const int jEnd = std::min(jb + kTile, n), iEnd = std::min(ib + kTile, n);
+      for (int j = jb; j < jEnd; ++j)
+        for (int i = std::max(ib, j + 1); i < iEnd; ++i) out[i + static_cast<size_t>(j) * n] = out[j + static_cast<size_t>(i) * n];
+    }
   return Status::Ok();
 }
 
