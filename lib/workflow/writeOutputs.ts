@@ -8,7 +8,9 @@ import { writeBdip } from '../io/bdip.js';
 import { writeDip } from '../io/dipText.js';
 import { writeEvoked } from '../io/fiff/writeEvoked.js';
 import { writeStc } from '../io/stc.js';
+import { Matrix } from '../linalg/matrix.js';
 import type { Forward } from '../records/forward.js';
+import type { SourceEstimate } from '../records/sourceEstimate.js';
 import { makeStcFromDipoles } from '../results/makeStcFromDipoles.js';
 import type { MixedNormResult } from '../sparse/mixedNorm.js';
 import type { SolveSummary } from './summary.js';
@@ -20,9 +22,11 @@ export async function writeOutputs(out: string, result: MixedNormResult, forward
     await writeDip(path.join(out, 'dipoles.dip'), result.dipoles);
     written.push('dipoles.bdip', 'dipoles.dip');
   }
-  // Surface results go through make_stc_from_dipoles as in the seed example; volumes keep the direct estimate.
+  // Surface results go through make_stc_from_dipoles as in the seed example; volumes keep the
+  // direct estimate. The .stc format has no x/y/z (MNE writes vector estimates only as .h5), so
+  // with pickOri 'vector' the files hold amplitudes; the components are in result.json (ori).
   const surface = forward.src.every((s) => s.type === 'surf');
-  const stc = surface && result.dipoles.length > 0 && result.stc.vector === false ? makeStcFromDipoles(result.dipoles, forward.src) : result.stc;
+  const stc = surface && result.dipoles.length > 0 ? makeStcFromDipoles(result.dipoles, forward.src) : amplitudes(result.stc);
   written.push(...(await writeStc(path.join(out, 'mxne'), stc)).map((f) => path.basename(f)));
   if (result.residual !== null) {
     await writeEvoked(path.join(out, 'residual-ave.fif'), result.residual);
@@ -31,4 +35,17 @@ export async function writeOutputs(out: string, result: MixedNormResult, forward
   await atomicWrite(path.join(out, 'result.json'), `${JSON.stringify(summary, null, 1)}\n`);
   written.push('result.json');
   return written;
+}
+
+/** A vector estimate reduced to amplitudes (the norm over x, y, z), as MNE's magnitude(). */
+function amplitudes(stc: SourceEstimate): SourceEstimate {
+  if (!stc.vector) return stc;
+  const n = stc.data.rows / 3, T = stc.data.cols;
+  const data = new Matrix(n, T);
+  for (let t = 0; t < T; t++) for (let i = 0; i < n; i++) {
+    let s = 0;
+    for (let c = 0; c < 3; c++) s += stc.data.get(3 * i + c, t) ** 2;
+    data.set(i, t, Math.sqrt(s));
+  }
+  return { ...stc, vector: false, data };
 }

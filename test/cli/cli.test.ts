@@ -54,6 +54,17 @@ describe('mxne demo', () => {
   });
 });
 
+describe('mxne demo with other options', () => {
+  it('--pick-ori vector --alpha sure --n-mxne-iter 2: complete outputs', async () => {
+    const out = path.join(tmp, 'demo-vector');
+    const r = await mxne('demo', '--out', out, '--pick-ori', 'vector', '--alpha', 'sure', '--n-mxne-iter', '2', '--n-sources', '600', '--quiet');
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(fs.readdirSync(path.join(out, 'result')).sort(), [...OUTPUTS].sort());
+    const saved = JSON.parse(fs.readFileSync(path.join(out, 'result', 'result.json'), 'utf8'));
+    assert.ok(saved.alpha > 0 && saved.alpha <= 100, `alpha chosen by SURE: ${saved.alpha}`);
+  });
+});
+
 describe('mxne solve: bad input gives exit code 2, one line naming the problem, no partial files', () => {
   let data = '';
   before(async function () {
