@@ -110,6 +110,18 @@ def _attempt(run):
                 'error': f'{type(e).__name__}: {e}'}
 
 
+def _peak_rss_mb():
+    """VmHWM (Linux): peak RSS of this process image; ru_maxrss would include the parent's RSS at fork."""
+    try:
+        with open('/proc/self/status') as f:
+            for line in f:
+                if line.startswith('VmHWM:'):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def _blas_threads():
     try:
         from threadpoolctl import threadpool_info
@@ -133,7 +145,7 @@ def main():
         if line.strip() in ('run', 'probe'):
             print(json.dumps(_attempt(run)), flush=True)
         elif line.strip() == 'quit':
-            rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            rss_mb = _peak_rss_mb()
             print(json.dumps({'maxRssMb': rss_mb}), flush=True)
             return
 

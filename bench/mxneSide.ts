@@ -84,6 +84,18 @@ async function attempt(run: Run): Promise<{ seconds: number; check: Check | null
   }
 }
 
+/**
+ * Peak RSS of this process image: VmHWM (Linux), which starts afresh at exec. ru_maxrss does not:
+ * a child inherits the parent's RSS at fork time in it, which would charge the harness to the side.
+ */
+function peakRssMb(): number {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync('/proc/self/status', 'utf8'));
+    if (m) return Number(m[1]) / 1024;
+  } catch { /* not Linux */ }
+  return process.resourceUsage().maxRSS / 1024;
+}
+
 async function main(): Promise<void> {
   const say = (x: unknown) => process.stdout.write(`${JSON.stringify(x)}\n`);
   let run: Run;
@@ -112,7 +124,7 @@ async function main(): Promise<void> {
       h.disable();
       say({ ...r, loopMaxMs: h.max / 1e6, loopP99Ms: h.percentile(99) / 1e6, loopMeanMs: h.mean / 1e6 });
     } else if (line === 'quit') {
-      say({ maxRssMb: process.resourceUsage().maxRSS / 1024 });
+      say({ maxRssMb: peakRssMb() });
       lines.close();
       break;
     }

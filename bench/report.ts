@@ -136,7 +136,7 @@ function dominant(r: WorkloadResult): string {
     : Object.entries(s).filter(([k]) => k.startsWith('mixed_norm.')).map(([k, v]) => [`mixed_norm ${k.slice(11)}`, v] as [string, number]);
   const total = r.mxne.median;
   const known = parts.filter(([, v]) => v !== undefined).sort((x, y) => y[1] - x[1]);
-  if (known.length === 0) return '';
+  if (known.length === 0) return `mxne ${f3(total)} s in the solver call (no stage split; see the CPU profile when profiled)`;
   return `mxne's ${f3(total)} s: ${known.slice(0, 4).map(([k, v]) => `${k} ${f3(v)} s (${(100 * v / total).toFixed(0)} %)`).join(', ')}`;
 }
 
@@ -205,7 +205,7 @@ export function renderSection(results: WorkloadResult[], run: RunInfo): string {
   return [START,
     `## Side by side with MNE-Python (generated ${new Date().toISOString().slice(0, 16)}Z)`,
     '',
-    `Command: \`${run.command}\` (${(run.wallSeconds / 60).toFixed(1)} min). Per workload both sides start as fresh processes, load their inputs, run once as warm-up, then run alternately mxne, MNE, mxne, MNE … ${run.rounds} times each; ratios are MNE/mxne of adjacent runs. Peak RSS is each process's lifetime maximum (ru_maxrss, including the interpreter: Node ≈ 45 MB, Python + MNE ≈ 150 MB before any work).`,
+    `Command: \`${run.command}\` (${(run.wallSeconds / 60).toFixed(1)} min). Per workload both sides start as fresh processes, load their inputs, run once as warm-up, then run alternately mxne, MNE, mxne, MNE … ${run.rounds} times each; ratios are MNE/mxne of adjacent runs. Peak RSS is each side process's lifetime maximum (VmHWM: load, warm-up and all runs, including the interpreter and its libraries).`,
     `Machine: ${cpu}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.platform()} ${os.release()}. OPENBLAS_NUM_THREADS=${run.threads} on both sides (reported by the sides: ${[...new Set(threadsSeen)].join(', ') || 'n/a'}).`,
     `Versions: mxne ${version()}, Node ${process.version}; ${pythonVersions()}; ${openblasVersion()}.`,
     run.mne ? '' : `\n**MNE side skipped: ${run.mneSkipReason ?? 'disabled'}** — mxne timings only.\n`,

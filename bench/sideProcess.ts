@@ -2,7 +2,7 @@
  * One benchmark side (mxne in Node, or MNE in Python) as a child process speaking line-delimited
  * JSON on stdin/stdout: it loads and warms up, prints {"ready": true, "blasThreads"}; each "run"
  * line answers {"seconds", "check", "stages"} (or "error"); "probe" is a run with the event-loop
- * monitor on (mxne only); "quit" answers {"maxRssMb"} (the process's lifetime peak RSS) and exits.
+ * monitor on (mxne only); "quit" answers {"maxRssMb"} (the process's peak RSS, VmHWM) and exits.
  * Lines not starting with "{" are the libraries' chatter and are ignored.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
