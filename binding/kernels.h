@@ -45,4 +45,14 @@ Status NormalOrth(int n, const double* normals, double* out);
 // one column per source, rounded to float32 as MNE stores a fixed-orientation gain.
 void RotateSources(int nchan, int ns, const double* sol, const double* basis, bool fixed, double* out);
 
+// MNE's compute_bias (lib/sparse/computeBias.ts): n active rows, T times. GtG = GᵀG (n x n),
+// GtM = GᵀM (n x T), X (n x T), CCT = X Xᵀ (n x n), B (n x n) the power iteration's start
+// (numpy RandomState(0) draws, drawn by the caller). Writes the n debiasing factors to D.
+void ComputeBias(int n, int T, int nOrient, const double* GtG, const double* GtM, const double* X, const double* CCT,
+                 const double* B, int maxIter, double tol, double* D);
+
+// Squared norm of each column of A (rows x cols) into out, and scaling of column j by s[j].
+void ColumnNorms2(int rows, int cols, const double* A, double* out);
+void ScaleColumns(int rows, int cols, double* A, const double* s);
+
 }  // namespace mxne

@@ -116,6 +116,57 @@ Napi::Value RotateSourcesSync(const Napi::CallbackInfo& info) {
   return Napi::Value(env, out.value);
 }
 
+// computeBiasAsync(n, T, nOrient, GtG, GtM, X, CCT, B, maxIter, tol, D) -> Promise<D>
+Napi::Value ComputeBiasAsync(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int64_t n, T, no, maxIter;
+  double tol;
+  F64 GtG, GtM, X, CCT, B, D;
+  size_t nn, nT;
+  if (!ArgCount(info, 11) || !ArgInt(info, 0, "n", 0, kMaxDim, &n) || !ArgInt(info, 1, "T", 0, kMaxDim, &T) ||
+      !ArgInt(info, 2, "nOrient", 1, 3, &no) || !Size(env, "GtG", n, n, &nn) || !ArgF64Finite(info, 3, "GtG", nn, &GtG) ||
+      !Size(env, "GtM", n, T, &nT) || !ArgF64Finite(info, 4, "GtM", nT, &GtM) || !ArgF64Finite(info, 5, "X", nT, &X) ||
+      !ArgF64Finite(info, 6, "CCT", nn, &CCT) || !ArgF64Finite(info, 7, "B", nn, &B) ||
+      !ArgInt(info, 8, "maxIter", 0, kMaxDim, &maxIter) || !ArgFinite(info, 9, "tol", &tol) ||
+      !ArgF64(info, 10, "D", size_t(n), &D))
+    return env.Undefined();
+  if (n % no != 0) { Fail(env, "Expected a multiple of nOrient for n but received " + std::to_string(n)); return env.Undefined(); }
+  for (const F64* a : {&GtG, &GtM, &X, &CCT, &B})
+    if (!Disjoint(env, *a, "input", D, "D")) return env.Undefined();
+  const int in = int(n), iT = int(T), ino = int(no), imax = int(maxIter);
+  return Job::Run(env, "computeBias", [=] {
+    ComputeBias(in, iT, ino, GtG.data, GtM.data, X.data, CCT.data, B.data, imax, tol, D.data);
+    return Status::Ok();
+  }, {GtG, GtM, X, CCT, B, D}, D.value);
+}
+
+// columnNorms2Async(rows, cols, A, out) / scaleColumnsAsync(rows, cols, A, s): big-matrix passes off the main thread.
+Napi::Value ColumnNorms2Async(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int64_t rows, cols;
+  F64 A, out;
+  size_t len;
+  if (!ArgCount(info, 4) || !ArgInt(info, 0, "rows", 0, kMaxDim, &rows) || !ArgInt(info, 1, "cols", 0, kMaxDim, &cols) ||
+      !Size(env, "A", rows, cols, &len) || !ArgF64(info, 2, "A", len, &A) || !ArgF64(info, 3, "out", size_t(cols), &out) ||
+      !Disjoint(env, A, "A", out, "out"))
+    return env.Undefined();
+  const int r = int(rows), c = int(cols);
+  return Job::Run(env, "columnNorms2", [=] { ColumnNorms2(r, c, A.data, out.data); return Status::Ok(); }, {A, out}, out.value);
+}
+
+Napi::Value ScaleColumnsAsync(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int64_t rows, cols;
+  F64 A, sc;
+  size_t len;
+  if (!ArgCount(info, 4) || !ArgInt(info, 0, "rows", 0, kMaxDim, &rows) || !ArgInt(info, 1, "cols", 0, kMaxDim, &cols) ||
+      !Size(env, "A", rows, cols, &len) || !ArgF64(info, 2, "A", len, &A) || !ArgF64Finite(info, 3, "s", size_t(cols), &sc) ||
+      !Disjoint(env, A, "A", sc, "s"))
+    return env.Undefined();
+  const int r = int(rows), c = int(cols);
+  return Job::Run(env, "scaleColumns", [=] { ScaleColumns(r, c, A.data, sc.data); return Status::Ok(); }, {A, sc}, A.value);
+}
+
 }  // namespace
 
 void RegisterKernels(Napi::Env env, Napi::Object exports) {
@@ -123,6 +174,9 @@ void RegisterKernels(Napi::Env env, Napi::Object exports) {
   exports.Set("l21SolveAsync", Napi::Function::New(env, L21Async, "l21SolveAsync"));
   exports.Set("normalOrth", Napi::Function::New(env, NormalOrthSync, "normalOrth"));
   exports.Set("rotateSources", Napi::Function::New(env, RotateSourcesSync, "rotateSources"));
+  exports.Set("computeBiasAsync", Napi::Function::New(env, ComputeBiasAsync, "computeBiasAsync"));
+  exports.Set("columnNorms2Async", Napi::Function::New(env, ColumnNorms2Async, "columnNorms2Async"));
+  exports.Set("scaleColumnsAsync", Napi::Function::New(env, ScaleColumnsAsync, "scaleColumnsAsync"));
 }
 
 }  // namespace mxne

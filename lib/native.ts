@@ -47,6 +47,10 @@ export interface Addon {
   svdValues(m: number, n: number, A: Float64Array, s: Float64Array): Float64Array;
   /** Rotates each source's 3 gain columns by its 3×3 basis (9 row-major values per source); fixed: normal only, float32. */
   rotateSources(nchan: number, ns: number, sol: Float64Array, basis: Float64Array, fixed: boolean, out: Float64Array): Float64Array;
+  computeBiasAsync(n: number, T: number, nOrient: number, GtG: Float64Array, GtM: Float64Array, X: Float64Array,
+    CCT: Float64Array, B: Float64Array, maxIter: number, tol: number, D: Float64Array): Promise<Float64Array>;
+  columnNorms2Async(rows: number, cols: number, A: Float64Array, out: Float64Array): Promise<Float64Array>;
+  scaleColumnsAsync(rows: number, cols: number, A: Float64Array, s: Float64Array): Promise<Float64Array>;
 }
 
 /** The package root: the first folder up from here with a package.json (works from lib/ and dist/lib/). */

@@ -7,6 +7,7 @@
  */
 import { InputError } from '../errors.js';
 import { gemmAsync } from '../linalg/blas.js';
+import { columnNorms2, scaleColumns } from '../linalg/columns.js';
 import { Matrix } from '../linalg/matrix.js';
 import type { Covariance } from '../records/covariance.js';
 import type { Forward } from '../records/forward.js';
@@ -94,7 +95,7 @@ export async function prepareForward(fwd: Forward, info: Info, cov: Covariance, 
     nOrient = 1;
   }
   const gain = await gemmAsync(spread(whitener, rows, forward.sol.rows), forward.sol);
-  const colNorm2 = columnNorms2(gain);
+  const colNorm2 = await columnNorms2(gain);
   if (!depthBeforeFixing) {
     // The sparse prior ('whiten', 'fro') is the column norms of W·G with W's non-zero rows: the gain's own when pca.
     dPrior = depth && depth.limitDepthChs === 'whiten' && depth.combineXyz === 'fro' && o.pca === true && !o.depthPerSource
@@ -116,20 +117,10 @@ export async function prepareForward(fwd: Forward, info: Info, cov: Covariance, 
   // MNE scales gain and source_std so that ‖gain‖²_F is the whitened dimension: one pass here.
   const scale = Math.sqrt(noiseCov.nNonzero / traceGRGT);
   for (let k = 0; k < n; k++) sourceStd[k] *= scale;
-  scaleColumns(gain, sourceStd);
+  await scaleColumns(gain, sourceStd);
   return { forward, rows, info: infoPicked, chNames, nOrient, gain, whitener, noiseCov, depthPrior: dPrior, orientPrior: oPrior, sourceStd, traceGRGT };
 }
 
-function columnNorms2(A: Matrix): Float64Array {
-  const out = new Float64Array(A.cols);
-  for (let j = 0; j < A.cols; j++) {
-    const c = A.col(j);
-    let s = 0;
-    for (let i = 0; i < c.length; i++) s += c[i] * c[i];
-    out[j] = s;
-  }
-  return out;
-}
 
 function blockSums(v: Float64Array, nOrient: number): Float64Array {
   const out = new Float64Array(v.length / nOrient);
@@ -148,12 +139,4 @@ function expand(perSource: Float64Array, nOrient: number): Float64Array {
   const out = new Float64Array(perSource.length * nOrient);
   for (let k = 0; k < out.length; k++) out[k] = perSource[Math.floor(k / nOrient)];
   return out;
-}
-
-export function scaleColumns(A: Matrix, s: ArrayLike<number>): void {
-  for (let j = 0; j < A.cols; j++) {
-    const c = A.col(j);
-    const f = s[j];
-    for (let i = 0; i < c.length; i++) c[i] *= f;
-  }
 }

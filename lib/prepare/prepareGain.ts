@@ -8,7 +8,8 @@ import type { Matrix } from '../linalg/matrix.js';
 import type { Covariance } from '../records/covariance.js';
 import type { Forward } from '../records/forward.js';
 import type { Info } from '../records/info.js';
-import { prepareForward, scaleColumns, type PreparedForward } from './prepareForward.js';
+import { scaleColumns } from '../linalg/columns.js';
+import { prepareForward, type PreparedForward } from './prepareForward.js';
 import { DEPTH_SPARSE } from './priors.js';
 import type { RankOption } from './rank.js';
 
@@ -49,10 +50,12 @@ export async function prepareGain(fwd: Forward, info: Info, cov: Covariance, o: 
   const col = new Float64Array(p.gain.cols);
   for (let k = 0; k < col.length; k++) col[k] = weights[Math.floor(k / p.nOrient)] / wmax;
   for (let k = 0; k < col.length; k++) sourceWeighting[k] *= col[k];
-  scaleColumns(p.gain, col);
   const min = o.weightsMin / wmax;
   const kept: number[] = [];
   for (let k = 0; k < col.length; k++) if (col[k] > min) kept.push(k);
-  const gain = kept.length === col.length ? p.gain : p.gain.pickCols(kept);
+  // Scaling each column by its weight commutes with the mask: scale only the columns kept.
+  const gain = kept.length === col.length
+    ? await scaleColumns(p.gain, col)
+    : await scaleColumns(p.gain.pickCols(kept), Float64Array.from(kept, (k) => col[k]));
   return { ...p, gain, sourceWeighting, keptColumns: kept.length === col.length ? null : Int32Array.from(kept) };
 }
