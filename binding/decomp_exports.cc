@@ -65,7 +65,7 @@ Napi::Value EighAsync(const Napi::CallbackInfo& info) {
   return Job::Run(info.Env(), "eigh", EighKernel(a), {a.A, a.w, a.V}, a.V.value);
 }
 
-// ---- svd(m, n, A, U, s, Vt) -> s; svdValues(m, n, A, s) -> s ---------------------------------
+// ---- svd(m, n, A, U, s, Vt) -> s; svdValuesAsync(m, n, A, s) -> Promise<s> --------------------
 
 struct SvdArgs {
   int64_t m, n;
@@ -100,7 +100,7 @@ Napi::Value SvdAsync(const Napi::CallbackInfo& info) {
   return Job::Run(info.Env(), "svd", SvdKernel(a), {a.A, a.U, a.s, a.Vt}, a.s.value);
 }
 
-Napi::Value SvdValuesSync(const Napi::CallbackInfo& info) {
+Napi::Value SvdValuesAsync(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   int64_t m, n;
   size_t aLen;
@@ -109,7 +109,8 @@ Napi::Value SvdValuesSync(const Napi::CallbackInfo& info) {
       !Size(env, "A", m, n, &aLen) || !ArgF64Finite(info, 2, "A", aLen, &A) ||
       !ArgF64(info, 3, "s", size_t(std::min(m, n)), &s) || !DisjointAll(env, {{&A, "A"}, {&s, "s"}}))
     return env.Undefined();
-  return Settle(env, "svdValues", SvdValues(int(m), int(n), A.data, s.data), s.value);
+  const int im = int(m), in = int(n);
+  return Job::Run(env, "svdValues", [=] { return SvdValues(im, in, A.data, s.data); }, {A, s}, s.value);
 }
 
 // ---- cholesky(n, A, L) -> L -------------------------------------------------------------------
@@ -238,7 +239,7 @@ void RegisterDecomp(Napi::Env env, Napi::Object exports) {
   exports.Set("eighAsync", Napi::Function::New(env, EighAsync, "eighAsync"));
   exports.Set("svd", Napi::Function::New(env, SvdSync, "svd"));
   exports.Set("svdAsync", Napi::Function::New(env, SvdAsync, "svdAsync"));
-  exports.Set("svdValues", Napi::Function::New(env, SvdValuesSync, "svdValues"));
+  exports.Set("svdValuesAsync", Napi::Function::New(env, SvdValuesAsync, "svdValuesAsync"));
   exports.Set("cholesky", Napi::Function::New(env, CholeskySync, "cholesky"));
   exports.Set("solveSpd", Napi::Function::New(env, SolveSpdSync, "solveSpd"));
   exports.Set("solveSpdAsync", Napi::Function::New(env, SolveSpdAsync, "solveSpdAsync"));

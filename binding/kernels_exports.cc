@@ -84,8 +84,8 @@ Napi::Value L21Async(const Napi::CallbackInfo& info) {
   return Job::Run(info.Env(), "l21Solve", L21Kernel(g), {g.GtG, g.GtMt, g.lipschitz, g.Xt, g.E, g.stats}, g.stats.value);
 }
 
-// normalOrth(n, normals, out) -> out: normals 3n finite values, out 9n.
-Napi::Value NormalOrthSync(const Napi::CallbackInfo& info) {
+// normalOrthAsync(n, normals, out) -> Promise<out>: normals 3n finite values, out 9n.
+Napi::Value NormalOrthAsync(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   int64_t n;
   F64 normals, out;
@@ -94,13 +94,12 @@ Napi::Value NormalOrthSync(const Napi::CallbackInfo& info) {
       !ArgF64Finite(info, 1, "normals", n3, &normals) || !Size(env, "out", n, 9, &n9) || !ArgF64(info, 2, "out", n9, &out) ||
       !Disjoint(env, normals, "normals", out, "out"))
     return env.Undefined();
-  Status s = NormalOrth(int(n), normals.data, out.data);
-  if (!s.ok()) ToError(env, "normalOrth", s).ThrowAsJavaScriptException();
-  return Napi::Value(env, out.value);
+  const int count = int(n);
+  return Job::Run(env, "normalOrth", [=] { return NormalOrth(count, normals.data, out.data); }, {normals, out}, out.value);
 }
 
-// rotateSources(nchan, ns, sol, basis, fixed, out) -> out
-Napi::Value RotateSourcesSync(const Napi::CallbackInfo& info) {
+// rotateSourcesAsync(nchan, ns, sol, basis, fixed, out) -> Promise<out>
+Napi::Value RotateSourcesAsync(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   int64_t nchan, ns;
   bool fixed;
@@ -112,8 +111,9 @@ Napi::Value RotateSourcesSync(const Napi::CallbackInfo& info) {
       !Size(env, "out", nchan, fixed ? ns : 3 * ns, &outLen) || !ArgF64(info, 5, "out", outLen, &out) ||
       !Disjoint(env, sol, "sol", out, "out") || !Disjoint(env, basis, "basis", out, "out"))
     return env.Undefined();
-  RotateSources(int(nchan), int(ns), sol.data, basis.data, fixed, out.data);
-  return Napi::Value(env, out.value);
+  const int nc = int(nchan), n = int(ns);
+  return Job::Run(env, "rotateSources", [=] { RotateSources(nc, n, sol.data, basis.data, fixed, out.data); return Status::Ok(); },
+                  {sol, basis, out}, out.value);
 }
 
 // computeBiasAsync(n, T, nOrient, GtG, GtM, X, CCT, B, maxIter, tol, D) -> Promise<D>
@@ -172,8 +172,8 @@ Napi::Value ScaleColumnsAsync(const Napi::CallbackInfo& info) {
 void RegisterKernels(Napi::Env env, Napi::Object exports) {
   exports.Set("l21Solve", Napi::Function::New(env, L21Sync, "l21Solve"));
   exports.Set("l21SolveAsync", Napi::Function::New(env, L21Async, "l21SolveAsync"));
-  exports.Set("normalOrth", Napi::Function::New(env, NormalOrthSync, "normalOrth"));
-  exports.Set("rotateSources", Napi::Function::New(env, RotateSourcesSync, "rotateSources"));
+  exports.Set("normalOrthAsync", Napi::Function::New(env, NormalOrthAsync, "normalOrthAsync"));
+  exports.Set("rotateSourcesAsync", Napi::Function::New(env, RotateSourcesAsync, "rotateSourcesAsync"));
   exports.Set("computeBiasAsync", Napi::Function::New(env, ComputeBiasAsync, "computeBiasAsync"));
   exports.Set("columnNorms2Async", Napi::Function::New(env, ColumnNorms2Async, "columnNorms2Async"));
   exports.Set("scaleColumnsAsync", Napi::Function::New(env, ScaleColumnsAsync, "scaleColumnsAsync"));

@@ -43,10 +43,10 @@ export interface Addon {
     lipschitz: Float64Array, alpha: number, tol: number, maxit: number, dgapFreq: number, anderson: boolean,
     Xt: Float64Array, E: Float64Array, stats: Float64Array): Promise<Float64Array>;
   /** MNE's _normal_orth for n normals (3n values) into out (9n, row-major 3×3 per normal). */
-  normalOrth(n: number, normals: Float64Array, out: Float64Array): Float64Array;
-  svdValues(m: number, n: number, A: Float64Array, s: Float64Array): Float64Array;
+  normalOrthAsync(n: number, normals: Float64Array, out: Float64Array): Promise<Float64Array>;
+  svdValuesAsync(m: number, n: number, A: Float64Array, s: Float64Array): Promise<Float64Array>;
   /** Rotates each source's 3 gain columns by its 3×3 basis (9 row-major values per source); fixed: normal only, float32. */
-  rotateSources(nchan: number, ns: number, sol: Float64Array, basis: Float64Array, fixed: boolean, out: Float64Array): Float64Array;
+  rotateSourcesAsync(nchan: number, ns: number, sol: Float64Array, basis: Float64Array, fixed: boolean, out: Float64Array): Promise<Float64Array>;
   computeBiasAsync(n: number, T: number, nOrient: number, GtG: Float64Array, GtM: Float64Array, X: Float64Array,
     CCT: Float64Array, B: Float64Array, maxIter: number, tol: number, D: Float64Array): Promise<Float64Array>;
   columnNorms2Async(rows: number, cols: number, A: Float64Array, out: Float64Array): Promise<Float64Array>;

@@ -16,7 +16,7 @@ import type { SourceEstimate } from '../records/sourceEstimate.js';
 import { pickInfo } from '../prepare/pickChannels.js';
 import { needsEegAverageReference } from '../prepare/picksByType.js';
 import { makeProjector } from '../prepare/projector.js';
-import { normalOrth, sourceNormals } from '../prepare/surfaceOrientation.js';
+import { normalOrthBasis, sourceNormals } from '../prepare/surfaceOrientation.js';
 import { computeWhitener } from '../prepare/whitener.js';
 import { sourceSpaceKind, type InverseOperator } from './makeInverseOperator.js';
 
@@ -151,7 +151,7 @@ export async function applyInverse(evoked: Evoked, inv: InverseOperator, o: Appl
   let vector = false;
   if (inv.nOrient === 3 && pickOri === 'normal') {
     out = new Matrix(ns, T);
-    const normals = rotateToNormal(inv);
+    const normals = await rotateToNormal(inv);
     for (let k = 0; k < ns; k++) {
       const n = normals ? normals[k] : null;
       for (let t = 0; t < T; t++) {
@@ -199,7 +199,7 @@ export async function applyInverse(evoked: Evoked, inv: InverseOperator, o: Appl
  * `_normal_orth` of its (CPS) normal. Null when the operator is already surface-oriented (the
  * third column of each source is the normal).
  */
-function rotateToNormal(inv: InverseOperator): number[][] | null {
+async function rotateToNormal(inv: InverseOperator): Promise<number[][] | null> {
   if (!inv.src.every((s) => s.type === 'surf')) return null;
   const nn = inv.sourceNn;
   for (let k = 0; k < inv.nsource; k++) {
@@ -211,10 +211,8 @@ function rotateToNormal(inv: InverseOperator): number[][] | null {
   for (const s of inv.src) {
     // apply_inverse's use_cps defaults to True.
     const normals = sourceNormals(s, true);
-    for (let p = 0; p < s.nuse; p++) {
-      const R = normalOrth(normals.get(p, 0), normals.get(p, 1), normals.get(p, 2));
-      out.push([R.get(2, 0), R.get(2, 1), R.get(2, 2)]);
-    }
+    const R = await normalOrthBasis(normals);
+    for (let p = 0; p < s.nuse; p++) out.push([R.get(3 * p + 2, 0), R.get(3 * p + 2, 1), R.get(3 * p + 2, 2)]);
   }
   return out;
 }

@@ -105,10 +105,10 @@ export async function svdAsync(A: Matrix): Promise<SvdResult> {
 }
 
 /** Singular values only (LAPACK dgesdd, jobz 'N'), descending. */
-export function svdValues(A: Matrix): Float64Array {
+export async function svdValuesAsync(A: Matrix): Promise<Float64Array> {
   checkMatrix(A, 'A');
   const s = new Float64Array(Math.min(A.rows, A.cols));
-  callSync(() => addon.svdValues(A.rows, A.cols, A.data, s));
+  await callAsync(() => addon.svdValuesAsync(A.rows, A.cols, A.data, s));
   return s;
 }
 

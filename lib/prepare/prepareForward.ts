@@ -68,16 +68,16 @@ export async function prepareForward(fwd: Forward, info: Info, cov: Covariance, 
   // MNE inverse with a fixed orientation: the depth prior comes from the free gain, then fixed.
   const depthBeforeFixing = fixed && !o.allowFixedDepth && fwd.sourceOri !== 1;
   if (fixed && !depthBeforeFixing) {
-    forward = toSurfaceOrientation(fwd, { fixed: true, useCps: true });
+    forward = await toSurfaceOrientation(fwd, { fixed: true, useCps: true });
     nOrient = 1;
   } else if (!fixed && o.loose < 1) {
-    forward = toSurfaceOrientation(fwd, { fixed: false, useCps: o.useCps });
+    forward = await toSurfaceOrientation(fwd, { fixed: false, useCps: o.useCps });
   }
   const chNames = selectChannels(info, forward, cov);
   const rowOf = new Map(forward.chNames.map((n, k) => [n, k] as const));
   const rows = Int32Array.from(chNames, (n) => rowOf.get(n)!);
   const infoPicked = pickInfo(info, chNames);
-  const noiseCov = prepareNoiseCov(cov, info, chNames, o.rank);
+  const noiseCov = await prepareNoiseCov(cov, info, chNames, o.rank);
   const whitener = computeWhitener(noiseCov, { pca: o.pca });
   const depthWhitener = o.pca === true ? whitener : computeWhitener(noiseCov, { pca: true });
 
@@ -91,7 +91,7 @@ export async function prepareForward(fwd: Forward, info: Info, cov: Covariance, 
   if (depthBeforeFixing) {
     dPrior = await priorOf(forward, 3, null);
     if (dPrior) dPrior = dPrior.filter((_, k) => k % 3 === 2);
-    forward = toSurfaceOrientation(fwd, { fixed: true, useCps: o.useCps });
+    forward = await toSurfaceOrientation(fwd, { fixed: true, useCps: o.useCps });
     nOrient = 1;
   }
   const gain = await gemmAsync(spread(whitener, rows, forward.sol.rows), forward.sol);

@@ -6,7 +6,7 @@
  */
 import { InputError } from '../errors.js';
 import { gemm } from '../linalg/blas.js';
-import { svdValues } from '../linalg/decomp.js';
+import { svdValuesAsync } from '../linalg/decomp.js';
 import type { Matrix } from '../linalg/matrix.js';
 import type { Info } from '../records/info.js';
 import type { PickGroup, TypePicks } from './picksByType.js';
@@ -22,7 +22,7 @@ const RANK_SCALINGS: Record<string, number> = { mag: 1e12, grad: 1e11, eeg: 1e5 
  * `C` is the covariance over `info`'s channels, already projected by all projectors (as in
  * `_smart_eigh`); `groups` come from picksByType(info, {megCombined: true}).
  */
-export function computeRank(C: Matrix, info: Info, groups: TypePicks[], rank: RankOption): Map<PickGroup, number> {
+export async function computeRank(C: Matrix, info: Info, groups: TypePicks[], rank: RankOption): Promise<Map<PickGroup, number>> {
   const out = new Map<PickGroup, number>();
   for (const { type, picks } of groups) {
     const given = rank === null || rank === 'full' ? undefined : rank[type];
@@ -34,13 +34,13 @@ export function computeRank(C: Matrix, info: Info, groups: TypePicks[], rank: Ra
     } else if (rank === 'full') {
       out.set(type, picks.length);
     } else {
-      out.set(type, estimateRank(C, info, picks));
+      out.set(type, await estimateRank(C, info, picks));
     }
   }
   return out;
 }
 
-function estimateRank(C: Matrix, info: Info, picks: number[]): number {
+async function estimateRank(C: Matrix, info: Info, picks: number[]): Promise<number> {
   const names = picks.map((k) => info.chNames[k]);
   let block = C.pickRows(picks).pickCols(picks);
   const { P } = makeProjector(info.projs, names);
@@ -48,7 +48,7 @@ function estimateRank(C: Matrix, info: Info, picks: number[]): number {
   const n = picks.length;
   const scale = picks.map((k) => RANK_SCALINGS[info.chs[k].type] ?? 1);
   for (let j = 0; j < n; j++) for (let i = 0; i < n; i++) block.data[i + j * n] *= scale[i] * scale[j];
-  const s = svdValues(block);
+  const s = await svdValuesAsync(block);
   const tol = n * (s[0] ?? 0) * Number.EPSILON;
   let r = 0;
   for (const v of s) if (v > tol) r++;

@@ -7,7 +7,7 @@
  */
 import { InputError } from '../errors.js';
 import { Matrix } from '../linalg/matrix.js';
-import { addon, callSync } from '../native.js';
+import { addon, callAsync } from '../native.js';
 import type { Forward } from '../records/forward.js';
 import type { SourceSpace } from '../records/sourceSpace.js';
 
@@ -39,22 +39,18 @@ export function sourceNormals(s: SourceSpace, useCps: boolean): Matrix {
  * step squares its candidate elementwise, which is not rotation invariant, and with a closed-form
  * basis instead two of the 21 reference cases take another path.
  */
-export function normalOrthBasis(normals: Matrix): Matrix {
+export async function normalOrthBasis(normals: Matrix): Promise<Matrix> {
   const n = normals.rows;
   const flat = new Float64Array(3 * n);
   for (let p = 0; p < n; p++) for (let c = 0; c < 3; c++) flat[3 * p + c] = normals.get(p, c);
-  const rowMajor = callSync(() => addon.normalOrth(n, flat, new Float64Array(9 * n)));
+  const rowMajor = new Float64Array(9 * n);
+  await callAsync(() => addon.normalOrthAsync(n, flat, rowMajor));
   const out = new Matrix(3 * n, 3);
   for (let p = 0; p < n; p++) for (let r = 0; r < 3; r++) for (let c = 0; c < 3; c++) out.set(3 * p + r, c, rowMajor[9 * p + 3 * r + c]);
   return out;
 }
 
-/** One normal's basis (3 × 3, rows t1, t2, n). */
-export function normalOrth(nx: number, ny: number, nz: number): Matrix {
-  return normalOrthBasis(Matrix.fromRows([[nx, ny, nz]]));
-}
-
-export function toSurfaceOrientation(fwd: Forward, o: { fixed: boolean; useCps: boolean }): Forward {
+export async function toSurfaceOrientation(fwd: Forward, o: { fixed: boolean; useCps: boolean }): Promise<Forward> {
   if (fwd.sourceOri === 1) {
     // Already fixed on disk: MNE only recomputes the normals.
     if (!o.fixed) throw new InputError('forward', 'a free-orientation forward for a loose or free inverse', 'a fixed-orientation forward');
@@ -71,7 +67,7 @@ export function toSurfaceOrientation(fwd: Forward, o: { fixed: boolean; useCps: 
     if (s.type === 'surf' || s.type === 'discrete') {
       const normals = sourceNormals(s, o.useCps);
       // MNE's fixed branch without CPS takes the vertex normal as is (no _normal_orth).
-      const basis = o.fixed && !o.useCps ? null : normalOrthBasis(normals);
+      const basis = o.fixed && !o.useCps ? null : await normalOrthBasis(normals);
       for (let p = 0; p < s.nuse; p++) {
         for (let r = basis ? 0 : 2; r < 3; r++) for (let c = 0; c < 3; c++) nn.set(pp + 3 * p + r, c, basis ? basis.get(3 * p + r, c) : normals.get(p, c));
       }
@@ -84,7 +80,7 @@ export function toSurfaceOrientation(fwd: Forward, o: { fixed: boolean; useCps: 
   for (let k = 0; k < ns; k++) for (let r = 0; r < 3; r++) for (let c = 0; c < 3; c++) basis[9 * k + 3 * r + c] = nn.get(3 * k + r, c);
   const sol = new Matrix(nchan, o.fixed ? ns : 3 * ns);
   // In C++ (same arithmetic, rounded to float32 for a fixed orientation as MNE stores it).
-  callSync(() => addon.rotateSources(nchan, ns, fwd.sol.data, basis, o.fixed, sol.data));
+  await callAsync(() => addon.rotateSourcesAsync(nchan, ns, fwd.sol.data, basis, o.fixed, sol.data));
   const sourceNn = o.fixed ? new Matrix(ns, 3) : nn;
   if (o.fixed) for (let k = 0; k < ns; k++) for (let c = 0; c < 3; c++) sourceNn.set(k, c, nn.get(3 * k + 2, c));
   return { ...fwd, sol, sourceNn, surfOri: true, sourceOri: o.fixed ? 1 : 2 };

@@ -6,7 +6,7 @@
  */
 import { ChannelMismatchError, InputError } from '../errors.js';
 import { gemm } from '../linalg/blas.js';
-import { eigh } from '../linalg/decomp.js';
+import { eighAsync } from '../linalg/decomp.js';
 import { Matrix } from '../linalg/matrix.js';
 import type { Covariance } from '../records/covariance.js';
 import type { Info } from '../records/info.js';
@@ -28,7 +28,7 @@ export interface PreparedNoiseCov {
   nNonzero: number;
 }
 
-export function prepareNoiseCov(cov: Covariance, info: Info, chNames: readonly string[], rank: RankOption): PreparedNoiseCov {
+export async function prepareNoiseCov(cov: Covariance, info: Info, chNames: readonly string[], rank: RankOption): Promise<PreparedNoiseCov> {
   const where = new Map(cov.names.map((n, k) => [n, k] as const));
   const missing = chNames.filter((n) => !where.has(n));
   if (missing.length > 0) throw new ChannelMismatchError('Not all channels are present in the noise covariance', missing);
@@ -40,13 +40,13 @@ export function prepareNoiseCov(cov: Covariance, info: Info, chNames: readonly s
   const C = P === null ? data : gemm(gemm(P, data), P, { transB: true });
   // compute_rank resets bads: the chosen channels are all good.
   const groups = picksByType({ ...picked, bads: [] }, { megCombined: true, excludeBads: false });
-  const ranks = computeRank(C, { ...picked, bads: [] }, groups, rank);
+  const ranks = await computeRank(C, { ...picked, bads: [] }, groups, rank);
   const n = chNames.length;
   const eig = new Float64Array(n);
   const eigvec = new Matrix(n, n);
   for (const { type, picks } of groups) {
     const r = ranks.get(type)!;
-    const { values, vectors } = eigh(C.pickRows(picks).pickCols(picks));
+    const { values, vectors } = await eighAsync(C.pickRows(picks).pickCols(picks));
     const zero = picks.length - r;
     picks.forEach((row, e) => {
       eig[row] = e < zero ? 0 : values[e];

@@ -12,7 +12,7 @@ import { makeInverseOperator, type InverseOperator } from '../../lib/inverse/mak
 import { gemm } from '../../lib/linalg/blas.js';
 import { solveSpd } from '../../lib/linalg/decomp.js';
 import { Matrix } from '../../lib/linalg/matrix.js';
-import { normalOrth, sourceNormals } from '../../lib/prepare/surfaceOrientation.js';
+import { normalOrthBasis, sourceNormals } from '../../lib/prepare/surfaceOrientation.js';
 import { computeWhitener } from '../../lib/prepare/whitener.js';
 import type { Covariance } from '../../lib/records/covariance.js';
 import { Evoked } from '../../lib/records/evoked.js';
@@ -129,10 +129,10 @@ describe('makeInverseOperator + applyInverse (synthetic)', function () {
       const nproj = new Float64Array(comb.data.data.length);
       // Normals of the operator: x/y/z operator (loose 1): the last row of _normal_orth of the CPS normal; surface-oriented: its third rows.
       const normals: number[][] = inv.loose === 1
-        ? src.flatMap((s) => {
-          const N = sourceNormals(s, true);
-          return Array.from({ length: s.nuse }, (_, p) => { const R = normalOrth(N.get(p, 0), N.get(p, 1), N.get(p, 2)); return [0, 1, 2].map((c) => R.get(2, c)); });
-        })
+        ? (await Promise.all(src.map(async (s) => {
+          const R = await normalOrthBasis(sourceNormals(s, true));
+          return Array.from({ length: s.nuse }, (_, p) => [0, 1, 2].map((c) => R.get(3 * p + 2, c)));
+        }))).flat()
         : Array.from({ length: inv.nsource }, (_, k) => [0, 1, 2].map((c) => inv.sourceNn.get(3 * k + 2, c)));
       for (let t = 0; t < comb.data.cols; t++) {
         for (let k = 0; k < inv.nsource; k++) {
