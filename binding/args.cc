@@ -74,6 +74,25 @@ bool ArgF64(const Napi::CallbackInfo& info, size_t i, const char* name, size_t l
   return true;
 }
 
+bool ArgU8(const Napi::CallbackInfo& info, size_t i, const char* name, size_t minLength, U8* out) {
+  Napi::Env env = info.Env();
+  napi_value v = info[i];
+  bool isTyped = false;
+  napi_is_typedarray(env, v, &isTyped);
+  std::string want = "Expected Uint8Array of at least " + std::to_string(minLength) + " bytes for " + name;
+  if (!isTyped) return TypeErr(env, want + " but received " + Received(info[i]));
+  napi_typedarray_type type;
+  size_t len;
+  void* data;
+  napi_get_typedarray_info(env, v, &type, &len, &data, nullptr, nullptr);
+  if (type != napi_uint8_array) return TypeErr(env, want + " but received " + TypedArrayName(type));
+  if (len < minLength) return RangeErr(env, want + " but received " + std::to_string(len) + " bytes");
+  out->data = static_cast<const uint8_t*>(data);
+  out->length = len;
+  out->value = v;
+  return true;
+}
+
 bool ArgF64Finite(const Napi::CallbackInfo& info, size_t i, const char* name, size_t length, F64* out) {
   if (!ArgF64(info, i, name, length, out)) return false;
   for (size_t k = 0; k < out->length; ++k) {

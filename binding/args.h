@@ -14,7 +14,15 @@ struct F64 {
   napi_value value = nullptr;  // kept so async jobs can hold a reference
 };
 
+// A Uint8Array (e.g. a Node Buffer) of at least `minLength` bytes; `value` kept for async jobs.
+struct U8 {
+  const uint8_t* data = nullptr;
+  size_t length = 0;
+  napi_value value = nullptr;
+};
+
 bool ArgCount(const Napi::CallbackInfo& info, size_t expected);
+bool ArgU8(const Napi::CallbackInfo& info, size_t i, const char* name, size_t minLength, U8* out);
 // A Float64Array of exactly `length` elements (subarray views allowed).
 bool ArgF64(const Napi::CallbackInfo& info, size_t i, const char* name, size_t length, F64* out);
 // Same, and every element finite (for LAPACK inputs, where NaN can loop or return garbage).

@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 #include <limits>
 #include <vector>
 
@@ -388,6 +390,30 @@ void ScaleColumns(int rows, int cols, double* A, const double* s) {
     const double f = s[j];
     for (int i = 0; i < rows; i++) c[i] *= f;
   }
+}
+
+size_t WidenBigEndian(const unsigned char* src, int width, int n, int ncol, double* out, int outRows, int rowOffset) {
+  size_t bad = 0;
+  for (int j = 0; j < ncol; j++) {
+    double* o = out + size_t(j) * outRows + rowOffset;
+    const unsigned char* p = src + size_t(j) * n * width;
+    for (int i = 0; i < n; i++, p += width) {
+      double v;
+      if (width == 4) {
+        const uint32_t u = uint32_t(p[0]) << 24 | uint32_t(p[1]) << 16 | uint32_t(p[2]) << 8 | uint32_t(p[3]);
+        float f;
+        std::memcpy(&f, &u, 4);
+        v = f;
+      } else {
+        uint64_t u = 0;
+        for (int b = 0; b < 8; b++) u = u << 8 | p[b];
+        std::memcpy(&v, &u, 8);
+      }
+      if (!std::isfinite(v)) bad++;
+      o[i] = v;
+    }
+  }
+  return bad;
 }
 
 }  // namespace mxne

@@ -55,4 +55,9 @@ void ComputeBias(int n, int T, int nOrient, const double* GtG, const double* GtM
 void ColumnNorms2(int rows, int cols, const double* A, double* out);
 void ScaleColumns(int rows, int cols, double* A, const double* s);
 
+// Widens a big-endian float32 (width 4) or float64 (width 8) column-major matrix of n rows and
+// ncol columns from `src` into rows rowOffset.. of `out` (outRows rows, column-major). Returns the
+// number of non-finite values met.
+size_t WidenBigEndian(const unsigned char* src, int width, int n, int ncol, double* out, int outRows, int rowOffset);
+
 }  // namespace mxne

@@ -167,6 +167,34 @@ Napi::Value ScaleColumnsAsync(const Napi::CallbackInfo& info) {
   return Job::Run(env, "scaleColumns", [=] { ScaleColumns(r, c, A.data, sc.data); return Status::Ok(); }, {A, sc}, A.value);
 }
 
+// widenBigEndianAsync(src, byteOffset, width, n, ncol, out, outRows, rowOffset, stats) -> Promise<stats>
+// stats[0] = the number of non-finite values.
+Napi::Value WidenBigEndianAsync(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int64_t offset, width, n, ncol, outRows, rowOffset;
+  U8 src;
+  F64 out, stats;
+  size_t outLen;
+  if (!ArgCount(info, 9) || !ArgInt(info, 1, "byteOffset", 0, INT64_MAX / 2, &offset) || !ArgInt(info, 2, "width", 4, 8, &width) ||
+      !ArgInt(info, 3, "n", 0, kMaxDim, &n) || !ArgInt(info, 4, "ncol", 0, kMaxDim, &ncol) ||
+      !ArgInt(info, 6, "outRows", 0, kMaxDim, &outRows) || !ArgInt(info, 7, "rowOffset", 0, kMaxDim, &rowOffset))
+    return env.Undefined();
+  if (width != 4 && width != 8) { Fail(env, "Expected width 4 or 8 but received " + std::to_string(width)); return env.Undefined(); }
+  if (rowOffset + n > outRows) { Fail(env, "Expected rowOffset + n <= outRows but received " + std::to_string(rowOffset + n) + " > " + std::to_string(outRows)); return env.Undefined(); }
+  const size_t bytes = size_t(n) * size_t(ncol) * size_t(width);
+  if (!ArgU8(info, 0, "src", size_t(offset) + bytes, &src) || !Size(env, "out", outRows, ncol, &outLen) ||
+      !ArgF64(info, 5, "out", outLen, &out) || !ArgF64(info, 8, "stats", 1, &stats))
+    return env.Undefined();
+  const unsigned char* p = src.data + offset;
+  const int w = int(width), rows = int(n), cols = int(ncol), oRows = int(outRows), rOff = int(rowOffset);
+  F64 keepSrc;
+  keepSrc.value = src.value;
+  return Job::Run(env, "widenBigEndian", [=] {
+    stats.data[0] = double(WidenBigEndian(p, w, rows, cols, out.data, oRows, rOff));
+    return Status::Ok();
+  }, {keepSrc, out, stats}, stats.value);
+}
+
 }  // namespace
 
 void RegisterKernels(Napi::Env env, Napi::Object exports) {
@@ -174,6 +202,7 @@ void RegisterKernels(Napi::Env env, Napi::Object exports) {
   exports.Set("l21SolveAsync", Napi::Function::New(env, L21Async, "l21SolveAsync"));
   exports.Set("normalOrthAsync", Napi::Function::New(env, NormalOrthAsync, "normalOrthAsync"));
   exports.Set("rotateSourcesAsync", Napi::Function::New(env, RotateSourcesAsync, "rotateSourcesAsync"));
+  exports.Set("widenBigEndianAsync", Napi::Function::New(env, WidenBigEndianAsync, "widenBigEndianAsync"));
   exports.Set("computeBiasAsync", Napi::Function::New(env, ComputeBiasAsync, "computeBiasAsync"));
   exports.Set("columnNorms2Async", Napi::Function::New(env, ColumnNorms2Async, "columnNorms2Async"));
   exports.Set("scaleColumnsAsync", Napi::Function::New(env, ScaleColumnsAsync, "scaleColumnsAsync"));

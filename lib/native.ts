@@ -51,6 +51,9 @@ export interface Addon {
     CCT: Float64Array, B: Float64Array, maxIter: number, tol: number, D: Float64Array): Promise<Float64Array>;
   columnNorms2Async(rows: number, cols: number, A: Float64Array, out: Float64Array): Promise<Float64Array>;
   scaleColumnsAsync(rows: number, cols: number, A: Float64Array, s: Float64Array): Promise<Float64Array>;
+  /** Big-endian float32/float64 column-major bytes → rows rowOffset.. of a float64 matrix; stats[0] = non-finite count. */
+  widenBigEndianAsync(src: Uint8Array, byteOffset: number, width: number, n: number, ncol: number, out: Float64Array,
+    outRows: number, rowOffset: number, stats: Float64Array): Promise<Float64Array>;
 }
 
 /** The package root: the first folder up from here with a package.json (works from lib/ and dist/lib/). */

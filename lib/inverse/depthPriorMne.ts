@@ -11,17 +11,20 @@
 import type { Matrix } from '../linalg/matrix.js';
 
 const f32 = Math.fround;
+const YIELD_SOURCES = 1024;
 
 /**
  * One value per source position (float32 values held in float64). `G` has 3 columns per source;
  * `rows` are the rows of MNE's depth channels (priors.ts depthChannels, mapped to G's rows).
  */
-export function depthPriorFloat32(G: Matrix, rows: ArrayLike<number>, exp: number, limit: number | null = 10): Float64Array {
+export async function depthPriorFloat32(G: Matrix, rows: ArrayLike<number>, exp: number, limit: number | null = 10): Promise<Float64Array> {
   const ns = G.cols / 3;
   const n = G.rows;
   const d = new Float64Array(ns);
   const m = [[0, 0, 0], [0, 0, 0], [0, 0, 0]];
   for (let k = 0; k < ns; k++) {
+    // float32 arithmetic has no BLAS; yield now and then so the event loop is never held long.
+    if (k % YIELD_SOURCES === YIELD_SOURCES - 1) await new Promise((resolve) => setImmediate(resolve));
     const x = 3 * k * n;
     const cols = [x, x + n, x + 2 * n];
     for (let i = 0; i < 3; i++) {

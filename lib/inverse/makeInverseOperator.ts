@@ -116,7 +116,7 @@ export async function buildInverseOperator(info: Info, fwd: Forward, cov: Covari
     if (!float32Depth) throw new InputError('depthOverride', 'a fixed or free operator with depth weighting', `loose ${loose}, depth ${depthExp}`);
     if (depthOverride.length !== fwd.nsource) throw new InputError('depthOverride', `one value per source (${fwd.nsource})`, String(depthOverride.length));
   }
-  const float32Prior = (sol: Matrix, rows: Int32Array, inf: Info) =>
+  const float32Prior = async (sol: Matrix, rows: Int32Array, inf: Info) =>
     depthOverride ?? depthPriorFloat32(sol, Array.from(depthChannels(inf), (k) => rows[k]), depth!.exp, depth!.limit);
   const p = await prepareForward(fwd, info, cov, {
     loose, depth: float32Depth ? null : depth, rank: o.rank ?? null, pca: 'white', useCps, allowFixedDepth: false,

@@ -26,7 +26,7 @@ export interface PrepareForwardOptions {
    * Replaces the depth computation (same place, same orientation): one value per source from the
    * forward gain over `rows` (free orientation when a fixed inverse starts from a free forward).
    */
-  depthPerSource?: (sol: Matrix, rows: Int32Array, info: Info) => Float64Array;
+  depthPerSource?: (sol: Matrix, rows: Int32Array, info: Info) => Promise<Float64Array>;
   rank: RankOption;
   /** true: whitener rows only for non-zero eigenvalues (sparse solvers); 'white': all rows (MNE inverse). */
   pca: true | 'white';
@@ -83,7 +83,7 @@ export async function prepareForward(fwd: Forward, info: Info, cov: Covariance, 
 
   let dPrior: Float64Array | null = null;
   const priorOf = async (f: Forward, no: 1 | 3, whitened: Matrix | null): Promise<Float64Array | null> => {
-    if (o.depthPerSource) return expand(o.depthPerSource(f.sol, rows, infoPicked), no);
+    if (o.depthPerSource) return expand(await o.depthPerSource(f.sol, rows, infoPicked), no);
     if (!depth) return null;
     if (depth.limitDepthChs === 'whiten') return depthPrior(whitened ?? await gemmAsync(spread(depthWhitener, rows, f.sol.rows), f.sol), no, depth);
     return depthPrior(f.sol.pickRows(Array.from(depthChannels(infoPicked), (k) => rows[k])), no, depth);

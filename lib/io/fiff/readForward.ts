@@ -5,6 +5,7 @@
  * stores it (nsource·nori) × nchan row-major, which is nchan × (nsource·nori) column-major.
  */
 import { Matrix } from '../../linalg/matrix.js';
+import { addon, callAsync } from '../../native.js';
 import type { Forward } from '../../records/forward.js';
 import type { Info, Transform } from '../../records/info.js';
 import type { SourceSpace } from '../../records/sourceSpace.js';
@@ -18,8 +19,6 @@ import { readSourceSpacesFromTree } from './readSourceSpaces.js';
 import { tagChInfo, tagCoordTrans } from './structs.js';
 import { tagInt, tagString } from './tag.js';
 import { findEntry, findNodes, requireEntry, type FiffNode } from './tree.js';
-
-const YIELD_COLUMNS = 4096;
 
 interface OneForward {
   sourceOri: number;
@@ -68,10 +67,9 @@ function readOne(f: FiffFile, node: FiffNode): OneForward {
 }
 
 /**
- * MEG rows then EEG rows, column by column, widened to float64 straight from the file's bytes
- * (DataView, big-endian): no temporary copy, since on large files fresh memory, not arithmetic,
- * is the cost. Yields to the event loop every few thousand columns so a large gain does not
- * stall it.
+ * MEG rows then EEG rows, widened to float64 straight from the file's big-endian bytes in the
+ * native core (off the main thread, no temporary copy). A non-finite gain value is an error: it
+ * would silently poison every whitened product downstream.
  */
 async function mergeGain(f: FiffFile, parts: OneForward[]): Promise<Matrix> {
   const nchan = parts.reduce((s, p) => s + p.nchan, 0);
@@ -80,16 +78,10 @@ async function mergeGain(f: FiffFile, parts: OneForward[]): Promise<Matrix> {
   let rowOffset = 0;
   for (const p of parts) {
     const l = p.layout;
-    const v = new DataView(f.buf.buffer, f.buf.byteOffset + l.pos, l.count * l.width);
-    const n = p.nchan;
-    for (let j = 0; j < ncol; j++) {
-      if (j % YIELD_COLUMNS === YIELD_COLUMNS - 1) await new Promise((resolve) => setImmediate(resolve));
-      const o = j * nchan + rowOffset;
-      const s = j * n;
-      if (l.width === 4) for (let i = 0; i < n; i++) out[o + i] = v.getFloat32(4 * (s + i), false);
-      else for (let i = 0; i < n; i++) out[o + i] = v.getFloat64(8 * (s + i), false);
-    }
-    rowOffset += n;
+    const stats = new Float64Array(1);
+    await callAsync(() => addon.widenBigEndianAsync(f.buf, l.pos, l.width, p.nchan, ncol, out, nchan, rowOffset, stats));
+    if (stats[0] > 0) f.fail(p.at, FIFF.FIFF_MNE_FORWARD_SOLUTION, `expected finite gain values, found ${stats[0]} NaN or infinite`);
+    rowOffset += p.nchan;
   }
   return new Matrix(nchan, ncol, out);
 }
