@@ -60,4 +60,9 @@ void ScaleColumns(int rows, int cols, double* A, const double* s);
 // number of non-finite values met.
 size_t WidenBigEndian(const unsigned char* src, int width, int n, int ncol, double* out, int outRows, int rowOffset);
 
+// MNE's minimum-norm depth sensitivity in float32 (lib/inverse/depthPriorMne.ts): per source k of a
+// free-orientation gain G (nrow x 3ns), the 3x3 Gram over the given rows accumulated in float32
+// channel by channel, and its largest eigenvalue, rounded to float32, into d[k].
+void DepthGramsF32(int nrow, int ns, const double* G, const double* rows, int nr, double* d);
+
 }  // namespace mxne

@@ -2,6 +2,8 @@
 // active set. Everything is validated before the kernel touches memory or BLAS.
 #include <napi.h>
 
+#include <cmath>
+
 #include "args.h"
 #include "async.h"
 #include "exports.h"
@@ -195,6 +197,27 @@ Napi::Value WidenBigEndianAsync(const Napi::CallbackInfo& info) {
   }, {keepSrc, out, stats}, stats.value);
 }
 
+// depthGramsF32Async(nrow, ns, G, nr, rows, d) -> Promise<d>: rows are nr row indices (as doubles) into G.
+Napi::Value DepthGramsF32Async(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int64_t nrow, ns, nr;
+  F64 G, rows, d;
+  size_t gLen;
+  if (!ArgCount(info, 6) || !ArgInt(info, 0, "nrow", 0, kMaxDim, &nrow) || !ArgInt(info, 1, "ns", 0, kMaxDim / 3, &ns) ||
+      !Size(env, "G", nrow, 3 * ns, &gLen) || !ArgF64(info, 2, "G", gLen, &G) || !ArgInt(info, 3, "nr", 0, kMaxDim, &nr) ||
+      !ArgF64Finite(info, 4, "rows", size_t(nr), &rows) || !ArgF64(info, 5, "d", size_t(ns), &d) || !Disjoint(env, G, "G", d, "d"))
+    return env.Undefined();
+  for (size_t q = 0; q < rows.length; q++) {
+    const double r = rows.data[q];
+    if (!(r >= 0 && r < double(nrow) && r == std::floor(r))) {
+      Fail(env, "Expected row indices in [0, " + std::to_string(nrow) + ") for rows but received " + std::to_string(r));
+      return env.Undefined();
+    }
+  }
+  const int n = int(nrow), s = int(ns), count = int(nr);
+  return Job::Run(env, "depthGramsF32", [=] { DepthGramsF32(n, s, G.data, rows.data, count, d.data); return Status::Ok(); }, {G, rows, d}, d.value);
+}
+
 }  // namespace
 
 void RegisterKernels(Napi::Env env, Napi::Object exports) {
@@ -203,6 +226,7 @@ void RegisterKernels(Napi::Env env, Napi::Object exports) {
   exports.Set("normalOrthAsync", Napi::Function::New(env, NormalOrthAsync, "normalOrthAsync"));
   exports.Set("rotateSourcesAsync", Napi::Function::New(env, RotateSourcesAsync, "rotateSourcesAsync"));
   exports.Set("widenBigEndianAsync", Napi::Function::New(env, WidenBigEndianAsync, "widenBigEndianAsync"));
+  exports.Set("depthGramsF32Async", Napi::Function::New(env, DepthGramsF32Async, "depthGramsF32Async"));
   exports.Set("computeBiasAsync", Napi::Function::New(env, ComputeBiasAsync, "computeBiasAsync"));
   exports.Set("columnNorms2Async", Napi::Function::New(env, ColumnNorms2Async, "columnNorms2Async"));
   exports.Set("scaleColumnsAsync", Napi::Function::New(env, ScaleColumnsAsync, "scaleColumnsAsync"));

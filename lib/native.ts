@@ -54,6 +54,8 @@ export interface Addon {
   /** Big-endian float32/float64 column-major bytes → rows rowOffset.. of a float64 matrix; stats[0] = non-finite count. */
   widenBigEndianAsync(src: Uint8Array, byteOffset: number, width: number, n: number, ncol: number, out: Float64Array,
     outRows: number, rowOffset: number, stats: Float64Array): Promise<Float64Array>;
+  /** Per source: largest eigenvalue of its float32-accumulated 3×3 Gram over `rows`, rounded to float32. */
+  depthGramsF32Async(nrow: number, ns: number, G: Float64Array, nr: number, rows: Float64Array, d: Float64Array): Promise<Float64Array>;
 }
 
 /** The package root: the first folder up from here with a package.json (works from lib/ and dist/lib/). */
