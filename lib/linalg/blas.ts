@@ -25,8 +25,15 @@ export function gemm(A: Matrix, B: Matrix, o: GemmOptions = {}): Matrix {
   return C;
 }
 
+/**
+ * Below this many multiply-adds a product takes microseconds: the thread-pool round trip of an
+ * async call would cost more than the work, so it runs inline.
+ */
+const INLINE_FLOPS = 1 << 20;
+
 export async function gemmAsync(A: Matrix, B: Matrix, o: GemmOptions = {}): Promise<Matrix> {
   const C = gemmOut(A, B, o);
+  if (C.rows * C.cols * (o.transA ? A.rows : A.cols) < INLINE_FLOPS) return gemm(A, B, { ...o, out: C });
   await callAsync(() => addon.gemmAsync(!!o.transA, !!o.transB, A.rows, A.cols, A.data, B.rows, B.cols, B.data,
     o.alpha ?? 1, o.beta ?? 0, C.data));
   return C;
@@ -42,6 +49,7 @@ export function gram(A: Matrix, o: { outer?: boolean; out?: Matrix } = {}): Matr
 
 export async function gramAsync(A: Matrix, o: { outer?: boolean; out?: Matrix } = {}): Promise<Matrix> {
   const n = o.outer ? A.rows : A.cols;
+  if (n * n * (o.outer ? A.cols : A.rows) < INLINE_FLOPS) return gram(A, o);
   const out = o.out ?? new Matrix(n, n);
   await callAsync(() => addon.gramAsync(!!o.outer, A.rows, A.cols, A.data, out.data));
   return out;

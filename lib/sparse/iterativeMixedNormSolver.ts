@@ -4,6 +4,7 @@
  * round, until the active set and X stop changing (|ΔX| < tol) or `nMxneIter` rounds; then debias.
  */
 import { InputError } from '../errors.js';
+import { gemm } from '../linalg/blas.js';
 import { Matrix } from '../linalg/matrix.js';
 import { computeBias } from './computeBias.js';
 import { groupsNorm2 } from './groupNorms.js';
@@ -71,13 +72,7 @@ export async function iterativeMixedNormSolver(M: Matrix, G: Matrix, alpha: numb
 }
 
 function objective(M: Matrix, GA: Matrix, X: Matrix, alpha: number, gNorm: Float64Array): number {
-  const R = M.clone();
-  for (let t = 0; t < M.cols; t++) for (let i = 0; i < X.rows; i++) {
-    const x = X.data[i + t * X.rows];
-    if (x === 0) continue;
-    const g = GA.col(i), r = R.col(t);
-    for (let s = 0; s < r.length; s++) r[s] -= g[s] * x;
-  }
+  const R = gemm(GA, X, { alpha: -1, beta: 1, out: M.clone() });
   let pen = 0;
   for (const v of gNorm) pen += v;
   return 0.5 * sumSquares(R) + alpha * pen;
