@@ -18,8 +18,8 @@ export interface PrepareGainOptions {
   /** Depth exponent (0 or null: no depth weighting). */
   depth: number | null;
   rank: RankOption;
-  /** One non-negative weight per source position (not per column), or null. */
-  weights: Float64Array | null;
+  /** One non-negative weight per source position (not per column), or null; awaited only once the gain is prepared. */
+  weights: Float64Array | null | Promise<Float64Array | null>;
   weightsMin: number;
 }
 
@@ -36,10 +36,10 @@ export async function prepareGain(fwd: Forward, info: Info, cov: Covariance, o: 
   const depth = o.depth === null ? null : { exp: o.depth, ...DEPTH_SPARSE };
   const p = await prepareForward(fwd, info, cov, { loose: o.loose, depth, rank: o.rank, pca: true, useCps: true, allowFixedDepth: true });
   const sourceWeighting = Float64Array.from(p.sourceStd);
-  if (o.weights === null) return { ...p, sourceWeighting, keptColumns: null };
+  const weights = await o.weights;
+  if (weights === null) return { ...p, sourceWeighting, keptColumns: null };
 
   const nsrc = p.gain.cols / p.nOrient;
-  const weights = o.weights;
   if (weights.length !== nsrc) throw new InputError('weights', `one weight per source (${nsrc})`, `${weights.length}`);
   let wmax = -Infinity;
   for (const v of weights) {

@@ -20,7 +20,7 @@ import type { Forward } from '../records/forward.js';
 import type { SourceEstimate } from '../records/sourceEstimate.js';
 import { makeSparseResult, type NoActiveSourceWarning } from '../results/makeSparseResult.js';
 import { sourceGeometry } from '../results/sourceGeometry.js';
-import { normalizeMixedNormOptions, type MixedNormOptions } from './mixedNormOptions.js';
+import { normalizeMixedNormOptions, type MixedNormOptions, type Weights } from './mixedNormOptions.js';
 import { dot, normL2inf } from './groupNorms.js';
 import { solveBySure, solveForAlpha } from './solveForAlpha.js';
 
@@ -93,7 +93,7 @@ async function timePca(M: Matrix, timePcaSetting: boolean | number): Promise<{ M
 }
 
 /** MNE's weights: a per-source array, or max |value| over time of each row of an estimate. */
-function weightsPerSource(w: SourceEstimate | Float64Array | null): Float64Array | null {
+function weightsPerSource(w: Weights | null): Float64Array | null {
   if (w === null || w instanceof Float64Array) return w;
   const out = new Float64Array(w.data.rows);
   for (let t = 0; t < w.data.cols; t++) for (let i = 0; i < w.data.rows; i++) out[i] = Math.max(out[i], Math.abs(w.data.data[i + t * w.data.rows]));
@@ -115,8 +115,12 @@ export async function mixedNorm(evoked: Evoked | Evoked[], forward: Forward, noi
   if (needsEegAverageReference(evokeds[0].info)) {
     throw new InputError('evoked.info.projs', 'an average EEG reference projector (MNE requires one for modelling EEG)', 'none');
   }
+  const w = settings.weights;
+  const weights = w instanceof Promise ? w.then(weightsPerSource) : weightsPerSource(w);
+  // Handled later, when the prepared gain needs it; marked now so a rejection meanwhile is not "unhandled".
+  if (weights instanceof Promise) weights.catch(() => {});
   const prep = await prepareGain(forward, evokeds[0].info, noiseCov, {
-    depth: settings.depth, loose, rank: settings.rank, weights: weightsPerSource(settings.weights), weightsMin: settings.weightsMin,
+    depth: settings.depth, loose, rank: settings.rank, weights, weightsMin: settings.weightsMin,
   });
   if (settings.pickOri === 'vector' && prep.nOrient === 1) {
     throw new InputError('pickOri', "null with a fixed-orientation forward", "'vector'");

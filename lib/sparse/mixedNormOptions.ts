@@ -6,6 +6,8 @@
 import { InputError } from '../errors.js';
 import type { SourceEstimate } from '../records/sourceEstimate.js';
 
+export type Weights = SourceEstimate | Float64Array;
+
 export interface MixedNormOptions {
   /** Regularisation in % of alpha_max, in [0, 100), or 'sure' (SURE over `sureAlphaGrid`). @default 'sure' */
   alpha?: number | 'sure';
@@ -23,8 +25,12 @@ export interface MixedNormOptions {
   debias?: boolean;
   /** Reduce time to the data rank with an SVD (true), to at most this many components (integer), or not (false). @default true */
   timePca?: boolean | number;
-  /** Per-source weights (e.g. a dSPM estimate: max |value| over time per source), or null. @default null */
-  weights?: SourceEstimate | Float64Array | null;
+  /**
+   * Per-source weights (e.g. a dSPM estimate: max |value| over time per source), or null. May be a
+   * Promise of them: the gain is prepared while it settles (mxne's seed workflow overlaps the dSPM
+   * computation with the gain preparation this way). @default null
+   */
+  weights?: Weights | Promise<Weights> | null;
   /** Sources whose weight is at most this are dropped; must not exceed the largest weight. @default 0 */
   weightsMin?: number;
   /** 'auto' (coordinate descent for fixed orientation, else BCD), 'bcd' or 'cd'. @default 'auto' */
@@ -52,7 +58,7 @@ export type MixedNormSettings = Readonly<{
   activeSetSize: number | null;
   debias: boolean;
   timePca: boolean | number;
-  weights: SourceEstimate | Float64Array | null;
+  weights: Weights | Promise<Weights> | null;
   weightsMin: number;
   solver: 'auto' | 'bcd' | 'cd';
   nMxneIter: number;
@@ -140,8 +146,8 @@ export function normalizeMixedNormOptions(opts: MixedNormOptions = {}): MixedNor
   if (o.pickOri !== null && o.pickOri !== 'vector') throw new InputError('pickOri', "null or 'vector'", String(o.pickOri));
   if (typeof o.debias !== 'boolean') throw new InputError('debias', 'a boolean', String(o.debias));
   const weights = o.weights ?? null;
-  if (weights !== null && !(weights instanceof Float64Array) && !(typeof weights === 'object' && 'data' in weights)) {
-    throw new InputError('weights', 'a SourceEstimate, a Float64Array or null', typeof weights);
+  if (weights !== null && !(weights instanceof Float64Array) && !(weights instanceof Promise) && !(typeof weights === 'object' && 'data' in weights)) {
+    throw new InputError('weights', 'a SourceEstimate, a Float64Array, a Promise of one, or null', typeof weights);
   }
   return Object.freeze({
     alpha: resolveAlpha(o),

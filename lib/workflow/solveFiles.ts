@@ -13,6 +13,7 @@ import { readForward } from '../io/fiff/readForward.js';
 import type { Covariance } from '../records/covariance.js';
 import type { Evoked } from '../records/evoked.js';
 import type { Forward } from '../records/forward.js';
+import type { SourceEstimate } from '../records/sourceEstimate.js';
 import { mixedNorm, type MixedNormResult } from '../sparse/mixedNorm.js';
 import { normalizeMixedNormOptions, type MixedNormOptions } from '../sparse/mixedNormOptions.js';
 import { dspmWeights } from './dspmWeights.js';
@@ -55,13 +56,17 @@ export async function readSeedInputs(job: Pick<SolveJob, 'fwd' | 'evoked' | 'cov
   return { evoked, forward, cov };
 }
 
-/** Runs the seed workflow in memory: weights (if any), then mixedNorm. */
+/**
+ * Runs the seed workflow in memory: dSPM weights (if any), then mixedNorm. The weights are handed
+ * over as a Promise, so the dSPM and the sparse gain preparation run side by side on the thread
+ * pool (each with its own BLAS thread).
+ */
 export async function solveSeed(inputs: SeedInputs, job: Pick<SolveJob, 'weights' | 'mixedNorm'>, onStage: StageListener = () => {}): Promise<MixedNormResult> {
   const { evoked, forward, cov } = inputs;
-  let weights = null;
+  let weights: Promise<SourceEstimate> | null = null;
   if (job.weights === 'dspm') {
     onStage('weights', 'dSPM');
-    weights = await dspmWeights(evoked, forward, cov, job.mixedNorm);
+    weights = dspmWeights(evoked, forward, cov, job.mixedNorm);
   }
   onStage('solve', `irMxNE, ${forward.nsource} sources`);
   return mixedNorm(evoked, forward, cov, { ...job.mixedNorm, weights });
