@@ -467,4 +467,20 @@ void DepthGramsF32(int nrow, int ns, const double* G, const double* rows, int nr
   }
 }
 
+void RotateSourcesInPlace(int rows, int ns, double* A, const double* basis) {
+  std::vector<double> tmp(size_t(3) * rows);
+  for (int k = 0; k < ns; k++) {
+    double* x = A + size_t(3 * k) * rows;
+    std::copy(x, x + size_t(3) * rows, tmp.begin());
+    const double* a = tmp.data();
+    const double* b = a + rows;
+    const double* c = b + rows;
+    for (int r = 0; r < 3; r++) {
+      const double* v = basis + 9 * size_t(k) + 3 * r;
+      double* o = x + size_t(r) * rows;
+      for (int i = 0; i < rows; i++) o[i] = a[i] * v[0] + b[i] * v[1] + c[i] * v[2];
+    }
+  }
+}
+
 }  // namespace mxne

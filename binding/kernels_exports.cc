@@ -218,6 +218,20 @@ Napi::Value DepthGramsF32Async(const Napi::CallbackInfo& info) {
   return Job::Run(env, "depthGramsF32", [=] { DepthGramsF32(n, s, G.data, rows.data, count, d.data); return Status::Ok(); }, {G, rows, d}, d.value);
 }
 
+// rotateSourcesInPlaceAsync(rows, ns, A, basis) -> Promise<A>
+Napi::Value RotateSourcesInPlaceAsync(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int64_t rows, ns;
+  F64 A, basis;
+  size_t aLen, bLen;
+  if (!ArgCount(info, 4) || !ArgInt(info, 0, "rows", 0, kMaxDim, &rows) || !ArgInt(info, 1, "ns", 0, kMaxDim / 9, &ns) ||
+      !Size(env, "A", rows, 3 * ns, &aLen) || !ArgF64(info, 2, "A", aLen, &A) || !Size(env, "basis", ns, 9, &bLen) ||
+      !ArgF64Finite(info, 3, "basis", bLen, &basis) || !Disjoint(env, A, "A", basis, "basis"))
+    return env.Undefined();
+  const int r = int(rows), n = int(ns);
+  return Job::Run(env, "rotateSourcesInPlace", [=] { RotateSourcesInPlace(r, n, A.data, basis.data); return Status::Ok(); }, {A, basis}, A.value);
+}
+
 }  // namespace
 
 void RegisterKernels(Napi::Env env, Napi::Object exports) {
@@ -227,6 +241,7 @@ void RegisterKernels(Napi::Env env, Napi::Object exports) {
   exports.Set("rotateSourcesAsync", Napi::Function::New(env, RotateSourcesAsync, "rotateSourcesAsync"));
   exports.Set("widenBigEndianAsync", Napi::Function::New(env, WidenBigEndianAsync, "widenBigEndianAsync"));
   exports.Set("depthGramsF32Async", Napi::Function::New(env, DepthGramsF32Async, "depthGramsF32Async"));
+  exports.Set("rotateSourcesInPlaceAsync", Napi::Function::New(env, RotateSourcesInPlaceAsync, "rotateSourcesInPlaceAsync"));
   exports.Set("computeBiasAsync", Napi::Function::New(env, ComputeBiasAsync, "computeBiasAsync"));
   exports.Set("columnNorms2Async", Napi::Function::New(env, ColumnNorms2Async, "columnNorms2Async"));
   exports.Set("scaleColumnsAsync", Napi::Function::New(env, ScaleColumnsAsync, "scaleColumnsAsync"));

@@ -56,6 +56,7 @@ export interface Addon {
     outRows: number, rowOffset: number, stats: Float64Array): Promise<Float64Array>;
   /** Per source: largest eigenvalue of its float32-accumulated 3×3 Gram over `rows`, rounded to float32. */
   depthGramsF32Async(nrow: number, ns: number, G: Float64Array, nr: number, rows: Float64Array, d: Float64Array): Promise<Float64Array>;
+  rotateSourcesInPlaceAsync(rows: number, ns: number, A: Float64Array, basis: Float64Array): Promise<Float64Array>;
 }
 
 /** The package root: the first folder up from here with a package.json (works from lib/ and dist/lib/). */

@@ -15,7 +15,7 @@ import type { Info } from '../records/info.js';
 import { pickInfo, selectChannels } from './pickChannels.js';
 import { depthChannels, depthPrior, depthWeights, orientPrior, type DepthOptions } from './priors.js';
 import type { RankOption } from './rank.js';
-import { toSurfaceOrientation } from './surfaceOrientation.js';
+import { rotateColumnsInPlace, rotatedColumns, surfaceBasis, toSurfaceOrientation } from './surfaceOrientation.js';
 import { computeWhitener, prepareNoiseCov, type PreparedNoiseCov } from './whitener.js';
 
 export interface PrepareForwardOptions {
@@ -36,8 +36,14 @@ export interface PrepareForwardOptions {
 }
 
 export interface PreparedForward {
-  /** Oriented (surface / fixed); its gain keeps all the forward's rows (see `rows`). */
+  /**
+   * Oriented (surface / fixed) geometry. Its gain keeps all the forward's rows (see `rows`); for a
+   * loose orientation it is the gain as read (x/y/z): the rotation is applied after whitening,
+   * and `gainColumns` gives unwhitened columns in the prepared basis.
+   */
   forward: Forward;
+  /** Unwhitened gain columns in the prepared basis, over `chNames` (e.g. the active set for the residual). */
+  gainColumns(cols: ArrayLike<number>): Matrix;
   /** Row of `forward.sol` holding each of `chNames`. */
   rows: Int32Array;
   info: Info;
@@ -70,8 +76,12 @@ export async function prepareForward(fwd: Forward, info: Info, cov: Covariance, 
   if (fixed && !depthBeforeFixing) {
     forward = await toSurfaceOrientation(fwd, { fixed: true, useCps: true });
     nOrient = 1;
-  } else if (!fixed && o.loose < 1) {
-    forward = await toSurfaceOrientation(fwd, { fixed: false, useCps: o.useCps });
+  }
+  let rotateAfterWhitening: Float64Array | null = null;
+  if (!fixed && o.loose < 1) {
+    const b = await surfaceBasis(fwd, { fixed: false, useCps: o.useCps });
+    forward = { ...fwd, sourceNn: b.sourceNn, surfOri: true };
+    rotateAfterWhitening = b.basis;
   }
   const chNames = selectChannels(info, forward, cov);
   const rowOf = new Map(forward.chNames.map((n, k) => [n, k] as const));
@@ -95,6 +105,7 @@ export async function prepareForward(fwd: Forward, info: Info, cov: Covariance, 
     nOrient = 1;
   }
   const gain = await gemmAsync(spread(whitener, rows, forward.sol.rows), forward.sol);
+  if (rotateAfterWhitening) await rotateColumnsInPlace(gain, rotateAfterWhitening);
   const colNorm2 = await columnNorms2(gain);
   if (!depthBeforeFixing) {
     // The sparse prior ('whiten', 'fro') is the column norms of W·G with W's non-zero rows: the gain's own when pca.
@@ -118,7 +129,11 @@ export async function prepareForward(fwd: Forward, info: Info, cov: Covariance, 
   const scale = Math.sqrt(noiseCov.nNonzero / traceGRGT);
   for (let k = 0; k < n; k++) sourceStd[k] *= scale;
   await scaleColumns(gain, sourceStd);
-  return { forward, rows, info: infoPicked, chNames, nOrient, gain, whitener, noiseCov, depthPrior: dPrior, orientPrior: oPrior, sourceStd, traceGRGT };
+  const sol = forward.sol;
+  const gainColumns = rotateAfterWhitening
+    ? (cols: ArrayLike<number>) => rotatedColumns(sol, rotateAfterWhitening!, cols, rows)
+    : (cols: ArrayLike<number>) => sol.pickCols(cols).pickRows(rows);
+  return { forward, gainColumns, rows, info: infoPicked, chNames, nOrient, gain, whitener, noiseCov, depthPrior: dPrior, orientPrior: oPrior, sourceStd, traceGRGT };
 }
 
 

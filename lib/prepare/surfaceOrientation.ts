@@ -50,15 +50,15 @@ export async function normalOrthBasis(normals: Matrix): Promise<Matrix> {
   return out;
 }
 
-export async function toSurfaceOrientation(fwd: Forward, o: { fixed: boolean; useCps: boolean }): Promise<Forward> {
-  if (fwd.sourceOri === 1) {
-    // Already fixed on disk: MNE only recomputes the normals.
-    if (!o.fixed) throw new InputError('forward', 'a free-orientation forward for a loose or free inverse', 'a fixed-orientation forward');
-    const nn = stackNormals(fwd.src, o.useCps);
-    return { ...fwd, sourceNn: nn, surfOri: true };
-  }
-  if (fwd.surfOri) throw new InputError('forward', 'a forward in x/y/z source orientation as read from file', 'an already surface-oriented forward');
-  const nchan = fwd.sol.rows;
+export interface SurfaceBasis {
+  /** 3·nsource × 3: rows (t1, t2, n) per surface source (only n for a fixed orientation without CPS), identity rows for volume sources. */
+  sourceNn: Matrix;
+  /** The same, 9 row-major values per source, for the native rotations. */
+  basis: Float64Array;
+}
+
+/** The per-source rotation MNE's convert_forward_solution applies (surface orientation). */
+export async function surfaceBasis(fwd: Forward, o: { fixed: boolean; useCps: boolean }): Promise<SurfaceBasis> {
   const ns = fwd.nsource;
   const nn = new Matrix(3 * ns, 3);
   for (let k = 0; k < ns; k++) for (let c = 0; c < 3; c++) nn.set(3 * k + c, c, 1);
@@ -78,12 +78,52 @@ export async function toSurfaceOrientation(fwd: Forward, o: { fixed: boolean; us
   }
   const basis = new Float64Array(9 * ns);
   for (let k = 0; k < ns; k++) for (let r = 0; r < 3; r++) for (let c = 0; c < 3; c++) basis[9 * k + 3 * r + c] = nn.get(3 * k + r, c);
+  return { sourceNn: nn, basis };
+}
+
+export async function toSurfaceOrientation(fwd: Forward, o: { fixed: boolean; useCps: boolean }): Promise<Forward> {
+  if (fwd.sourceOri === 1) {
+    // Already fixed on disk: MNE only recomputes the normals.
+    if (!o.fixed) throw new InputError('forward', 'a free-orientation forward for a loose or free inverse', 'a fixed-orientation forward');
+    const nn = stackNormals(fwd.src, o.useCps);
+    return { ...fwd, sourceNn: nn, surfOri: true };
+  }
+  if (fwd.surfOri) throw new InputError('forward', 'a forward in x/y/z source orientation as read from file', 'an already surface-oriented forward');
+  const { sourceNn: nn, basis } = await surfaceBasis(fwd, o);
+  const nchan = fwd.sol.rows, ns = fwd.nsource;
   const sol = new Matrix(nchan, o.fixed ? ns : 3 * ns);
   // In C++ (same arithmetic, rounded to float32 for a fixed orientation as MNE stores it).
   await callAsync(() => addon.rotateSourcesAsync(nchan, ns, fwd.sol.data, basis, o.fixed, sol.data));
   const sourceNn = o.fixed ? new Matrix(ns, 3) : nn;
   if (o.fixed) for (let k = 0; k < ns; k++) for (let c = 0; c < 3; c++) sourceNn.set(k, c, nn.get(3 * k + 2, c));
   return { ...fwd, sol, sourceNn, surfOri: true, sourceOri: o.fixed ? 1 : 2 };
+}
+
+/**
+ * Rotates every source block of A (rows × 3·nsource, e.g. a whitened gain) in place:
+ * (W·G)·R = W·(G·R), so the whitening can start from the gain as read and no rotated copy of
+ * the full forward is ever made.
+ */
+export async function rotateColumnsInPlace(A: Matrix, basis: Float64Array): Promise<Matrix> {
+  await callAsync(() => addon.rotateSourcesInPlaceAsync(A.rows, A.cols / 3, A.data, basis));
+  return A;
+}
+
+/** Columns `cols` of the rotated gain, over `rows` of `sol` (the gain as read): for a few active columns. */
+export function rotatedColumns(sol: Matrix, basis: Float64Array, cols: ArrayLike<number>, rows: Int32Array): Matrix {
+  const out = new Matrix(rows.length, cols.length);
+  const n = sol.rows;
+  for (let j = 0; j < cols.length; j++) {
+    const k = Math.floor(cols[j] / 3), r = cols[j] % 3;
+    const b = basis.subarray(9 * k + 3 * r, 9 * k + 3 * r + 3);
+    const x = 3 * k * n, y = x + n, z = y + n;
+    const o = out.col(j);
+    for (let i = 0; i < rows.length; i++) {
+      const q = rows[i];
+      o[i] = sol.data[x + q] * b[0] + sol.data[y + q] * b[1] + sol.data[z + q] * b[2];
+    }
+  }
+  return out;
 }
 
 function stackNormals(src: SourceSpace[], useCps: boolean): Matrix {

@@ -33,10 +33,9 @@ export interface SparseResultInput {
   evoked: Evoked;
   /** 'vector' keeps x, y, z rows in `stc`. @default null */
   pickOri?: 'vector' | null;
-  /** For the residual: the channels used and the unwhitened gain in the prepared basis
-   *  (nsource·nOrient columns); its rows are chNames, or `rows[i]` holds chNames[i]. Without it
-   *  `residual` is null. */
-  residualGain?: { chNames: readonly string[]; gain: Matrix; rows?: Int32Array };
+  /** For the residual: the channels used and the unwhitened gain of the active columns in the
+   *  prepared basis (rows = chNames, columns = solution.activeColumns). Without it `residual` is null. */
+  residualGain?: { chNames: readonly string[]; gainActive: Matrix };
 }
 
 export interface SparseResult {
@@ -63,9 +62,8 @@ export function makeSparseResult(input: SparseResultInput): SparseResult {
     : [];
   let residual: Evoked | null = null;
   if (input.residualGain !== undefined) {
-    const { chNames, gain, rows } = input.residualGain;
-    const active = gain.pickCols(solution.activeColumns);
-    residual = computeResidual({ evoked, chNames, gainActive: rows ? active.pickRows(rows) : active, X: solution.X });
+    const { chNames, gainActive } = input.residualGain;
+    residual = computeResidual({ evoked, chNames, gainActive, X: solution.X });
   }
   return {
     solution,

@@ -157,7 +157,7 @@ export async function mixedNorm(evoked: Evoked | Evoked[], forward: Forward, noi
       geometry,
       evoked: e,
       pickOri: settings.pickOri,
-      residualGain: { chNames: prep.chNames, gain: prep.forward.sol, rows: prep.rows },
+      residualGain: { chNames: prep.chNames, gainActive: prep.gainColumns(activeColumns) },
     });
     conditions.push({ dipoles: r.dipoles, stc: r.stc, residual: r.residual as Evoked, times: e.times });
     if (conditions.length === 1) { explained = r.explainedVariance; warnings.push(...r.warnings); }

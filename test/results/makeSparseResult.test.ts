@@ -33,7 +33,7 @@ describe('results: makeSparseResult, solver output to every result (fixtures §3
       M: readNpyMatrix(seed('M_solver.npy')),
       geometry: geometryOf(r),
       evoked,
-      residualGain: { chNames: r.internals.channels_used, gain: residualGain(r) },
+      residualGain: { chNames: r.internals.channels_used, gainActive: residualGain(r).pickCols(r.final.active_columns) },
     });
     assert.deepEqual(out.warnings, []);
     assert.equal(evoked.tmin, r.times.tmin);
@@ -58,7 +58,7 @@ describe('results: makeSparseResult, solver output to every result (fixtures §3
       M: readNpyMatrix(seed('M_solver.npy')),
       geometry: geometryOf(r),
       evoked,
-      residualGain: { chNames: r.internals.channels_used, gain: new Matrix(364, 2700) },
+      residualGain: { chNames: r.internals.channels_used, gainActive: new Matrix(364, 0) },
     });
     assert.deepEqual(out.warnings, [{ code: 'ENOACTIVE', message: 'No active dipoles found. alpha is too big.' }]);
     assert.deepEqual(out.dipoles, []);
