@@ -49,7 +49,8 @@ function checkSameSensors(info: Info, fwd: Forward, names: readonly string[]): v
 /** MNE's pick_info by names: the channels of `info` that are in `chNames`, in info order. */
 export function pickInfo(info: Info, chNames: readonly string[]): Info {
   const wanted = new Set(chNames);
-  const missing = chNames.filter((n) => !info.chNames.includes(n));
+  const have = new Set(info.chNames);
+  const missing = chNames.filter((n) => !have.has(n));
   if (missing.length > 0) throw new ChannelMismatchError('Channels are missing from the measurement info', missing);
   const keep = info.chs.filter((ch) => wanted.has(ch.name));
   return { ...info, chs: keep, chNames: keep.map((ch) => ch.name), nchan: keep.length, bads: info.bads.filter((b) => wanted.has(b)) };

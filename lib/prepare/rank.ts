@@ -5,7 +5,7 @@
  * singular values counted above n·max(s)·eps, exactly as `_estimate_rank_meeg_cov`.
  */
 import { InputError } from '../errors.js';
-import { gemm } from '../linalg/blas.js';
+import { gemmAsync } from '../linalg/blas.js';
 import { svdValuesAsync } from '../linalg/decomp.js';
 import type { Matrix } from '../linalg/matrix.js';
 import type { Info } from '../records/info.js';
@@ -44,7 +44,7 @@ async function estimateRank(C: Matrix, info: Info, picks: number[]): Promise<num
   const names = picks.map((k) => info.chNames[k]);
   let block = C.pickRows(picks).pickCols(picks);
   const { P } = makeProjector(info.projs, names);
-  if (P !== null) block = gemm(gemm(P, block), P, { transB: true });
+  if (P !== null) block = await gemmAsync(await gemmAsync(P, block), P, { transB: true });
   const n = picks.length;
   const scale = picks.map((k) => RANK_SCALINGS[info.chs[k].type] ?? 1);
   for (let j = 0; j < n; j++) for (let i = 0; i < n; i++) block.data[i + j * n] *= scale[i] * scale[j];

@@ -5,7 +5,7 @@
  * n − rank eigenvalues of each group set to zero, and W = diag(1/√λ) Vᵀ over the non-zero ones.
  */
 import { ChannelMismatchError, InputError } from '../errors.js';
-import { gemm } from '../linalg/blas.js';
+import { gemmAsync } from '../linalg/blas.js';
 import { eighAsync } from '../linalg/decomp.js';
 import { Matrix } from '../linalg/matrix.js';
 import type { Covariance } from '../records/covariance.js';
@@ -37,7 +37,7 @@ export async function prepareNoiseCov(cov: Covariance, info: Info, chNames: read
   for (const v of data.data) if (!Number.isFinite(v)) throw new InputError('noiseCov.data', 'finite values', String(v));
   const picked = pickInfo(info, chNames);
   const { P } = makeProjector([...picked.projs, ...cov.projs], chNames);
-  const C = P === null ? data : gemm(gemm(P, data), P, { transB: true });
+  const C = P === null ? data : await gemmAsync(await gemmAsync(P, data), P, { transB: true });
   // compute_rank resets bads: the chosen channels are all good.
   const groups = picksByType({ ...picked, bads: [] }, { megCombined: true, excludeBads: false });
   const ranks = await computeRank(C, { ...picked, bads: [] }, groups, rank);

@@ -64,7 +64,8 @@ export interface MixedNormResult extends MixedNormCondition {
 }
 
 function dataMatrix(evokeds: Evoked[], chNames: readonly string[]): Matrix {
-  const rows = chNames.map((n) => evokeds[0].info.chNames.indexOf(n));
+  const row = new Map(evokeds[0].info.chNames.map((n, k) => [n, k] as const));
+  const rows = chNames.map((n) => row.get(n)!);
   const T = evokeds.reduce((s, e) => s + e.nTimes, 0);
   const M = new Matrix(rows.length, T);
   let t0 = 0;
