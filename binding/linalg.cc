@@ -47,4 +47,11 @@ Status Gram(bool trans, int rows, int cols, const double* A, double* out) {
   return Status::Ok();
 }
 
+Status GemmBlock(int m, int n, int k, double alpha, const double* A, int lda, const double* B, int ldb, double beta, double* C,
+                 int ldc) {
+  if (m == 0 || n == 0) return Status::Ok();
+  cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
+  return Status::Ok();
+}
+
 }  // namespace mxne

@@ -16,4 +16,9 @@ Status Gemm(bool transA, bool transB, int aRows, int aCols, const double* A, int
 // trans=true -> A A^T (rows x rows). A is rows x cols.
 Status Gram(bool trans, int rows, int cols, const double* A, double* out);
 
+// C[m x n] = alpha * A[m x k] * B[k x n] + beta * C on sub-blocks of larger column-major arrays:
+// each operand is given by its first element and leading dimension (no transposes).
+Status GemmBlock(int m, int n, int k, double alpha, const double* A, int lda, const double* B, int ldb, double beta, double* C,
+                 int ldc);
+
 }  // namespace mxne

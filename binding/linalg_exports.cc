@@ -1,6 +1,10 @@
 // N-API face of linalg.h: parse + validate once, then run sync or as a Job (Promise).
 #include <napi.h>
 
+#include <algorithm>
+#include <cstdint>
+#include <utility>
+
 #include "args.h"
 #include "async.h"
 #include "exports.h"
@@ -97,6 +101,56 @@ Napi::Value GramAsync(const Napi::CallbackInfo& info) {
   return Job::Run(info.Env(), "gram", GramKernel(g), {g.A, g.out}, g.out.value);
 }
 
+// gemmBlockAsync(m, n, k, alpha, A, offA, lda, B, offB, ldb, beta, C, offC, ldc) -> Promise<C>
+// Each operand is the m x k (k x n, m x n) block starting at its offset with its leading dimension.
+bool BlockFits(Napi::Env env, const char* name, const F64& a, int64_t off, int64_t ld, int64_t rows, int64_t cols) {
+  if (ld < std::max<int64_t>(rows, 1)) {
+    Napi::RangeError::New(env, std::string("Expected a leading dimension >= ") + std::to_string(rows) + " for " + name +
+                                   " but received " + std::to_string(ld))
+        .ThrowAsJavaScriptException();
+    return false;
+  }
+  const int64_t end = rows == 0 || cols == 0 ? off : off + (cols - 1) * ld + rows;
+  if (off < 0 || end > int64_t(a.length)) {
+    Napi::RangeError::New(env, std::string("Expected the block of ") + name + " to end within its " + std::to_string(a.length) +
+                                   " elements but it ends at " + std::to_string(end))
+        .ThrowAsJavaScriptException();
+    return false;
+  }
+  return true;
+}
+
+Napi::Value GemmBlockAsync(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int64_t m, n, k, offA, lda, offB, ldb, offC, ldc;
+  double alpha, beta;
+  F64 A, B, C;
+  if (!ArgCount(info, 14) || !ArgInt(info, 0, "m", 0, kMaxDim, &m) || !ArgInt(info, 1, "n", 0, kMaxDim, &n) ||
+      !ArgInt(info, 2, "k", 0, kMaxDim, &k) || !ArgFinite(info, 3, "alpha", &alpha) || !ArgInt(info, 5, "offA", 0, INT64_MAX / 2, &offA) ||
+      !ArgInt(info, 6, "lda", 1, kMaxDim, &lda) || !ArgInt(info, 8, "offB", 0, INT64_MAX / 2, &offB) ||
+      !ArgInt(info, 9, "ldb", 1, kMaxDim, &ldb) || !ArgFinite(info, 10, "beta", &beta) ||
+      !ArgInt(info, 12, "offC", 0, INT64_MAX / 2, &offC) || !ArgInt(info, 13, "ldc", 1, kMaxDim, &ldc))
+    return env.Undefined();
+  // Lengths are checked against each block's extent below, so accept the arrays at their own size.
+  napi_typedarray_type t;
+  size_t lenA = 0, lenB = 0, lenC = 0;
+  for (auto [i, len] : {std::pair<int, size_t*>{4, &lenA}, {7, &lenB}, {11, &lenC}}) {
+    bool typed = false;
+    napi_is_typedarray(env, info[i], &typed);
+    if (!typed) { Napi::TypeError::New(env, "Expected Float64Array for operand " + std::to_string(i)).ThrowAsJavaScriptException(); return env.Undefined(); }
+    napi_get_typedarray_info(env, info[i], &t, len, nullptr, nullptr, nullptr);
+  }
+  if (!ArgF64(info, 4, "A", lenA, &A) || !ArgF64(info, 7, "B", lenB, &B) || !ArgF64(info, 11, "C", lenC, &C) ||
+      !BlockFits(env, "A", A, offA, lda, m, k) || !BlockFits(env, "B", B, offB, ldb, k, n) || !BlockFits(env, "C", C, offC, ldc, m, n) ||
+      !Disjoint(env, A, "A", C, "C") || !Disjoint(env, B, "B", C, "C"))
+    return env.Undefined();
+  const int im = int(m), in = int(n), ik = int(k), ia = int(lda), ib = int(ldb), ic = int(ldc);
+  const double* pa = A.data + offA;
+  const double* pb = B.data + offB;
+  double* pc = C.data + offC;
+  return Job::Run(env, "gemmBlock", [=] { return GemmBlock(im, in, ik, alpha, pa, ia, pb, ib, beta, pc, ic); }, {A, B, C}, C.value);
+}
+
 }  // namespace
 
 void RegisterLinalg(Napi::Env env, Napi::Object exports) {
@@ -104,6 +158,7 @@ void RegisterLinalg(Napi::Env env, Napi::Object exports) {
   exports.Set("gemmAsync", Napi::Function::New(env, GemmAsync, "gemmAsync"));
   exports.Set("gram", Napi::Function::New(env, GramSync, "gram"));
   exports.Set("gramAsync", Napi::Function::New(env, GramAsync, "gramAsync"));
+  exports.Set("gemmBlockAsync", Napi::Function::New(env, GemmBlockAsync, "gemmBlockAsync"));
 }
 
 }  // namespace mxne

@@ -9,6 +9,7 @@ import { InputError } from '../errors.js';
 import { gemmAsync } from '../linalg/blas.js';
 import { columnNorms2, scaleColumns } from '../linalg/columns.js';
 import { Matrix } from '../linalg/matrix.js';
+import { addon, callAsync } from '../native.js';
 import type { Covariance } from '../records/covariance.js';
 import type { Forward } from '../records/forward.js';
 import type { Info } from '../records/info.js';
@@ -16,7 +17,7 @@ import { pickInfo, selectChannels } from './pickChannels.js';
 import { depthChannels, depthPrior, depthWeights, orientPrior, type DepthOptions } from './priors.js';
 import type { RankOption } from './rank.js';
 import { rotateColumnsInPlace, rotatedColumns, surfaceBasis, toSurfaceOrientation } from './surfaceOrientation.js';
-import { computeWhitener, prepareNoiseCov, type PreparedNoiseCov } from './whitener.js';
+import { computeWhitener, prepareNoiseCov, whitenerRows, type PreparedNoiseCov } from './whitener.js';
 
 export interface PrepareForwardOptions {
   /** 0 fixed, 1 free, in between loose (surface spaces only). */
@@ -104,7 +105,7 @@ export async function prepareForward(fwd: Forward, info: Info, cov: Covariance, 
     forward = await toSurfaceOrientation(fwd, { fixed: true, useCps: o.useCps });
     nOrient = 1;
   }
-  const gain = await gemmAsync(spread(whitener, rows, forward.sol.rows), forward.sol);
+  const gain = await whiten(whitener, whitenerRows(noiseCov, o.pca), noiseCov, rows, forward.sol);
   if (rotateAfterWhitening) await rotateColumnsInPlace(gain, rotateAfterWhitening);
   const colNorm2 = await columnNorms2(gain);
   if (!depthBeforeFixing) {
@@ -140,6 +141,29 @@ export async function prepareForward(fwd: Forward, info: Info, cov: Covariance, 
 function blockSums(v: Float64Array, nOrient: number): Float64Array {
   const out = new Float64Array(v.length / nOrient);
   for (let k = 0; k < v.length; k++) out[Math.floor(k / nOrient)] += v[k];
+  return out;
+}
+
+/**
+ * W·G for W over the chosen channels and G over all forward rows. The whitener is block-diagonal
+ * by channel group (MEG, EEG: cross terms ignored, as MNE), so when each group's whitener rows and
+ * forward rows form ranges, one GEMM per group skips the zero blocks (~28 % of the flops with
+ * 306 MEG + 60 EEG channels). Otherwise one GEMM with W spread over the forward's rows.
+ */
+async function whiten(W: Matrix, wRowChannel: number[], nc: PreparedNoiseCov, rows: Int32Array, G: Matrix): Promise<Matrix> {
+  const Ws = spread(W, rows, G.rows);
+  const blocks = nc.groups.map(({ picks }) => {
+    const inGroup = new Set(picks);
+    const wr = wRowChannel.flatMap((c, r) => (inGroup.has(c) ? [r] : []));
+    const fr = picks.map((c) => rows[c]);
+    return { w0: Math.min(...wr), w1: Math.max(...wr) + 1, wn: wr.length, f0: Math.min(...fr), f1: Math.max(...fr) + 1 };
+  });
+  const ranges = blocks.every((b) => b.wn === 0 || b.w1 - b.w0 === b.wn)
+    && blocks.every((a, i) => blocks.every((b, j) => i === j || a.f1 <= b.f0 || b.f1 <= a.f0));
+  if (!ranges || blocks.some((b) => b.wn === 0)) return gemmAsync(Ws, G);
+  const out = new Matrix(W.rows, G.cols);
+  await Promise.all(blocks.map((b) => callAsync(() => addon.gemmBlockAsync(b.w1 - b.w0, G.cols, b.f1 - b.f0, 1,
+    Ws.data, b.w0 + b.f0 * Ws.rows, Ws.rows, G.data, b.f0, G.rows, 0, out.data, b.w0, out.rows))));
   return out;
 }
 

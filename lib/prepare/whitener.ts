@@ -11,7 +11,7 @@ import { Matrix } from '../linalg/matrix.js';
 import type { Covariance } from '../records/covariance.js';
 import type { Info } from '../records/info.js';
 import { pickInfo } from './pickChannels.js';
-import { picksByType, type PickGroup } from './picksByType.js';
+import { picksByType, type PickGroup, type TypePicks } from './picksByType.js';
 import { makeProjector } from './projector.js';
 import { computeRank, type RankOption } from './rank.js';
 
@@ -24,6 +24,8 @@ export interface PreparedNoiseCov {
   /** Rows are eigenvectors (MNE's `eigvec`), block-diagonal by group. */
   eigvec: Matrix;
   rank: Map<PickGroup, number>;
+  /** The channel groups eigendecomposed separately (indices into chNames). */
+  groups: TypePicks[];
   /** Number of non-zero eigenvalues: the whitened dimension. */
   nNonzero: number;
 }
@@ -56,7 +58,7 @@ export async function prepareNoiseCov(cov: Covariance, info: Info, chNames: read
   let nNonzero = 0;
   for (const v of eig) if (v > 0) nNonzero++;
   if (nNonzero === 0) throw new InputError('noiseCov', 'a covariance with at least one positive eigenvalue over the chosen channels', 'none');
-  return { chNames: [...chNames], data, eig, eigvec, rank: ranks, nNonzero };
+  return { chNames: [...chNames], data, eig, eigvec, rank: ranks, groups, nNonzero };
 }
 
 /**
@@ -66,8 +68,7 @@ export async function prepareNoiseCov(cov: Covariance, info: Info, chNames: read
  */
 export function computeWhitener(nc: PreparedNoiseCov, o: { pca: true | 'white'; nave?: number }): Matrix {
   const n = nc.chNames.length;
-  const rows: number[] = [];
-  for (let i = 0; i < n; i++) if (nc.eig[i] > 0 || o.pca === 'white') rows.push(i);
+  const rows = whitenerRows(nc, o.pca);
   const W = new Matrix(rows.length, n);
   const nave = o.nave ?? 1;
   rows.forEach((i, r) => {
@@ -76,4 +77,11 @@ export function computeWhitener(nc: PreparedNoiseCov, o: { pca: true | 'white'; 
     for (let c = 0; c < n; c++) W.data[r + c * rows.length] = f * nc.eigvec.get(i, c);
   });
   return W;
+}
+
+/** The channel (index into chNames) whose eigenvector each row of computeWhitener's W holds. */
+export function whitenerRows(nc: PreparedNoiseCov, pca: true | 'white'): number[] {
+  const rows: number[] = [];
+  for (let i = 0; i < nc.chNames.length; i++) if (nc.eig[i] > 0 || pca === 'white') rows.push(i);
+  return rows;
 }
