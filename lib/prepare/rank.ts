@@ -12,8 +12,11 @@ import type { Info } from '../records/info.js';
 import type { PickGroup, TypePicks } from './picksByType.js';
 import { makeProjector } from './projector.js';
 
-/** null: estimate from the data; 'full': the channel count; or a given rank per group. */
-export type RankOption = null | 'full' | Partial<Record<PickGroup, number>>;
+/**
+ * null: estimate from the data; 'full': the channel count; 'info': the channel count less the
+ * projectors (MaxFilter's rank from the processing history is not read); or a rank per group.
+ */
+export type RankOption = null | 'full' | 'info' | Partial<Record<PickGroup, number>>;
 
 /** MNE's scalings_cov_rank: brings each type's covariance near 1 so one threshold fits all. */
 const RANK_SCALINGS: Record<string, number> = { mag: 1e12, grad: 1e11, eeg: 1e5 };
@@ -25,7 +28,7 @@ const RANK_SCALINGS: Record<string, number> = { mag: 1e12, grad: 1e11, eeg: 1e5 
 export async function computeRank(C: Matrix, info: Info, groups: TypePicks[], rank: RankOption): Promise<Map<PickGroup, number>> {
   const out = new Map<PickGroup, number>();
   for (const { type, picks } of groups) {
-    const given = rank === null || rank === 'full' ? undefined : rank[type];
+    const given = rank === null || typeof rank === 'string' ? undefined : rank[type];
     if (given !== undefined) {
       if (!Number.isInteger(given) || given < 1 || given > picks.length) {
         throw new InputError(`rank.${type}`, `an integer in [1, ${picks.length}] (the ${type} channel count)`, `${given}`);
@@ -33,6 +36,8 @@ export async function computeRank(C: Matrix, info: Info, groups: TypePicks[], ra
       out.set(type, given);
     } else if (rank === 'full') {
       out.set(type, picks.length);
+    } else if (rank === 'info') {
+      out.set(type, picks.length - makeProjector(info.projs, picks.map((k) => info.chNames[k])).nproj);
     } else {
       out.set(type, await estimateRank(C, info, picks));
     }

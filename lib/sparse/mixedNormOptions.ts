@@ -4,6 +4,7 @@
  * every field resolved; nothing below it reads a default again.
  */
 import { InputError } from '../errors.js';
+import type { RankOption } from '../prepare/rank.js';
 import type { SourceEstimate } from '../records/sourceEstimate.js';
 
 export type Weights = SourceEstimate | Float64Array;
@@ -40,7 +41,7 @@ export interface MixedNormOptions {
   /** Iterations between duality-gap evaluations. @default 10 */
   dgapFreq?: number;
   /** Rank of the noise covariance per channel type, or null to estimate it. @default null */
-  rank?: null | { meg?: number; eeg?: number };
+  rank?: RankOption;
   /** null: amplitudes (norm over xyz); 'vector': the xyz components. @default null */
   pickOri?: null | 'vector';
   /** Grid of alphas (% of alpha_max) for alpha = 'sure'; 'auto' = 15 values geometrically from 100 to 10. @default 'auto' */
@@ -63,7 +64,7 @@ export type MixedNormSettings = Readonly<{
   solver: 'auto' | 'bcd' | 'cd';
   nMxneIter: number;
   dgapFreq: number;
-  rank: null | { meg?: number; eeg?: number };
+  rank: RankOption;
   pickOri: null | 'vector';
 }>;
 
@@ -149,6 +150,10 @@ export function normalizeMixedNormOptions(opts: MixedNormOptions = {}): MixedNor
   if (weights !== null && !(weights instanceof Float64Array) && !(weights instanceof Promise) && !(typeof weights === 'object' && 'data' in weights)) {
     throw new InputError('weights', 'a SourceEstimate, a Float64Array, a Promise of one, or null', typeof weights);
   }
+  const rank = o.rank ?? null;
+  if (rank !== null && rank !== 'full' && rank !== 'info' && !(typeof rank === 'object' && Object.entries(rank).every(([k, v]) => ['meg', 'eeg', 'mag', 'grad'].includes(k) && isInt(v)))) {
+    throw new InputError('rank', "null, 'full', 'info' or integers per channel type ({ meg, eeg, mag, grad })", JSON.stringify(rank));
+  }
   return Object.freeze({
     alpha: resolveAlpha(o),
     loose,
@@ -163,7 +168,7 @@ export function normalizeMixedNormOptions(opts: MixedNormOptions = {}): MixedNor
     solver: o.solver,
     nMxneIter: num('nMxneIter', o.nMxneIter, (x) => isInt(x) && x >= 1, 'a positive integer'),
     dgapFreq: num('dgapFreq', o.dgapFreq, (x) => isInt(x) && x >= 1, 'a positive integer'),
-    rank: o.rank ?? null,
+    rank,
     pickOri: o.pickOri,
   });
 }
