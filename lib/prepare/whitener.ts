@@ -49,6 +49,12 @@ export async function prepareNoiseCov(cov: Covariance, info: Info, chNames: read
   for (const { type, picks } of groups) {
     const r = ranks.get(type)!;
     const { values, vectors } = await eighAsync(C.pickRows(picks).pickCols(picks));
+    // Projection leaves eigenvalues of order −eps·max; a clearly negative one means the matrix is
+    // not a covariance, and MNE would silently drop it from the whitener.
+    const top = values[values.length - 1];
+    if (values[0] < -1e-8 * Math.abs(top)) {
+      throw new InputError('noiseCov.data', `a positive semi-definite covariance (the ${type} block)`, `an eigenvalue of ${values[0].toPrecision(3)} (largest ${top.toPrecision(3)})`);
+    }
     const zero = picks.length - r;
     picks.forEach((row, e) => {
       eig[row] = e < zero ? 0 : values[e];

@@ -110,6 +110,10 @@ export async function mixedNorm(evoked: Evoked | Evoked[], forward: Forward, noi
   const evokeds = Array.isArray(evoked) ? evoked : [evoked];
   if (evokeds.length === 0) throw new InputError('evoked', 'an Evoked or a non-empty list', 'an empty list');
   checkSameChannels(evokeds);
+  evokeds.forEach((e, k) => {
+    const bad = e.data.data.findIndex((v) => !Number.isFinite(v));
+    if (bad >= 0) throw new InputError(`evoked${evokeds.length > 1 ? `[${k}]` : ''}.data`, 'finite values', `${e.data.data[bad]} at channel ${e.info.chNames[bad % e.data.rows]}, sample ${Math.floor(bad / e.data.rows)}`);
+  });
   const clock = new Stopwatch();
 
   const loose = settings.loose === 'auto' ? (forward.src.some((s) => s.type === 'vol') ? 1 : 0.2) : settings.loose;
