@@ -7,7 +7,7 @@ import { InputError } from '../errors.js';
 import { gemm } from '../linalg/blas.js';
 import { Matrix } from '../linalg/matrix.js';
 import { computeBias } from './computeBias.js';
-import { groupsNorm2 } from './groupNorms.js';
+import { dot, groupsNorm2 } from './groupNorms.js';
 import { mixedNormSolver, prepareL21, type L21Options } from './mixedNormSolver.js';
 
 export interface IrMxneResult {
@@ -79,9 +79,7 @@ function objective(M: Matrix, GA: Matrix, X: Matrix, alpha: number, gNorm: Float
 }
 
 function sumSquares(A: Matrix): number {
-  let s = 0;
-  for (const v of A.data) s += v * v;
-  return s;
+  return dot(A.data, A.data);
 }
 
 function sameSet(a: number[], b: number[]): boolean {
