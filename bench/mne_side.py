@@ -23,7 +23,7 @@ SEED = dict(alpha=55, loose=0.2, depth=0.9, maxit=3000, tol=1e-4,
             active_set_size=10, debias=True, weights_min=8., n_mxne_iter=10)
 CAMEL = dict(activeSetSize='active_set_size', weightsMin='weights_min',
              nMxneIter='n_mxne_iter', dgapFreq='dgap_freq', timePca='time_pca',
-             pickOri='pick_ori')
+             pickOri='pick_ori', randomState='random_state')
 
 
 def _weights(evoked, fwd, cov, loose, depth):

@@ -62,7 +62,7 @@ export async function runWorkload(w: Workload, o: RunOptions, env: NodeJS.Proces
     }
   }));
   const replies: RunReply[][] = sides.map(() => []);
-  for (let r = 0; r < o.rounds; r++) {
+  for (let r = 0; r < Math.min(o.rounds, w.rounds ?? Infinity); r++) {
     for (let k = 0; k < sides.length; k++) {
       if (!alive[k]) continue;
       try {

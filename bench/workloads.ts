@@ -39,6 +39,8 @@ export interface Workload {
   quick?: boolean;
   /** Profiled (node --cpu-prof, an extra untimed mxne side) in full runs. */
   profile?: boolean;
+  /** At most this many timed rounds (slow workloads: MNE takes ~40 s per SURE run). */
+  rounds?: number;
   /** Synthetic size to generate before the run (scaling workloads); files are filled in then. */
   synthetic?: number;
   spec: WorkloadSpec;
@@ -58,6 +60,9 @@ export function fixtureWorkloads(fixtures: string): Workload[] {
     // mixed_norm on surf-fwd (5960) is where the event-loop stall is measured: in quick runs too.
     out.push({ name: `mixed_norm ${fwd}`, group: 'mixed_norm', nSources: n, quick: true, profile: !small, spec: { kind: 'mixedNorm', ...files(fwd) } });
   }
+  // (d) alpha = 'sure' (MNE's _compute_mxne_sure, 15 alphas × 2 fits × irMxNE), seeded as the fixtures.
+  out.push({ name: 'mixed_norm SURE surf-small-fwd.fif', group: 'mixed_norm', nSources: 900, rounds: 2,
+    spec: { kind: 'mixedNorm', ...files('surf-small-fwd.fif'), options: { alpha: 'sure', randomState: 0 } } });
   for (const problem of ['seed-rv-surf-small', 'seed-rv-surf', 'mxne-rv-surf-small']) {
     const p = path.join(fixtures, 'solver', problem, 'problem.json');
     const runs = problem.startsWith('seed') ? (['irmxne', 'mxne'] as const) : (['mxne'] as const);
