@@ -38,7 +38,8 @@ def _weights(evoked, fwd, cov, loose, depth):
 def _read(spec):
     evoked = mne.read_evokeds(spec['evoked'], condition=spec.get('condition', 0),
                               baseline=(None, 0))
-    evoked.crop(tmin=0, tmax=0.3)
+    tmin, tmax = spec.get('crop') or (0, 0.3)  # bench/workloads.ts DEFAULT_CROP
+    evoked.crop(tmin=tmin, tmax=tmax)
     return (evoked, mne.read_forward_solution(spec['fwd']),
             mne.read_cov(spec['cov']))
 

@@ -16,7 +16,7 @@ import { mixedNormSolver, prepareL21 } from '../lib/sparse/mixedNormSolver.js';
 import type { MixedNormOptions } from '../lib/sparse/mixedNormOptions.js';
 import { dspmWeights } from '../lib/workflow/dspmWeights.js';
 import { readSeedInputs, solveSeed, type SeedInputs } from '../lib/workflow/solveFiles.js';
-import { SEED_OPTIONS, type WorkloadSpec } from './workloads.js';
+import { DEFAULT_CROP, SEED_OPTIONS, type WorkloadSpec } from './workloads.js';
 
 export interface Check { activeSources?: number[]; activeColumns?: number[] }
 export interface Outcome { check: Check; stages: Record<string, number> }
@@ -26,7 +26,8 @@ const now = () => performance.now() / 1000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function readJob(spec: WorkloadSpec) {
-  return { fwd: spec.fwd as string, evoked: spec.evoked as string, cov: spec.cov as string, condition: spec.condition ?? 0, baseline: [null, 0] as [null, number], tmin: 0, tmax: 0.3 };
+  const [tmin, tmax] = spec.crop ?? DEFAULT_CROP;
+  return { fwd: spec.fwd as string, evoked: spec.evoked as string, cov: spec.cov as string, condition: spec.condition ?? 0, baseline: [null, 0] as [null, number], tmin, tmax };
 }
 
 function sourcesOf(r: MixedNormResult): Check {

@@ -3,8 +3,8 @@
  * both sides start fresh, load and warm up, then run alternately (A B A B …); we report medians,
  * min–max, the MNE/mxne ratio pair by pair, peak RSS, and whether both found the same active set;
  * then one extra mxne run with the event-loop monitor on. Full runs regenerate the bench section of
- * bench/RESULTS.md and bench/scaling.svg; quick or partial runs write to a temporary folder unless
- * --out/--svg say otherwise.
+ * bench/RESULTS.md, bench/scaling.svg and bench/scaling-times.svg; quick or partial runs write to a
+ * temporary folder unless --out/--svg say otherwise.
  *
  *   npm run bench                      all workloads, 7 rounds, synthetic 1k…40k
  *   npm run bench:quick                small inputs, 3 rounds, synthetic 1k and 5k
@@ -20,7 +20,7 @@ import { Command } from 'commander';
 import { generateDemo } from '../lib/demo/generateDemo.js';
 import { atomicWriteSync } from '../lib/io/atomicWrite.js';
 import { packageRoot } from '../lib/native.js';
-import { scalingSvg } from './plot.js';
+import { SAMPLES_AXIS, scalingSvg } from './plot.js';
 import { profileWorkload } from './profile.js';
 import { writeResults, type LoopStall, type RunInfo, type SideResult, type WorkloadResult } from './report.js';
 import { SideProcess, type RunReply } from './sideProcess.js';
@@ -135,7 +135,7 @@ async function main(argv: string[]): Promise<void> {
     .option('--cpu-prof', 'profile every selected workload\'s mxne side (default: the flagged ones in a full run)')
     .option('--no-cpu-prof', 'no profiling')
     .option('--out <file>', 'report file (default bench/RESULTS.md for a full run, a temporary folder otherwise)')
-    .option('--svg <file>', 'scaling plot (default bench/scaling.svg next to the report)')
+    .option('--svg <file>', 'scaling plot (default bench/scaling.svg next to the report; the time-samples plot goes next to it as <name>-times.svg)')
     .parse(argv);
   const f = cli.opts<{ quick?: boolean; rounds?: number; only?: string; sizes?: string; threads: number; mne: boolean; cpuProf?: boolean; out?: string; svg?: string }>();
   if (!Number.isInteger(f.threads) || f.threads < 1) throw new Error(`--threads: expected a positive integer, got ${f.threads}`);
@@ -159,6 +159,7 @@ async function main(argv: string[]): Promise<void> {
   const outDir = full ? path.join(packageRoot(), 'bench') : fs.mkdtempSync(path.join(os.tmpdir(), 'mxne-bench-report-'));
   const out = f.out ?? path.join(outDir, 'RESULTS.md');
   const svg = f.svg ?? path.join(path.dirname(out), 'scaling.svg');
+  const svgTimes = path.join(path.dirname(svg), `${path.basename(svg, '.svg')}-times.svg`);
 
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mxne-bench-data-'));
   const results: WorkloadResult[] = [];
@@ -181,9 +182,12 @@ async function main(argv: string[]): Promise<void> {
   const points = results.filter((r) => r.workload.group === 'scaling' && r.mxne).map((r) => ({ nSources: r.workload.nSources ?? 0, mxne: r.mxne!, mne: r.mne }));
   const svgRel = path.relative(path.dirname(out), svg);
   if (points.length) atomicWriteSync(svg, scalingSvg(points, `seed pipeline (read → dSPM → irMxNE), OPENBLAS_NUM_THREADS=${f.threads}`));
-  const info: RunInfo = { command, threads: f.threads, rounds, mne: haveMne, mneSkipReason, svg: points.length ? svgRel : undefined, wallSeconds: (performance.now() - t0) / 1000 };
+  const samples = results.filter((r) => r.workload.group === 'samples' && r.mxne).map((r) => ({ nTimes: r.workload.nTimes ?? 0, mxne: r.mxne!, mne: r.mne }));
+  if (samples.length) atomicWriteSync(svgTimes, scalingSvg(samples, `seed pipeline, 5,960 sources, OPENBLAS_NUM_THREADS=${f.threads}`, SAMPLES_AXIS));
+  const info: RunInfo = { command, threads: f.threads, rounds, mne: haveMne, mneSkipReason, svg: points.length ? svgRel : undefined,
+    svgTimes: samples.length ? path.relative(path.dirname(out), svgTimes) : undefined, wallSeconds: (performance.now() - t0) / 1000 };
   writeResults(out, results, info);
-  log(`bench: wrote ${out}${points.length ? ` and ${svg}` : ''}\n`);
+  log(`bench: wrote ${out}${[...(points.length ? [svg] : []), ...(samples.length ? [svgTimes] : [])].map((x) => ` and ${x}`).join('')}\n`);
   if (results.some((r) => r.sameActiveSet === false)) log('bench: ACTIVE SET MISMATCH between mxne and MNE (see the report)\n');
 }
 

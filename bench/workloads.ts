@@ -7,6 +7,7 @@
  *   mixed_norm  the mixed_norm call alone (inputs read and dSPM weights computed outside the timing)
  *   solver      MNE's solver inputs G, M (fixtures §5) → (ir)MxNE solver with debiasing
  *   scaling     the pipeline on synthetic forwards of growing size (lib/demo generateDemo)
+ *   samples     the pipeline on surf-fwd.fif (5960 sources) with longer and longer crops (31 … 421 samples)
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -27,14 +28,18 @@ export interface WorkloadSpec {
   evoked?: string;
   cov?: string;
   condition?: string | number;
+  /** pipeline / mixedNorm: evoked.crop(tmin, tmax) in seconds, after baseline (None, 0); default [0, 0.3]. */
+  crop?: [number, number];
   /** Overrides of SEED_OPTIONS (camelCase; mne_side.py maps them to MNE's names). */
   options?: Record<string, unknown>;
 }
 
 export interface Workload {
   name: string;
-  group: 'pipeline' | 'mixed_norm' | 'solver' | 'scaling';
+  group: 'pipeline' | 'mixed_norm' | 'solver' | 'scaling' | 'samples';
   nSources?: number;
+  /** Time samples after the crop (samples workloads). */
+  nTimes?: number;
   /** Part of `npm run bench:quick`. */
   quick?: boolean;
   /** Profiled (node --cpu-prof, an extra untimed mxne side) in full runs. */
@@ -45,6 +50,9 @@ export interface Workload {
   synthetic?: number;
   spec: WorkloadSpec;
 }
+
+/** The evoked's crop when the spec has none (both sides). */
+export const DEFAULT_CROP: [number, number] = [0, 0.3];
 
 export const FULL_SIZES = [1000, 5000, 10000, 20000, 40000];
 export const QUICK_SIZES = [1000, 5000];
@@ -63,6 +71,14 @@ export function fixtureWorkloads(fixtures: string): Workload[] {
   // (d) alpha = 'sure' (MNE's _compute_mxne_sure, 15 alphas × 2 fits × irMxNE), seeded as the fixtures.
   out.push({ name: 'mixed_norm SURE surf-small-fwd.fif', group: 'mixed_norm', nSources: 900, rounds: 2,
     spec: { kind: 'mixedNorm', ...files('surf-small-fwd.fif'), options: { alpha: 'sure', randomState: 0 } } });
+  // Time vs number of time samples: crops of right_visual-ave.fif (600.615 Hz, −0.1998…0.4995 s);
+  // sample counts as MNE's evoked.crop gives them (same rounding as lib/records/evoked.ts crop).
+  // The shortest window is 0.05…0.1 s, not 0…0.05 s: before 50 ms the dSPM weights peak at 5.26, below
+  // weights_min = 8, and both MNE and mxne refuse ("weights_min > weights_max").
+  for (const [crop, nTimes] of [[[0.05, 0.1], 31], [[0, 0.1], 61], [[0, 0.3], 181], [[-0.2, 0.5], 421]] as Array<[[number, number], number]>) {
+    out.push({ name: `samples ${nTimes} (${crop.map((t) => String(t).replace('-', '−')).join('–')} s)`, group: 'samples', nSources: 5960, nTimes, rounds: 3,
+      spec: { kind: 'pipeline', ...files('surf-fwd.fif'), crop } });
+  }
   for (const problem of ['seed-rv-surf-small', 'seed-rv-surf', 'mxne-rv-surf-small']) {
     const p = path.join(fixtures, 'solver', problem, 'problem.json');
     const runs = problem.startsWith('seed') ? (['irmxne', 'mxne'] as const) : (['mxne'] as const);

@@ -7,11 +7,12 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { scalingSvg } from '../../bench/plot.js';
+import { SAMPLES_AXIS, scalingSvg } from '../../bench/plot.js';
 import { renderSection, writeResults, type WorkloadResult } from '../../bench/report.js';
 import { mneAvailable, prepareSynthetic, runWorkload } from '../../bench/run.js';
+import { packageRoot } from '../../lib/native.js';
 import { medianStages, pairRatios, summarize } from '../../bench/stats.js';
-import { scalingWorkloads } from '../../bench/workloads.js';
+import { fixtureWorkloads, scalingWorkloads } from '../../bench/workloads.js';
 
 describe('bench harness (smoke, no timing assertions)', function () {
   this.timeout(60000);
@@ -49,6 +50,27 @@ describe('bench harness (smoke, no timing assertions)', function () {
     assert.match(svg, /^<svg /);
     assert.equal((svg.match(/<circle /g) ?? []).length, 3);
     assert.match(svg, /4\.0×/);
+    const times = scalingSvg([{ nTimes: 31, mxne: s, mne: { ...s, median: 2 } }, { nTimes: 421, mxne: s, mne: null }], 't', SAMPLES_AXIS);
+    assert.equal((times.match(/<circle /g) ?? []).length, 3);
+    assert.match(times, /time samples in the evoked/);
+    assert.match(times, /421 samples: /);
+  });
+
+  it('samples workloads: 5960-source pipeline with its crop; report table and picture', () => {
+    const ws = fixtureWorkloads(process.env.MXNE_FIXTURES ?? path.resolve(packageRoot(), '..', 'shared', 'fixtures')).filter((w) => w.group === 'samples');
+    if (ws.length) {
+      assert.deepEqual(ws.map((w) => [w.nTimes, w.spec.crop]), [[31, [0.05, 0.1]], [61, [0, 0.1]], [181, [0, 0.3]], [421, [-0.2, 0.5]]]);
+      assert.ok(ws.every((w) => w.nSources === 5960 && w.rounds === 3 && !w.quick && w.spec.kind === 'pipeline'));
+    }
+    const side = { median: 1, min: 1, max: 1, n: 1, maxRssMb: 100, stages: {}, blasThreads: 1 };
+    const r: WorkloadResult = {
+      workload: { name: 'samples 31 (0.05–0.1 s)', group: 'samples', nSources: 5960, nTimes: 31, spec: { kind: 'pipeline', crop: [0.05, 0.1] } }, mxne: side, mne: { ...side, median: 3 },
+      ratio: summarize([3]), sameActiveSet: true, mxneCheck: null, mneCheck: null, loop: null, profile: null, errors: [],
+    };
+    const text = renderSection([r], { command: 'x', threads: 1, rounds: 1, mne: true, svgTimes: 'scaling-times.svg', wallSeconds: 1 });
+    assert.match(text, /time vs number of time samples \(5,960 sources\)/);
+    assert.match(text, /\| 31 \| 0.05 … 0\.1 \| 1\.000 \| 3\.000 \| 3\.00× \|/);
+    assert.match(text, /!\[pipeline time vs time samples\]\(scaling-times\.svg\)/);
   });
 
   it('runs one tiny synthetic pipeline on both sides, alternating, with checks, RSS and the loop probe', async () => {
