@@ -9,6 +9,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   mxne::RegisterLinalg(env, exports);
   mxne::RegisterDecomp(env, exports);
   mxne::RegisterKernels(env, exports);
+  mxne::RegisterSolvers(env, exports);
   return exports;
 }
 }  // namespace

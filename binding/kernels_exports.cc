@@ -1,5 +1,6 @@
-// N-API face of kernels.h: l21Solve / l21SolveAsync run one inner L21 solve (BCD or CD) on an
-// active set. Everything is validated before the kernel touches memory or BLAS.
+// N-API face of the passes of kernels.h over large gains (rotations, widening, column norms and
+// scaling, depth Grams), each an async job. Everything is validated before the kernel runs; the
+// L21 kernels are reached through solvers_exports.cc.
 #include <napi.h>
 
 #include <cmath>
@@ -14,76 +15,9 @@ namespace {
 
 constexpr int64_t kMaxDim = 2147483647;
 
-struct L21Args {
-  bool cd;
-  L21Problem p;
-  L21Run r;
-  F64 GtG, GtMt, lipschitz, Xt, E, stats;
-};
-
 bool Fail(Napi::Env env, const std::string& message) {
   Napi::RangeError::New(env, message).ThrowAsJavaScriptException();
   return false;
-}
-
-// l21Solve(mode 'bcd'|'cd' as bool cd, a, T, nOrient, GtG, GtMt, normM2, lipschitz, alpha, tol, maxit,
-//          dgapFreq, anderson, Xt, E, stats) -> stats [gap, converged, epochs, nE]
-bool ParseL21(const Napi::CallbackInfo& info, L21Args* g) {
-  Napi::Env env = info.Env();
-  int64_t a, T, no, maxit, dgapFreq;
-  size_t aa, aT;
-  if (!ArgCount(info, 16) || !ArgBool(info, 0, "cd", &g->cd) || !ArgInt(info, 1, "a", 0, kMaxDim, &a) ||
-      !ArgInt(info, 2, "T", 0, kMaxDim, &T) || !ArgInt(info, 3, "nOrient", 1, 3, &no))
-    return false;
-  if (a % no != 0) return Fail(env, "Expected a multiple of nOrient (" + std::to_string(no) + ") for a but received " + std::to_string(a));
-  if (g->cd && no != 1) return Fail(env, "Expected nOrient 1 for coordinate descent but received " + std::to_string(no));
-  if (!Size(env, "GtG", a, a, &aa) || !ArgF64Finite(info, 4, "GtG", aa, &g->GtG) || !Size(env, "GtMt", T, a, &aT) ||
-      !ArgF64Finite(info, 5, "GtMt", aT, &g->GtMt) || !ArgFinite(info, 6, "normM2", &g->p.normM2) ||
-      !ArgF64Finite(info, 7, "lipschitz", size_t(a / no), &g->lipschitz) || !ArgFinite(info, 8, "alpha", &g->r.alpha) ||
-      !ArgFinite(info, 9, "tol", &g->r.tol) || !ArgInt(info, 10, "maxit", 0, kMaxDim, &maxit) ||
-      !ArgInt(info, 11, "dgapFreq", 1, kMaxDim, &dgapFreq) || !ArgBool(info, 12, "anderson", &g->r.anderson) ||
-      !ArgF64Finite(info, 13, "Xt", aT, &g->Xt) || !ArgF64(info, 14, "E", size_t(maxit / dgapFreq + 1), &g->E) ||
-      !ArgF64(info, 15, "stats", 4, &g->stats))
-    return false;
-  if (g->p.normM2 < 0) return Fail(env, "Expected normM2 >= 0 but received " + std::to_string(g->p.normM2));
-  if (g->r.alpha < 0) return Fail(env, "Expected alpha >= 0 but received " + std::to_string(g->r.alpha));
-  if (!g->cd)
-    for (size_t k = 0; k < g->lipschitz.length; k++)
-      if (!(g->lipschitz.data[k] > 0)) return Fail(env, "Expected positive lipschitz constants but received " + std::to_string(g->lipschitz.data[k]) + " at " + std::to_string(k));
-  if (!Disjoint(env, g->GtG, "GtG", g->Xt, "Xt") || !Disjoint(env, g->GtMt, "GtMt", g->Xt, "Xt") ||
-      !Disjoint(env, g->Xt, "Xt", g->E, "E") || !Disjoint(env, g->Xt, "Xt", g->stats, "stats"))
-    return false;
-  g->p = L21Problem{int(a), int(T), int(no), g->GtG.data, g->GtMt.data, g->p.normM2};
-  g->r.maxit = int(maxit);
-  g->r.dgapFreq = int(dgapFreq);
-  g->r.lipschitz = g->lipschitz.data;
-  return true;
-}
-
-Job::Kernel L21Kernel(const L21Args& g) {
-  return [g] {
-    L21Outcome o;
-    Status s = g.cd ? CdGram(g.p, g.r, g.Xt.data, &o) : BcdGram(g.p, g.r, g.Xt.data, g.E.data, &o);
-    g.stats.data[0] = o.gap;
-    g.stats.data[1] = o.converged ? 1 : 0;
-    g.stats.data[2] = o.epochs;
-    g.stats.data[3] = o.nE;
-    return s;
-  };
-}
-
-Napi::Value L21Sync(const Napi::CallbackInfo& info) {
-  L21Args g;
-  if (!ParseL21(info, &g)) return info.Env().Undefined();
-  Status s = L21Kernel(g)();
-  if (!s.ok()) ToError(info.Env(), "l21Solve", s).ThrowAsJavaScriptException();
-  return Napi::Value(info.Env(), g.stats.value);
-}
-
-Napi::Value L21Async(const Napi::CallbackInfo& info) {
-  L21Args g;
-  if (!ParseL21(info, &g)) return info.Env().Undefined();
-  return Job::Run(info.Env(), "l21Solve", L21Kernel(g), {g.GtG, g.GtMt, g.lipschitz, g.Xt, g.E, g.stats}, g.stats.value);
 }
 
 // normalOrthAsync(n, normals, out) -> Promise<out>: normals 3n finite values, out 9n.
@@ -118,29 +52,6 @@ Napi::Value RotateSourcesAsync(const Napi::CallbackInfo& info) {
                   {sol, basis, out}, out.value);
 }
 
-// computeBiasAsync(n, T, nOrient, GtG, GtM, X, CCT, B, maxIter, tol, D) -> Promise<D>
-Napi::Value ComputeBiasAsync(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  int64_t n, T, no, maxIter;
-  double tol;
-  F64 GtG, GtM, X, CCT, B, D;
-  size_t nn, nT;
-  if (!ArgCount(info, 11) || !ArgInt(info, 0, "n", 0, kMaxDim, &n) || !ArgInt(info, 1, "T", 0, kMaxDim, &T) ||
-      !ArgInt(info, 2, "nOrient", 1, 3, &no) || !Size(env, "GtG", n, n, &nn) || !ArgF64Finite(info, 3, "GtG", nn, &GtG) ||
-      !Size(env, "GtM", n, T, &nT) || !ArgF64Finite(info, 4, "GtM", nT, &GtM) || !ArgF64Finite(info, 5, "X", nT, &X) ||
-      !ArgF64Finite(info, 6, "CCT", nn, &CCT) || !ArgF64Finite(info, 7, "B", nn, &B) ||
-      !ArgInt(info, 8, "maxIter", 0, kMaxDim, &maxIter) || !ArgFinite(info, 9, "tol", &tol) ||
-      !ArgF64(info, 10, "D", size_t(n), &D))
-    return env.Undefined();
-  if (n % no != 0) { Fail(env, "Expected a multiple of nOrient for n but received " + std::to_string(n)); return env.Undefined(); }
-  for (const F64* a : {&GtG, &GtM, &X, &CCT, &B})
-    if (!Disjoint(env, *a, "input", D, "D")) return env.Undefined();
-  const int in = int(n), iT = int(T), ino = int(no), imax = int(maxIter);
-  return Job::Run(env, "computeBias", [=] {
-    ComputeBias(in, iT, ino, GtG.data, GtM.data, X.data, CCT.data, B.data, imax, tol, D.data);
-    return Status::Ok();
-  }, {GtG, GtM, X, CCT, B, D}, D.value);
-}
 
 // columnNorms2Async(rows, cols, A, out) / scaleColumnsAsync(rows, cols, A, s): big-matrix passes off the main thread.
 Napi::Value ColumnNorms2Async(const Napi::CallbackInfo& info) {
@@ -235,14 +146,11 @@ Napi::Value RotateSourcesInPlaceAsync(const Napi::CallbackInfo& info) {
 }  // namespace
 
 void RegisterKernels(Napi::Env env, Napi::Object exports) {
-  exports.Set("l21Solve", Napi::Function::New(env, L21Sync, "l21Solve"));
-  exports.Set("l21SolveAsync", Napi::Function::New(env, L21Async, "l21SolveAsync"));
   exports.Set("normalOrthAsync", Napi::Function::New(env, NormalOrthAsync, "normalOrthAsync"));
   exports.Set("rotateSourcesAsync", Napi::Function::New(env, RotateSourcesAsync, "rotateSourcesAsync"));
   exports.Set("widenBigEndianAsync", Napi::Function::New(env, WidenBigEndianAsync, "widenBigEndianAsync"));
   exports.Set("depthGramsF32Async", Napi::Function::New(env, DepthGramsF32Async, "depthGramsF32Async"));
   exports.Set("rotateSourcesInPlaceAsync", Napi::Function::New(env, RotateSourcesInPlaceAsync, "rotateSourcesInPlaceAsync"));
-  exports.Set("computeBiasAsync", Napi::Function::New(env, ComputeBiasAsync, "computeBiasAsync"));
   exports.Set("columnNorms2Async", Napi::Function::New(env, ColumnNorms2Async, "columnNorms2Async"));
   exports.Set("scaleColumnsAsync", Napi::Function::New(env, ScaleColumnsAsync, "scaleColumnsAsync"));
 }

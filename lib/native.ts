@@ -35,20 +35,11 @@ export interface Addon {
     y: Float64Array): Float64Array;
   setNumThreads(n: number): void;
   getNumThreads(): number;
-  /** One inner L21 solve on an active set (binding/kernels.h); Xt in/out, stats [gap, converged, epochs, nE]. */
-  l21Solve(cd: boolean, a: number, T: number, nOrient: number, GtG: Float64Array, GtMt: Float64Array, normM2: number,
-    lipschitz: Float64Array, alpha: number, tol: number, maxit: number, dgapFreq: number, anderson: boolean,
-    Xt: Float64Array, E: Float64Array, stats: Float64Array): Float64Array;
-  l21SolveAsync(cd: boolean, a: number, T: number, nOrient: number, GtG: Float64Array, GtMt: Float64Array, normM2: number,
-    lipschitz: Float64Array, alpha: number, tol: number, maxit: number, dgapFreq: number, anderson: boolean,
-    Xt: Float64Array, E: Float64Array, stats: Float64Array): Promise<Float64Array>;
   /** MNE's _normal_orth for n normals (3n values) into out (9n, row-major 3×3 per normal). */
   normalOrthAsync(n: number, normals: Float64Array, out: Float64Array): Promise<Float64Array>;
   svdValuesAsync(m: number, n: number, A: Float64Array, s: Float64Array): Promise<Float64Array>;
   /** Rotates each source's 3 gain columns by its 3×3 basis (9 row-major values per source); fixed: normal only, float32. */
   rotateSourcesAsync(nchan: number, ns: number, sol: Float64Array, basis: Float64Array, fixed: boolean, out: Float64Array): Promise<Float64Array>;
-  computeBiasAsync(n: number, T: number, nOrient: number, GtG: Float64Array, GtM: Float64Array, X: Float64Array,
-    CCT: Float64Array, B: Float64Array, maxIter: number, tol: number, D: Float64Array): Promise<Float64Array>;
   columnNorms2Async(rows: number, cols: number, A: Float64Array, out: Float64Array): Promise<Float64Array>;
   scaleColumnsAsync(rows: number, cols: number, A: Float64Array, s: Float64Array): Promise<Float64Array>;
   /** Big-endian float32/float64 column-major bytes → rows rowOffset.. of a float64 matrix; stats[0] = non-finite count. */
@@ -60,6 +51,11 @@ export interface Addon {
   /** C block = alpha·A block·B block + beta·C block; blocks given by offset and leading dimension. */
   gemmBlockAsync(m: number, n: number, k: number, alpha: number, A: Float64Array, offA: number, lda: number,
     B: Float64Array, offB: number, ldb: number, beta: number, C: Float64Array, offC: number, ldc: number): Promise<Float64Array>;
+  /** A whole MxNE (nMxneIter 0) or irMxNE solve (binding/solvers.h), results sized to the active set. */
+  l21DriverAsync(m: number, n: number, T: number, M: Float64Array, G: Float64Array, alpha: number, nMxneIter: number,
+    maxit: number, tol: number, activeSetSize: number, debias: boolean, nOrient: number, cd: boolean, dgapFreq: number,
+    weightInit: Float64Array | null, GtMt: Float64Array | null): Promise<{ X: Float64Array; active: Int32Array; E: Float64Array;
+      history: Int32Array[]; gap: number; converged: boolean; epochs: number; outer: number }>;
 }
 
 /** The package root: the first folder up from here with a package.json (works from lib/ and dist/lib/). */

@@ -9,5 +9,5 @@ export MXNE_PREBUILD="$PWD/build-asan"
 LD_PRELOAD="$(gcc -print-file-name=libasan.so)" \
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
   node node_modules/mocha/bin/mocha.js --no-config --timeout 120000 \
-    --spec 'dist/test/linalg/**/*.test.js' --spec 'dist/test/sparse/activeSetSolve.test.js' --spec 'dist/test/sparse/solverProblems.test.js' \
+    --spec 'dist/test/linalg/**/*.test.js' --spec 'dist/test/sparse/l21Driver.test.js' --spec 'dist/test/sparse/solverProblems.test.js' \
     --spec 'dist/test/prepare/**/*.test.js' --spec 'dist/test/inverse/**/*.test.js' --spec 'dist/test/io/fiff/readback.test.js'

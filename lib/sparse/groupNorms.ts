@@ -40,9 +40,3 @@ export function dot(a: Float64Array, b: Float64Array): number {
   for (let k = 0; k < a.length; k++) s += a[k] * b[k];
   return s;
 }
-
-/** Indices of the `count` largest values (ties: the later index ranks higher, as numpy's argsort tail usually does). */
-export function largestIndices(values: Float64Array, count: number): number[] {
-  const order = Array.from(values.keys()).sort((x, y) => values[x] - values[y] || x - y);
-  return order.slice(Math.max(0, order.length - count));
-}

@@ -1,0 +1,358 @@
+#include "solvers.h"
+
+#include <cblas.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <numeric>
+
+#include "kernels.h"
+#include "linalg.h"
+
+namespace mxne {
+namespace {
+
+// numpy's legacy RandomState(seed).randn (MT19937 + polar Box-Muller), for MNE's debiasing start.
+class NumpyRandomState {
+ public:
+  explicit NumpyRandomState(uint32_t seed) {
+    mt_[0] = seed;
+    for (int i = 1; i < 624; i++) mt_[i] = 1812433253u * (mt_[i - 1] ^ (mt_[i - 1] >> 30)) + uint32_t(i);
+  }
+  double Normal() {
+    if (hasGauss_) {
+      hasGauss_ = false;
+      return gauss_;
+    }
+    double x1, x2, r2;
+    do {
+      x1 = 2 * Sample() - 1;
+      x2 = 2 * Sample() - 1;
+      r2 = x1 * x1 + x2 * x2;
+    } while (r2 >= 1 || r2 == 0);
+    const double f = std::sqrt(-2 * std::log(r2) / r2);
+    gauss_ = f * x1;
+    hasGauss_ = true;
+    return f * x2;
+  }
+
+ private:
+  uint32_t Next() {
+    if (index_ >= 624) {
+      for (int i = 0; i < 624; i++) {
+        const uint32_t y = (mt_[i] & 0x80000000u) | (mt_[(i + 1) % 624] & 0x7fffffffu);
+        mt_[i] = mt_[(i + 397) % 624] ^ (y >> 1) ^ ((y & 1u) ? 0x9908b0dfu : 0u);
+      }
+      index_ = 0;
+    }
+    uint32_t y = mt_[index_++];
+    y ^= y >> 11;
+    y ^= (y << 7) & 0x9d2c5680u;
+    y ^= (y << 15) & 0xefc60000u;
+    y ^= y >> 18;
+    return y;
+  }
+  double Sample() {
+    const uint32_t a = Next() >> 5, b = Next() >> 6;
+    return (a * 67108864.0 + b) / 9007199254740992.0;
+  }
+  uint32_t mt_[624];
+  int index_ = 624;
+  bool hasGauss_ = false;
+  double gauss_ = 0;
+};
+
+double Dot(const double* a, const double* b, size_t n) {
+  double s = 0;
+  for (size_t k = 0; k < n; k++) s += a[k] * b[k];
+  return s;
+}
+
+// ||block j||^2 of a T x n matrix stored column-major, blocks of nOrient columns (contiguous).
+std::vector<double> GroupsNorm2(const double* A, int T, int n, int nOrient) {
+  const size_t len = size_t(nOrient) * T;
+  std::vector<double> out(n / nOrient);
+  for (size_t j = 0; j < out.size(); j++) {
+    double s = 0;
+    for (size_t k = j * len, e = k + len; k < e; k++) s += A[k] * A[k];
+    out[j] = s;
+  }
+  return out;
+}
+
+// Indices of the `count` largest values; ties rank the later index higher (lib/sparse/groupNorms.ts).
+std::vector<int> LargestIndices(const std::vector<double>& v, int count) {
+  std::vector<int> order(v.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::sort(order.begin(), order.end(), [&](int x, int y) { return v[x] != v[y] ? v[x] < v[y] : x < y; });
+  const size_t from = order.size() > size_t(count) ? order.size() - count : 0;
+  return std::vector<int>(order.begin() + from, order.end());
+}
+
+std::vector<double> PickCols(const double* A, int rows, const std::vector<int>& cols) {
+  std::vector<double> out(size_t(rows) * cols.size());
+  for (size_t j = 0; j < cols.size(); j++) std::copy(A + size_t(cols[j]) * rows, A + size_t(cols[j] + 1) * rows, out.begin() + j * rows);
+  return out;
+}
+
+// Largest eigenvalue of a symmetric 3x3 block, the closed form of lib/linalg/sym3.ts.
+double LargestEigenvalueSym3(const double m[3][3]) {
+  const double p1 = m[0][1] * m[0][1] + m[0][2] * m[0][2] + m[1][2] * m[1][2];
+  const double q = (m[0][0] + m[1][1] + m[2][2]) / 3;
+  if (p1 == 0) return std::max(m[0][0], std::max(m[1][1], m[2][2]));
+  const double p2 = (m[0][0] - q) * (m[0][0] - q) + (m[1][1] - q) * (m[1][1] - q) + (m[2][2] - q) * (m[2][2] - q) + 2 * p1;
+  const double p = std::sqrt(p2 / 6);
+  double b[3][3];
+  for (int i = 0; i < 3; i++)
+    for (int j = 0; j < 3; j++) b[i][j] = (m[i][j] - (i == j ? q : 0)) / p;
+  const double detB = b[0][0] * (b[1][1] * b[2][2] - b[1][2] * b[2][1]) - b[0][1] * (b[1][0] * b[2][2] - b[1][2] * b[2][0]) +
+                      b[0][2] * (b[1][0] * b[2][1] - b[1][1] * b[2][0]);
+  const double r = std::min(1.0, std::max(-1.0, detB / 2));
+  return q + 2 * p * std::cos(std::acos(r) / 3);
+}
+
+std::vector<double> BlockLipschitz(const std::vector<double>& GtG, int a, int nOrient) {
+  std::vector<double> out(a / nOrient);
+  for (size_t j = 0; j < out.size(); j++) {
+    const int o = int(j) * nOrient;
+    if (nOrient == 1) {
+      out[j] = GtG[o + size_t(o) * a];
+      continue;
+    }
+    double m[3][3];
+    for (int r = 0; r < 3; r++)
+      for (int c = 0; c < 3; c++) m[r][c] = GtG[(o + r) + size_t(o + c) * a];
+    out[j] = LargestEigenvalueSym3(m);
+  }
+  return out;
+}
+
+// One inner solve on the columns `cols` of G, warm-started from XtInit (T x |cols|) or zeros.
+Status InnerSolve(int m, int T, const double* G, const std::vector<double>& GtMtAll, double normM2, double alpha,
+                  const L21Options& o, const std::vector<int>& cols, std::vector<double>* Xt, L21Outcome* out,
+                  std::vector<double>* objectives = nullptr) {
+  const int a = int(cols.size());
+  std::vector<double> GA = PickCols(G, m, cols), GtG(size_t(a) * a);
+  Status s = Gram(false, m, a, GA.data(), GtG.data());
+  if (!s.ok()) return s;
+  std::vector<double> GtMt = PickCols(GtMtAll.data(), T, cols);
+  const std::vector<double> lc = BlockLipschitz(GtG, a, o.nOrient);
+  L21Problem p{a, T, o.nOrient, GtG.data(), GtMt.data(), normM2};
+  L21Run run{alpha, o.tol, o.maxit, o.dgapFreq, lc.data(), !o.cd};
+  std::vector<double> E(size_t(o.maxit / o.dgapFreq) + 1);
+  Status s2 = o.cd ? CdGram(p, run, Xt->data(), out) : BcdGram(p, run, Xt->data(), E.data(), out);
+  if (objectives) objectives->assign(E.begin(), E.begin() + out->nE);
+  return s2;
+}
+
+// Rows of the non-zero blocks of Xt (T x a) as an nActive x T matrix, and those columns' indices.
+void ActiveRows(const std::vector<double>& Xt, int T, int a, int nOrient, std::vector<int>* keep, std::vector<double>* X) {
+  const std::vector<double> norms = GroupsNorm2(Xt.data(), T, a, nOrient);
+  keep->clear();
+  for (int q = 0; q < a; q++)
+    if (norms[q / nOrient] != 0) keep->push_back(q);
+  const size_t na = keep->size();
+  X->assign(na * T, 0.0);
+  for (size_t i = 0; i < na; i++)
+    for (int t = 0; t < T; t++) (*X)[i + size_t(t) * na] = Xt[size_t((*keep)[i]) * T + t];
+}
+
+// MNE's compute_bias on the active columns (kernels.cc ComputeBias does the iteration).
+void Debias(int m, int T, const double* M, const double* G, const std::vector<int>& active, int nOrient, std::vector<double>* X) {
+  const int n = int(active.size());
+  if (n == 0) return;
+  std::vector<double> GA = PickCols(G, m, active), GtG(size_t(n) * n), GtM(size_t(n) * T), CCT(size_t(n) * n), B(size_t(n) * n), D(n);
+  cblas_dgemm(CblasColMajor, CblasTrans, CblasNoTrans, n, n, m, 1.0, GA.data(), m, GA.data(), m, 0.0, GtG.data(), n);
+  cblas_dgemm(CblasColMajor, CblasTrans, CblasNoTrans, n, T, m, 1.0, GA.data(), m, M, m, 0.0, GtM.data(), n);
+  cblas_dgemm(CblasColMajor, CblasNoTrans, CblasTrans, n, n, T, 1.0, X->data(), n, X->data(), n, 0.0, CCT.data(), n);
+  NumpyRandomState rng(0);
+  // randn(n, n) fills row-major: B[i][j] is draw i*n + j.
+  for (int i = 0; i < n; i++)
+    for (int j = 0; j < n; j++) B[i + size_t(j) * n] = rng.Normal();
+  ComputeBias(n, T, nOrient, GtG.data(), GtM.data(), X->data(), CCT.data(), B.data(), 1000, 1e-6, D.data());
+  for (int t = 0; t < T; t++)
+    for (int i = 0; i < n; i++) (*X)[i + size_t(t) * n] *= D[i];
+}
+
+}  // namespace
+
+Status MixedNormSolve(int m, int n, int T, const double* M, const double* G, const double* GtMtIn, double alpha, const L21Options& o,
+                      L21Result* r) {
+  const int no = o.nOrient;
+  std::vector<double> GtMt(size_t(T) * n);
+  if (GtMtIn) std::copy(GtMtIn, GtMtIn + GtMt.size(), GtMt.begin());
+  else if (n > 0 && T > 0 && m > 0) cblas_dgemm(CblasColMajor, CblasTrans, CblasNoTrans, T, n, m, 1.0, M, m, G, m, 0.0, GtMt.data(), T);
+  const double normM2 = Dot(M, M, size_t(m) * T);
+  *r = L21Result{};
+  if (o.activeSetSize <= 0) {
+    std::vector<int> all(n);
+    std::iota(all.begin(), all.end(), 0);
+    std::vector<double> Xt(size_t(T) * n, 0.0);
+    L21Outcome out;
+    Status s = InnerSolve(m, T, G, GtMt, normM2, alpha, o, all, &Xt, &out, &r->E);
+    if (!s.ok()) return s;
+    ActiveRows(Xt, T, n, no, &r->active, &r->X);
+    r->gap = out.gap;
+    r->converged = out.converged;
+    r->epochs = out.epochs;
+  } else {
+    std::vector<char> mask(n, 0);
+    for (int b : LargestIndices(GroupsNorm2(GtMt.data(), T, n, no), o.activeSetSize))
+      for (int c = 0; c < no; c++) mask[b * no + c] = 1;
+    std::vector<double> XtInit;
+    double highestDual = -std::numeric_limits<double>::infinity();
+    double gap = std::numeric_limits<double>::infinity();
+    std::vector<int> cols;
+    std::vector<double> Xrows;
+    int k = 0;
+    for (; k < o.maxit; k++) {
+      std::vector<int> A;
+      for (int c = 0; c < n; c++)
+        if (mask[c]) A.push_back(c);
+      std::vector<double> Xt = XtInit.empty() ? std::vector<double>(size_t(T) * A.size(), 0.0) : XtInit;
+      L21Outcome out;
+      Status s = InnerSolve(m, T, G, GtMt, normM2, alpha, o, A, &Xt, &out);
+      if (!s.ok()) return s;
+      r->epochs += out.epochs;
+      std::vector<int> keep;
+      ActiveRows(Xt, T, int(A.size()), no, &keep, &Xrows);
+      std::vector<char> activeInA(A.size(), 0);
+      for (int q : keep) activeInA[q] = 1;
+      for (size_t q = 0; q < A.size(); q++) mask[A[q]] = activeInA[q];
+      cols.clear();
+      for (int q : keep) cols.push_back(A[q]);
+      // Full-problem gap: one G_A X and one Gᵀ R product.
+      const int na = int(cols.size());
+      std::vector<double> R(M, M + size_t(m) * T), GtRt(size_t(T) * n);
+      if (na > 0) {
+        std::vector<double> Gc = PickCols(G, m, cols);
+        cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, m, T, na, -1.0, Gc.data(), m, Xrows.data(), na, 1.0, R.data(), m);
+      }
+      if (n > 0 && T > 0 && m > 0) cblas_dgemm(CblasColMajor, CblasTrans, CblasNoTrans, T, n, m, 1.0, R.data(), m, G, m, 0.0, GtRt.data(), T);
+      const double nR2 = Dot(R.data(), R.data(), R.size());
+      std::vector<double> XtA(size_t(T) * na);
+      for (int i = 0; i < na; i++)
+        for (int t = 0; t < T; t++) XtA[size_t(i) * T + t] = Xrows[i + size_t(t) * na];
+      double l21 = 0;
+      for (double v : GroupsNorm2(XtA.data(), T, na, no)) l21 += std::sqrt(v);
+      const double pObj = 0.5 * nR2 + alpha * l21;
+      double dn = 0;
+      const std::vector<double> gn = GroupsNorm2(GtRt.data(), T, n, no);
+      for (double v : gn) dn = std::max(dn, v);
+      const double sc = std::min(alpha / std::sqrt(dn), 1.0);
+      std::vector<double> GtRa = PickCols(GtRt.data(), T, cols);
+      const double dObj = (sc - 0.5 * sc * sc) * nR2 + sc * Dot(XtA.data(), GtRa.data(), XtA.size());
+      highestDual = std::max(highestDual, dObj);
+      gap = pObj - highestDual;
+      r->E.push_back(pObj);
+      if (gap < o.tol) {
+        r->converged = true;
+        k++;
+        break;
+      }
+      if (k < o.maxit - 1) {
+        for (int b : LargestIndices(gn, o.activeSetSize))
+          for (int c = 0; c < no; c++) mask[b * no + c] = 1;
+        std::vector<int> grown;
+        for (int c = 0; c < n; c++)
+          if (mask[c]) grown.push_back(c);
+        XtInit.assign(size_t(T) * grown.size(), 0.0);
+        size_t g = 0;
+        for (int i = 0; i < na; i++) {
+          while (grown[g] != cols[i]) g++;
+          std::copy(XtA.begin() + size_t(i) * T, XtA.begin() + size_t(i + 1) * T, XtInit.begin() + g * T);
+        }
+      }
+    }
+    r->active = cols;
+    r->X = Xrows;
+    r->gap = gap;
+    r->outer = k;
+  }
+  if (!r->active.empty() && o.debias) Debias(m, T, M, G, r->active, no, &r->X);
+  return Status::Ok();
+}
+
+Status IterativeMixedNormSolve(int m, int n, int T, const double* M, const double* G, double alpha, int nMxneIter,
+                               const L21Options& o, const double* weightInit, L21Result* r) {
+  const int no = o.nOrient;
+  std::vector<int> active;
+  std::vector<double> weights;
+  for (int k = 0; k < n; k++)
+    if (!weightInit || weightInit[k] != 0) {
+      active.push_back(k);
+      weights.push_back(weightInit ? weightInit[k] : 1.0);
+    }
+  std::vector<double> X(size_t(n) * T, 0.0);
+  size_t xRows = size_t(n);
+  *r = L21Result{};
+  double gap = std::numeric_limits<double>::infinity();
+  bool converged = false;
+  int epochs = 0;
+  for (int k = 0; k < nMxneIter; k++) {
+    const std::vector<double> X0 = X;
+    const size_t x0Rows = xRows;
+    const std::vector<int> active0 = active;
+    std::vector<double> Gk = PickCols(G, m, active);
+    for (size_t j = 0; j < active.size(); j++)
+      for (int i = 0; i < m; i++) Gk[i + j * m] *= weights[j];
+    L21Options inner = o;
+    inner.debias = false;
+    const bool useActiveSet = o.activeSetSize > 0 && int(active.size()) > o.activeSetSize * no;
+    if (!useActiveSet) inner.activeSetSize = 0;
+    L21Result sub;
+    Status s = MixedNormSolve(m, int(active.size()), T, M, Gk.data(), nullptr, alpha, inner, &sub);
+    if (!s.ok()) return s;
+    gap = sub.gap;
+    converged = sub.converged;
+    epochs += sub.epochs;
+    if (sub.active.empty()) {
+      active.clear();
+      X.clear();
+      xRows = 0;
+      r->E.push_back(0.5 * Dot(M, M, size_t(m) * T));
+      r->history.emplace_back();
+      break;
+    }
+    const size_t na = sub.active.size();
+    std::vector<int> newActive(na);
+    for (size_t i = 0; i < na; i++) newActive[i] = active[sub.active[i]];
+    X = sub.X;
+    xRows = na;
+    for (size_t i = 0; i < na; i++) {
+      const double w = weights[sub.active[i]];
+      for (int t = 0; t < T; t++) X[i + size_t(t) * na] *= w;
+    }
+    active = newActive;
+    // g(X) = sqrt(||X_j||), weights 2 g(X) per column, objective with the L0.5 penalty.
+    std::vector<double> Xt(size_t(T) * na);
+    for (size_t i = 0; i < na; i++)
+      for (int t = 0; t < T; t++) Xt[i * T + t] = X[i + size_t(t) * na];
+    std::vector<double> gNorm = GroupsNorm2(Xt.data(), T, int(na), no);
+    for (double& v : gNorm) v = std::sqrt(std::sqrt(v));
+    weights.assign(na, 0.0);
+    for (size_t i = 0; i < na; i++) weights[i] = 2 * gNorm[i / no];
+    std::vector<double> R(M, M + size_t(m) * T), GA = PickCols(G, m, active);
+    cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, m, T, int(na), -1.0, GA.data(), m, X.data(), int(na), 1.0, R.data(), m);
+    double pen = 0;
+    for (double v : gNorm) pen += v;
+    r->E.push_back(0.5 * Dot(R.data(), R.data(), R.size()) + alpha * pen);
+    r->history.push_back(active);
+    if (k >= 1 && active == active0 && x0Rows == xRows) {
+      double diff = 0;
+      for (size_t q = 0; q < X.size(); q++) diff = std::max(diff, std::fabs(X[q] - X0[q]));
+      if (diff < o.tol) break;
+    }
+  }
+  if (!active.empty() && o.debias) Debias(m, T, M, G, active, no, &X);
+  r->active = active;
+  r->X = X;
+  r->gap = gap;
+  r->converged = converged;
+  r->epochs = epochs;
+  return Status::Ok();
+}
+
+}  // namespace mxne
