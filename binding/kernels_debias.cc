@@ -1,0 +1,86 @@
+// MNE's compute_bias (kernels.h): power iteration for the step, then FISTA on the bias factors.
+#include "kernels.h"
+
+#include <cblas.h>
+#include <lapacke.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <limits>
+#include <vector>
+
+namespace mxne {
+
+namespace {
+
+double Frobenius(const std::vector<double>& a) {
+  double s = 0;
+  for (double v : a) s += v * v;
+  return std::sqrt(s);
+}
+
+// MNE's power_iteration_kron: largest singular value of kron(CCT, ATA), |L - L0| < 1e-3 to stop.
+double PowerIterationKron(int n, const double* ATA, const double* CCT, const double* B0) {
+  const size_t nn = size_t(n) * n;
+  std::vector<double> B(B0, B0 + nn), tmp(nn), Y(nn);
+  const double fro = Frobenius(B);
+  for (double& v : B) v /= fro;
+  double L0 = std::numeric_limits<double>::infinity(), L = 0;
+  for (int it = 0; it < 1000; it++) {
+    cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1.0, ATA, n, B.data(), n, 0.0, tmp.data(), n);
+    cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1.0, tmp.data(), n, CCT, n, 0.0, Y.data(), n);
+    L = Frobenius(Y);
+    if (std::fabs(L - L0) < 1e-3) break;
+    for (size_t k = 0; k < nn; k++) B[k] = Y[k] / L;
+    L0 = L;
+  }
+  return L;
+}
+
+}  // namespace
+
+void ComputeBias(int n, int T, int nOrient, const double* GtG, const double* GtM, const double* X, const double* CCT,
+                 const double* B, int maxIter, double tol, double* Dout) {
+  if (n == 0) return;
+  const double L = 1.1 * PowerIterationKron(n, GtG, CCT, B);
+  const size_t nT = size_t(n) * T;
+  std::vector<double> D(n, 1.0), D0(n), Y(n, 1.0), YX(nT), GtR(nT);
+  double t = 1;
+  for (int i = 0; i < maxIter; i++) {
+    D0 = D;
+    for (int c = 0; c < T; c++)
+      for (int r = 0; r < n; r++) YX[r + size_t(c) * n] = Y[r] * X[r + size_t(c) * n];
+    // GtR = GᵀM − GᵀG·diag(Y)·X, the product first, as the TypeScript reference rounds it.
+    cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, n, T, n, -1.0, GtG, n, YX.data(), n, 0.0, GtR.data(), n);
+    for (size_t k = 0; k < nT; k++) GtR[k] += GtM[k];
+    for (int r = 0; r < n; r++) {
+      double s = 0;
+      for (int c = 0; c < T; c++) s += GtR[r + size_t(c) * n] * X[r + size_t(c) * n];
+      D[r] = Y[r] + s / L;
+    }
+    if (nOrient != 1) {
+      for (int b = 0; b < n; b += nOrient) {
+        double m = 0;
+        for (int c = 0; c < nOrient; c++) m += D[b + c];
+        m /= nOrient;
+        for (int c = 0; c < nOrient; c++) D[b + c] = m;
+      }
+    }
+    for (int r = 0; r < n; r++) D[r] = std::max(D[r], 1.0);
+    const double t0 = t;
+    t = 0.5 * (1 + std::sqrt(1 + 4 * t * t));
+    const double dt = (t0 - 1) / t;
+    double diff = 0;
+    for (int r = 0; r < n; r++) {
+      Y[r] = D[r] + dt * (D[r] - D0[r]);
+      diff = std::max(diff, std::fabs(D[r] - D0[r]));
+    }
+    if (diff < tol) break;
+  }
+  std::copy(D.begin(), D.end(), Dout);
+}
+
+
+}  // namespace mxne
