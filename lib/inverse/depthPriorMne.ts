@@ -19,7 +19,7 @@ const f32 = Math.fround;
  */
 export async function depthPriorFloat32(G: Matrix, rows: ArrayLike<number>, exp: number, limit: number | null = 10): Promise<Float64Array> {
   const ns = G.cols / 3;
-  // The Grams and their largest eigenvalues in C++ (binding/kernels.cc DepthGramsF32), in float32.
+  // The Grams and their largest eigenvalues in C++ (binding/kernels_gain.cc DepthGramsF32), in float32.
   const d = new Float64Array(ns);
   await callAsync(() => addon.depthGramsF32Async(G.rows, ns, G.data, rows.length, Float64Array.from(rows), d));
   const w = d.map((v) => f32(1 / v));
