@@ -159,7 +159,7 @@ void ActiveRows(const std::vector<double>& Xt, int T, int a, int nOrient, std::v
     for (int t = 0; t < T; t++) (*X)[i + size_t(t) * na] = Xt[size_t((*keep)[i]) * T + t];
 }
 
-// MNE's compute_bias on the active columns (kernels.cc ComputeBias does the iteration).
+// MNE's compute_bias on the active columns (kernels_debias.cc does the iteration).
 void Debias(int m, int T, const double* M, const double* G, const std::vector<int>& active, int nOrient, std::vector<double>* X) {
   const int n = int(active.size());
   if (n == 0) return;
