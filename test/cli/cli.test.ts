@@ -27,6 +27,7 @@ function mxne(...args: string[]): Promise<{ code: number; stdout: string; stderr
 
 let tmp = '';
 let seedOut = '';
+let volOut = '';
 before(() => { tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mxne-cli-')); });
 after(() => { if (tmp) fs.rmSync(tmp, { recursive: true, force: true }); });
 
@@ -122,6 +123,20 @@ describe('mxne solve on the fixtures (the seed example, fixtures §3)', function
   });
 });
 
+describe('mxne solve on a volume source space (fixtures §2.3)', function () {
+  requireFixtures(this);
+  it('writes mxne-vl.stc with free orientations (loose 1, dSPM weights as the norm over x/y/z)', async () => {
+    const out = path.join(tmp, 'vol');
+    const r = await mxne('solve', '--fwd', fixture('inputs', 'vol-fwd.fif'), '--evoked', fixture('inputs', 'right_visual-ave.fif'),
+      '--cov', fixture('inputs', 'noise-cov.fif'), '--loose', '1', '--out', out, '--quiet');
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(fs.readdirSync(out).sort(), ['dipoles.bdip', 'dipoles.dip', 'mxne-vl.stc', 'residual-ave.fif', 'result.json']);
+    const saved = JSON.parse(fs.readFileSync(path.join(out, 'result.json'), 'utf8'));
+    assert.ok(saved.dipoles.length > 0 && saved.dipoles.every((d: { hemi: string }) => d.hemi === 'vol'));
+    volOut = out;
+  });
+});
+
 describe('MNE-Python reads the files of mxne solve', function () {
   requireFixtures(this);
   requireMne(this);
@@ -139,5 +154,17 @@ print(json.dumps(dict(nchan=len(res.ch_names), stc_rows=int(stc.data.shape[0]), 
     assert.equal(back.nchan, 364);
     assert.equal(back.stc_rows, 3);
     assert.ok(back.dip_n > 0 && back.dipt_n === back.dip_n);
+  });
+
+  it('mxne-vl.stc is a volume estimate with one row per dipole', function () {
+    if (!volOut) this.skip();
+    const saved = JSON.parse(fs.readFileSync(path.join(volOut, 'result.json'), 'utf8'));
+    const back = runPythonJson<{ kind: string; rows: number }>(`
+import json, mne
+stc = mne.read_source_estimate(${JSON.stringify(path.join(volOut, 'mxne-vl.stc'))})
+print(json.dumps(dict(kind=type(stc).__name__, rows=int(stc.data.shape[0]))))
+`);
+    assert.equal(back.kind, 'VolSourceEstimate');
+    assert.equal(back.rows, saved.dipoles.length);
   });
 });
