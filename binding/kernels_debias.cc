@@ -45,19 +45,21 @@ void ComputeBias(int n, int T, int nOrient, const double* GtG, const double* GtM
                  const double* B, int maxIter, double tol, double* Dout) {
   if (n == 0) return;
   const double L = 1.1 * PowerIterationKron(n, GtG, CCT, B);
-  const size_t nT = size_t(n) * T;
-  std::vector<double> D(n, 1.0), D0(n), Y(n, 1.0), YX(nT), GtR(nT);
+  // The gradient term Σ_t (GᵀR)_rt X_rt with GᵀR = GᵀM − GᵀG·diag(Y)·X equals
+  // a_r − Σ_c (GᵀG)_rc (X Xᵀ)_cr Y_c: both a and the n × n product are fixed, so an iteration costs
+  // O(n²) instead of O(n²·T). The same values as MNE's up to rounding, over MNE's 1000 iterations.
+  std::vector<double> a(n, 0.0), K(size_t(n) * n);
+  for (int r = 0; r < n; r++)
+    for (int c = 0; c < T; c++) a[r] += GtM[r + size_t(c) * n] * X[r + size_t(c) * n];
+  for (int c = 0; c < n; c++)
+    for (int r = 0; r < n; r++) K[r + size_t(c) * n] = GtG[r + size_t(c) * n] * CCT[c + size_t(r) * n];
+  std::vector<double> D(n, 1.0), D0(n), Y(n, 1.0);
   double t = 1;
   for (int i = 0; i < maxIter; i++) {
     D0 = D;
-    for (int c = 0; c < T; c++)
-      for (int r = 0; r < n; r++) YX[r + size_t(c) * n] = Y[r] * X[r + size_t(c) * n];
-    // GtR = GᵀM − GᵀG·diag(Y)·X, the product first, as the TypeScript reference rounds it.
-    cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, n, T, n, -1.0, GtG, n, YX.data(), n, 0.0, GtR.data(), n);
-    for (size_t k = 0; k < nT; k++) GtR[k] += GtM[k];
     for (int r = 0; r < n; r++) {
-      double s = 0;
-      for (int c = 0; c < T; c++) s += GtR[r + size_t(c) * n] * X[r + size_t(c) * n];
+      double s = a[r];
+      for (int c = 0; c < n; c++) s -= K[r + size_t(c) * n] * Y[c];
       D[r] = Y[r] + s / L;
     }
     if (nOrient != 1) {
@@ -81,6 +83,5 @@ void ComputeBias(int n, int T, int nOrient, const double* GtG, const double* GtM
   }
   std::copy(D.begin(), D.end(), Dout);
 }
-
 
 }  // namespace mxne
