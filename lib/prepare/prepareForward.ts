@@ -34,6 +34,11 @@ export interface PrepareForwardOptions {
   useCps: boolean;
   /** Fixed orientation first, then the depth prior (sparse); or depth from the free gain first (MNE inverse). */
   allowFixedDepth: boolean;
+  /**
+   * false: `gain` is returned as W·G only and the caller applies `sourceStd` itself (to just the
+   * columns it keeps, saving a pass over the full gain). @default true
+   */
+  scaleGain?: boolean;
 }
 
 export interface PreparedForward {
@@ -129,7 +134,7 @@ export async function prepareForward(fwd: Forward, info: Info, cov: Covariance, 
   // MNE scales gain and source_std so that ‖gain‖²_F is the whitened dimension: one pass here.
   const scale = Math.sqrt(noiseCov.nNonzero / traceGRGT);
   for (let k = 0; k < n; k++) sourceStd[k] *= scale;
-  await scaleColumns(gain, sourceStd);
+  if (o.scaleGain !== false) await scaleColumns(gain, sourceStd);
   const sol = forward.sol;
   const gainColumns = rotateAfterWhitening
     ? (cols: ArrayLike<number>) => rotatedColumns(sol, rotateAfterWhitening!, cols, rows)

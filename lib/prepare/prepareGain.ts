@@ -34,10 +34,11 @@ export interface SparseGain extends PreparedForward {
 
 export async function prepareGain(fwd: Forward, info: Info, cov: Covariance, o: PrepareGainOptions): Promise<SparseGain> {
   const depth = o.depth === null ? null : { exp: o.depth, ...DEPTH_SPARSE };
-  const p = await prepareForward(fwd, info, cov, { loose: o.loose, depth, rank: o.rank, pca: true, useCps: true, allowFixedDepth: true });
+  // The gain comes back as W·G: source_std (× weights) is applied below to the columns kept only.
+  const p = await prepareForward(fwd, info, cov, { loose: o.loose, depth, rank: o.rank, pca: true, useCps: true, allowFixedDepth: true, scaleGain: false });
   const sourceWeighting = Float64Array.from(p.sourceStd);
   const weights = await o.weights;
-  if (weights === null) return { ...p, sourceWeighting, keptColumns: null };
+  if (weights === null) return { ...p, gain: await scaleColumns(p.gain, sourceWeighting), sourceWeighting, keptColumns: null };
 
   const nsrc = p.gain.cols / p.nOrient;
   if (weights.length !== nsrc) throw new InputError('weights', `one weight per source (${nsrc})`, `${weights.length}`);
@@ -53,9 +54,9 @@ export async function prepareGain(fwd: Forward, info: Info, cov: Covariance, o: 
   const min = o.weightsMin / wmax;
   const kept: number[] = [];
   for (let k = 0; k < col.length; k++) if (col[k] > min) kept.push(k);
-  // Scaling each column by its weight commutes with the mask: scale only the columns kept.
+  // Scaling each column commutes with the mask: scale only the columns kept, by source_std × weight.
   const gain = kept.length === col.length
-    ? await scaleColumns(p.gain, col)
-    : await scaleColumns(p.gain.pickCols(kept), Float64Array.from(kept, (k) => col[k]));
+    ? await scaleColumns(p.gain, sourceWeighting)
+    : await scaleColumns(p.gain.pickCols(kept), Float64Array.from(kept, (k) => sourceWeighting[k]));
   return { ...p, gain, sourceWeighting, keptColumns: kept.length === col.length ? null : Int32Array.from(kept) };
 }
