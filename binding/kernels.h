@@ -65,7 +65,8 @@ size_t WidenBigEndian(const unsigned char* src, int width, int n, int ncol, doub
 // channel by channel, and its largest eigenvalue, rounded to float32, into d[k].
 void DepthGramsF32(int nrow, int ns, const double* G, const double* rows, int nr, double* d);
 
-// The same rotation in place on A (rows x 3ns), e.g. on a whitened gain: (W·G)·R = W·(G·R).
-void RotateSourcesInPlace(int rows, int ns, double* A, const double* basis);
+// The same rotation in place on A (rows x 3ns), e.g. on a whitened gain: (W·G)·R = W·(G·R). With
+// `norms2`, also the squared norm of every rotated column (3ns values), in the same pass.
+void RotateSourcesInPlace(int rows, int ns, double* A, const double* basis, double* norms2);
 
 }  // namespace mxne

@@ -129,18 +129,21 @@ Napi::Value DepthGramsF32Async(const Napi::CallbackInfo& info) {
   return Job::Run(env, "depthGramsF32", [=] { DepthGramsF32(n, s, G.data, rows.data, count, d.data); return Status::Ok(); }, {G, rows, d}, d.value);
 }
 
-// rotateSourcesInPlaceAsync(rows, ns, A, basis) -> Promise<A>
+// rotateSourcesInPlaceAsync(rows, ns, A, basis, norms2) -> Promise<norms2>: norms2 (3ns) receives
+// the squared norms of the rotated columns.
 Napi::Value RotateSourcesInPlaceAsync(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   int64_t rows, ns;
-  F64 A, basis;
+  F64 A, basis, norms2;
   size_t aLen, bLen;
-  if (!ArgCount(info, 4) || !ArgInt(info, 0, "rows", 0, kMaxDim, &rows) || !ArgInt(info, 1, "ns", 0, kMaxDim / 9, &ns) ||
+  if (!ArgCount(info, 5) || !ArgInt(info, 0, "rows", 0, kMaxDim, &rows) || !ArgInt(info, 1, "ns", 0, kMaxDim / 9, &ns) ||
       !Size(env, "A", rows, 3 * ns, &aLen) || !ArgF64(info, 2, "A", aLen, &A) || !Size(env, "basis", ns, 9, &bLen) ||
-      !ArgF64Finite(info, 3, "basis", bLen, &basis) || !Disjoint(env, A, "A", basis, "basis"))
+      !ArgF64Finite(info, 3, "basis", bLen, &basis) || !ArgF64(info, 4, "norms2", size_t(3 * ns), &norms2) ||
+      !Disjoint(env, A, "A", basis, "basis") || !Disjoint(env, A, "A", norms2, "norms2"))
     return env.Undefined();
   const int r = int(rows), n = int(ns);
-  return Job::Run(env, "rotateSourcesInPlace", [=] { RotateSourcesInPlace(r, n, A.data, basis.data); return Status::Ok(); }, {A, basis}, A.value);
+  return Job::Run(env, "rotateSourcesInPlace", [=] { RotateSourcesInPlace(r, n, A.data, basis.data, norms2.data); return Status::Ok(); },
+                  {A, basis, norms2}, norms2.value);
 }
 
 }  // namespace

@@ -138,7 +138,7 @@ void DepthGramsF32(int nrow, int ns, const double* G, const double* rows, int nr
   }
 }
 
-void RotateSourcesInPlace(int rows, int ns, double* A, const double* basis) {
+void RotateSourcesInPlace(int rows, int ns, double* A, const double* basis, double* norms2) {
   std::vector<double> tmp(size_t(3) * rows);
   for (int k = 0; k < ns; k++) {
     double* x = A + size_t(3 * k) * rows;
@@ -150,6 +150,11 @@ void RotateSourcesInPlace(int rows, int ns, double* A, const double* basis) {
       const double* v = basis + 9 * size_t(k) + 3 * r;
       double* o = x + size_t(r) * rows;
       for (int i = 0; i < rows; i++) o[i] = a[i] * v[0] + b[i] * v[1] + c[i] * v[2];
+      if (norms2) {
+        double s = 0;
+        for (int i = 0; i < rows; i++) s += o[i] * o[i];
+        norms2[3 * size_t(k) + r] = s;
+      }
     }
   }
 }

@@ -47,7 +47,7 @@ export interface Addon {
     outRows: number, rowOffset: number, stats: Float64Array): Promise<Float64Array>;
   /** Per source: largest eigenvalue of its float32-accumulated 3×3 Gram over `rows`, rounded to float32. */
   depthGramsF32Async(nrow: number, ns: number, G: Float64Array, nr: number, rows: Float64Array, d: Float64Array): Promise<Float64Array>;
-  rotateSourcesInPlaceAsync(rows: number, ns: number, A: Float64Array, basis: Float64Array): Promise<Float64Array>;
+  rotateSourcesInPlaceAsync(rows: number, ns: number, A: Float64Array, basis: Float64Array, norms2: Float64Array): Promise<Float64Array>;
   /** C block = alpha·A block·B block + beta·C block; blocks given by offset and leading dimension. */
   gemmBlockAsync(m: number, n: number, k: number, alpha: number, A: Float64Array, offA: number, lda: number,
     B: Float64Array, offB: number, ldb: number, beta: number, C: Float64Array, offC: number, ldc: number): Promise<Float64Array>;

@@ -111,8 +111,7 @@ export async function prepareForward(fwd: Forward, info: Info, cov: Covariance, 
     nOrient = 1;
   }
   const gain = await whiten(whitener, whitenerRows(noiseCov, o.pca), noiseCov, rows, forward.sol);
-  if (rotateAfterWhitening) await rotateColumnsInPlace(gain, rotateAfterWhitening);
-  const colNorm2 = await columnNorms2(gain);
+  const colNorm2 = rotateAfterWhitening ? await rotateColumnsInPlace(gain, rotateAfterWhitening) : await columnNorms2(gain);
   if (!depthBeforeFixing) {
     // The sparse prior ('whiten', 'fro') is the column norms of W·G with W's non-zero rows: the gain's own when pca.
     dPrior = depth && depth.limitDepthChs === 'whiten' && depth.combineXyz === 'fro' && o.pca === true && !o.depthPerSource

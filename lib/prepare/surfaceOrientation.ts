@@ -102,11 +102,12 @@ export async function toSurfaceOrientation(fwd: Forward, o: { fixed: boolean; us
 /**
  * Rotates every source block of A (rows × 3·nsource, e.g. a whitened gain) in place:
  * (W·G)·R = W·(G·R), so the whitening can start from the gain as read and no rotated copy of
- * the full forward is ever made.
+ * the full forward is ever made. Returns the squared norm of each rotated column (same pass).
  */
-export async function rotateColumnsInPlace(A: Matrix, basis: Float64Array): Promise<Matrix> {
-  await callAsync(() => addon.rotateSourcesInPlaceAsync(A.rows, A.cols / 3, A.data, basis));
-  return A;
+export async function rotateColumnsInPlace(A: Matrix, basis: Float64Array): Promise<Float64Array> {
+  const norms2 = new Float64Array(A.cols);
+  await callAsync(() => addon.rotateSourcesInPlaceAsync(A.rows, A.cols / 3, A.data, basis, norms2));
+  return norms2;
 }
 
 /** Columns `cols` of the rotated gain, over `rows` of `sol` (the gain as read): for a few active columns. */
