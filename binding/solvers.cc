@@ -10,6 +10,7 @@
 
 #include "kernels.h"
 #include "linalg.h"
+#include "sym3.h"
 
 namespace mxne {
 namespace {
@@ -97,22 +98,6 @@ std::vector<double> PickCols(const double* A, int rows, const std::vector<int>& 
   return out;
 }
 
-// Largest eigenvalue of a symmetric 3x3 block, the closed form of lib/linalg/sym3.ts.
-double LargestEigenvalueSym3(const double m[3][3]) {
-  const double p1 = m[0][1] * m[0][1] + m[0][2] * m[0][2] + m[1][2] * m[1][2];
-  const double q = (m[0][0] + m[1][1] + m[2][2]) / 3;
-  if (p1 == 0) return std::max(m[0][0], std::max(m[1][1], m[2][2]));
-  const double p2 = (m[0][0] - q) * (m[0][0] - q) + (m[1][1] - q) * (m[1][1] - q) + (m[2][2] - q) * (m[2][2] - q) + 2 * p1;
-  const double p = std::sqrt(p2 / 6);
-  double b[3][3];
-  for (int i = 0; i < 3; i++)
-    for (int j = 0; j < 3; j++) b[i][j] = (m[i][j] - (i == j ? q : 0)) / p;
-  const double detB = b[0][0] * (b[1][1] * b[2][2] - b[1][2] * b[2][1]) - b[0][1] * (b[1][0] * b[2][2] - b[1][2] * b[2][0]) +
-                      b[0][2] * (b[1][0] * b[2][1] - b[1][1] * b[2][0]);
-  const double r = std::min(1.0, std::max(-1.0, detB / 2));
-  return q + 2 * p * std::cos(std::acos(r) / 3);
-}
-
 std::vector<double> BlockLipschitz(const std::vector<double>& GtG, int a, int nOrient) {
   std::vector<double> out(a / nOrient);
   for (size_t j = 0; j < out.size(); j++) {
@@ -124,7 +109,7 @@ std::vector<double> BlockLipschitz(const std::vector<double>& GtG, int a, int nO
     double m[3][3];
     for (int r = 0; r < 3; r++)
       for (int c = 0; c < 3; c++) m[r][c] = GtG[(o + r) + size_t(o + c) * a];
-    out[j] = LargestEigenvalueSym3(m);
+    out[j] = LargestEigenvalue3(m);
   }
   return out;
 }
