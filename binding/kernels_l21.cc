@@ -1,5 +1,6 @@
 // The inner L21 solvers (kernels.h): Gram-form BCD with MNE's Anderson step, scikit-learn's CD.
 #include "kernels.h"
+#include "blocks.h"
 
 #include <cblas.h>
 #include <lapacke.h>
@@ -16,13 +17,7 @@ namespace {
 
 constexpr int kAndersonK = 5;
 
-double Dot(const double* a, const double* b, size_t n) {
-  double s = 0;
-  for (size_t k = 0; k < n; k++) s += a[k] * b[k];
-  return s;
-}
-
-// GtRt = GtMt - Xt * GtG (T x a), as lib/sparse/bcd.ts residualCorrelation.
+// GtRt = GtMt - Xt * GtG (T x a).
 void ResidualCorrelation(const L21Problem& p, const double* Xt, double* GtRt) {
   const size_t n = size_t(p.a) * p.T;
   std::copy(p.GtMt, p.GtMt + n, GtRt);
@@ -35,21 +30,13 @@ void ResidualCorrelation(const L21Problem& p, const double* Xt, double* GtRt) {
 // Sum over blocks of ||X_j||_F, and max over blocks of ||GtR_j||^2.
 double L21(const double* Xt, int nb, size_t len) {
   double s = 0;
-  for (int j = 0; j < nb; j++) {
-    double g = 0;
-    for (size_t k = j * len, e = k + len; k < e; k++) g += Xt[k] * Xt[k];
-    s += std::sqrt(g);
-  }
+  for (int j = 0; j < nb; j++) s += std::sqrt(BlockNorm2(Xt, j, len));
   return s;
 }
 
 double MaxGroupNorm2(const double* A, int nb, size_t len) {
   double m = 0;
-  for (int j = 0; j < nb; j++) {
-    double g = 0;
-    for (size_t k = j * len, e = k + len; k < e; k++) g += A[k] * A[k];
-    if (g > m) m = g;
-  }
+  for (int j = 0; j < nb; j++) m = std::max(m, BlockNorm2(A, j, len));
   return m;
 }
 

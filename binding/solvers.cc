@@ -8,6 +8,7 @@
 #include <limits>
 #include <numeric>
 
+#include "blocks.h"
 #include "kernels.h"
 #include "linalg.h"
 #include "sym3.h"
@@ -65,21 +66,11 @@ class NumpyRandomState {
   double gauss_ = 0;
 };
 
-double Dot(const double* a, const double* b, size_t n) {
-  double s = 0;
-  for (size_t k = 0; k < n; k++) s += a[k] * b[k];
-  return s;
-}
-
 // ||block j||^2 of a T x n matrix stored column-major, blocks of nOrient columns (contiguous).
 std::vector<double> GroupsNorm2(const double* A, int T, int n, int nOrient) {
   const size_t len = size_t(nOrient) * T;
   std::vector<double> out(n / nOrient);
-  for (size_t j = 0; j < out.size(); j++) {
-    double s = 0;
-    for (size_t k = j * len, e = k + len; k < e; k++) s += A[k] * A[k];
-    out[j] = s;
-  }
+  for (size_t j = 0; j < out.size(); j++) out[j] = BlockNorm2(A, j, len);
   return out;
 }
 
