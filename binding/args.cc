@@ -47,6 +47,8 @@ bool RangeErr(Napi::Env env, const std::string& msg) {
 
 }  // namespace
 
+bool ArgFail(Napi::Env env, const std::string& message) { return RangeErr(env, message); }
+
 bool ArgCount(const Napi::CallbackInfo& info, size_t expected) {
   if (info.Length() == expected) return true;
   return TypeErr(info.Env(), "Expected " + std::to_string(expected) + " arguments but received " +

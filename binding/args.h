@@ -5,6 +5,7 @@
 #include <napi.h>
 #include <cstddef>
 #include <cstdint>
+#include <string>
 
 namespace mxne {
 
@@ -22,6 +23,8 @@ struct U8 {
 };
 
 bool ArgCount(const Napi::CallbackInfo& info, size_t expected);
+// Throws RangeError(message) and returns false, for checks that relate several arguments.
+bool ArgFail(Napi::Env env, const std::string& message);
 bool ArgU8(const Napi::CallbackInfo& info, size_t i, const char* name, size_t minLength, U8* out);
 // A Float64Array of exactly `length` elements (subarray views allowed).
 bool ArgF64(const Napi::CallbackInfo& info, size_t i, const char* name, size_t length, F64* out);

@@ -15,10 +15,6 @@ namespace {
 
 constexpr int64_t kMaxDim = 2147483647;
 
-bool Fail(Napi::Env env, const std::string& message) {
-  Napi::RangeError::New(env, message).ThrowAsJavaScriptException();
-  return false;
-}
 
 // normalOrthAsync(n, normals, out) -> Promise<out>: normals 3n finite values, out 9n.
 Napi::Value NormalOrthAsync(const Napi::CallbackInfo& info) {
@@ -92,8 +88,8 @@ Napi::Value WidenBigEndianAsync(const Napi::CallbackInfo& info) {
       !ArgInt(info, 3, "n", 0, kMaxDim, &n) || !ArgInt(info, 4, "ncol", 0, kMaxDim, &ncol) ||
       !ArgInt(info, 6, "outRows", 0, kMaxDim, &outRows) || !ArgInt(info, 7, "rowOffset", 0, kMaxDim, &rowOffset))
     return env.Undefined();
-  if (width != 4 && width != 8) { Fail(env, "Expected width 4 or 8 but received " + std::to_string(width)); return env.Undefined(); }
-  if (rowOffset + n > outRows) { Fail(env, "Expected rowOffset + n <= outRows but received " + std::to_string(rowOffset + n) + " > " + std::to_string(outRows)); return env.Undefined(); }
+  if (width != 4 && width != 8) { ArgFail(env, "Expected width 4 or 8 but received " + std::to_string(width)); return env.Undefined(); }
+  if (rowOffset + n > outRows) { ArgFail(env, "Expected rowOffset + n <= outRows but received " + std::to_string(rowOffset + n) + " > " + std::to_string(outRows)); return env.Undefined(); }
   const size_t bytes = size_t(n) * size_t(ncol) * size_t(width);
   if (!ArgU8(info, 0, "src", size_t(offset) + bytes, &src) || !Size(env, "out", outRows, ncol, &outLen) ||
       !ArgF64(info, 5, "out", outLen, &out) || !ArgF64(info, 8, "stats", 1, &stats))
@@ -121,7 +117,7 @@ Napi::Value DepthGramsF32Async(const Napi::CallbackInfo& info) {
   for (size_t q = 0; q < rows.length; q++) {
     const double r = rows.data[q];
     if (!(r >= 0 && r < double(nrow) && r == std::floor(r))) {
-      Fail(env, "Expected row indices in [0, " + std::to_string(nrow) + ") for rows but received " + std::to_string(r));
+      ArgFail(env, "Expected row indices in [0, " + std::to_string(nrow) + ") for rows but received " + std::to_string(r));
       return env.Undefined();
     }
   }

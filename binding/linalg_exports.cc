@@ -104,19 +104,13 @@ Napi::Value GramAsync(const Napi::CallbackInfo& info) {
 // gemmBlockAsync(m, n, k, alpha, A, offA, lda, B, offB, ldb, beta, C, offC, ldc) -> Promise<C>
 // Each operand is the m x k (k x n, m x n) block starting at its offset with its leading dimension.
 bool BlockFits(Napi::Env env, const char* name, const F64& a, int64_t off, int64_t ld, int64_t rows, int64_t cols) {
-  if (ld < std::max<int64_t>(rows, 1)) {
-    Napi::RangeError::New(env, std::string("Expected a leading dimension >= ") + std::to_string(rows) + " for " + name +
-                                   " but received " + std::to_string(ld))
-        .ThrowAsJavaScriptException();
-    return false;
-  }
+  if (ld < std::max<int64_t>(rows, 1))
+    return ArgFail(env, std::string("Expected a leading dimension >= ") + std::to_string(rows) + " for " + name +
+                            " but received " + std::to_string(ld));
   const int64_t end = rows == 0 || cols == 0 ? off : off + (cols - 1) * ld + rows;
-  if (off < 0 || end > int64_t(a.length)) {
-    Napi::RangeError::New(env, std::string("Expected the block of ") + name + " to end within its " + std::to_string(a.length) +
-                                   " elements but it ends at " + std::to_string(end))
-        .ThrowAsJavaScriptException();
-    return false;
-  }
+  if (off < 0 || end > int64_t(a.length))
+    return ArgFail(env, std::string("Expected the block of ") + name + " to end within its " + std::to_string(a.length) +
+                            " elements but it ends at " + std::to_string(end));
   return true;
 }
 

@@ -71,10 +71,6 @@ class DriverJob : public Napi::AsyncWorker {
   L21Result r_;
 };
 
-bool Fail(Napi::Env env, const std::string& message) {
-  Napi::RangeError::New(env, message).ThrowAsJavaScriptException();
-  return false;
-}
 
 // l21DriverAsync(m, n, T, M, G, alpha, nMxneIter (0: MxNE), maxit, tol, activeSetSize (0: none),
 //                debias, nOrient, cd, dgapFreq, weightInit | null, GtMt | null)
@@ -92,14 +88,14 @@ Napi::Value L21DriverAsync(const Napi::CallbackInfo& info) {
       !ArgFinite(info, 8, "tol", &tol) || !ArgInt(info, 9, "activeSetSize", 0, kMaxDim, &ass) || !ArgBool(info, 10, "debias", &debias) ||
       !ArgInt(info, 11, "nOrient", 1, 3, &no) || !ArgBool(info, 12, "cd", &cd) || !ArgInt(info, 13, "dgapFreq", 1, kMaxDim, &dgap))
     return env.Undefined();
-  if (n % no != 0) { Fail(env, "Expected a multiple of nOrient (" + std::to_string(no) + ") for n but received " + std::to_string(n)); return env.Undefined(); }
-  if (cd && no != 1) { Fail(env, "Expected nOrient 1 for coordinate descent but received " + std::to_string(no)); return env.Undefined(); }
-  if (alpha < 0) { Fail(env, "Expected alpha >= 0 but received " + std::to_string(alpha)); return env.Undefined(); }
+  if (n % no != 0) { ArgFail(env, "Expected a multiple of nOrient (" + std::to_string(no) + ") for n but received " + std::to_string(n)); return env.Undefined(); }
+  if (cd && no != 1) { ArgFail(env, "Expected nOrient 1 for coordinate descent but received " + std::to_string(no)); return env.Undefined(); }
+  if (alpha < 0) { ArgFail(env, "Expected alpha >= 0 but received " + std::to_string(alpha)); return env.Undefined(); }
   const bool hasWeights = !info[14].IsNull() && !info[14].IsUndefined();
   if (hasWeights) {
     if (!ArgF64Finite(info, 14, "weightInit", size_t(n), &W)) return env.Undefined();
     for (size_t k = 0; k < W.length; k++)
-      if (W.data[k] < 0) { Fail(env, "Expected weightInit >= 0 but element " + std::to_string(k) + " is " + std::to_string(W.data[k])); return env.Undefined(); }
+      if (W.data[k] < 0) { ArgFail(env, "Expected weightInit >= 0 but element " + std::to_string(k) + " is " + std::to_string(W.data[k])); return env.Undefined(); }
   }
   const bool hasGtMt = !info[15].IsNull() && !info[15].IsUndefined();
   F64 GtMt;
