@@ -95,13 +95,16 @@ export async function prepareForward(fwd: Forward, info: Info, cov: Covariance, 
   const infoPicked = pickInfo(info, chNames);
   const noiseCov = await prepareNoiseCov(cov, info, chNames, o.rank);
   const whitener = computeWhitener(noiseCov, { pca: o.pca });
-  const depthWhitener = o.pca === true ? whitener : computeWhitener(noiseCov, { pca: true });
 
   let dPrior: Float64Array | null = null;
   const priorOf = async (f: Forward, no: 1 | 3, whitened: Matrix | null): Promise<Float64Array | null> => {
     if (o.depthPerSource) return expand(await o.depthPerSource(f.sol, rows, infoPicked), no);
     if (!depth) return null;
-    if (depth.limitDepthChs === 'whiten') return depthPrior(whitened ?? await gemmAsync(spread(depthWhitener, rows, f.sol.rows), f.sol), no, depth);
+    if (depth.limitDepthChs === 'whiten') {
+      // MNE whitens for the depth prior with pca=True; only an MNE-style inverse (pca 'white') needs its own product.
+      const W = o.pca === true ? whitener : computeWhitener(noiseCov, { pca: true });
+      return depthPrior(whitened ?? await gemmAsync(spread(W, rows, f.sol.rows), f.sol), no, depth);
+    }
     return depthPrior(f.sol.pickRows(Array.from(depthChannels(infoPicked), (k) => rows[k])), no, depth);
   };
   if (depthBeforeFixing) {

@@ -1,5 +1,5 @@
 /**
- * Group norms over orientation blocks, as MNE's `groups_norm2`, `norm_l2inf` and `norm_l21`.
+ * Group norms over orientation blocks, as MNE's `groups_norm2` and `norm_l2inf`.
  * Sources are stored transposed (a T × n Matrix: column j is source row j), so a block of
  * nOrient rows is nOrient·T contiguous values.
  */
@@ -25,13 +25,6 @@ export function normL2inf(Xt: Matrix, nOrient: number): number {
   let m = 0;
   for (const v of groupsNorm2(Xt, nOrient)) if (v > m) m = v;
   return Math.sqrt(m);
-}
-
-export function normL21(Xt: Matrix, nOrient: number): number {
-  if (Xt.data.length === 0) return 0;
-  let s = 0;
-  for (const v of groupsNorm2(Xt, nOrient)) s += Math.sqrt(v);
-  return s;
 }
 
 /** Σ a∘b over all entries. */

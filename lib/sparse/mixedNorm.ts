@@ -151,18 +151,21 @@ export async function mixedNorm(evoked: Evoked | Evoked[], forward: Forward, noi
   const geometry = sourceGeometry(prep.forward);
   const conditions: MixedNormCondition[] = [];
   const warnings: MixedNormResult['warnings'] = [...solved.warnings];
+  // The same for every evoked of a list: the scaled and the unwhitened gain of the active columns.
+  const gainActive = G.pickCols(solved.activeSet);
+  const residualGain = { chNames: prep.chNames, gainActive: prep.gainColumns(activeColumns) };
   let t0 = 0;
   let explained = 0;
   for (const e of evokeds) {
     const cols = (A: Matrix) => A.colRange(t0, t0 + e.nTimes);
     const r = makeSparseResult({
-      solution: { X: Vh === null ? cols(solved.X) : solved.X, activeColumns, gainActive: G.pickCols(solved.activeSet), nOrient: prep.nOrient },
+      solution: { X: Vh === null ? cols(solved.X) : solved.X, activeColumns, gainActive, nOrient: prep.nOrient },
       rescaling: { sourceWeighting: prep.sourceWeighting, alphaScale, Vh: Vh === null ? null : cols(Vh) },
       M: Vh === null ? cols(M) : M,
       geometry,
       evoked: e,
       pickOri: settings.pickOri,
-      residualGain: { chNames: prep.chNames, gainActive: prep.gainColumns(activeColumns) },
+      residualGain,
     });
     conditions.push({ dipoles: r.dipoles, stc: r.stc, residual: r.residual as Evoked, times: e.times });
     if (conditions.length === 1) { explained = r.explainedVariance; warnings.push(...r.warnings); }

@@ -10,7 +10,7 @@ import { gemm } from '../linalg/blas.js';
 import { Matrix } from '../linalg/matrix.js';
 import { groupsNorm2 } from './groupNorms.js';
 import { iterativeMixedNormSolver } from './iterativeMixedNormSolver.js';
-import { mixedNormSolver, prepareL21, type L21Options } from './mixedNormSolver.js';
+import { mixedNormSolver, prepareL21, type L21Data, type L21Options } from './mixedNormSolver.js';
 import { NumpyRandomState } from './numpyRandom.js';
 
 export interface SureResult {
@@ -36,6 +36,10 @@ export async function sureAlpha(M: Matrix, G: Matrix, grid: Float64Array, nMxneI
   for (let k = 0; k < Meps.data.length; k++) Meps.data[k] += eps * delta.data[k];
 
   const dataM = await prepareL21(M, G), dataEps = await prepareL21(Meps, G);
+  const mxneAt = async (d: L21Data, alpha: number): Promise<GridSolution> => {
+    const r = await mixedNormSolver(d, alpha, o);
+    return { X: scatter(r.X, r.activeSet, n, T), active: r.activeSet };
+  };
   const sols: GridSolution[] = [], solsEps: GridSolution[] = [];
   for (const alpha of grid) {
     sols.push(await mxneAt(dataM, alpha));
@@ -73,11 +77,6 @@ export async function sureAlpha(M: Matrix, G: Matrix, grid: Float64Array, nMxneI
   for (let j = 1; j < grid.length; j++) if (surePath[j] < surePath[best]) best = j;
   const active = sols[best].active;
   return { X: sols[best].X.pickRows(active), activeSet: active, bestAlpha: grid[best], surePath };
-
-  async function mxneAt(d: typeof dataM, alpha: number): Promise<GridSolution> {
-    const r = await mixedNormSolver(d, alpha, o);
-    return { X: scatter(r.X, r.activeSet, n, T), active: r.activeSet };
-  }
 }
 
 function scatter(X: Matrix, active: Int32Array, n: number, T: number): Matrix {
