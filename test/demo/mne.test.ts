@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { generateDemo, type DemoDataset } from '../../lib/demo/index.js';
+import { fitBergScherg, type BergParams } from '../../lib/demo/eegSphere.js';
 import { readForward } from '../../lib/io/fiff/readForward.js';
 import { readCov } from '../../lib/io/fiff/readCov.js';
 import { readEvoked } from '../../lib/io/fiff/readEvoked.js';
@@ -19,10 +20,11 @@ interface MneView {
   nave: number; comment: string; tmin: number; baseline: number[]; timeIdx: number[]; data: number[][];
   covNames: string[]; covDiag: number[]; covNfree: number; covProjs: string[];
   relErr: Record<'mag' | 'grad' | 'eeg', number>; nCompared: number;
+  rvMne: number; rvOursByMne: number; eegSameFit: number;
   dipoles: { pos: number[]; peak: number; amp: number }[];
 }
 
-const script = (d: DemoDataset, cols: number[], timeIdx: number[]) => `
+const script = (d: DemoDataset, cols: number[], timeIdx: number[], berg: BergParams) => `
 import json, numpy as np, mne
 mne.set_log_level('ERROR')
 fwd = mne.read_forward_solution(${JSON.stringify(d.fwd)})
@@ -48,6 +50,23 @@ rel = {}
 for t in ('mag', 'grad', 'eeg'):
     p = mne.pick_types(fwd['info'], meg=t if t != 'eeg' else False, eeg=(t == 'eeg'))
     rel[t] = float((np.linalg.norm(G1[p] - G2[p], axis=0) / np.linalg.norm(G2[p], axis=0)).max())
+# EEG: MNE's forward with mxne's Berg-Scherg parameters (the physics, apart from the fit), and
+# MNE's fit objective evaluated at MNE's optimum and at mxne's (the fit, apart from the physics).
+from mne.bem import _fwd_eeg_get_multi_sphere_model_coeffs, _compute_linear_parameters, _fwd_eeg_fit_berg_scherg
+u = dict(nfit=3, nterms=200, fn=_fwd_eeg_get_multi_sphere_model_coeffs(sphere, 201))
+rads = [layer['rad'] for layer in sphere['layers']]
+k = np.arange(1, 201)
+u['w'] = np.sqrt((2.0 * k + 1) * (3.0 * k + 1.0) / k) * np.power(min(rads) / max(rads), k - 1.0)
+u['w'][-1] = 0
+rv_ours = float(_compute_linear_parameters(np.array(${JSON.stringify(berg.mu)}), u)[0])
+rv_mne = float(_fwd_eeg_fit_berg_scherg(sphere.copy(), 200, 3))
+sphere_ours = sphere.copy()
+sphere_ours['mu'] = np.array(${JSON.stringify(berg.mu)})
+sphere_ours['lambda'] = np.array(${JSON.stringify(berg.lambda)})
+f3 = mne.make_forward_solution(ev.info, trans=None, src=dsrc, bem=sphere_ours, meg=False, eeg=True)
+pe = mne.pick_types(fwd['info'], meg=False, eeg=True)
+G3 = f3['sol']['data']
+eeg_same_fit = float((np.linalg.norm(G1[pe] - G3, axis=0) / np.linalg.norm(G3, axis=0)).max())
 evc = ev.copy().apply_proj().crop(0, 0.3)
 dips = mne.inverse_sparse.mixed_norm(evc, fwd, cov, alpha=30, loose=0.2, depth=0.9, n_mxne_iter=10, return_as_dipoles=True)
 print(json.dumps(dict(
@@ -55,7 +74,7 @@ print(json.dumps(dict(
     cols=cols, sol=fwd['sol']['data'][:, cols].T.tolist(),
     nave=int(ev.nave), comment=ev.comment, tmin=float(ev.times[0]), baseline=list(map(float, ev.baseline)), timeIdx=tidx, data=ev.data[:, tidx].T.tolist(),
     covNames=cov.ch_names, covDiag=cov['data'].tolist(), covNfree=int(cov['nfree']), covProjs=[p['desc'] for p in cov['projs']],
-    relErr=rel, nCompared=int(n),
+    relErr=rel, nCompared=int(n), rvMne=rv_mne, rvOursByMne=rv_ours, eegSameFit=eeg_same_fit,
     dipoles=[dict(pos=dp.pos[0].tolist(), peak=float(evc.times[np.abs(dp.amplitude).argmax()]), amp=float(np.abs(dp.amplitude).max())) for dp in dips])))
 `;
 
@@ -71,7 +90,7 @@ describe('demo dataset against MNE-Python', function () {
 
   before(async () => {
     demo = await generateDemo({ outDir: tmp });
-    mne = runPythonJson<MneView>(script(demo, cols, timeIdx));
+    mne = runPythonJson<MneView>(script(demo, cols, timeIdx, fitBergScherg()));
   });
 
   it('MNE reads the forward and its source spaces with the numbers mxne reads', async () => {
@@ -96,12 +115,21 @@ describe('demo dataset against MNE-Python', function () {
     assert.deepEqual(mne.covProjs, ['Average EEG reference']);
   });
 
-  it("the gain equals MNE's make_forward_solution on the sphere model (same sensors)", () => {
-    console.log(`      max relative column error over ${mne.nCompared} sources: mag ${mne.relErr.mag.toExponential(2)}, grad ${mne.relErr.grad.toExponential(2)}, eeg ${mne.relErr.eeg.toExponential(2)}`);
+  it("the gain equals MNE's make_forward_solution on the sphere model (same sensors, same Berg–Scherg fit)", () => {
+    console.log(`      max relative column error over ${mne.nCompared} sources: mag ${mne.relErr.mag.toExponential(2)}, grad ${mne.relErr.grad.toExponential(2)}, eeg ${mne.eegSameFit.toExponential(2)} (with MNE's own fit ${mne.relErr.eeg.toExponential(2)})`);
     assert.ok(mne.relErr.mag < 1e-6, `mag ${mne.relErr.mag}`);
     assert.ok(mne.relErr.grad < 1e-6, `grad ${mne.relErr.grad}`);
-    // EEG: our Berg–Scherg fit (Nelder–Mead) versus MNE's (COBYLA) differ slightly in the third term.
-    assert.ok(mne.relErr.eeg < 2e-3, `eeg ${mne.relErr.eeg}`);
+    assert.ok(mne.eegSameFit < 1e-6, `eeg ${mne.eegSameFit}`);
+  });
+
+  it("mxne's Berg–Scherg fit is at least as good as MNE's on MNE's own objective", () => {
+    // MNE stops COBYLA at rhoend 1e-5, where the objective still depends on the BLAS kernels'
+    // rounding (its gain then moves by ~2e-3 to 4.5e-3 between kernel sets); mxne runs Nelder–Mead
+    // to 1e-14, so its relative residual, scored by MNE, may not exceed MNE's.
+    console.log(`      relative residual of the fit: mxne ${mne.rvOursByMne.toExponential(4)}, MNE ${mne.rvMne.toExponential(4)}`);
+    const ours = fitBergScherg();
+    assert.ok(Math.abs(ours.rv - mne.rvOursByMne) <= 1e-9 * mne.rvOursByMne, `mxne's rv ${ours.rv} as MNE scores it: ${mne.rvOursByMne}`);
+    assert.ok(mne.rvOursByMne <= mne.rvMne * (1 + 1e-9), `mxne ${mne.rvOursByMne} vs MNE ${mne.rvMne}`);
   });
 
   it("MNE's mixed_norm (alpha 30, loose 0.2, depth 0.9) finds the three true dipoles", () => {
