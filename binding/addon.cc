@@ -5,7 +5,7 @@
 
 namespace {
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
-  mxne::RegisterThreads(env, exports);
+  mxne::RegisterOpenBlas(env, exports);
   mxne::RegisterLinalg(env, exports);
   mxne::RegisterDecomp(env, exports);
   mxne::RegisterKernels(env, exports);

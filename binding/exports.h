@@ -5,7 +5,7 @@
 namespace mxne {
 void RegisterLinalg(Napi::Env env, Napi::Object exports);
 void RegisterDecomp(Napi::Env env, Napi::Object exports);
-void RegisterThreads(Napi::Env env, Napi::Object exports);
+void RegisterOpenBlas(Napi::Env env, Napi::Object exports);
 void RegisterKernels(Napi::Env env, Napi::Object exports);
 void RegisterSolvers(Napi::Env env, Napi::Object exports);
 }  // namespace mxne

@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { NativeError } from './errors.js';
+import { loadWithKernelSelection, type BlasIdentity, type KernelSelection } from './openblas/kernelSelection.js';
 
 /** Raw addon exports: packed column-major Float64Arrays plus explicit shapes. */
 export interface Addon {
@@ -35,6 +36,8 @@ export interface Addon {
     y: Float64Array): Float64Array;
   setNumThreads(n: number): void;
   getNumThreads(): number;
+  /** OpenBLAS's kernel set in use (openblas_get_corename) and build line (openblas_get_config). */
+  blasInfo(): BlasIdentity;
   /** MNE's _normal_orth for n normals (3n values) into out (9n, row-major 3×3 per normal). */
   normalOrthAsync(n: number, normals: Float64Array, out: Float64Array): Promise<Float64Array>;
   svdValuesAsync(m: number, n: number, A: Float64Array, s: Float64Array): Promise<Float64Array>;
@@ -81,7 +84,12 @@ function load(): Addon {
   }
 }
 
-export const addon: Addon = load();
+const loaded = loadWithKernelSelection(load);
+
+export const addon: Addon = loaded.addon;
+
+/** The OpenBLAS kernel set in use, what mxne chose and why (`mxne doctor`, result.json). */
+export const blasSelection: KernelSelection = loaded.selection;
 
 interface RawNativeError { code?: unknown; op?: unknown; info?: unknown; message: string }
 

@@ -2,6 +2,7 @@
 /** The `mxne` command. */
 import { Command, CommanderError } from 'commander';
 import { demoCommand } from './demoCommand.js';
+import { doctorCommand } from './doctorCommand.js';
 import { EXIT_BAD_INPUT, EXIT_OK, errorLine, exitCodeFor } from './exitCodes.js';
 import { solveCommand } from './solveCommand.js';
 import { version } from '../version.js';
@@ -13,7 +14,8 @@ export async function main(argv: string[]): Promise<number> {
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) })
     .addCommand(solveCommand())
-    .addCommand(demoCommand());
+    .addCommand(demoCommand())
+    .addCommand(doctorCommand());
   for (const cmd of program.commands) cmd.exitOverride();
   try {
     await program.parseAsync(argv);

@@ -4,6 +4,7 @@
  */
 import type { Forward } from '../records/forward.js';
 import type { MixedNormResult } from '../sparse/mixedNorm.js';
+import { blasSelection } from '../native.js';
 import { version } from '../version.js';
 import type { SolveJob } from './solveFiles.js';
 
@@ -39,7 +40,7 @@ export interface SolveSummary {
   warnings: string[];
   inputs: { fwd: InputRecord; evoked: InputRecord; cov: InputRecord };
   options: Omit<SolveJob, 'fwd' | 'evoked' | 'cov' | 'out'>;
-  versions: { mxne: string; node: string; openblasThreads: number | null };
+  versions: { mxne: string; node: string; openblasThreads: number | null; openblas: string; blasKernels: { corename: string; reason: string; warning: string | null } };
   timings: Record<string, number>;
 }
 
@@ -76,7 +77,10 @@ export function buildSummary({ job, result, inputs, timings }: SummaryInput): So
     warnings: result.warnings.map((w) => w.message),
     inputs,
     options,
-    versions: { mxne: version(), node: process.version, openblasThreads: d.blasThreads },
+    versions: {
+      mxne: version(), node: process.version, openblasThreads: d.blasThreads, openblas: blasSelection.config,
+      blasKernels: { corename: blasSelection.corename, reason: blasSelection.choice.reason, warning: blasSelection.warning },
+    },
     timings: { ...timings, ...d.timings },
   };
 }

@@ -1,0 +1,53 @@
+/**
+ * Loads the addon with the kernel set chooseCoretype() asks for, then confirms it: OpenBLAS reports
+ * the set it runs, and a set mxne chose itself must pass the numerical self-check or the load fails
+ * with what to set. OPENBLAS_CORETYPE is only set for the load (OpenBLAS reads it once, in its
+ * constructor) and removed afterwards, so child processes (MNE-Python in tests and the bench) run
+ * with the environment they were given.
+ */
+import { chooseCoretype, featureCoretype, isGenericCore, type CoretypeChoice } from './coretype.js';
+import { readCpuinfo } from './cpuinfo.js';
+import { blasSelfCheck, type CheckedRoutines } from './selfCheck.js';
+
+export interface BlasIdentity { corename: string; config: string }
+
+export interface KernelSelection {
+  /** `model name` of the CPU, or null when it could not be read. */
+  cpu: string | null;
+  /** OpenBLAS's kernel set in use and its build line (version, DYNAMIC_ARCH, threading). */
+  corename: string;
+  config: string;
+  /** What mxne asked for (null: nothing) and why. */
+  choice: CoretypeChoice;
+  /** A situation worth acting on (generic kernels on a capable CPU, a selection that did not take), else null. */
+  warning: string | null;
+}
+
+export function loadWithKernelSelection<T extends CheckedRoutines & { blasInfo(): BlasIdentity }>(
+  load: () => T, env: NodeJS.ProcessEnv = process.env): { addon: T; selection: KernelSelection } {
+  const cpu = readCpuinfo(env);
+  const choice = chooseCoretype(env, cpu);
+  let addon: T;
+  if (choice.set !== null) {
+    process.env.OPENBLAS_CORETYPE = choice.set;
+    try { addon = load(); } finally { delete process.env.OPENBLAS_CORETYPE; }
+  } else addon = load();
+
+  const { corename, config } = addon.blasInfo();
+  let warning: string | null = null;
+  if (choice.set !== null) {
+    if (corename.toLowerCase() !== choice.set.toLowerCase()) {
+      // OpenBLAS was already loaded (by a worker thread first, or another addon), or has no such set.
+      warning = `mxne asked OpenBLAS for its ${choice.set} kernels but it runs ${corename}; set OPENBLAS_CORETYPE=${choice.set} before starting the process`;
+    }
+    const failures = blasSelfCheck(addon);
+    if (failures.length > 0) {
+      throw new Error(`mxne: OpenBLAS's ${corename} kernels, selected because ${choice.reason}, fail mxne's numerical self-check ` +
+        `(${failures.join('; ')}). Start with MXNE_BLAS_CORETYPE=keep to use OpenBLAS's own choice, or set OPENBLAS_CORETYPE to a kernel set that works on this CPU.`);
+    }
+  } else if (cpu !== null && isGenericCore(corename) && !env.OPENBLAS_CORETYPE) {
+    const better = featureCoretype(cpu);
+    if (better !== null) warning = `OpenBLAS runs its generic ${corename} kernels on a CPU that can run ${better}: set OPENBLAS_CORETYPE=${better} (several times faster)`;
+  }
+  return { addon, selection: { cpu: cpu?.modelName ?? null, corename, config, choice, warning } };
+}
