@@ -131,14 +131,29 @@ def _blas_threads():
         return None
 
 
+def _blas_core():
+    """The OpenBLAS kernel set numpy runs (openblas_get_corename of the library already loaded)."""
+    try:
+        import ctypes
+        import numpy  # noqa: F401  (loads OpenBLAS through libblas.so.3)
+        lib = ctypes.CDLL('libopenblas.so.0')
+        lib.openblas_get_corename.restype = ctypes.c_char_p
+        return lib.openblas_get_corename().decode()
+    except Exception:
+        return None
+
+
 def main():
+    if sys.argv[1:] == ['--blas-core']:
+        print(json.dumps({'blasCore': _blas_core()}), flush=True)
+        return
     try:
         run = make_workload(json.loads(sys.argv[1]))
     except Exception as e:
         print(json.dumps({'ready': False, 'error': f'{type(e).__name__}: {e}'}), flush=True)
         return
     warm = _attempt(run)  # warm-up
-    ready = {'ready': True, 'blasThreads': _blas_threads()}
+    ready = {'ready': True, 'blasThreads': _blas_threads(), 'blasCore': _blas_core()}
     if 'error' in warm:
         ready['error'] = warm['error']
     print(json.dumps(ready), flush=True)

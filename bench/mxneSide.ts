@@ -9,7 +9,7 @@
 import * as fs from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { readNpyMatrix } from '../lib/io/npy.js';
-import { getNumThreads } from '../lib/native.js';
+import { blasSelection, getNumThreads } from '../lib/native.js';
 import { iterativeMixedNormSolver } from '../lib/sparse/iterativeMixedNormSolver.js';
 import { mixedNorm, type MixedNormResult } from '../lib/sparse/mixedNorm.js';
 import { mixedNormSolver, prepareL21 } from '../lib/sparse/mixedNormSolver.js';
@@ -107,7 +107,7 @@ async function main(): Promise<void> {
     return;
   }
   const warm = await attempt(run);
-  say({ ready: true, blasThreads: getNumThreads(), ...(warm.error ? { error: warm.error } : {}) });
+  say({ ready: true, blasThreads: getNumThreads(), blasCore: blasSelection.corename, ...(warm.error ? { error: warm.error } : {}) });
   const lines = (await import('node:readline')).createInterface({ input: process.stdin });
   for await (const raw of lines) {
     const line = raw.trim();

@@ -19,11 +19,11 @@ import * as path from 'node:path';
 import { Command } from 'commander';
 import { generateDemo } from '../lib/demo/generateDemo.js';
 import { atomicWriteSync } from '../lib/io/atomicWrite.js';
-import { packageRoot } from '../lib/native.js';
+import { blasSelection, packageRoot } from '../lib/native.js';
 import { SAMPLES_AXIS, scalingSvg } from './plot.js';
 import { profileWorkload } from './profile.js';
 import { writeResults, type LoopStall, type RunInfo, type SideResult, type WorkloadResult } from './report.js';
-import { SideProcess, type RunReply } from './sideProcess.js';
+import { SideProcess, type ReadyReply, type RunReply } from './sideProcess.js';
 import { medianStages, pairRatios, summarize } from './stats.js';
 import { fixtureWorkloads, FULL_SIZES, QUICK_SIZES, scalingWorkloads, type Workload } from './workloads.js';
 
@@ -35,10 +35,17 @@ function sameCheck(a: unknown, b: unknown): boolean {
   return a !== null && a !== undefined && JSON.stringify(a) === JSON.stringify(b);
 }
 
-function sideResult(replies: RunReply[], rss: number, blasThreads: number | null): SideResult | null {
+function sideResult(replies: RunReply[], rss: number, ready: ReadyReply | null): SideResult | null {
   const ok = replies.filter((r) => !r.error);
   if (ok.length === 0) return null;
-  return { ...summarize(ok.map((r) => r.seconds)), maxRssMb: rss, stages: medianStages(ok.map((r) => r.stages)), blasThreads };
+  return { ...summarize(ok.map((r) => r.seconds)), maxRssMb: rss, stages: medianStages(ok.map((r) => r.stages)),
+    blasThreads: ready?.blasThreads ?? null, blasCore: ready?.blasCore ?? null };
+}
+
+/** The kernel set numpy's OpenBLAS picks by itself here. */
+function mneInstalledCore(env: NodeJS.ProcessEnv): string | null {
+  const r = spawnSync(PYTHON, [path.join(packageRoot(), 'bench', 'mne_side.py'), '--blas-core'], { encoding: 'utf8', env });
+  try { return (JSON.parse(r.stdout) as { blasCore: string | null }).blasCore; } catch { return null; }
 }
 
 /** Times one workload on both sides; never throws for a side's failure (it becomes an error cell). */
@@ -48,12 +55,12 @@ export async function runWorkload(w: Workload, o: RunOptions, env: NodeJS.Proces
   if (o.mne) sides.push(new SideProcess('MNE', PYTHON, [path.join(root, 'bench', 'mne_side.py'), JSON.stringify(w.spec)], env));
   const errors: string[] = [];
   const alive = sides.map(() => true);
-  const threads: Array<number | null> = sides.map(() => null);
+  const ready: Array<ReadyReply | null> = sides.map(() => null);
   // Both load and warm up at the same time (untimed), then the timed runs alternate.
   await Promise.all(sides.map(async (s, k) => {
     try {
       const r = await s.ready();
-      threads[k] = r.blasThreads ?? null;
+      ready[k] = r;
       if (r.error) errors.push(`${s.name} warm-up: ${r.error}`);
     } catch (e) {
       alive[k] = false;
@@ -89,8 +96,8 @@ export async function runWorkload(w: Workload, o: RunOptions, env: NodeJS.Proces
     if (!alive[k]) { s.kill(); return NaN; }
     try { return await s.quit(); } catch { s.kill(); return NaN; }
   }));
-  const mxne = sideResult(replies[0], rss[0], threads[0]);
-  const mne = o.mne ? sideResult(replies[1], rss[1], threads[1]) : null;
+  const mxne = sideResult(replies[0], rss[0], ready[0]);
+  const mne = o.mne ? sideResult(replies[1], rss[1], ready[1]) : null;
   // Pairs where both sides succeeded, in run order.
   const pairs = o.mne ? replies[0].map((a, k) => [a, replies[1][k]] as const).filter(([a, b]) => b && !a.error && !b.error) : [];
   return {
@@ -132,12 +139,13 @@ async function main(argv: string[]): Promise<void> {
     .option('--sizes <list>', 'synthetic forward sizes, comma-separated (default 1000,5000,10000,20000,40000; quick 1000,5000)')
     .option('--threads <n>', 'OpenBLAS threads on both sides', (v) => Number(v), 1)
     .option('--no-mne', 'time mxne only')
+    .option('--same-kernels', 'force both sides onto mxne\'s OpenBLAS kernel set (default: each side as installed)')
     .option('--cpu-prof', 'profile every selected workload\'s mxne side (default: the flagged ones in a full run)')
     .option('--no-cpu-prof', 'no profiling')
     .option('--out <file>', 'report file (default bench/RESULTS.md for a full run, a temporary folder otherwise)')
     .option('--svg <file>', 'scaling plot (default bench/scaling.svg next to the report; the time-samples plot goes next to it as <name>-times.svg)')
     .parse(argv);
-  const f = cli.opts<{ quick?: boolean; rounds?: number; only?: string; sizes?: string; threads: number; mne: boolean; cpuProf?: boolean; out?: string; svg?: string }>();
+  const f = cli.opts<{ quick?: boolean; rounds?: number; only?: string; sizes?: string; threads: number; mne: boolean; sameKernels?: boolean; cpuProf?: boolean; out?: string; svg?: string }>();
   if (!Number.isInteger(f.threads) || f.threads < 1) throw new Error(`--threads: expected a positive integer, got ${f.threads}`);
   const log = (s: string) => process.stderr.write(s);
   let mneSkipReason: string | undefined;
@@ -163,16 +171,29 @@ async function main(argv: string[]): Promise<void> {
 
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mxne-bench-data-'));
   const results: WorkloadResult[] = [];
+  let kernels: RunInfo['kernels'] = { mxne: blasSelection.corename, mneInstalled: null, same: !!f.sameKernels };
+  let sameKernelResults: WorkloadResult[] | undefined;
   try {
     await prepareSynthetic(workloads, dataDir, log);
     // Same BLAS, same thread count on both sides; no Python/Node chatter in the protocol.
-    const env = { ...process.env, OPENBLAS_NUM_THREADS: String(f.threads), OMP_NUM_THREADS: String(f.threads), MKL_NUM_THREADS: String(f.threads), MNE_LOGGING_LEVEL: 'ERROR' };
-    for (const w of workloads) {
-      log(`bench: ${w.name} …`);
-      const r = await runWorkload(w, { rounds, mne: haveMne, profile: f.cpuProf ?? (!f.quick && !!w.profile) }, env);
-      log(` mxne ${r.mxne ? `${r.mxne.median.toFixed(4)} s` : 'failed'}${r.mne ? `, MNE ${r.mne.median.toFixed(4)} s, ×${r.ratio?.median.toFixed(1) ?? '?'}` : ''}` +
-        `${r.sameActiveSet === false ? ' ACTIVE SET MISMATCH' : ''}${r.loop ? `, loop stall ${r.loop.maxMs.toFixed(1)} ms` : ''}${r.errors.length ? ` errors: ${r.errors.join('; ')}` : ''}\n`);
-      results.push(r);
+    const env: NodeJS.ProcessEnv = { ...process.env, OPENBLAS_NUM_THREADS: String(f.threads), OMP_NUM_THREADS: String(f.threads), MKL_NUM_THREADS: String(f.threads), MNE_LOGGING_LEVEL: 'ERROR' };
+    if (f.sameKernels) env.OPENBLAS_CORETYPE = blasSelection.corename;
+    kernels = { mxne: blasSelection.corename, mneInstalled: haveMne ? mneInstalledCore(env) : null, same: !!f.sameKernels };
+    log(`bench: OpenBLAS kernels mxne ${kernels.mxne}, MNE ${f.sameKernels ? `forced to ${kernels.mxne}` : `as installed ${kernels.mneInstalled ?? 'n/a'}`}\n`);
+    const pass = async (ws: Workload[], e: NodeJS.ProcessEnv, into: WorkloadResult[]) => {
+      for (const w of ws) {
+        log(`bench: ${w.name} …`);
+        const r = await runWorkload(w, { rounds, mne: haveMne, profile: f.cpuProf ?? (!f.quick && !!w.profile) }, e);
+        log(` mxne ${r.mxne ? `${r.mxne.median.toFixed(4)} s` : 'failed'}${r.mne ? `, MNE ${r.mne.median.toFixed(4)} s, ×${r.ratio?.median.toFixed(1) ?? '?'}` : ''}` +
+          `${r.sameActiveSet === false ? ' ACTIVE SET MISMATCH' : ''}${r.loop ? `, loop stall ${r.loop.maxMs.toFixed(1)} ms` : ''}${r.errors.length ? ` errors: ${r.errors.join('; ')}` : ''}\n`);
+        into.push(r);
+      }
+    };
+    await pass(workloads, env, results);
+    if (full && haveMne && !f.sameKernels && kernels.mneInstalled !== kernels.mxne) {
+      log(`bench: MNE's installed kernels (${kernels.mneInstalled}) differ from mxne's: the target workloads again on ${kernels.mxne}\n`);
+      sameKernelResults = [];
+      await pass(workloads.filter((w) => w.group !== 'samples'), { ...env, OPENBLAS_CORETYPE: kernels.mxne }, sameKernelResults);
     }
   } finally {
     fs.rmSync(dataDir, { recursive: true, force: true });
@@ -185,7 +206,8 @@ async function main(argv: string[]): Promise<void> {
   const samples = results.filter((r) => r.workload.group === 'samples' && r.mxne).map((r) => ({ nTimes: r.workload.nTimes ?? 0, mxne: r.mxne!, mne: r.mne }));
   if (samples.length) atomicWriteSync(svgTimes, scalingSvg(samples, `seed pipeline, 5,960 sources, OPENBLAS_NUM_THREADS=${f.threads}`, SAMPLES_AXIS));
   const info: RunInfo = { command, threads: f.threads, rounds, mne: haveMne, mneSkipReason, svg: points.length ? svgRel : undefined,
-    svgTimes: samples.length ? path.relative(path.dirname(out), svgTimes) : undefined, wallSeconds: (performance.now() - t0) / 1000 };
+    svgTimes: samples.length ? path.relative(path.dirname(out), svgTimes) : undefined, wallSeconds: (performance.now() - t0) / 1000,
+    kernels, sameKernelResults };
   writeResults(out, results, info);
   log(`bench: wrote ${out}${[...(points.length ? [svg] : []), ...(samples.length ? [svgTimes] : [])].map((x) => ` and ${x}`).join('')}\n`);
   if (results.some((r) => r.sameActiveSet === false)) log('bench: ACTIVE SET MISMATCH between mxne and MNE (see the report)\n');

@@ -18,7 +18,7 @@ export interface RunReply {
   loopMeanMs?: number;
 }
 
-export interface ReadyReply { ready: boolean; blasThreads?: number | null; error?: string }
+export interface ReadyReply { ready: boolean; blasThreads?: number | null; blasCore?: string | null; error?: string }
 
 export class SideProcess {
   private readonly child: ChildProcessWithoutNullStreams;

@@ -27,17 +27,22 @@ describe('bench harness (smoke, no timing assertions)', function () {
   });
 
   it('report flags an active-set mismatch loudly and keeps the rest of RESULTS.md', () => {
-    const side = { median: 1, min: 1, max: 1, n: 1, maxRssMb: 100, stages: {}, blasThreads: 1 };
+    const side = { median: 1, min: 1, max: 1, n: 1, maxRssMb: 100, stages: {}, blasThreads: 1, blasCore: 'Zen' };
     const r: WorkloadResult = {
       workload: { name: 'solver x mxne', group: 'solver', spec: { kind: 'solver' } }, mxne: side, mne: { ...side, median: 5 },
       ratio: summarize([5]), sameActiveSet: false, mxneCheck: { activeColumns: [1] }, mneCheck: { activeColumns: [2] }, loop: null, profile: null, errors: [],
     };
-    const text = renderSection([r], { command: 'x', threads: 1, rounds: 1, mne: true, wallSeconds: 1 });
+    const text = renderSection([r], { command: 'x', threads: 1, rounds: 1, mne: true, wallSeconds: 1, kernels: { mxne: 'Zen', mneInstalled: 'Zen', same: false } });
     assert.match(text, /ACTIVE SET MISMATCH/);
+    assert.match(text, /OpenBLAS kernels as installed: mxne Zen \(Zen chosen at load: lib\/openblas\), MNE Zen — the same set/);
+    const other = renderSection([r], { command: 'x', threads: 1, rounds: 1, mne: true, wallSeconds: 1,
+      kernels: { mxne: 'Haswell', mneInstalled: 'Prescott', same: false }, sameKernelResults: [r] });
+    assert.match(other, /the second targets table reruns the target workloads with MNE on Haswell/);
+    assert.match(other, /### The same targets with MNE on mxne's kernel set/);
     assert.match(text, /\*\*MISMATCH\*\* \(mxne \{"activeColumns":\[1\]\}, MNE \{"activeColumns":\[2\]\}\)/);
     const file = path.join(dir, 'RESULTS.md');
     fs.writeFileSync(file, '# t\n\n<!-- micro:start -->\nmicro\n<!-- micro:end -->\n\n<!-- bench:start -->\nold\n<!-- bench:end -->\n\ntail\n');
-    writeResults(file, [r], { command: 'x', threads: 1, rounds: 1, mne: true, wallSeconds: 1 });
+    writeResults(file, [r], { command: 'x', threads: 1, rounds: 1, mne: true, wallSeconds: 1, kernels: { mxne: 'Zen', mneInstalled: 'Zen', same: false } });
     const after = fs.readFileSync(file, 'utf8');
     assert.match(after, /<!-- micro:start -->\nmicro\n<!-- micro:end -->/);
     assert.ok(!after.includes('\nold\n'));
@@ -62,18 +67,19 @@ describe('bench harness (smoke, no timing assertions)', function () {
       assert.deepEqual(ws.map((w) => [w.nTimes, w.spec.crop]), [[31, [0.05, 0.1]], [61, [0, 0.1]], [181, [0, 0.3]], [421, [-0.2, 0.5]]]);
       assert.ok(ws.every((w) => w.nSources === 5960 && w.rounds === 3 && !w.quick && w.spec.kind === 'pipeline'));
     }
-    const side = { median: 1, min: 1, max: 1, n: 1, maxRssMb: 100, stages: {}, blasThreads: 1 };
+    const side = { median: 1, min: 1, max: 1, n: 1, maxRssMb: 100, stages: {}, blasThreads: 1, blasCore: 'Zen' };
     const r: WorkloadResult = {
       workload: { name: 'samples 31 (0.05–0.1 s)', group: 'samples', nSources: 5960, nTimes: 31, spec: { kind: 'pipeline', crop: [0.05, 0.1] } }, mxne: side, mne: { ...side, median: 3 },
       ratio: summarize([3]), sameActiveSet: true, mxneCheck: null, mneCheck: null, loop: null, profile: null, errors: [],
     };
-    const text = renderSection([r], { command: 'x', threads: 1, rounds: 1, mne: true, svgTimes: 'scaling-times.svg', wallSeconds: 1 });
+    const text = renderSection([r], { command: 'x', threads: 1, rounds: 1, mne: true, svgTimes: 'scaling-times.svg', wallSeconds: 1, kernels: { mxne: 'Zen', mneInstalled: 'Zen', same: false } });
     assert.match(text, /time vs number of time samples \(5,960 sources\)/);
     assert.match(text, /\| 31 \| 0.05 … 0\.1 \| 1\.000 \| 3\.000 \| 3\.00× \|/);
     assert.match(text, /!\[pipeline time vs time samples\]\(scaling-times\.svg\)/);
   });
 
-  it('runs one tiny synthetic pipeline on both sides, alternating, with checks, RSS and the loop probe', async () => {
+  it('runs one tiny synthetic pipeline on both sides, alternating, with checks, RSS and the loop probe', async function () {
+    this.timeout(240000); // two interpreters start, load and warm up: minutes on a loaded 2-core machine
     const mne = mneAvailable();
     if (!mne) console.log(`      [skip] ${process.env.MXNE_PYTHON ?? '/usr/bin/python3'} cannot import mne: MNE side of the harness smoke skipped (mxne only)`);
     const [w] = scalingWorkloads([400]);
@@ -83,6 +89,8 @@ describe('bench harness (smoke, no timing assertions)', function () {
     assert.deepEqual(r.errors, []);
     assert.ok(r.mxne && r.mxne.n === 2 && r.mxne.maxRssMb > 0);
     assert.equal(r.mxne.blasThreads, 1);
+    assert.ok(r.mxne.blasCore && r.mxne.blasCore.length > 0);
+    if (mne) assert.ok(r.mne?.blasCore, 'the MNE side reports its OpenBLAS kernel set');
     assert.ok(Array.isArray((r.mxneCheck as { activeSources: number[] }).activeSources));
     assert.ok(r.mxne.stages.dspm > 0 && r.mxne.stages['mixed_norm.solve'] > 0);
     assert.ok(r.loop && r.loop.maxMs >= 0);
@@ -92,7 +100,7 @@ describe('bench harness (smoke, no timing assertions)', function () {
       assert.equal(r.sameActiveSet, true, `mxne ${JSON.stringify(r.mxneCheck)} vs MNE ${JSON.stringify(r.mneCheck)}`);
     }
     const file = path.join(dir, 'smoke.md');
-    writeResults(file, [r], { command: 'test', threads: 1, rounds: 2, mne, wallSeconds: 1 });
+    writeResults(file, [r], { command: 'test', threads: 1, rounds: 2, mne, wallSeconds: 1, kernels: { mxne: 'Zen', mneInstalled: null, same: false } });
     assert.match(fs.readFileSync(file, 'utf8'), /scaling synthetic 400/);
   });
 });
