@@ -40,7 +40,9 @@ describe('mxne as a dependency: npm pack, install the tarball in a scratch proje
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mxne-pack-'));
     const pack = sh('npm', ['pack', '--json', '--pack-destination', tmp], packageRoot());
     assert.equal(pack.status, 0, `npm pack failed:\n${pack.stderr}`);
-    const info = JSON.parse(pack.stdout.slice(pack.stdout.indexOf('[')));
+    // The lifecycle scripts (prepack's build) print to stdout too: npm's JSON is the last '[' line on.
+    const lines = pack.stdout.split('\n');
+    const info = JSON.parse(lines.slice(lines.lastIndexOf('[')).join('\n'));
     tarball = path.join(tmp, info[0].filename);
     const files: string[] = info[0].files.map((f: { path: string }) => f.path);
     assert.ok(files.includes(`prebuilds/${process.platform}-${process.arch}/mxne.node`), `tarball has the prebuild: ${files.filter((f) => f.startsWith('prebuilds')).join(', ')}`);
