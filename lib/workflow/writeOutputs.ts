@@ -23,8 +23,8 @@ export async function writeOutputs(out: string, result: MixedNormResult, forward
   if (result.dipoles.length > 0) await fs.promises.mkdir(path.join(out, 'dipoles'), { recursive: true });
   for (const [k, dip] of result.dipoles.entries()) {
     const name = dipoleFileName(k, result.dipoles.length);
-    await writeBdip(path.join(out, 'dipoles', `${name}.bdip`), [dip]);
-    await writeDip(path.join(out, 'dipoles', `${name}.dip`), [dip]);
+    await writeBdip(path.join(out, 'dipoles', `${name}.bdip`), dip);
+    await writeDip(path.join(out, 'dipoles', `${name}.dip`), dip);
     written.push(`dipoles/${name}.bdip`, `dipoles/${name}.dip`);
   }
   // Surface results go through make_stc_from_dipoles as in the seed example; volumes keep the
