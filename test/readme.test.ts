@@ -12,6 +12,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { packageRoot } from '../lib/native.js';
+import { errorLines } from './helpers/cli.js';
 import { fixture, fixturesMissing } from './helpers/fixtures.js';
 import { haveMne, PYTHON } from './helpers/python.js';
 import { namedBlock, readmeBlocks, shellCommands } from './helpers/readme.js';
@@ -113,7 +114,7 @@ describe('README: commands and code on MNE\'s sample data (the fixtures)', funct
     const command = withFixtures(shellCommands().find((c) => c.command.startsWith('npx mxne solve'))!.command).replace('--weights-min 4', '--weights-min 8').replace('result/', 'result-8/');
     const r = runMxne(command, dir);
     assert.equal(r.code, 2);
-    assert.match(r.stderr, /^mxne: Expected a value below the largest weight \(6\.16\) for --weights-min but received 8: every source would be dropped; use a smaller --weights-min, or --weights none\n$/);
+    assert.deepEqual(errorLines(r.stderr), ['mxne: Expected a value below the largest weight (6.16) for --weights-min but received 8: every source would be dropped; use a smaller --weights-min, or --weights none']);
     assert.ok(!fs.existsSync(path.join(dir, 'result-8', 'result.json')));
   });
 
