@@ -81,4 +81,19 @@ describe('mxne as a dependency: npm pack, install the tarball in a scratch proje
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /dipole/);
   });
+
+  // Last: it replaces the prebuild with a source build. The case of the report that started this
+  // test: npm hoists cmake-js to the project, so a fixed nested path to it is not found.
+  it('without a prebuild that loads, the install script builds from source with the cmake-js npm hoisted', () => {
+    const installed = path.join(project, 'node_modules', 'mxne');
+    assert.ok(fs.existsSync(path.join(project, 'node_modules', 'cmake-js', 'package.json')), 'cmake-js hoisted to the project');
+    assert.ok(!fs.existsSync(path.join(installed, 'node_modules', 'cmake-js')), 'not nested under mxne');
+    fs.rmSync(path.join(installed, 'prebuilds'), { recursive: true });
+    const r = sh(process.execPath, [path.join(installed, 'scripts', 'install.js')], installed);
+    assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
+    const loaded = sh(process.execPath, ['-e', "console.log(require('node-gyp-build').path(require('path').dirname(require.resolve('mxne/package.json'))))"], project);
+    assert.equal(loaded.stdout.trim(), path.join(fs.realpathSync(installed), 'build', 'Release', 'mxne.node'), loaded.stderr);
+    const demo = sh('npx', ['--no-install', 'mxne', 'demo', '--out', 'mxne-demo-src', '--n-sources', '600', '--quiet'], project);
+    assert.equal(demo.status, 0, demo.stderr);
+  });
 });
