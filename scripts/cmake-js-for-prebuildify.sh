@@ -1,8 +1,9 @@
 #!/bin/sh
 # prebuildify calls "<this> rebuild --target=<node version> --arch=<arch> ...": in cmake-js --target
-# means a CMake target, so keep only the architecture (toolchain.md §4). An incremental
-# `cmake-js build` rather than `rebuild`: ninja rebuilds whatever the sources changed, and packing
-# twice (npm pack runs this from prepack) does not recompile the whole addon.
+# means a CMake target, so keep only the architecture (toolchain.md §4). `configure` then `build`
+# rather than `rebuild`: configure picks up added or removed binding/*.cc (CMakeLists globs them),
+# ninja then recompiles only what changed, and packing twice (npm pack runs this from prepack)
+# does not recompile the whole addon.
 #
 # prebuildify then moves build/Release/mxne.node into prebuilds/ and strips it in place. That file
 # may be loaded by running processes (a test run packs the package), which an in-place strip would
@@ -12,6 +13,7 @@ set -e
 arch=x64
 for a in "$@"; do case "$a" in --arch=*) arch="${a#--arch=}";; esac; done
 cd "$(dirname "$0")/.."
+node_modules/.bin/cmake-js configure --arch="$arch"
 node_modules/.bin/cmake-js build --arch="$arch"
 mv -f build/Release/mxne.node build/mxne.node.kept
 cp build/mxne.node.kept build/Release/mxne.node
