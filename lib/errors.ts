@@ -29,8 +29,11 @@ export class FiffError extends MxneError {
   readonly file: string;
   readonly offset: number;
   readonly kind: number | null;
+  /** The message without file and offset (what a person needs; the offset is for a bug report). */
+  readonly reason: string;
   constructor(file: string, offset: number, kind: number | null, message: string) {
     super('EFIFF', `${file}${offset >= 0 ? ` @${offset}` : ''}${kind !== null ? ` (tag kind ${kind})` : ''}: ${message}`);
+    this.reason = message;
     this.file = file;
     this.offset = offset;
     this.kind = kind;

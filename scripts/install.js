@@ -1,7 +1,9 @@
 #!/usr/bin/env node
-// npm install step: use a working prebuilt/previous binary, else build from source. Installs the
-// OpenBLAS/LAPACKE headers with apt when they are missing and we can (root + apt-get), else stops
-// with the one command that fixes it.
+// npm install step. Prefer the prebuilt binary shipped in prebuilds/ when it really loads here
+// (dlopen, so a missing libopenblas0/liblapacke counts as "does not load"); else keep a previous
+// source build that loads; else build from source with cmake-js. Installs the OpenBLAS/LAPACKE
+// headers with apt when they are missing and we can (root + apt-get), else stops with the one
+// command that fixes it.
 'use strict';
 const { execSync, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -11,9 +13,13 @@ const root = path.resolve(__dirname, '..');
 const APT = 'apt-get install -y --no-install-recommends libopenblas-dev liblapacke-dev';
 const run = (cmd) => spawnSync(cmd, { cwd: root, stdio: 'inherit', shell: true }).status === 0;
 
-function binaryLoads() {
+/** Whether node-gyp-build finds a binary that loads; prebuildsOnly ignores build/. */
+function binaryLoads(prebuildsOnly) {
+  const env = { ...process.env };
+  if (prebuildsOnly) env.PREBUILDS_ONLY = '1';
+  else delete env.PREBUILDS_ONLY;
   const r = spawnSync(process.execPath, ['-e', `require('node-gyp-build')(${JSON.stringify(root)})`],
-    { cwd: root, stdio: 'ignore' });
+    { cwd: root, stdio: 'ignore', env });
   return r.status === 0;
 }
 
@@ -29,10 +35,20 @@ function canApt() {
   try { execSync('command -v apt-get', { stdio: 'ignore' }); return true; } catch { return false; }
 }
 
-if (process.env.MXNE_SKIP_BUILD !== '1' && !binaryLoads()) {
+/**
+ * cmake-js's CLI, found the way Node finds modules: as a dependency of a project, npm may hoist
+ * it to the project's node_modules (not ours), so no fixed path is right everywhere.
+ */
+function cmakeJs() {
+  const pkg = require.resolve('cmake-js/package.json', { paths: [root] });
+  const { bin } = JSON.parse(fs.readFileSync(pkg, 'utf8'));
+  return path.resolve(path.dirname(pkg), typeof bin === 'string' ? bin : bin['cmake-js']);
+}
+
+function buildFromSource() {
   if (!headersPresent()) {
     if (!canApt()) {
-      console.error(`mxne: OpenBLAS/LAPACKE headers not found; install them with: sudo ${APT}`);
+      console.error(`mxne: no prebuilt binary loads here and the OpenBLAS/LAPACKE headers are missing; install them with: sudo ${APT}`);
       process.exit(1);
     }
     console.log(`mxne: installing OpenBLAS and LAPACKE with: apt-get update && ${APT}`);
@@ -41,5 +57,8 @@ if (process.env.MXNE_SKIP_BUILD !== '1' && !binaryLoads()) {
       process.exit(1);
     }
   }
-  if (!run(`"${path.join(root, 'node_modules', '.bin', 'cmake-js')}" rebuild`)) process.exit(1);
+  const r = spawnSync(process.execPath, [cmakeJs(), 'rebuild'], { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) process.exit(1);
 }
+
+if (process.env.MXNE_SKIP_BUILD !== '1' && !binaryLoads(true) && !binaryLoads(false)) buildFromSource();

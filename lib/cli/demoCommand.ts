@@ -7,9 +7,11 @@ import { Command } from 'commander';
 import * as path from 'node:path';
 import { generateDemo, type DemoSource } from '../demo/index.js';
 import { solveFiles } from '../workflow/solveFiles.js';
-import { summaryLines, type SolveSummary } from '../workflow/summary.js';
+import { jsonSummary, summaryLines, type SolveSummary } from '../workflow/summary.js';
 import * as parse from './parsers.js';
-import { addCommonFlags, addSolverFlags, reporterFor, solverSettings, type CommonFlags, type SolverFlags } from './solveCommand.js';
+import { applyLimits } from './runLimits.js';
+import { addCommonFlags, reporterFor, type CommonFlags } from './solveCommand.js';
+import { addSolverFlags, solverSettings, type SolverFlags } from './solverFlags.js';
 
 export interface Localisation { truth: DemoSource; nearestDipole: number | null; errorMm: number | null }
 
@@ -34,12 +36,16 @@ export function demoCommand(): Command {
   addCommonFlags(cmd);
   return cmd.action(async (o: SolverFlags & CommonFlags & { out: string; nSources: number; seed: number }) => {
     const reporter = reporterFor(o);
+    const deadline = applyLimits(o, () => reporter.current);
     reporter.stage('simulate', `${o.nSources} sources`);
     const data = await generateDemo({ outDir: path.join(o.out, 'data'), nSources: o.nSources, seed: o.seed });
     const summary = await solveFiles({
       fwd: data.fwd, evoked: data.evoked, cov: data.cov, out: path.join(o.out, 'result'), condition: data.condition,
       baseline: [null, 0], tmin: 0, tmax: 0.3, ...solverSettings(o),
-    }, (stage, detail) => reporter.stage(stage, detail));
+    }, (stage, detail) => {
+      if (stage === 'write') deadline.disarm();
+      reporter.stage(stage, detail);
+    });
     reporter.done();
     const loc = localisation(data.truth, summary);
     for (const line of summaryLines(summary)) reporter.print(line);
@@ -49,6 +55,6 @@ export function demoCommand(): Command {
       reporter.print(`${t.hemi} vertex ${String(t.vertno).padEnd(6)} peak ${(t.peakTime * 1000).toFixed(0)} ms ${(t.amplitude * 1e9).toFixed(1)} nAm   ${l.nearestDipole === null ? 'none'.padEnd(15) : `#${l.nearestDipole}`.padEnd(15)}  ${l.errorMm === null ? '—' : `${l.errorMm.toFixed(1)} mm`}`);
     }
     reporter.print(`results in ${path.resolve(o.out, 'result')}`);
-    reporter.printJson({ ...summary, localisation: loc.map((l) => ({ truth: l.truth, nearestDipole: l.nearestDipole, errorMm: l.errorMm })) });
+    reporter.printJson({ ...jsonSummary(summary, path.join(o.out, 'result')), localisation: loc.map((l) => ({ truth: l.truth, nearestDipole: l.nearestDipole, errorMm: l.errorMm })) });
   });
 }

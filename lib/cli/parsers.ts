@@ -31,6 +31,34 @@ export function condition(value: string): string | number {
   return /^\d+$/.test(value) ? Number(value) : value;
 }
 
-export function activeSetSize(value: string): number | null {
-  return value === 'none' ? null : integer(value);
+/**
+ * A number, or a word for a special value. The word comes back as is ('none', not null: commander
+ * turns a parser's null into ''); solverSettings maps it to the API's value.
+ */
+export function numberOr<W extends string>(word: W): (s: string) => number | W {
+  return (s) => (s === word ? word : number(s));
+}
+
+export function positiveInteger(value: string): number {
+  const x = integer(value);
+  if (x < 1) throw new InvalidArgumentError(`expected a positive integer, got "${value}"`);
+  return x;
+}
+
+export function positiveNumber(value: string): number {
+  const x = number(value);
+  if (!(x > 0)) throw new InvalidArgumentError(`expected a positive number, got "${value}"`);
+  return x;
+}
+
+/** For options that name one file or folder: given twice is a mistake, not "the last one wins". */
+export function once(value: string, previous: string | undefined): string {
+  if (previous !== undefined) throw new InvalidArgumentError(`given twice ("${previous}" and "${value}"); give it once`);
+  return value;
+}
+
+export function nonNegativeInteger(value: string): number {
+  const x = integer(value);
+  if (x < 0) throw new InvalidArgumentError(`expected a non-negative integer, got "${value}"`);
+  return x;
 }

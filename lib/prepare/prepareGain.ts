@@ -47,7 +47,12 @@ export async function prepareGain(fwd: Forward, info: Info, cov: Covariance, o: 
     if (!(v >= 0) || !Number.isFinite(v)) throw new InputError('weights', 'finite non-negative values', String(v));
     if (v > wmax) wmax = v;
   }
-  if (o.weightsMin > wmax) throw new InputError('weightsMin', `at most the largest weight (weights_min > weights_max: ${o.weightsMin} > ${wmax})`, String(o.weightsMin));
+  // MNE raises on weights_min > weights_max; equal keeps no source either (the mask is w > min).
+  // The limit is rounded down, so that "below" it is a value that works.
+  if (o.weightsMin >= wmax) {
+    throw new InputError('weightsMin', `a value below the largest weight (${Math.floor(wmax * 100) / 100})`, String(o.weightsMin),
+      `weights_min > weights_max: ${o.weightsMin} > ${wmax}; lower weightsMin or pass no weights`);
+  }
   const col = new Float64Array(p.gain.cols);
   for (let k = 0; k < col.length; k++) col[k] = weights[Math.floor(k / p.nOrient)] / wmax;
   for (let k = 0; k < col.length; k++) sourceWeighting[k] *= col[k];

@@ -55,5 +55,11 @@ export async function solveBySure(M: Matrix, G: Matrix, grid: Float64Array, rand
 }
 
 function convergenceWarning(stage: string, gap: number, tol: number, iterations: number): ConvergenceWarning {
-  return { code: 'ECONVERGENCE', stage, gap, tol, iterations, message: `${stage}: did not converge (duality gap ${gap} > ${tol}) after ${iterations} iterations` };
+  // The gap is computed every dgapFreq iterations; it is still infinite when maxit came first.
+  const where = Number.isFinite(gap)
+    ? `the duality gap was ${gap.toPrecision(2)}, above the tolerance ${tol.toPrecision(2)}`
+    : 'before the first duality-gap check';
+  const name = stage === 'irmxne' ? 'irMxNE' : 'MxNE';
+  return { code: 'ECONVERGENCE', stage, gap, tol, iterations,
+    message: `${name} did not converge: it stopped at maxit after ${iterations} iterations, ${where}; raise maxit (--maxit) or tol (--tol)` };
 }

@@ -37,7 +37,22 @@ export interface SolveJob {
 
 export type StageListener = (stage: 'read' | 'weights' | 'solve' | 'write', detail?: string) => void;
 
-export interface SeedInputs { evoked: Evoked; forward: Forward; cov: Covariance }
+export interface SeedInputs {
+  evoked: Evoked; forward: Forward; cov: Covariance;
+  /** What the crop changed of the request (a limit beyond the data), said in the result's warnings. */
+  notes?: string[];
+}
+
+/** MNE's crop warns when a limit lies outside the data and uses the data's edge; so do we, in words. */
+function cropNotes(full: Evoked, tmin: number | null, tmax: number | null): string[] {
+  // Within half a sample of the edge is on it (crop snaps limits to the nearest sample).
+  const t = full.times, half = t.length > 1 ? (t[1] - t[0]) / 2 : 0, first = t[0], last = t[t.length - 1];
+  const s = (x: number) => `${Number(x.toPrecision(4))} s`;
+  const notes: string[] = [];
+  if (tmin !== null && tmin < first - half) notes.push(`tmin ${s(tmin)} is before the data, which start at ${s(first)}: cropped from there`);
+  if (tmax !== null && tmax > last + half) notes.push(`tmax ${s(tmax)} is beyond the data, which end at ${s(last)}: cropped there`);
+  return notes;
+}
 
 async function ensureWritableDir(dir: string): Promise<void> {
   try {
@@ -55,7 +70,7 @@ export async function readSeedInputs(job: Pick<SolveJob, 'fwd' | 'evoked' | 'cov
     readEvoked(job.evoked, { condition: job.condition, baseline: job.baseline }),
     readForward(job.fwd),
   ]);
-  return { evoked: full.crop(job.tmin, job.tmax), forward, cov };
+  return { evoked: full.crop(job.tmin, job.tmax), forward, cov, notes: cropNotes(full, job.tmin, job.tmax) };
 }
 
 /**
@@ -89,6 +104,7 @@ export async function solveFiles(job: SolveJob, onStage: StageListener = () => {
     job, result, forward: inputs.forward,
     inputs: { fwd: { path: path.resolve(job.fwd), sha256: hashes[0] }, evoked: { path: path.resolve(job.evoked), sha256: hashes[1] }, cov: { path: path.resolve(job.cov), sha256: hashes[2] } },
     timings: { readSeconds: (tRead - t0) / 1000, solveSeconds: (tSolve - tRead) / 1000 },
+    notes: inputs.notes,
   });
   await writeOutputs(job.out, result, inputs.forward, summary);
   return summary;

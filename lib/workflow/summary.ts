@@ -2,9 +2,11 @@
  * result.json: everything a user (or a batch run) needs to trust and reuse a solve: the dipoles,
  * the solver's diagnostics, the inputs with their SHA-256, the options, versions and timings.
  */
+import * as path from 'node:path';
 import type { Forward } from '../records/forward.js';
 import type { MixedNormResult } from '../sparse/mixedNorm.js';
 import { blasSelection } from '../native.js';
+import { normalizeMixedNormOptions } from '../sparse/mixedNormOptions.js';
 import { version } from '../version.js';
 import type { SolveJob } from './solveFiles.js';
 
@@ -37,6 +39,8 @@ export interface SolveSummary {
   dualGap: number;
   converged: boolean;
   nIterations: number;
+  /** alpha = 'sure': the seed of the perturbation and the risk at each alpha of the grid (% of alpha_max). */
+  sure: { randomState: number | null; path: { alpha: number; sure: number }[] } | null;
   warnings: string[];
   inputs: { fwd: InputRecord; evoked: InputRecord; cov: InputRecord };
   options: Omit<SolveJob, 'fwd' | 'evoked' | 'cov' | 'out'>;
@@ -50,9 +54,18 @@ export interface SummaryInput {
   forward: Forward;
   inputs: SolveSummary['inputs'];
   timings: Record<string, number>;
+  /** Said about the inputs before solving (e.g. a crop beyond the data), shown with the warnings. */
+  notes?: string[];
 }
 
-export function buildSummary({ job, result, inputs, timings }: SummaryInput): SolveSummary {
+function surePath(job: SolveJob, result: MixedNormResult): SolveSummary['sure'] {
+  const alpha = normalizeMixedNormOptions(job.mixedNorm).alpha;
+  const risk = result.diagnostics.surePath;
+  if (alpha.kind !== 'sure' || !risk) return null;
+  return { randomState: alpha.randomState, path: Array.from(alpha.grid, (a, j) => ({ alpha: a, sure: risk[j] })) };
+}
+
+export function buildSummary({ job, result, inputs, timings, notes = [] }: SummaryInput): SolveSummary {
   const { fwd: _f, evoked: _e, cov: _c, out: _o, ...options } = job;
   const d = result.diagnostics;
   return {
@@ -74,7 +87,8 @@ export function buildSummary({ job, result, inputs, timings }: SummaryInput): So
     dualGap: d.dualGap,
     converged: d.converged,
     nIterations: d.nIterations,
-    warnings: result.warnings.map((w) => w.message),
+    sure: surePath(job, result),
+    warnings: [...notes, ...result.warnings.map((w) => w.message)],
     inputs,
     options,
     versions: {
@@ -85,10 +99,24 @@ export function buildSummary({ job, result, inputs, timings }: SummaryInput): So
   };
 }
 
-/** The human summary the CLI prints. */
+/** What `--json` prints: enough to act on; the whole record is result.json in `out`. */
+export function jsonSummary(s: SolveSummary, out: string) {
+  return {
+    nDipoles: s.dipoles.length,
+    dipoles: s.dipoles.map((d) => ({ sourceIndex: d.sourceIndex, hemi: d.hemi, vertno: d.vertno, pos: d.pos, peakAmplitude: d.peakAmplitude, peakTime: d.peakTime })),
+    explainedVariance: s.explainedVariance, alpha: s.alpha, alphaMax: s.alphaMax, converged: s.converged,
+    ...(s.sure ? { randomState: s.sure.randomState } : {}),
+    warnings: s.warnings,
+    out: path.resolve(out),
+    resultJson: path.resolve(out, 'result.json'),
+  };
+}
+
+/** The human summary the CLI prints (rounded: the full numbers are in result.json). */
 export function summaryLines(s: SolveSummary): string[] {
+  const how = s.sure ? ` (chosen by SURE, random state ${s.sure.randomState})` : '';
   const lines = [`${s.dipoles.length} dipole(s), explained variance ${s.explainedVariance.toFixed(1)} %, ` +
-    `alpha ${s.alpha} % of alpha_max ${s.alphaMax.toPrecision(4)}, ${s.converged ? 'converged' : 'NOT converged'}`];
+    `alpha ${s.alpha.toFixed(1)} %${how} of alpha_max ${s.alphaMax.toPrecision(4)}, ${s.converged ? 'converged' : 'NOT converged'}`];
   for (const d of s.dipoles) {
     lines.push(`  ${d.hemi} vertex ${d.vertno} (source ${d.sourceIndex}): peak ${(d.peakAmplitude * 1e9).toFixed(2)} nAm at ${(d.peakTime * 1000).toFixed(1)} ms`);
   }

@@ -1,7 +1,8 @@
 /**
- * Writes a solve's files into `out`: result.json, dipoles.bdip, dipoles.dip, mxne-lh/rh.stc
+ * Writes a solve's files into `out`: result.json, dipoles/dipole-<k>.bdip and .dip, mxne-lh/rh.stc
  * (or mxne-vl.stc), residual-ave.fif. Each file goes through atomicWrite (temp name + rename).
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { atomicWrite } from '../io/atomicWrite.js';
 import { writeBdip } from '../io/bdip.js';
@@ -17,10 +18,14 @@ import type { SolveSummary } from './summary.js';
 
 export async function writeOutputs(out: string, result: MixedNormResult, forward: Forward, summary: SolveSummary): Promise<string[]> {
   const written: string[] = [];
-  if (result.dipoles.length > 0) {
-    await writeBdip(path.join(out, 'dipoles.bdip'), result.dipoles);
-    await writeDip(path.join(out, 'dipoles.dip'), result.dipoles);
-    written.push('dipoles.bdip', 'dipoles.dip');
+  // One file per dipole, as MNE's mixed_norm returns one Dipole per source: .bdip and .dip have
+  // no way to hold several dipoles over the same times (read_dipole would see one long Dipole).
+  if (result.dipoles.length > 0) await fs.promises.mkdir(path.join(out, 'dipoles'), { recursive: true });
+  for (const [k, dip] of result.dipoles.entries()) {
+    const name = dipoleFileName(k, result.dipoles.length);
+    await writeBdip(path.join(out, 'dipoles', `${name}.bdip`), dip);
+    await writeDip(path.join(out, 'dipoles', `${name}.dip`), dip);
+    written.push(`dipoles/${name}.bdip`, `dipoles/${name}.dip`);
   }
   // Surface results go through make_stc_from_dipoles as in the seed example; volumes keep the
   // direct estimate. The .stc format has no x/y/z (MNE writes vector estimates only as .h5), so
@@ -48,4 +53,9 @@ function amplitudes(stc: SourceEstimate): SourceEstimate {
     data.set(i, t, Math.sqrt(s));
   }
   return { ...stc, vector: false, data };
+}
+
+/** dipole-00, dipole-01, …: zero-padded so that sorted names follow result.json's order. */
+export function dipoleFileName(k: number, n: number): string {
+  return `dipole-${String(k).padStart(Math.max(2, String(n - 1).length), '0')}`;
 }

@@ -4,26 +4,19 @@
  * with one line naming the problem and no partial files.
  */
 import * as assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { packageRoot } from '../../lib/native.js';
+import { readBdip } from '../../lib/io/bdip.js';
 import { readSeedInputs, solveSeed } from '../../lib/workflow/solveFiles.js';
 import { assertClose } from '../helpers/assert.js';
+import { errorLines, mxne } from '../helpers/cli.js';
 import { fixture, requireFixtures } from '../helpers/fixtures.js';
 import { requireMne, runPythonJson } from '../helpers/python.js';
 
-const MAIN = path.join(packageRoot(), 'dist', 'lib', 'cli', 'main.js');
-const OUTPUTS = ['dipoles.bdip', 'dipoles.dip', 'mxne-lh.stc', 'mxne-rh.stc', 'residual-ave.fif', 'result.json'];
-
-function mxne(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [MAIN, ...args], { maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
-    });
-  });
-}
+const OUTPUTS = ['dipoles', 'mxne-lh.stc', 'mxne-rh.stc', 'residual-ave.fif', 'result.json'];
+/** One .bdip and one .dip per dipole, named in result.json's order. */
+const dipoleFiles = (n: number) => Array.from({ length: n }, (_, k) => [`dipole-${String(k).padStart(2, '0')}.bdip`, `dipole-${String(k).padStart(2, '0')}.dip`]).flat().sort();
 
 let tmp = '';
 let seedOut = '';
@@ -42,6 +35,12 @@ describe('mxne demo', () => {
     for (const l of summary.localisation) assert.ok(l.errorMm !== null && l.errorMm <= 10, `true source ${l.truth.vertno}: ${l.errorMm} mm`);
     const saved = JSON.parse(fs.readFileSync(path.join(out, 'result', 'result.json'), 'utf8'));
     assert.equal(saved.times.length, 181);
+    assert.deepEqual(fs.readdirSync(path.join(out, 'result', 'dipoles')).sort(), dipoleFiles(saved.dipoles.length));
+    for (const [k, d] of saved.dipoles.entries()) {
+      const dip = await readBdip(path.join(out, 'result', 'dipoles', `dipole-${String(k).padStart(2, '0')}.bdip`));
+      assert.equal(dip.times.length, 181, 'one dipole per file, over the whole time range');
+      assertClose(Array.from(dip.amplitude, Math.abs), d.amplitude.map(Math.abs), 1e-6, `dipole ${k} amplitude`);
+    }
     assert.ok(saved.converged);
     for (const key of ['sourceIndex', 'hemi', 'vertno', 'pos', 'ori', 'amplitude', 'gof']) assert.ok(key in saved.dipoles[0], key);
     assert.match(saved.inputs.fwd.sha256, /^[0-9a-f]{64}$/);
@@ -73,11 +72,22 @@ describe('mxne solve: bad input gives exit code 2, one line naming the problem, 
     const r = await mxne('demo', '--out', data, '--quiet');
     if (r.code !== 0) throw new Error(r.stderr);
   });
+  const notFif = () => { const f = path.join(tmp, 'notes.txt'); fs.writeFileSync(f, 'Subject: evoked responses\n'.repeat(10)); return f; };
+  const truncated = () => {
+    const f = path.join(tmp, 'cut-ave.fif');
+    const bytes = fs.readFileSync(files().evoked);
+    fs.writeFileSync(f, bytes.subarray(0, bytes.length >> 1));
+    return f;
+  };
   const files = () => ({ fwd: path.join(data, 'data', 'demo-fwd.fif'), evoked: path.join(data, 'data', 'demo-ave.fif'), cov: path.join(data, 'data', 'demo-cov.fif') });
   const cases: [string, () => string[], RegExp][] = [
     ['missing file', () => ['--fwd', path.join(data, 'nope-fwd.fif'), '--evoked', files().evoked, '--cov', files().cov], /nope-fwd\.fif/],
     ['wrong kind of FIF (a covariance as the forward)', () => ['--fwd', files().cov, '--evoked', files().evoked, '--cov', files().cov], /demo-cov\.fif/],
-    ['unknown condition', () => ['--fwd', files().fwd, '--evoked', files().evoked, '--cov', files().cov, '--condition', 'Nope'], /Nope/],
+    ['unknown condition: the conditions the file has', () => ['--fwd', files().fwd, '--evoked', files().evoked, '--cov', files().cov, '--condition', 'Nope'], /^mxne: Expected one of the conditions in \S+demo-ave\.fif: "Demo" \(or an index from 0\) for --condition but received "Nope"$/],
+    ['a file that is not FIF', () => ['--fwd', files().fwd, '--evoked', notFif(), '--cov', files().cov], /^mxne: --evoked \S+notes\.txt: not a FIF file: it does not start with a FIF file id/],
+    ['a covariance given as --evoked: what it is and which option', () => ['--fwd', files().fwd, '--evoked', files().cov, '--cov', files().cov], /^mxne: --evoked \S+demo-cov\.fif: this file is a covariance \(-cov\.fif\), not evoked data \(-ave\.fif\)$/],
+    ['a truncated FIF: no byte offset without --verbose', () => ['--fwd', files().fwd, '--evoked', truncated(), '--cov', files().cov], /^mxne: --evoked \S+cut-ave\.fif: (?!.*@\d)/],
+    ['a second --evoked', () => ['--fwd', files().fwd, '--evoked', files().evoked, '--evoked', files().evoked, '--cov', files().cov], /--evoked <file>.*given twice/],
     ['bad option value', () => ['--fwd', files().fwd, '--evoked', files().evoked, '--cov', files().cov, '--alpha', 'lots'], /alpha/],
     ['alpha out of range', () => ['--fwd', files().fwd, '--evoked', files().evoked, '--cov', files().cov, '--alpha', '120'], /alpha/],
   ];
@@ -86,11 +96,16 @@ describe('mxne solve: bad input gives exit code 2, one line naming the problem, 
       const out = path.join(tmp, `bad-${what.replace(/\W+/g, '-')}`);
       const r = await mxne('solve', ...args(), '--out', out);
       assert.equal(r.code, 2, `exit code (stderr: ${r.stderr})`);
-      assert.match(r.stderr, message);
-      assert.equal(r.stderr.trim().split('\n').length, 1, `one line: ${r.stderr}`);
+      assert.match(errorLines(r.stderr)[0] ?? '', message);
+      assert.equal(errorLines(r.stderr).length, 1, `one line: ${r.stderr}`);
       assert.deepEqual(fs.existsSync(out) ? fs.readdirSync(out) : [], [], 'no output files');
     });
   }
+  it('--verbose keeps the byte offset of a FIF error', async () => {
+    const r = await mxne('solve', '--fwd', files().fwd, '--evoked', truncated(), '--cov', files().cov, '--out', path.join(tmp, 'bad-verbose'), '--verbose');
+    assert.equal(r.code, 2);
+    assert.match(errorLines(r.stderr)[0], /^mxne: --evoked \S+cut-ave\.fif @\d+ \(tag kind \d+\): /);
+  });
   it('an output folder that cannot be created', async () => {
     const blocker = path.join(tmp, 'a-file');
     fs.writeFileSync(blocker, 'x');
@@ -125,12 +140,12 @@ describe('mxne solve on the fixtures (the seed example, fixtures §3)', function
 
 describe('mxne solve on a volume source space (fixtures §2.3)', function () {
   requireFixtures(this);
-  it('writes mxne-vl.stc with free orientations (loose 1, dSPM weights as the norm over x/y/z)', async () => {
+  it('writes mxne-vl.stc with free orientations (--loose auto, the default: 1 on a volume; dSPM weights as the norm over x/y/z)', async () => {
     const out = path.join(tmp, 'vol');
     const r = await mxne('solve', '--fwd', fixture('inputs', 'vol-fwd.fif'), '--evoked', fixture('inputs', 'right_visual-ave.fif'),
-      '--cov', fixture('inputs', 'noise-cov.fif'), '--loose', '1', '--out', out, '--quiet');
+      '--cov', fixture('inputs', 'noise-cov.fif'), '--out', out, '--quiet');
     assert.equal(r.code, 0, r.stderr);
-    assert.deepEqual(fs.readdirSync(out).sort(), ['dipoles.bdip', 'dipoles.dip', 'mxne-vl.stc', 'residual-ave.fif', 'result.json']);
+    assert.deepEqual(fs.readdirSync(out).sort(), ['dipoles', 'mxne-vl.stc', 'residual-ave.fif', 'result.json']);
     const saved = JSON.parse(fs.readFileSync(path.join(out, 'result.json'), 'utf8'));
     assert.ok(saved.dipoles.length > 0 && saved.dipoles.every((d: { hemi: string }) => d.hemi === 'vol'));
     volOut = out;
@@ -140,20 +155,26 @@ describe('mxne solve on a volume source space (fixtures §2.3)', function () {
 describe('MNE-Python reads the files of mxne solve', function () {
   requireFixtures(this);
   requireMne(this);
-  it('residual-ave.fif, mxne-lh/rh.stc, dipoles.bdip and dipoles.dip', function () {
+  it('residual-ave.fif, mxne-lh/rh.stc, and one dipoles/dipole-<k>.bdip and .dip per dipole', function () {
     if (!seedOut) this.skip();
-    const back = runPythonJson<{ nchan: number; stc_rows: number; dip_n: number; dipt_n: number }>(`
+    const back = runPythonJson<{ nchan: number; stc_rows: number; dip_n: number[]; dipt_n: number[]; amp: number[]; pos: number[][] }>(`
 import json, numpy as np, mne
 out = ${JSON.stringify(seedOut)}
 res = mne.read_evokeds(out + '/residual-ave.fif', condition=0, verbose='error')
 stc = mne.read_source_estimate(out + '/mxne')
-dip = mne.read_dipole(out + '/dipoles.bdip', verbose='error')
-dipt = mne.read_dipole(out + '/dipoles.dip', verbose='error')
-print(json.dumps(dict(nchan=len(res.ch_names), stc_rows=int(stc.data.shape[0]), dip_n=len(dip.times), dipt_n=len(dipt.times))))
+import glob
+dip = [mne.read_dipole(f, verbose='error') for f in sorted(glob.glob(out + '/dipoles/dipole-*.bdip'))]
+dipt = [mne.read_dipole(f, verbose='error') for f in sorted(glob.glob(out + '/dipoles/dipole-*.dip'))]
+print(json.dumps(dict(nchan=len(res.ch_names), stc_rows=int(stc.data.shape[0]), dip_n=[len(d.times) for d in dip], dipt_n=[len(d.times) for d in dipt],
+  amp=[float(abs(d.amplitude).max()) for d in dip], pos=[d.pos[0].tolist() for d in dip])))
 `);
+    const saved = JSON.parse(fs.readFileSync(path.join(seedOut, 'result.json'), 'utf8'));
     assert.equal(back.nchan, 364);
     assert.equal(back.stc_rows, 3);
-    assert.ok(back.dip_n > 0 && back.dipt_n === back.dip_n);
+    assert.deepEqual(back.dip_n, saved.dipoles.map(() => 181), 'one Dipole per source, each over the 181 times, as mixed_norm returns');
+    assert.deepEqual(back.dipt_n, back.dip_n);
+    assertClose(back.amp, saved.dipoles.map((d: { amplitude: number[] }) => Math.max(...d.amplitude.map(Math.abs))), 1e-6, 'peak amplitude per dipole');
+    assertClose(back.pos.flat(), saved.dipoles.flatMap((d: { pos: number[] }) => d.pos), 1e-6, 'positions');
   });
 
   it('mxne-vl.stc is a volume estimate with one row per dipole', function () {

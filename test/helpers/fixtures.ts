@@ -2,8 +2,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { packageRoot } from '../../lib/native.js';
+import { recordSkip } from './skips.js';
 
-export const SHARED = process.env.MXNE_SHARED ?? path.resolve(packageRoot(), '..', 'shared');
+/** The shared folder (the one holding fixtures/ and subjects/): $MXNE_SHARED, else ../shared. */
+export const SHARED = process.env.MXNE_SHARED ? path.resolve(process.env.MXNE_SHARED) : path.resolve(packageRoot(), '..', 'shared');
 export const FIXTURES = path.join(SHARED, 'fixtures');
 export const SUBJECTS = path.join(SHARED, 'subjects');
 
@@ -13,12 +15,15 @@ export function fixture(...parts: string[]): string {
 
 export const haveFixtures = fs.existsSync(path.join(FIXTURES, 'README.md'));
 
-/** Call inside describe(): skips the suite with a visible reason when ../shared/fixtures is absent. */
+const HOW = 'To run them, point MXNE_SHARED at the folder holding fixtures/ (MXNE_SHARED=/path/to/shared npm test); the default is ../shared.';
+
+/** True (and the suite's file is recorded for the end-of-run line) when the fixtures are absent. */
+export function fixturesMissing(file: string | undefined): boolean {
+  if (!haveFixtures) recordSkip(`fixtures not found at ${FIXTURES}`, HOW, file);
+  return !haveFixtures;
+}
+
+/** Call inside describe(): skips the suite when the fixtures are absent (reported at the end of the run). */
 export function requireFixtures(ctx: Mocha.Suite): void {
-  if (!haveFixtures) {
-    ctx.beforeAll(function () {
-      console.log(`      [skip] ${FIXTURES} not found: fixture conformance tests skipped`);
-      this.skip();
-    });
-  }
+  if (fixturesMissing(ctx.file)) ctx.beforeAll(function () { this.skip(); });
 }

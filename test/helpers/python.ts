@@ -1,5 +1,6 @@
 /** Runs MNE-Python (Debian's python3-mne) for cross-checks; suites skip visibly when it is absent. */
 import { execFileSync, spawnSync } from 'node:child_process';
+import { recordSkip } from './skips.js';
 
 export const PYTHON = process.env.MXNE_PYTHON ?? '/usr/bin/python3';
 
@@ -9,13 +10,11 @@ export function haveMne(): boolean {
   return cached;
 }
 
-/** Call inside describe(): skips the suite with a visible reason when `import mne` fails. */
+/** Call inside describe(): skips the suite when `import mne` fails (reported at the end of the run). */
 export function requireMne(ctx: Mocha.Suite): void {
   if (!haveMne()) {
-    ctx.beforeAll(function () {
-      console.log(`      [skip] ${PYTHON} cannot import mne: MNE-Python cross-checks skipped`);
-      this.skip();
-    });
+    recordSkip(`${PYTHON} cannot import mne`, 'To run them: apt-get install python3-mne (or point MXNE_PYTHON at a python with mne).', ctx.file);
+    ctx.beforeAll(function () { this.skip(); });
   }
 }
 

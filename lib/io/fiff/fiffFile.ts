@@ -78,9 +78,11 @@ export async function fiffFromBuffer(path: string, buf: Buffer): Promise<FiffFil
 
 /** Indexes a FIF file already in memory (`path` only names it in errors). */
 export function parseFiff(path: string, buf: Buffer): FiffFile {
-  const first = readHeader(path, buf, 0);
-  if (first.kind !== FIFF.FIFF_FILE_ID || first.type !== FIFF.FIFFT_ID_STRUCT || first.size !== 20) {
-    throw new FiffError(path, 0, first.kind, 'expected a FIF file starting with a 20-byte file id tag (kind 100)');
+  // Checked before anything else is read from it: an arbitrary file's first bytes decode as a
+  // nonsense tag, and "tag length 1399873906 runs past the end" would not say what is wrong.
+  if (buf.length === 0) throw new FiffError(path, 0, null, 'not a FIF file: the file is empty');
+  if (buf.length < HEADER + 20 || buf.readInt32BE(0) !== FIFF.FIFF_FILE_ID || buf.readUInt32BE(4) !== FIFF.FIFFT_ID_STRUCT || buf.readInt32BE(8) !== 20) {
+    throw new FiffError(path, 0, null, 'not a FIF file: it does not start with a FIF file id (expected the file of an MNE -fwd.fif, -ave.fif or -cov.fif)');
   }
   const ptr = readHeader(path, buf, HEADER + 20);
   if (ptr.kind !== FIFF.FIFF_DIR_POINTER || ptr.size < 4) {

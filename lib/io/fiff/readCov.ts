@@ -3,6 +3,7 @@ import { Matrix } from '../../linalg/matrix.js';
 import type { Covariance } from '../../records/covariance.js';
 import { FIFF } from './constants.js';
 import { openFiff, type DirEntry, type FiffFile } from './fiffFile.js';
+import { requireBlock } from './fiffKind.js';
 import { expect2d, tagFloatValues, tagMatrix, tagSparse } from './matrixTag.js';
 import { readBads, readProj } from './proj.js';
 import { tagInt, tagString } from './tag.js';
@@ -64,6 +65,7 @@ export async function readCov(path: string): Promise<Covariance> {
 
 /** readCov on an opened file. */
 export function readCovFrom(f: FiffFile): Covariance {
+  requireBlock(f, FIFF.FIFFB_MNE_COV, 'a noise covariance (-cov.fif)');
   for (const node of findNodes(f.tree, FIFF.FIFFB_MNE_COV)) {
     const kindEntry = findEntry(node, FIFF.FIFF_MNE_COV_KIND);
     if (kindEntry === null || tagInt(f, kindEntry) !== FIFF.FIFFV_MNE_NOISE_COV) continue;

@@ -6,6 +6,7 @@ import type { ChannelInfo, Info } from '../../records/info.js';
 import { FIFF } from './constants.js';
 import { readExtendedChInfo, renameList } from './extendedChInfo.js';
 import { openFiff, type FiffFile } from './fiffFile.js';
+import { requireBlock } from './fiffKind.js';
 import { readMeasInfo } from './info.js';
 import { expect2d, tagMatrix } from './matrixTag.js';
 import { applyProjectors } from './projector.js';
@@ -52,7 +53,7 @@ function pickCondition(f: FiffFile, nodes: FiffNode[], condition: string | numbe
   const list = () => nodes.map((n) => `"${blockComment(f, n)}"`).join(', ');
   if (typeof condition === 'string') {
     const hits = nodes.filter((n) => blockComment(f, n) === condition && aspectKindOf(f, n) === FIFF.FIFFV_ASPECT_AVERAGE);
-    if (hits.length !== 1) f.fail(nodes[0].pos, FIFF.FIFF_COMMENT, `expected condition "${condition}" (average) among the data sets ${list()}`);
+    if (hits.length !== 1) throw new InputError('condition', `one of the conditions in ${f.path}: ${list()} (or an index from 0)`, `"${condition}"`);
     return hits[0];
   }
   if (condition === undefined) {
@@ -60,7 +61,7 @@ function pickCondition(f: FiffFile, nodes: FiffNode[], condition: string | numbe
     return nodes[0];
   }
   if (!Number.isInteger(condition) || condition < 0 || condition >= nodes.length) {
-    f.fail(nodes[0].pos, null, `expected a data set index in [0, ${nodes.length - 1}] (data sets ${list()}), received ${condition}`);
+    throw new InputError('condition', `an index in [0, ${nodes.length - 1}] or a name among the conditions in ${f.path}: ${list()}`, String(condition));
   }
   return nodes[condition];
 }
@@ -112,6 +113,7 @@ export async function readEvoked(path: string, options: ReadEvokedOptions = {}):
 
 /** readEvoked on an opened file. */
 export function readEvokedFrom(f: FiffFile, options: ReadEvokedOptions = {}): Evoked {
+  requireBlock(f, FIFF.FIFFB_EVOKED, 'evoked data (-ave.fif)');
   const { info: measInfo, meas } = readMeasInfo(f);
   if (findNodes(meas, FIFF.FIFFB_PROCESSED_DATA).length === 0) f.fail(meas.pos, null, 'expected processed data (an evoked file)');
   const nodes = findNodes(meas, FIFF.FIFFB_EVOKED);

@@ -12,6 +12,7 @@ import type { SourceSpace } from '../../records/sourceSpace.js';
 import { FIFF } from './constants.js';
 import { readExtendedChInfo } from './extendedChInfo.js';
 import { openFiff, type FiffFile } from './fiffFile.js';
+import { requireBlock } from './fiffKind.js';
 import { compGrade, invertTransform } from './info.js';
 import { denseLayout, type DenseLayout } from './matrixTag.js';
 import { readBads } from './proj.js';
@@ -135,8 +136,8 @@ export async function readForward(path: string): Promise<Forward> {
 
 /** readForward on an opened file. */
 export async function readForwardFrom(f: FiffFile): Promise<Forward> {
+  requireBlock(f, FIFF.FIFFB_MNE_FORWARD_SOLUTION, 'a forward solution (-fwd.fif)');
   const nodes = findNodes(f.tree, FIFF.FIFFB_MNE_FORWARD_SOLUTION);
-  if (nodes.length === 0) f.fail(0, null, 'expected a forward solution block (FIFFB_MNE_FORWARD_SOLUTION)');
   const parentMri = findNodes(f.tree, FIFF.FIFFB_MNE_PARENT_MRI_FILE)[0] ?? f.fail(0, null, 'expected parent MRI information (FIFFB_MNE_PARENT_MRI_FILE)');
   const src0 = readSourceSpacesFromTree(f).map((s) => ({ ...s, id: hemiOf(s) }));
   let meg: FiffNode | null = null;

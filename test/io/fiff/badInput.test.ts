@@ -5,7 +5,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as zlib from 'node:zlib';
-import { FiffError } from '../../../lib/errors.js';
+import { FiffError, InputError } from '../../../lib/errors.js';
 import { FIFF } from '../../../lib/io/fiff/constants.js';
 import { fiffFromBuffer, parseFiff } from '../../../lib/io/fiff/fiffFile.js';
 import { readCovFrom } from '../../../lib/io/fiff/readCov.js';
@@ -39,13 +39,13 @@ describe('FIF bad input gives FiffError with file, offset and expectation', func
   it('truncated file: the tag that runs past the end', async () => {
     const epoch = entry(FIFF.FIFFB_ASPECT, FIFF.FIFF_EPOCH);
     await rejectsFiff(evoked(orig.subarray(0, epoch.pos + 1000)), epoch.pos, /runs past the end of the \d+-byte file/);
-    await rejectsFiff(evoked(orig.subarray(0, 10)), 0, /16-byte tag header/);
+    await rejectsFiff(evoked(orig.subarray(0, 10)), 0, /not a FIF file: it does not start with a FIF file id/);
   });
 
   it('wrong magic: no file id tag at offset 0', async () => {
     const b = Buffer.from(orig);
     b.writeInt32BE(0x12345678, 0);
-    await rejectsFiff(evoked(b), 0, /starting with a 20-byte file id tag/);
+    await rejectsFiff(evoked(b), 0, /not a FIF file: it does not start with a FIF file id/);
   });
 
   it('tag length past EOF', async () => {
@@ -83,9 +83,16 @@ describe('FIF bad input gives FiffError with file, offset and expectation', func
     await assert.rejects(evoked(b), { kind: FIFF.FIFF_NCHAN });
   });
 
-  it('unknown condition', async () => {
+  it('a file read as the wrong kind says what it is', async () => {
+    const f = await fiffFromBuffer(NAME, orig);
+    assert.throws(() => readCovFrom(f), (e: unknown) => e instanceof FiffError && e.reason === 'this file is evoked data (-ave.fif), not a noise covariance (-cov.fif)');
+    await assert.rejects(readForwardFrom(f), (e: unknown) => e instanceof FiffError && e.reason === 'this file is evoked data (-ave.fif), not a forward solution (-fwd.fif)');
+  });
+
+  it('unknown condition: an InputError listing the conditions in the file (no byte offset: nothing is corrupt)', async () => {
     const run = async () => readEvokedFrom(await fiffFromBuffer(NAME, orig), { condition: 'Right Auditory' });
-    await rejectsFiff(run, null, /expected condition "Right Auditory" \(average\) among the data sets "Left Auditory"/);
+    await assert.rejects(run, (e: unknown) => e instanceof InputError && e.field === 'condition' && e.received === '"Right Auditory"' &&
+      e.message === `Expected one of the conditions in ${NAME}: "Left Auditory" (or an index from 0) for condition but received "Right Auditory"`);
   });
 
   it('gzip: a .fif.gz reads as the plain file; a broken gzip stream is a FiffError', async () => {

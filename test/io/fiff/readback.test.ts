@@ -79,11 +79,11 @@ describe('FIF readback: evoked files equal MNE read_evokeds', function () {
     assertProjs(info.projs, want.projs);
   });
 
-  it('an unknown condition is a FiffError naming the file, offset and the conditions in it', async () => {
+  it('an unknown condition is an InputError naming the file and the conditions in it', async () => {
     const want = readback().left_auditory;
     const file = fixture(want.file);
-    await assert.rejects(readEvoked(file, { condition: 'Nope' }), (e: any) => e.name === 'FiffError' && e.file === file && e.offset > 0 && /"Left Auditory"/.test(e.message));
-    await assert.rejects(readEvoked(file, { condition: 3 }), (e: any) => e.name === 'FiffError' && /\[0, 0\]/.test(e.message));
+    await assert.rejects(readEvoked(file, { condition: 'Nope' }), (e: any) => e.name === 'InputError' && e.field === 'condition' && e.message.includes(file) && /"Left Auditory"/.test(e.message));
+    await assert.rejects(readEvoked(file, { condition: 3 }), (e: any) => e.name === 'InputError' && /\[0, 0\]/.test(e.message));
   });
 });
 
