@@ -12,6 +12,7 @@ import { applyProjectors } from './projector.js';
 import { tagChInfo } from './structs.js';
 import { tagInt, tagNumber, tagString } from './tag.js';
 import { findNodes, type FiffNode } from './tree.js';
+import { requireUniqueNames } from './uniqueNames.js';
 
 export interface ReadEvokedOptions {
   /** Data set by comment (e.g. 'Left Auditory') or index; may be omitted when the file holds one. */
@@ -126,6 +127,7 @@ export function readEvokedFrom(f: FiffFile, options: ReadEvokedOptions = {}): Ev
   }
   // MNE reads evoked files with clean_bads=True: bads that are not channels are dropped.
   info = { ...info, bads: info.bads.filter((b) => info.chNames.includes(b)) };
+  requireUniqueNames(f, node.pos, FIFF.FIFF_CH_INFO, info.chNames, 'the evoked data');
   const aspect = aspectOf(f, node);
   let nave = 1;
   let aspectKind = FIFF.FIFFV_ASPECT_AVERAGE as number;
