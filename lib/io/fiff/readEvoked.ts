@@ -161,6 +161,14 @@ function finishEvoked(
   const fileBaseline: [number, number] | null = h.bmin !== null && h.bmax !== null ? [h.bmin, h.bmax] : null;
   let evoked = new Evoked(info, data, first, nave, comment, kind, timing, fileBaseline);
   if (options.proj ?? true) evoked = applyProjectors(evoked);
-  if (options.baseline) evoked = evoked.applyBaseline(options.baseline);
+  if (options.baseline) {
+    try {
+      evoked = evoked.applyBaseline(options.baseline);
+    } catch (e) {
+      // The interval is the caller's, the times the file's: the error names both.
+      if (e instanceof InputError) throw new InputError(`${e.field} of ${f.path}`, e.expected, e.received);
+      throw e;
+    }
+  }
   return evoked;
 }

@@ -1,0 +1,72 @@
+/**
+ * One reader's campaign: `runs` mutants from fast-check's seeded generator, each read once. A
+ * mutant fails when the reader ends in anything but a read or a typed error naming the file, when
+ * the memory the read leaves allocated exceeds 64 × the file's size + 16 MB (an allocation sized
+ * by a lying header), or — with `timeBound` — when it takes longer than 100 ms + 2 µs per byte
+ * twice in a row (once could be the machine). Failures are counted by signature, each kept with
+ * its first input.
+ */
+import fc from 'fast-check';
+import { judge, type Target } from './fuzzTargets.js';
+import { applyMutant, mutantArbitrary } from './mutate.js';
+
+export interface Failure { count: number; example: Buffer }
+
+export interface CampaignReport {
+  target: string;
+  executions: number;
+  reads: number;
+  typedErrors: number;
+  failures: Map<string, Failure>;
+  /** The largest memory a read left allocated beyond the input, in MB. */
+  maxExtraMb: number;
+  maxMs: number;
+  seconds: number;
+}
+
+export const timeLimitMs = (bytes: number): number => 100 + 0.002 * bytes;
+export const memoryLimitBytes = (bytes: number): number => 64 * bytes + (16 << 20);
+
+async function once(t: Target, bytes: Buffer): Promise<{ ok: boolean; error: unknown; ms: number; extra: number }> {
+  const before = process.memoryUsage().arrayBuffers;
+  const t0 = performance.now();
+  let error: unknown = null, ok = true;
+  try {
+    // Measured after the read returns, before a collection can reclaim what it allocated.
+    await t.read(bytes);
+  } catch (e) {
+    ok = false;
+    error = e;
+  }
+  const ms = performance.now() - t0;
+  const extra = process.memoryUsage().arrayBuffers - before;
+  return { ok, error, ms, extra };
+}
+
+export async function runCampaign(t: Target, o: { runs: number; seed: number; timeBound: boolean; onProgress?: (n: number) => void }): Promise<CampaignReport> {
+  const report: CampaignReport = { target: t.name, executions: 0, reads: 0, typedErrors: 0, failures: new Map(), maxExtraMb: 0, maxMs: 0, seconds: 0 };
+  const fail = (sig: string, bytes: Buffer) => {
+    const f = report.failures.get(sig);
+    if (f) f.count++; else report.failures.set(sig, { count: 1, example: bytes });
+  };
+  const t0 = performance.now();
+  await fc.assert(fc.asyncProperty(mutantArbitrary(t.seeds.length, t.text), async (m) => {
+    const bytes = applyMutant(t.seeds[m.seed], t.hot[m.seed], m);
+    let r = await once(t, bytes);
+    if (o.timeBound && r.ms > timeLimitMs(bytes.length)) r = await once(t, bytes);
+    report.executions++;
+    o.onProgress?.(report.executions);
+    report.maxMs = Math.max(report.maxMs, r.ms);
+    report.maxExtraMb = Math.max(report.maxExtraMb, r.extra / 2 ** 20);
+    if (r.ok) report.reads++;
+    else {
+      const sig = judge(t, r.error);
+      if (sig === null) report.typedErrors++; else fail(sig, bytes);
+    }
+    if (r.extra > memoryLimitBytes(bytes.length)) fail(`memory: ${(r.extra / 2 ** 20).toFixed(0)} MB left allocated by a ${bytes.length}-byte file`, bytes);
+    if (o.timeBound && r.ms > timeLimitMs(bytes.length)) fail(`time: ${r.ms.toFixed(0)} ms for a ${bytes.length}-byte file (twice)`, bytes);
+    return true;
+  }), { numRuns: o.runs, seed: o.seed });
+  report.seconds = (performance.now() - t0) / 1000;
+  return report;
+}
