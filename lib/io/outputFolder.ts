@@ -64,7 +64,7 @@ export async function checkOutputFolder(dir: string, field = '--out'): Promise<v
 }
 
 /** mkdir -p without `recursive` (which hangs on procfs in Node 20). */
-async function makeFolders(dir: string): Promise<void> {
+export async function makeFolders(dir: string): Promise<void> {
   const missing: string[] = [];
   for (let d = dir; (await statOrNull(d)) === null && d !== path.dirname(d); d = path.dirname(d)) missing.unshift(d);
   for (const d of missing) {

@@ -4,12 +4,13 @@
  * leftovers of a killed run are removed by the next one.
  */
 import * as assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { InputError } from '../../lib/errors.js';
 import { checkOutputFolder, replaceFolder } from '../../lib/io/outputFolder.js';
+import { packageRoot } from '../../lib/native.js';
 import { solveFiles } from '../../lib/workflow/solveFiles.js';
 
 const write = (dir: string, files: Record<string, string>) => async (staging: string) => {
@@ -68,6 +69,20 @@ describe('reliability: output folders hold one run', () => {
     if (!fs.existsSync('/proc/self')) this.skip();
     await assert.rejects(checkOutputFolder('/proc/x/y'), (e: unknown) => e instanceof InputError && /--out.*procfs/.test(e.message));
     await assert.rejects(replaceFolder('/proc/x', write('', { 'result.json': '1' })), InputError);
+  });
+
+  it('mxne solve / demo --out /proc/x: exit code 2 naming the folder, not a process that never ends', async function () {
+    if (!fs.existsSync('/proc/self')) this.skip();
+    const main = path.join(packageRoot(), 'dist', 'lib', 'cli', 'main.js');
+    const run = (...args: string[]) => new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const c = execFile(process.execPath, [main, ...args], { timeout: 30000 }, (err, _out, stderr) => resolve({ code: c.exitCode, stderr }));
+    });
+    const solve = await run('solve', '--fwd', 'a-fwd.fif', '--evoked', 'a-ave.fif', '--cov', 'a-cov.fif', '--out', '/proc/x');
+    assert.equal(solve.code, 2, solve.stderr);
+    assert.match(solve.stderr, /\/proc\/x/);
+    const demo = await run('demo', '--out', '/proc/x');
+    assert.equal(demo.code, 2, demo.stderr);
+    assert.match(demo.stderr, /\/proc\/x/);
   });
 
   it('a bad input creates no output folder (inputs are validated before --out is created)', async () => {
