@@ -23,16 +23,24 @@ interface Result {
   failures: { signature: string; count: number; example: string }[]; coverage: Coverage;
 }
 
-/** Block coverage of the compiled lib/io sources, from V8's precise coverage. */
-function coverageOf(result: inspector.Profiler.ScriptCoverage[]): Coverage {
+/**
+ * Block coverage of the reader's compiled modules (Target.covers) during the campaign. V8
+ * reports, after the reset, only the functions run since; `before` (taken at the reset) lists
+ * every function loaded, so the ones the campaign never ran still count in the total.
+ */
+function coverageOf(covers: RegExp, before: inspector.Profiler.ScriptCoverage[], after: inspector.Profiler.ScriptCoverage[]): Coverage {
+  const io = (url: string) => covers.test(url);
+  const run = new Map<string, inspector.Profiler.FunctionCoverage>();
+  for (const script of after) if (io(script.url)) for (const fn of script.functions) run.set(`${script.url}@${fn.ranges[0].startOffset}`, fn);
   const c: Coverage = { blocks: 0, covered: 0, functions: 0, functionsRun: 0 };
-  for (const script of result) {
-    if (!/[\\/]dist[\\/]lib[\\/]io[\\/]/.test(script.url)) continue;
-    for (const fn of script.functions) {
-      c.functions++;
-      if (fn.ranges[0]?.count > 0) c.functionsRun++;
-      for (const r of fn.ranges) { c.blocks++; if (r.count > 0) c.covered++; }
-    }
+  const all = new Map<string, inspector.Profiler.FunctionCoverage>();
+  for (const script of before) if (io(script.url)) for (const fn of script.functions) all.set(`${script.url}@${fn.ranges[0].startOffset}`, fn);
+  for (const [key, fn] of run) all.set(key, fn);
+  for (const [key, fn] of all) {
+    c.functions++;
+    const ran = run.get(key);
+    if (ran !== undefined && ran.ranges[0].count > 0) c.functionsRun++;
+    for (const r of fn.ranges) { c.blocks++; if (ran !== undefined && r.count > 0) c.covered++; }
   }
   return c;
 }
@@ -44,12 +52,13 @@ async function work(job: WorkerJob): Promise<void> {
   await post('Profiler.enable');
   await post('Profiler.startPreciseCoverage', { callCount: true, detailed: true });
   const [target] = makeTargets([job.target]);
-  await post('Profiler.takePreciseCoverage'); // resets the counts: making the seeds ran the writers
+  // Resets the counts (making the seeds ran the writers) and lists every function loaded.
+  const before = await post<inspector.Profiler.TakePreciseCoverageReturnType>('Profiler.takePreciseCoverage');
   const r = await runCampaign(target, { runs: job.runs, seed: job.seed, timeBound: true, onProgress: (n) => { if (n % 500 === 0) parentPort!.postMessage({ progress: n }); } });
   const cov = await post<inspector.Profiler.TakePreciseCoverageReturnType>('Profiler.takePreciseCoverage');
   const result: Result = {
     target: r.target, executions: r.executions, reads: r.reads, typedErrors: r.typedErrors, seconds: r.seconds, maxMs: r.maxMs, maxExtraMb: r.maxExtraMb,
-    failures: [...r.failures].map(([signature, f]) => ({ signature, count: f.count, example: f.example.toString('base64') })), coverage: coverageOf(cov.result),
+    failures: [...r.failures].map(([signature, f]) => ({ signature, count: f.count, example: f.example.toString('base64') })), coverage: coverageOf(target.covers, before.result, cov.result),
   };
   parentPort!.postMessage({ result });
 }
@@ -101,8 +110,8 @@ async function main(): Promise<void> {
     });
     if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
     results.push(r);
-    const cov = r.coverage.blocks > 0 ? `${(100 * r.coverage.covered / r.coverage.blocks).toFixed(1)}% of lib/io blocks (${r.coverage.functionsRun}/${r.coverage.functions} functions)` : 'n/a';
-    console.log(`${target.padEnd(20)} ${String(r.executions).padStart(7)} executions  ${String(r.reads).padStart(6)} reads  ${String(r.typedErrors).padStart(6)} typed errors  ${r.failures.length} unique failures  coverage ${cov}  slowest ${r.maxMs.toFixed(1)} ms  max left ${r.maxExtraMb.toFixed(1)} MB  ${r.seconds.toFixed(0)} s`);
+    const cov = r.coverage.blocks > 0 ? `${(100 * r.coverage.covered / r.coverage.blocks).toFixed(1)}% of the reader's blocks (${r.coverage.functionsRun}/${r.coverage.functions} functions)` : 'n/a';
+    console.log(`${target.padEnd(20)} ${String(r.executions).padStart(7)} executions  ${String(r.reads).padStart(6)} reads  ${String(r.typedErrors).padStart(6)} typed errors  ${r.failures.length} unique failures  coverage ${cov}  slowest ${r.maxMs.toFixed(1)} ms CPU  max left ${r.maxExtraMb.toFixed(1)} MB  ${r.seconds.toFixed(0)} s`);
     for (const f of r.failures) {
       console.log(`    FAILURE ×${f.count}: ${f.signature}`);
       if (f.example) {

@@ -160,15 +160,18 @@ function finishEvoked(
   const kind = aspectKind === FIFF.FIFFV_ASPECT_STD_ERR ? 'standard_error' : 'average';
   const fileBaseline: [number, number] | null = h.bmin !== null && h.bmax !== null ? [h.bmin, h.bmax] : null;
   let evoked = new Evoked(info, data, first, nave, comment, kind, timing, fileBaseline);
-  if (options.proj ?? true) evoked = applyProjectors(evoked);
-  if (options.baseline) {
-    try {
-      evoked = evoked.applyBaseline(options.baseline);
-    } catch (e) {
-      // The interval is the caller's, the times the file's: the error names both.
-      if (e instanceof InputError) throw new InputError(`${e.field} of ${f.path}`, e.expected, e.received);
-      throw e;
-    }
-  }
+  if (options.proj ?? true) evoked = namingFile(f, () => applyProjectors(evoked));
+  const baseline = options.baseline;
+  if (baseline) evoked = namingFile(f, () => evoked.applyBaseline(baseline));
   return evoked;
+}
+
+/** Runs a step on what the file holds (its projectors, its times); an InputError then names the file. */
+function namingFile(f: FiffFile, step: () => Evoked): Evoked {
+  try {
+    return step();
+  } catch (e) {
+    if (e instanceof InputError) throw new InputError(`${e.field} of ${f.path}`, e.expected, e.received);
+    throw e;
+  }
 }
