@@ -8,7 +8,6 @@
  * demo-fwd.fif, demo-ave.fif (condition 'Demo', −0.1…0.3 s at 600 Hz, baseline applied), demo-cov.fif.
  * Deterministic with the seed.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { InputError } from '../errors.js';
 import { Matrix } from '../linalg/matrix.js';
@@ -18,6 +17,7 @@ import type { Info } from '../records/info.js';
 import { writeEvoked } from '../io/fiff/writeEvoked.js';
 import { writeCov } from '../io/fiff/writeCov.js';
 import { writeForward } from '../io/fiff/writeForward.js';
+import { makeFolders } from '../io/outputFolder.js';
 import { makeCortex } from './cortex.js';
 import { makeDemoInfo, makeForward } from './gain.js';
 import { makeRng } from './rng.js';
@@ -65,7 +65,11 @@ export async function generateDemo(o: { outDir: string; nSources?: number; seed?
   const seed = o.seed ?? 42;
   const snr = o.snr ?? DEFAULT_SNR;
   const dir = path.resolve(o.outDir);
-  await fs.promises.mkdir(dir, { recursive: true });
+  try {
+    await makeFolders(dir);
+  } catch (e) {
+    throw new InputError('outDir', 'a folder that can be created', dir, (e as Error).message);
+  }
 
   const info = makeDemoInfo({ eeg: o.eeg ?? true });
   const src = makeCortex(nSources, seed);

@@ -4,12 +4,12 @@
  * (sparse-solver dipoles have none): the error fields, χ² and noise estimates are zero. MNE 1.3's
  * own writer fails on such dipoles (`0.` has no `.shape`); MNE reads these files back.
  */
-import * as fs from 'node:fs';
 import { InputError } from '../errors.js';
 import { Matrix } from '../linalg/matrix.js';
 import type { Dipole } from '../records/dipole.js';
 import { atomicWrite } from './atomicWrite.js';
 import { dipoleTable, type DipoleTable } from './dipoleTable.js';
+import { readInputFile } from './readInputFile.js';
 
 const RECORD = 196;
 
@@ -63,5 +63,5 @@ export async function writeBdip(file: string, dipoles: Dipole | readonly Dipole[
 }
 
 export async function readBdip(file: string): Promise<DipoleTable> {
-  return decodeBdip(new Uint8Array(await fs.promises.readFile(file)), file);
+  return decodeBdip(await readInputFile(file), file);
 }

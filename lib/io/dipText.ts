@@ -4,13 +4,13 @@
  * with begin/end (ms), position (mm), Q and its x, y, z components (nAm) and GOF (%), printed with
  * C formats, so positions keep 10 µm and moments 1 fA·m.
  */
-import * as fs from 'node:fs';
 import { InputError } from '../errors.js';
 import { Matrix } from '../linalg/matrix.js';
 import type { Dipole } from '../records/dipole.js';
 import { atomicWrite } from './atomicWrite.js';
 import { dipoleTable, type DipoleTable } from './dipoleTable.js';
 import { formatFixed } from './formatFixed.js';
+import { readInputFile } from './readInputFile.js';
 
 const HEADER = '#   begin     end   X (mm)   Y (mm)   Z (mm)   Q(nAm)  Qx(nAm)  Qy(nAm)  Qz(nAm)    g/%';
 /** [precision, width] of each column of MNE's fmt '  %7.1f %7.1f %8.2f ×3 %8.3f ×4 %6.2f'. */
@@ -50,20 +50,32 @@ function parseFields(defLine: string): string[] {
     .toLowerCase().split(/\s+/).filter((f) => f.length > 0);
 }
 
+/** Python's float() syntax (what MNE parses with): decimal, exponent, inf, nan; no hex, no commas. */
+const NUMBER = /^[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|inf(?:inity)?|nan)$/i;
+
+function parseRow(line: string, file: string, lineNo: number): number[] {
+  return line.trim().split(/\s+/).map((word) => {
+    if (!NUMBER.test(word)) throw new InputError(`${file} line ${lineNo}`, 'a decimal number in every column', `"${word}"`);
+    return Number(/^[+-]?inf/i.test(word) ? word.replace(/inf(inity)?/i, 'Infinity') : /nan/i.test(word) ? 'NaN' : word);
+  });
+}
+
 export function decodeDip(text: string, file = '<text>'): DipoleTable {
   let defLine: string | null = null;
   let name: string | null = null;
   let inHeader = true;
   const rows: number[][] = [];
-  for (const line of text.split('\n')) {
-    if (line.length === 0) continue;
+  const lines = text.split('\n');
+  for (let n = 0; n < lines.length; n++) {
+    const line = lines[n];
+    if (line.trim().length === 0) continue;
     if (line.startsWith('%') || line.startsWith('#')) {
       if (inHeader) defLine = line;
       if (line.startsWith('##') || line.startsWith('%%')) name = /Name "(.*) dipoles"/.exec(line)?.[1] ?? name;
       continue;
     }
     inHeader = false;
-    rows.push(line.trim().split(/\s+/).map(Number));
+    rows.push(parseRow(line, file, n + 1));
   }
   if (defLine === null) throw new InputError(file, 'a field definition comment line', 'none');
   const fields = parseFields(defLine);
@@ -93,5 +105,5 @@ export function decodeDip(text: string, file = '<text>'): DipoleTable {
 }
 
 export async function readDip(file: string): Promise<DipoleTable> {
-  return decodeDip(await fs.promises.readFile(file, 'utf8'), file);
+  return decodeDip((await readInputFile(file)).toString('utf8'), file);
 }

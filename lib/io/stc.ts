@@ -4,11 +4,11 @@
  * ntimes (uint32), then the data as float32, time by time (all vertices of time 0 first).
  * A surface estimate is two files, `<stem>-lh.stc` and `<stem>-rh.stc`; a volume one `<stem>-vl.stc`.
  */
-import * as fs from 'node:fs';
 import { InputError } from '../errors.js';
 import { Matrix } from '../linalg/matrix.js';
 import type { SourceEstimate } from '../records/sourceEstimate.js';
 import { atomicWrite } from './atomicWrite.js';
+import { readInputFile } from './readInputFile.js';
 
 /** One .stc file's content. */
 export interface StcFile {
@@ -43,20 +43,24 @@ export function decodeStc(bytes: Uint8Array, file = '<buffer>'): StcFile {
   const tmin = view.getFloat32(0) / 1000;
   const tstep = view.getFloat32(4) / 1000;
   const nvert = view.getUint32(8);
-  if (12 + 4 * nvert + 4 > bytes.byteLength) throw new InputError(file, `room for ${nvert} vertices`, `${bytes.byteLength} bytes`);
+  // Every size comes from the header, so each is checked against the bytes before it is allocated.
+  if (16 + 4 * nvert > bytes.byteLength) throw new InputError(file, `room for ${nvert} vertices`, `${bytes.byteLength} bytes`);
   const vertices = new Int32Array(nvert);
   for (let k = 0; k < nvert; k++) vertices[k] = view.getUint32(12 + 4 * k);
   let o = 12 + 4 * nvert;
   const ntimes = view.getUint32(o);
   o += 4;
-  // MNE's size check: the payload must hold whole nvert × ntimes blocks.
-  if (nvert > 0 && ((bytes.byteLength / 4 - 4 - nvert) % (ntimes * nvert)) !== 0) {
-    throw new InputError(file, `${nvert} × ${ntimes} float32 values`, `${bytes.byteLength} bytes`, 'incorrect stc file size');
+  // MNE's size check (the payload holds whole nvert × ntimes blocks; it reads the first), plus the
+  // cases where MNE fails untyped: no block at all, ntimes = 0 with data. With nvert = 0 nothing is
+  // read (MNE writes an empty hemisphere followed by the other one's data); ntimes must then match
+  // the other hemisphere's (readStc), so it cannot size anything on its own.
+  const payload = bytes.byteLength - o;
+  const block = 4 * nvert * ntimes;
+  if (nvert > 0 && (ntimes === 0 ? payload !== 0 : payload < block || payload % block !== 0)) {
+    throw new InputError(file, `${nvert} × ${ntimes} float32 values after the header`, `${payload} bytes`, 'incorrect stc file size');
   }
   const data = new Matrix(nvert, ntimes);
-  for (let t = 0; t < data.cols; t++) {
-    for (let i = 0; i < nvert; i++) { data.data[i + t * nvert] = view.getFloat32(o); o += 4; }
-  }
+  for (let k = 0; k < nvert * ntimes; k++) data.data[k] = view.getFloat32(o + 4 * k);
   return { tmin, tstep, vertices, data };
 }
 
@@ -87,20 +91,25 @@ export async function writeStc(stem: string, stc: SourceEstimate): Promise<strin
  * volume estimate; anything else names a surface pair by its stem or either hemisphere's file.
  */
 export async function readStc(fname: string, subject: string | null = null): Promise<SourceEstimate> {
-  const read = async (f: string) => decodeStc(new Uint8Array(await fs.promises.readFile(f)), f);
   if (/-(vl|vol)\.stc$/.test(fname)) {
-    const v = await read(fname);
+    const v = decodeStc(await readInputFile(fname), fname);
     return { kind: 'volume', vector: false, vertices: [v.vertices], data: v.data, tmin: v.tmin, tstep: v.tstep, subject };
   }
   const stem = fname.replace(/-(lh|rh)\.stc$/, '');
-  const [lh, rh] = await Promise.all([read(`${stem}-lh.stc`), read(`${stem}-rh.stc`)]);
-  if (lh.tmin !== rh.tmin || lh.tstep !== rh.tstep) {
-    throw new InputError(`${stem}-rh.stc`, `tmin ${lh.tmin} and tstep ${lh.tstep} (as -lh.stc)`, `${rh.tmin} and ${rh.tstep}`);
+  const files = [`${stem}-lh.stc`, `${stem}-rh.stc`];
+  // Both reads settle before anything is decoded or thrown, so a failure leaves nothing running.
+  const bytes = await Promise.allSettled(files.map((f) => readInputFile(f)));
+  const [lh, rh] = bytes.map((b, k) => {
+    if (b.status === 'rejected') throw b.reason;
+    return decodeStc(b.value, files[k]);
+  });
+  if (lh.tmin !== rh.tmin || lh.tstep !== rh.tstep || lh.data.cols !== rh.data.cols) {
+    throw new InputError(files[1], `tmin ${lh.tmin}, tstep ${lh.tstep} and ${lh.data.cols} times (as -lh.stc)`, `${rh.tmin}, ${rh.tstep} and ${rh.data.cols}`);
   }
-  const data = new Matrix(lh.data.rows + rh.data.rows, Math.max(lh.data.cols, rh.data.cols));
-  for (let t = 0; t < data.cols; t++) {
-    if (lh.data.rows > 0) data.col(t).set(lh.data.col(t), 0);
-    if (rh.data.rows > 0) data.col(t).set(rh.data.col(t), lh.data.rows);
+  const data = new Matrix(lh.data.rows + rh.data.rows, lh.data.cols);
+  for (let t = 0; t < data.cols && data.rows > 0; t++) {
+    data.col(t).set(lh.data.col(t), 0);
+    data.col(t).set(rh.data.col(t), lh.data.rows);
   }
   return { kind: 'surface', vector: false, vertices: [lh.vertices, rh.vertices], data, tmin: lh.tmin, tstep: lh.tstep, subject };
 }

@@ -2,14 +2,13 @@
  * The seed workflow on files (MNE's plot_mixed_norm_inverse.py): read covariance, evoked and
  * forward; baseline and crop; dSPM weights; irMxNE; write every result into one folder. Shared by
  * `mxne solve`, `mxne demo` and (later) batch runs. Inputs are all validated before anything is
- * written, and each output file appears whole or not at all.
+ * written, and the output folder appears whole (one run's files) or not at all.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { InputError } from '../errors.js';
 import { readCov } from '../io/fiff/readCov.js';
 import { readEvoked } from '../io/fiff/readEvoked.js';
 import { readForward } from '../io/fiff/readForward.js';
+import { checkOutputFolder } from '../io/outputFolder.js';
 import type { Covariance } from '../records/covariance.js';
 import type { Evoked } from '../records/evoked.js';
 import type { Forward } from '../records/forward.js';
@@ -54,15 +53,6 @@ function cropNotes(full: Evoked, tmin: number | null, tmax: number | null): stri
   return notes;
 }
 
-async function ensureWritableDir(dir: string): Promise<void> {
-  try {
-    await fs.promises.mkdir(dir, { recursive: true });
-    await fs.promises.access(dir, fs.constants.W_OK);
-  } catch (e) {
-    throw new InputError('--out', 'a writable folder', dir, (e as Error).message);
-  }
-}
-
 export async function readSeedInputs(job: Pick<SolveJob, 'fwd' | 'evoked' | 'cov' | 'condition' | 'baseline' | 'tmin' | 'tmax'>): Promise<SeedInputs> {
   // Read side by side: file I/O and the native gain widening overlap the parsing of the others.
   const [cov, full, forward] = await Promise.all([
@@ -92,7 +82,7 @@ export async function solveSeed(inputs: SeedInputs, job: Pick<SolveJob, 'weights
 export async function solveFiles(job: SolveJob, onStage: StageListener = () => {}): Promise<SolveSummary> {
   const t0 = performance.now();
   normalizeMixedNormOptions(job.mixedNorm); // bad options fail before any file is read
-  await ensureWritableDir(job.out);
+  await checkOutputFolder(job.out); // creates nothing: the folder appears only with a run's files
   onStage('read', path.basename(job.evoked));
   const inputs = await readSeedInputs(job);
   const hashes = await Promise.all([job.fwd, job.evoked, job.cov].map(sha256File));

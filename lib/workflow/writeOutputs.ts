@@ -1,6 +1,7 @@
 /**
  * Writes a solve's files into `out`: result.json, dipoles/dipole-<k>.bdip and .dip, mxne-lh/rh.stc
- * (or mxne-vl.stc), residual-ave.fif. Each file goes through atomicWrite (temp name + rename).
+ * (or mxne-vl.stc), residual-ave.fif. The files are written into a staging folder that then
+ * replaces `out` whole (lib/io/outputFolder.ts), so `out` never mixes two runs' files.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -8,6 +9,7 @@ import { atomicWrite } from '../io/atomicWrite.js';
 import { writeBdip } from '../io/bdip.js';
 import { writeDip } from '../io/dipText.js';
 import { writeEvoked } from '../io/fiff/writeEvoked.js';
+import { replaceFolder } from '../io/outputFolder.js';
 import { writeStc } from '../io/stc.js';
 import { Matrix } from '../linalg/matrix.js';
 import type { Forward } from '../records/forward.js';
@@ -17,6 +19,10 @@ import type { MixedNormResult } from '../sparse/mixedNorm.js';
 import type { SolveSummary } from './summary.js';
 
 export async function writeOutputs(out: string, result: MixedNormResult, forward: Forward, summary: SolveSummary): Promise<string[]> {
+  return replaceFolder(out, (staging) => writeFiles(staging, result, forward, summary));
+}
+
+async function writeFiles(out: string, result: MixedNormResult, forward: Forward, summary: SolveSummary): Promise<string[]> {
   const written: string[] = [];
   // One file per dipole, as MNE's mixed_norm returns one Dipole per source: .bdip and .dip have
   // no way to hold several dipoles over the same times (read_dipole would see one long Dipole).

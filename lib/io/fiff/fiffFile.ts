@@ -4,14 +4,11 @@
  * `fiff_open`) and the block tree (MNE's `make_dir_tree`). Every offset and length is checked
  * against the file size before it is used, so a corrupt file gives a FiffError, never a crash.
  */
-import * as fs from 'node:fs';
-import * as zlib from 'node:zlib';
-import { promisify } from 'node:util';
-import { FiffError } from '../../errors.js';
+import { FiffError, InputError } from '../../errors.js';
+import { readInputFile } from '../readInputFile.js';
 import { FIFF } from './constants.js';
+import { inflateFiff } from './inflate.js';
 import { buildTree, type FiffNode } from './tree.js';
-
-const gunzip = promisify(zlib.gunzip);
 
 /** One tag's header: what MNE's directory entries hold. `pos` is the byte offset of the header. */
 export interface DirEntry {
@@ -52,27 +49,20 @@ export function readHeader(path: string, buf: Buffer, pos: number, kind: number 
   return h;
 }
 
-/** Reads a FIF (or gzipped FIF) file and indexes it. */
+/** Reads a FIF (or gzipped FIF) file and indexes it. Only regular files are read (not /dev/zero). */
 export async function openFiff(path: string): Promise<FiffFile> {
   let buf: Buffer;
   try {
-    buf = await fs.promises.readFile(path);
+    buf = await readInputFile(path);
   } catch (e) {
-    throw new FiffError(path, -1, null, `cannot read the file (${(e as Error).message})`);
+    throw new FiffError(path, -1, null, `cannot read the file (${e instanceof InputError ? `expected ${e.expected}, found ${e.received}` : (e as Error).message})`);
   }
   return fiffFromBuffer(path, buf);
 }
 
 /** Indexes FIF bytes (gzipped or not) already in memory; `path` only names them in errors. */
 export async function fiffFromBuffer(path: string, buf: Buffer): Promise<FiffFile> {
-  if (buf.length >= 2 && buf[0] === 0x1f && buf[1] === 0x8b) {
-    try {
-      // FIF offsets are signed 32-bit, so no valid file is larger than 2 GiB once inflated.
-      buf = await gunzip(buf, { maxOutputLength: 2 ** 31 });
-    } catch (e) {
-      throw new FiffError(path, 0, null, `expected gzip-compressed FIF data (${(e as Error).message})`);
-    }
-  }
+  if (buf.length >= 2 && buf[0] === 0x1f && buf[1] === 0x8b) buf = await inflateFiff(path, buf);
   return parseFiff(path, buf);
 }
 

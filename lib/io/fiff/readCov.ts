@@ -8,6 +8,7 @@ import { expect2d, tagFloatValues, tagMatrix, tagSparse } from './matrixTag.js';
 import { readBads, readProj } from './proj.js';
 import { tagInt, tagString } from './tag.js';
 import { findEntry, findNodes, requireEntry, type FiffNode } from './tree.js';
+import { requireUniqueNames } from './uniqueNames.js';
 
 /** The stored matrix: a packed lower triangle (row by row, as numpy's tril mask), a diagonal, or sparse. */
 function covData(f: FiffFile, node: FiffNode, dim: number): { data: Matrix; diag: boolean } {
@@ -76,6 +77,7 @@ export function readCovFrom(f: FiffFile): Covariance {
     const namesEntry = findEntry(node, FIFF.FIFF_MNE_ROW_NAMES);
     const names = namesEntry === null ? [] : tagString(f, namesEntry).split(':');
     if (namesEntry !== null && names.length !== dim) f.fail(namesEntry.pos, namesEntry.kind, `expected ${dim} channel names, found ${names.length}`);
+    if (namesEntry !== null) requireUniqueNames(f, namesEntry.pos, namesEntry.kind, names, 'the covariance');
     const { data, diag } = covData(f, node, dim);
     return {
       names, data, diag, bads: readBads(f, node), projs: readProj(f, node),

@@ -13,6 +13,7 @@ import { applyProjectors } from './projector.js';
 import { tagChInfo } from './structs.js';
 import { tagInt, tagNumber, tagString } from './tag.js';
 import { findNodes, type FiffNode } from './tree.js';
+import { requireUniqueNames } from './uniqueNames.js';
 
 export interface ReadEvokedOptions {
   /** Data set by comment (e.g. 'Left Auditory') or index; may be omitted when the file holds one. */
@@ -128,6 +129,7 @@ export function readEvokedFrom(f: FiffFile, options: ReadEvokedOptions = {}): Ev
   }
   // MNE reads evoked files with clean_bads=True: bads that are not channels are dropped.
   info = { ...info, bads: info.bads.filter((b) => info.chNames.includes(b)) };
+  requireUniqueNames(f, node.pos, FIFF.FIFF_CH_INFO, info.chNames, 'the evoked data');
   const aspect = aspectOf(f, node);
   let nave = 1;
   let aspectKind = FIFF.FIFFV_ASPECT_AVERAGE as number;
@@ -160,7 +162,18 @@ function finishEvoked(
   const kind = aspectKind === FIFF.FIFFV_ASPECT_STD_ERR ? 'standard_error' : 'average';
   const fileBaseline: [number, number] | null = h.bmin !== null && h.bmax !== null ? [h.bmin, h.bmax] : null;
   let evoked = new Evoked(info, data, first, nave, comment, kind, timing, fileBaseline);
-  if (options.proj ?? true) evoked = applyProjectors(evoked);
-  if (options.baseline) evoked = evoked.applyBaseline(options.baseline);
+  if (options.proj ?? true) evoked = namingFile(f, () => applyProjectors(evoked));
+  const baseline = options.baseline;
+  if (baseline) evoked = namingFile(f, () => evoked.applyBaseline(baseline));
   return evoked;
+}
+
+/** Runs a step on what the file holds (its projectors, its times); an InputError then names the file. */
+function namingFile(f: FiffFile, step: () => Evoked): Evoked {
+  try {
+    return step();
+  } catch (e) {
+    if (e instanceof InputError) throw new InputError(`${e.field} of ${f.path}`, e.expected, e.received);
+    throw e;
+  }
 }

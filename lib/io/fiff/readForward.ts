@@ -20,6 +20,7 @@ import { readSourceSpacesFromTree } from './readSourceSpaces.js';
 import { tagChInfo, tagCoordTrans } from './structs.js';
 import { tagInt, tagString } from './tag.js';
 import { findEntry, findNodes, requireEntry, type FiffNode } from './tree.js';
+import { requireUniqueNames } from './uniqueNames.js';
 
 interface OneForward {
   sourceOri: number;
@@ -159,9 +160,11 @@ export async function readForwardFrom(f: FiffFile): Promise<Forward> {
   const src = src0.map((s) => toFrame(f, s, a.coordFrame, mriHeadT));
   const nuse = src.reduce((n, s) => n + s.nuse, 0);
   if (nuse !== a.nsource || src.some((s) => s.vertno.length !== s.nuse)) f.fail(a.at, null, `expected the source spaces to hold the forward's ${a.nsource} sources, found ${nuse}`);
+  const chNames = parts.flatMap((p) => p.rowNames);
+  requireUniqueNames(f, a.at, FIFF.FIFF_MNE_COL_NAMES, chNames, 'the forward solution');
   const fixed = a.sourceOri === FIFF.FIFFV_MNE_FIXED_ORI;
   return {
-    sol: await mergeGain(f, parts), chNames: parts.flatMap((p) => p.rowNames), info, src,
+    sol: await mergeGain(f, parts), chNames, info, src,
     sourceOri: fixed ? 1 : 2, surfOri: fixed, coordFrame: a.coordFrame, nsource: a.nsource, nchan: parts.reduce((s, p) => s + p.nchan, 0),
     sourceRr: pickVertices(src, (s) => s.rr), sourceNn: fixed ? pickVertices(src, (s) => s.nn) : freeNormals(a.nsource), mriHeadT,
   };

@@ -1,0 +1,110 @@
+/**
+ * `npm run soak`: many solves in one process, as a server or a week-long cohort run does.
+ * Phase 1: consecutive solves of the seed workflow (dSPM weights + irMxNE + results) on the demo
+ * dataset; the RSS after each (after a full GC) gives a slope in MB per 100 solves; every result
+ * must equal the first one bit for bit. Phase 2: bursts of 16 solves at once; each must equal the
+ * sequential result. The event-loop delay (perf_hooks monitorEventLoopDelay, 1 ms resolution) is
+ * recorded in both phases: the longest stall with 16 solves in flight is the figure issue 15 bounds
+ * (< 20 ms). Exit code 1 when a repeat differs or the burst stall exceeds 20 ms.
+ *
+ *   npm run soak                                   # 1,000 solves, 10 bursts of 16, 600-source demo
+ *   npm run soak -- --solves 50 --bursts 3 --n-sources 2000
+ */
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import * as v8 from 'node:v8';
+import * as vm from 'node:vm';
+import { generateDemo } from '../lib/demo/index.js';
+import type { MixedNormResult } from '../lib/sparse/mixedNorm.js';
+import { readSeedInputs, solveSeed, type SeedInputs } from '../lib/workflow/solveFiles.js';
+
+v8.setFlagsFromString('--expose-gc');
+const gc = vm.runInNewContext('gc') as () => void;
+
+function arg(name: string, fallback: number): number {
+  const k = process.argv.indexOf(`--${name}`);
+  return k > 0 && k + 1 < process.argv.length ? Number(process.argv[k + 1]) : fallback;
+}
+
+/** A hash of everything a solve returns that a user keeps: dipoles, amplitudes, estimate, residual. */
+function fingerprint(r: MixedNormResult): string {
+  const h = crypto.createHash('sha256');
+  for (const d of r.dipoles) {
+    h.update(String(d.sourceIndex));
+    h.update(new Uint8Array(d.amplitude.buffer, d.amplitude.byteOffset, d.amplitude.byteLength));
+  }
+  h.update(new Uint8Array(r.stc.data.data.buffer, r.stc.data.data.byteOffset, r.stc.data.data.byteLength));
+  if (r.residual) h.update(new Uint8Array(r.residual.data.data.buffer, r.residual.data.data.byteOffset, r.residual.data.data.byteLength));
+  return h.digest('hex');
+}
+
+/** Least-squares slope of y over x. */
+function slope(x: number[], y: number[]): number {
+  const n = x.length, mx = x.reduce((a, b) => a + b, 0) / n, my = y.reduce((a, b) => a + b, 0) / n;
+  let sxy = 0, sxx = 0;
+  for (let k = 0; k < n; k++) { sxy += (x[k] - mx) * (y[k] - my); sxx += (x[k] - mx) ** 2; }
+  return sxy / sxx;
+}
+
+const ms = (ns: number) => ns / 1e6;
+
+export async function soak(o: { solves: number; bursts: number; nSources: number; concurrency: number }): Promise<boolean> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mxne-soak-'));
+  try {
+    const d = await generateDemo({ outDir: dir, nSources: o.nSources, seed: 42 });
+    const inputs: SeedInputs = await readSeedInputs({ fwd: d.fwd, evoked: d.evoked, cov: d.cov, condition: d.condition, baseline: [null, 0], tmin: 0, tmax: 0.3 });
+    const job = { weights: 'dspm' as const, mixedNorm: { alpha: 55, loose: 0.2, depth: 0.9, nMxneIter: 10, weightsMin: 8 } };
+    const reference = fingerprint(await solveSeed(inputs, job));
+    console.log(`soak: demo ${d.nSources} sources, ${d.nChannels} channels; ${o.solves} consecutive solves, ${o.bursts} bursts of ${o.concurrency}`);
+
+    const h = monitorEventLoopDelay({ resolution: 1 });
+    let differ = 0;
+    const rss: number[] = [], index: number[] = [];
+    const t0 = performance.now();
+    h.enable();
+    for (let k = 0; k < o.solves; k++) {
+      if (fingerprint(await solveSeed(inputs, job)) !== reference) differ++;
+      if (k % 10 === 9) {
+        h.disable(); // the forced full GC is the soak's own stall, not mxne's
+        gc();
+        rss.push(process.memoryUsage().rss / 2 ** 20);
+        index.push(k + 1);
+        h.enable();
+      }
+    }
+    h.disable();
+    const seqSeconds = (performance.now() - t0) / 1000;
+    // The slope over the second half: the first solves warm caches, pools and code.
+    const half = Math.floor(rss.length / 2);
+    const perHundred = rss.length >= 4 ? 100 * slope(index.slice(half), rss.slice(half)) : NaN;
+    console.log(`consecutive: ${o.solves} solves in ${seqSeconds.toFixed(0)} s (${(1000 * seqSeconds / o.solves).toFixed(0)} ms each), ${differ} differ from the first; `
+      + `RSS ${rss[0]?.toFixed(0)} → ${rss[rss.length - 1]?.toFixed(0)} MB, slope ${perHundred.toFixed(2)} MB per 100 solves (second half); `
+      + `event loop: longest stall ${ms(h.max).toFixed(1)} ms, p99 ${ms(h.percentile(99)).toFixed(1)} ms`);
+
+    const hb = monitorEventLoopDelay({ resolution: 1 });
+    let burstDiffer = 0;
+    const t1 = performance.now();
+    hb.enable();
+    for (let b = 0; b < o.bursts; b++) {
+      const results = await Promise.all(Array.from({ length: o.concurrency }, () => solveSeed(inputs, job)));
+      burstDiffer += results.filter((r) => fingerprint(r) !== reference).length;
+    }
+    hb.disable();
+    const burstSeconds = (performance.now() - t1) / 1000;
+    console.log(`bursts: ${o.bursts} × ${o.concurrency} solves at once in ${burstSeconds.toFixed(0)} s, ${burstDiffer} differ from the sequential result; `
+      + `event loop with ${o.concurrency} in flight: longest stall ${ms(hb.max).toFixed(1)} ms, p99 ${ms(hb.percentile(99)).toFixed(1)} ms, mean ${ms(hb.mean).toFixed(1)} ms`);
+    const ok = differ === 0 && burstDiffer === 0 && (o.bursts === 0 || ms(hb.max) < 20);
+    console.log(ok ? 'soak: OK' : 'soak: FAILED (repeats differ or the burst stall is ≥ 20 ms)');
+    return ok;
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (require.main === module) {
+  soak({ solves: arg('solves', 1000), bursts: arg('bursts', 10), nSources: arg('n-sources', 600), concurrency: arg('concurrency', 16) })
+    .then((ok) => { process.exitCode = ok ? 0 : 1; });
+}
