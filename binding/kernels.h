@@ -3,6 +3,7 @@
 // validate every argument first. Layout: GtG is a x a (column-major, symmetric), GtMt and Xt are
 // T x a column-major, i.e. source rows stored contiguously (row j of X = column j of Xt).
 #pragma once
+#include "control.h"
 #include "status.h"
 
 namespace mxne {
@@ -19,6 +20,7 @@ struct L21Run {
   int maxit, dgapFreq;
   const double* lipschitz;  // per block (bcd); unused by cd
   bool anderson;            // bcd only
+  const Control* control;   // cancellation, checked before every epoch
 };
 
 struct L21Outcome {
@@ -47,9 +49,17 @@ void RotateSources(int nchan, int ns, const double* sol, const double* basis, bo
 
 // MNE's compute_bias (lib/sparse/computeBias.ts): n active rows, T times. GtG = GᵀG (n x n),
 // GtM = GᵀM (n x T), X (n x T), CCT = X Xᵀ (n x n), B (n x n) the power iteration's start
-// (numpy RandomState(0) draws, drawn by the caller). Writes the n debiasing factors to D.
-void ComputeBias(int n, int T, int nOrient, const double* GtG, const double* GtM, const double* X, const double* CCT,
-                 const double* B, int maxIter, double tol, double* D);
+// (numpy RandomState(0) draws, drawn by the caller). Writes the n debiasing factors to D, the
+// FISTA iterations run to *iterations and whether |ΔD| fell below tol to *converged.
+Status ComputeBias(int n, int T, int nOrient, const double* GtG, const double* GtM, const double* X, const double* CCT,
+                   const double* B, int maxIter, double tol, const Control& control, double* D, int* iterations,
+                   bool* converged);
+
+// compute_bias from the data: M (m x T), GA (m x n, the active columns), X (n x T); GtG, GtM and
+// X Xᵀ formed here as MNE forms them.
+Status ComputeBiasFromData(int m, int n, int T, const double* M, const double* GA, const double* X, const double* B,
+                           int maxIter, double tol, int nOrient, const Control& control, double* D, int* iterations,
+                           bool* converged);
 
 // Squared norm of each column of A (rows x cols) into out, and scaling of column j by s[j].
 void ColumnNorms2(int rows, int cols, const double* A, double* out);

@@ -115,6 +115,7 @@ Status BcdGram(const L21Problem& p, const L21Run& r, double* X, double* E, L21Ou
   out->gap = std::numeric_limits<double>::infinity();
 
   for (int i = 0; i < r.maxit; i++) {
+    if (r.control != nullptr && r.control->Cancelled()) return Status::Cancelled();
     out->epochs = i + 1;
     for (int j = 0; j < nb; j++) {
       const size_t off = j * len;
@@ -195,6 +196,7 @@ Status CdGram(const L21Problem& p, const L21Run& r, double* X, L21Outcome* out) 
   *out = L21Outcome{};
   out->gap = std::numeric_limits<double>::infinity();
   for (int it = 0; it < r.maxit; it++) {
+    if (r.control != nullptr && r.control->Cancelled()) return Status::Cancelled();
     out->epochs = it + 1;
     double wMax = 0, dwMax = 0;
     for (int i = 0; i < a; i++) {

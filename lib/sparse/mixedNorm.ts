@@ -8,6 +8,7 @@
 import { getNumThreads } from '../native.js';
 import { InputError } from '../errors.js';
 import type { ConvergenceWarning } from '../errors.js';
+import type { SolverChoiceWarning } from './solverOptions.js';
 import { gemmAsync } from '../linalg/blas.js';
 import { svdAsync } from '../linalg/decomp.js';
 import { Matrix } from '../linalg/matrix.js';
@@ -36,12 +37,15 @@ export interface MixedNormDiagnostics {
   activeSetHistory: Int32Array[];
   /** Objective after each reweighting (irMxNE) or active-set iteration (MxNE). */
   objective: number[];
-  /** Final duality gap (NaN with alpha = 'sure', which reports the SURE path instead). */
+  /** Final duality gap (with alpha = 'sure': of the chosen alpha's solve). */
   dualGap: number;
   /** alpha = 'sure': the risk estimate per alpha of the grid. */
   surePath?: Float64Array;
   converged: boolean;
+  /** Active-set iterations (MxNE), reweightings (irMxNE) or grid points (SURE). */
   nIterations: number;
+  /** BCD / CD sweeps in all. */
+  epochs: number;
   blasThreads: number;
   /** Seconds per stage. */
   timings: Record<string, number>;
@@ -60,7 +64,7 @@ export interface MixedNormResult extends MixedNormCondition {
   /** One entry per evoked when a list was given (the top-level fields are the first). */
   conditions: MixedNormCondition[];
   diagnostics: MixedNormDiagnostics;
-  warnings: Array<ConvergenceWarning | NoActiveSourceWarning>;
+  warnings: Array<ConvergenceWarning | NoActiveSourceWarning | SolverChoiceWarning>;
 }
 
 function dataMatrix(evokeds: Evoked[], chNames: readonly string[]): Matrix {
@@ -181,7 +185,7 @@ export async function mixedNorm(evoked: Evoked | Evoked[], forward: Forward, noi
     diagnostics: {
       alphaMax, alpha: solved.alpha, tolScaled, nPcaComponents: M.cols,
       activeSetHistory: solved.activeSetHistory.map((a) => sourcesOf(prep.keptColumns === null ? a : a.map((c) => prep.keptColumns![c]))),
-      objective: solved.objective, dualGap: solved.dualGap, ...('surePath' in solved ? { surePath: solved.surePath as Float64Array } : {}), converged: solved.converged, nIterations: solved.nIterations,
+      objective: solved.objective, dualGap: solved.dualGap, ...('surePath' in solved ? { surePath: solved.surePath as Float64Array } : {}), converged: solved.converged, nIterations: solved.nIterations, epochs: solved.epochs,
       blasThreads: getNumThreads(), timings: clock.laps,
     },
     warnings,
