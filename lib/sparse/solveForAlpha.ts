@@ -43,9 +43,9 @@ export async function solveForAlpha(M: Matrix, G: Matrix, alpha: number, s: Mixe
 }
 
 /** alpha = 'sure': the grid's best alpha by SURE (MNE's _compute_mxne_sure, sigma = 1 on whitened data). */
-export async function solveBySure(M: Matrix, G: Matrix, grid: Float64Array, randomState: number | null, s: MixedNormSettings, nOrient: number, tol: number): Promise<SolvedAlpha & { surePath: Float64Array }> {
+export async function solveBySure(M: Matrix, G: Matrix, grid: Float64Array, randomState: number | null, s: MixedNormSettings, nOrient: number, tol: number, sigma = 1): Promise<SolvedAlpha & { surePath: Float64Array }> {
   const { o, warnings } = solverOptions(s, nOrient, tol);
-  const r = await sureAlpha(M, G, grid, s.nMxneIter, o, randomState);
+  const r = await sureAlpha(M, G, grid, s.nMxneIter, o, randomState, sigma);
   const unconverged = r.converged.flatMap((c, j) => (c ? [] : [grid[j]]));
   return {
     X: r.X, activeSet: r.activeSet, alpha: r.bestAlpha, objective: [], activeSetHistory: [r.activeSet],
