@@ -3,6 +3,8 @@
 // validate every argument first. Layout: GtG is a x a (column-major, symmetric), GtMt and Xt are
 // T x a column-major, i.e. source rows stored contiguously (row j of X = column j of Xt).
 #pragma once
+#include <vector>
+
 #include "control.h"
 #include "status.h"
 
@@ -27,12 +29,12 @@ struct L21Outcome {
   double gap = 0;
   bool converged = false;
   int epochs = 0;
-  int nE = 0;  // primal objectives written to E (one per gap check)
 };
 
 // MNE's _mixed_norm_solver_bcd. Xt holds the warm start on entry (zeros for none) and the
-// solution on return; E (capacity maxit / dgapFreq + 1) receives the primal at each gap check.
-Status BcdGram(const L21Problem& p, const L21Run& r, double* Xt, double* E, L21Outcome* out);
+// solution on return; the primal at each gap check is appended to E (sized by the checks made,
+// never by maxit: maxit may be huge).
+Status BcdGram(const L21Problem& p, const L21Run& r, double* Xt, std::vector<double>* E, L21Outcome* out);
 
 // scikit-learn's enet_coordinate_descent_multi_task (MNE's solver='cd'), nOrient = 1.
 Status CdGram(const L21Problem& p, const L21Run& r, double* Xt, L21Outcome* out);

@@ -83,9 +83,9 @@ Status InnerSolve(int m, int T, const double* G, const std::vector<double>& GtMt
   }
   L21Problem p{a, T, o.nOrient, GtG.data(), GtMt.data(), normM2};
   L21Run run{alpha, o.tol, o.maxit, o.dgapFreq, lc.data(), !o.cd, &control};
-  std::vector<double> E(size_t(o.maxit / o.dgapFreq) + 1);
-  Status s2 = o.cd ? CdGram(p, run, Xt->data(), out) : BcdGram(p, run, Xt->data(), E.data(), out);
-  if (objectives) objectives->assign(E.begin(), E.begin() + out->nE);
+  std::vector<double> E;
+  Status s2 = o.cd ? CdGram(p, run, Xt->data(), out) : BcdGram(p, run, Xt->data(), &E, out);
+  if (objectives) *objectives = std::move(E);
   return s2;
 }
 
@@ -134,13 +134,18 @@ Status MixedNormSolve(int m, int n, int T, const double* M, const double* G, con
     std::vector<int> cols;
     std::vector<double> Xrows;
     int k = 0;
-    for (; k < o.maxit; k++) {
+    // maxit bounds the work, not only each loop: the inner solves share one budget of maxit epochs
+    // (MNE runs up to maxit inner epochs per outer iteration, maxit² in all, which at alpha ≈ 0 on a
+    // large source space does not end in any useful time). Converging solves never reach it.
+    for (; k < o.maxit && r->epochs < o.maxit; k++) {
+      L21Options budget = o;
+      budget.maxit = o.maxit - r->epochs;
       std::vector<int> A;
       for (int c = 0; c < n; c++)
         if (mask[c]) A.push_back(c);
       std::vector<double> Xt = XtInit.empty() ? std::vector<double>(size_t(T) * A.size(), 0.0) : XtInit;
       L21Outcome out;
-      Status s = InnerSolve(m, T, G, GtMt, normM2, alpha, o, control, A, &Xt, &out);
+      Status s = InnerSolve(m, T, G, GtMt, normM2, alpha, budget, control, A, &Xt, &out);
       if (!s.ok()) return s;
       r->epochs += out.epochs;
       std::vector<int> keep;
