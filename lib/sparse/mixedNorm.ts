@@ -22,7 +22,8 @@ import type { SourceEstimate } from '../records/sourceEstimate.js';
 import { makeSparseResult, type NoActiveSourceWarning } from '../results/makeSparseResult.js';
 import { sourceGeometry } from '../results/sourceGeometry.js';
 import { normalizeMixedNormOptions, resolveLoose, type MixedNormOptions, type Weights } from './mixedNormOptions.js';
-import { dot, normL2inf } from './groupNorms.js';
+import { dot } from './groupNorms.js';
+import { l21DualNorm } from './penalties/l21.js';
 import { solveBySure, solveForAlpha } from './solveForAlpha.js';
 
 export interface MixedNormDiagnostics {
@@ -142,7 +143,7 @@ export async function mixedNorm(evoked: Evoked | Evoked[], forward: Forward, noi
   checkDataScale(M);
   const tolScaled = settings.tol * dot(M.data, M.data);
   const G = prep.gain;
-  const alphaMax = normL2inf(await gemmAsync(M, G, { transA: true }), prep.nOrient);
+  const alphaMax = l21DualNorm(await gemmAsync(M, G, { transA: true }), prep.nOrient);
   const alphaScale = alphaMax * 0.01;
   // All-zero data: alpha_max is 0 and no source can be active (MNE's answer: none, with a warning).
   if (alphaScale > 0) for (let k = 0; k < G.data.length; k++) G.data[k] /= alphaScale;

@@ -8,10 +8,10 @@
  */
 import { gemm } from '../linalg/blas.js';
 import { Matrix } from '../linalg/matrix.js';
-import { groupsNorm2 } from './groupNorms.js';
 import { solveIrMxne } from './iterativeMixedNormSolver.js';
 import { prepareL21, solveMxne, type L21Data, type L21Options } from './mixedNormSolver.js';
 import { NumpyRandomState } from './numpyRandom.js';
+import { l05Reweight } from './penalties/l05.js';
 
 export interface SureResult {
   X: Matrix;
@@ -55,7 +55,7 @@ export async function sureAlpha(M: Matrix, G: Matrix, grid: Float64Array, nMxneI
       for (const [list, data] of [[sols, M], [solsEps, Meps]] as const) {
         const s = list[j];
         if (s.active.length === 0) continue;
-        const w = columnWeights(s.X, o.nOrient);
+        const w = l05Reweight(s.X.transpose(), o.nOrient);
         const r = await solveIrMxne(data, G, grid[j], nMxneIter - 1, o, w);
         // Written over the rows of the new active set only (MNE: coefs_grid[j][a_set, :] = X).
         r.activeSet.forEach((col, i) => { for (let t = 0; t < T; t++) s.X.data[col + t * n] = r.X.data[i + t * r.X.rows]; });
@@ -89,12 +89,4 @@ function scatter(X: Matrix, active: Int32Array, n: number, T: number): Matrix {
   const out = new Matrix(n, T);
   active.forEach((col, i) => { for (let t = 0; t < T; t++) out.data[col + t * n] = X.data[i + t * X.rows]; });
   return out;
-}
-
-/** MNE's gprime: 2·√‖X_j‖ per column of each block (0 off the active set). */
-function columnWeights(X: Matrix, nOrient: number): Float64Array {
-  const g = groupsNorm2(X.transpose(), nOrient);
-  const w = new Float64Array(X.rows);
-  for (let i = 0; i < X.rows; i++) w[i] = 2 * Math.sqrt(Math.sqrt(g[Math.floor(i / nOrient)]));
-  return w;
 }

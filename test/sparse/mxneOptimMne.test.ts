@@ -135,3 +135,16 @@ describe('MNE test_mxne_debiasing.py', () => {
     assert.equal(r.nIterations, 2);
   });
 });
+
+describe('BCD with Anderson acceleration', () => {
+  for (const nOrient of [1, 2, 3, 5]) {
+    it(`the objective never increases from one gap check to the next (nOrient ${nOrient}, a check every epoch)`, async () => {
+      const { M, G: G40 } = knownSupportProblem();
+      for (let k = 0; k < M.data.length; k++) M.data[k] += Math.sin(7 * k);  // noise: a harder problem
+      const G = G40.pickCols(Array.from({ length: 40 - (40 % nOrient) }, (_, j) => j));
+      const r = await mixedNormSolver(M, G, 0.5, { maxit: 400, tol: 1e-14, activeSetSize: null, debias: false, solver: 'bcd', nOrient, dgapFreq: 1 });
+      assert.ok(r.E.length >= 50, `${r.E.length} checks`);
+      for (let k = 1; k < r.E.length; k++) assert.ok(r.E[k] <= r.E[k - 1] * (1 + 1e-14), `E[${k}] ${r.E[k]} > E[${k - 1}] ${r.E[k - 1]}`);
+    });
+  }
+});
