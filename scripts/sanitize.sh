@@ -14,4 +14,4 @@ printf '#!/bin/sh\nunset LD_PRELOAD\nexec %s "$@"\n' "${MXNE_PYTHON:-/usr/bin/py
 chmod +x "$python"
 MXNE_PYTHON="$python" MXNE_PREBUILD="$PWD/build-asan" LD_PRELOAD="$(gcc -print-file-name=libasan.so)" \
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-  node node_modules/mocha/bin/mocha.js --timeout 600000 --reporter dot "$@"
+  node node_modules/mocha/bin/mocha.js --timeout 600000 --reporter dot --spec 'dist/test/**/*.test.js' "$@"
