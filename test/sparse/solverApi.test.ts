@@ -36,6 +36,9 @@ describe('public solver API', () => {
     const bad = M.clone();
     bad.data[7] = Number.NaN;
     await assert.rejects(mixedNormSolver(bad, G, 1), field('M'));
+    const badG = G.clone();
+    badG.data[3] = Number.POSITIVE_INFINITY;
+    await assert.rejects(mixedNormSolver(M, badG, 1), (e: unknown) => e instanceof RangeError && /finite values in G/.test((e as Error).message));
     await assert.rejects(iterativeMixedNormSolver(M, G, 1, 0), field('nMxneIter'));
     await assert.rejects(iterativeMixedNormSolver(M, G, 1, 2, { weightInit: new Float64Array(40).fill(-1) }), field('weightInit'));
     await assert.rejects(computeBias(M, G, randn(40, 20, 4), { nOrient: 3 }), field('nOrient'));
