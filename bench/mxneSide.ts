@@ -12,7 +12,7 @@ import { readNpyMatrix } from '../lib/io/npy.js';
 import { blasSelection, getNumThreads } from '../lib/native.js';
 import { iterativeMixedNormSolver } from '../lib/sparse/iterativeMixedNormSolver.js';
 import { mixedNorm, type MixedNormResult } from '../lib/sparse/mixedNorm.js';
-import { mixedNormSolver, prepareL21 } from '../lib/sparse/mixedNormSolver.js';
+import { mixedNormSolver } from '../lib/sparse/mixedNormSolver.js';
 import type { MixedNormOptions } from '../lib/sparse/mixedNormOptions.js';
 import { dspmWeights } from '../lib/workflow/dspmWeights.js';
 import { readSeedInputs, solveSeed, type SeedInputs } from '../lib/workflow/solveFiles.js';
@@ -49,7 +49,7 @@ export async function makeWorkload(spec: WorkloadSpec): Promise<Run> {
     const G = readNpyMatrix(`${root}/${p.G.file}`), M = readNpyMatrix(`${root}/${p.M.file}`);
     const o = { maxit: p.maxit, tol: p.tol, activeSetSize: p.active_set_size, debias: true, nOrient: p.n_orient, solver: 'bcd' as const, dgapFreq: p.dgap_freq };
     return async () => {
-      const out = spec.run === 'irmxne' ? await iterativeMixedNormSolver(M, G, p.alpha, 10, o) : await mixedNormSolver(await prepareL21(M, G), p.alpha, o);
+      const out = spec.run === 'irmxne' ? await iterativeMixedNormSolver(M, G, p.alpha, 10, o) : await mixedNormSolver(M, G, p.alpha, o);
       return { check: { activeColumns: Array.from(out.activeSet) }, stages: {} };
     };
   }

@@ -55,13 +55,12 @@ bool ArgCount(const Napi::CallbackInfo& info, size_t expected) {
                                  std::to_string(info.Length()));
 }
 
-bool ArgF64(const Napi::CallbackInfo& info, size_t i, const char* name, size_t length, F64* out) {
-  Napi::Env env = info.Env();
-  napi_value v = info[i];
+bool ValF64(Napi::Env env, Napi::Value value, const char* name, size_t length, F64* out) {
+  napi_value v = value;
   bool isTyped = false;
   napi_is_typedarray(env, v, &isTyped);
   std::string want = "Expected Float64Array of length " + std::to_string(length) + " for " + name;
-  if (!isTyped) return TypeErr(env, want + " but received " + Received(info[i]));
+  if (!isTyped) return TypeErr(env, want + " but received " + Received(value));
   napi_typedarray_type type;
   size_t len;
   void* data;
@@ -95,43 +94,80 @@ bool ArgU8(const Napi::CallbackInfo& info, size_t i, const char* name, size_t mi
   return true;
 }
 
-bool ArgF64Finite(const Napi::CallbackInfo& info, size_t i, const char* name, size_t length, F64* out) {
-  if (!ArgF64(info, i, name, length, out)) return false;
+bool ValF64Finite(Napi::Env env, Napi::Value value, const char* name, size_t length, F64* out) {
+  if (!ValF64(env, value, name, length, out)) return false;
   for (size_t k = 0; k < out->length; ++k) {
     if (!std::isfinite(out->data[k]))
-      return RangeErr(info.Env(), std::string("Expected finite values in ") + name + " but element " +
+      return RangeErr(env, std::string("Expected finite values in ") + name + " but element " +
                                       std::to_string(k) + " is " + std::to_string(out->data[k]));
   }
   return true;
 }
 
-bool ArgInt(const Napi::CallbackInfo& info, size_t i, const char* name, int64_t lo, int64_t hi, int64_t* out) {
-  Napi::Env env = info.Env();
+bool ValInt(Napi::Env env, Napi::Value v, const char* name, int64_t lo, int64_t hi, int64_t* out) {
   std::string want = std::string("Expected integer between ") + std::to_string(lo) + " and " +
                      std::to_string(hi) + " for " + name;
-  if (!info[i].IsNumber()) return TypeErr(env, want + " but received " + Received(info[i]));
-  double d = info[i].As<Napi::Number>().DoubleValue();
+  if (!v.IsNumber()) return TypeErr(env, want + " but received " + Received(v));
+  double d = v.As<Napi::Number>().DoubleValue();
   if (!std::isfinite(d) || d != std::floor(d) || d < static_cast<double>(lo) || d > static_cast<double>(hi))
     return RangeErr(env, want + " but received " + std::to_string(d));
   *out = static_cast<int64_t>(d);
   return true;
 }
 
-bool ArgBool(const Napi::CallbackInfo& info, size_t i, const char* name, bool* out) {
-  if (!info[i].IsBoolean())
-    return TypeErr(info.Env(), std::string("Expected boolean for ") + name + " but received " + Received(info[i]));
-  *out = info[i].As<Napi::Boolean>().Value();
+bool ValBool(Napi::Env env, Napi::Value v, const char* name, bool* out) {
+  if (!v.IsBoolean())
+    return TypeErr(env, std::string("Expected boolean for ") + name + " but received " + Received(v));
+  *out = v.As<Napi::Boolean>().Value();
   return true;
 }
 
-bool ArgFinite(const Napi::CallbackInfo& info, size_t i, const char* name, double* out) {
-  Napi::Env env = info.Env();
-  if (!info[i].IsNumber())
-    return TypeErr(env, std::string("Expected finite number for ") + name + " but received " + Received(info[i]));
-  double d = info[i].As<Napi::Number>().DoubleValue();
+bool ValFinite(Napi::Env env, Napi::Value v, const char* name, double* out) {
+  if (!v.IsNumber())
+    return TypeErr(env, std::string("Expected finite number for ") + name + " but received " + Received(v));
+  double d = v.As<Napi::Number>().DoubleValue();
   if (!std::isfinite(d))
     return RangeErr(env, std::string("Expected finite number for ") + name + " but received " + std::to_string(d));
   *out = d;
+  return true;
+}
+
+bool ArgF64(const Napi::CallbackInfo& info, size_t i, const char* name, size_t length, F64* out) {
+  return ValF64(info.Env(), info[i], name, length, out);
+}
+bool ArgF64Finite(const Napi::CallbackInfo& info, size_t i, const char* name, size_t length, F64* out) {
+  return ValF64Finite(info.Env(), info[i], name, length, out);
+}
+bool ArgInt(const Napi::CallbackInfo& info, size_t i, const char* name, int64_t lo, int64_t hi, int64_t* out) {
+  return ValInt(info.Env(), info[i], name, lo, hi, out);
+}
+bool ArgBool(const Napi::CallbackInfo& info, size_t i, const char* name, bool* out) {
+  return ValBool(info.Env(), info[i], name, out);
+}
+bool ArgFinite(const Napi::CallbackInfo& info, size_t i, const char* name, double* out) {
+  return ValFinite(info.Env(), info[i], name, out);
+}
+
+bool ArgObject(const Napi::CallbackInfo& info, size_t i, const char* name, Napi::Object* out) {
+  if (!info[i].IsObject() || info[i].IsArray() || info[i].IsTypedArray())
+    return TypeErr(info.Env(), std::string("Expected object for ") + name + " but received " + Received(info[i]));
+  *out = info[i].As<Napi::Object>();
+  return true;
+}
+
+bool ValInt32Array(Napi::Env env, Napi::Value value, const char* name, size_t length, int32_t** out, napi_value* keep) {
+  bool isTyped = false;
+  napi_is_typedarray(env, value, &isTyped);
+  std::string want = "Expected Int32Array of length " + std::to_string(length) + " for " + name;
+  if (!isTyped) return TypeErr(env, want + " but received " + Received(value));
+  napi_typedarray_type type;
+  size_t len;
+  void* data;
+  napi_get_typedarray_info(env, value, &type, &len, &data, nullptr, nullptr);
+  if (type != napi_int32_array) return TypeErr(env, want + " but received " + TypedArrayName(type));
+  if (len != length) return RangeErr(env, want + " but received Int32Array of length " + std::to_string(len));
+  *out = static_cast<int32_t*>(data);
+  *keep = value;
   return true;
 }
 

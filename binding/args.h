@@ -33,6 +33,15 @@ bool ArgF64Finite(const Napi::CallbackInfo& info, size_t i, const char* name, si
 bool ArgInt(const Napi::CallbackInfo& info, size_t i, const char* name, int64_t lo, int64_t hi, int64_t* out);
 bool ArgBool(const Napi::CallbackInfo& info, size_t i, const char* name, bool* out);
 bool ArgFinite(const Napi::CallbackInfo& info, size_t i, const char* name, double* out);
+// The same guards on a value (e.g. a field of an options object, `options.Get("maxit")`).
+bool ValF64(Napi::Env env, Napi::Value v, const char* name, size_t length, F64* out);
+bool ValF64Finite(Napi::Env env, Napi::Value v, const char* name, size_t length, F64* out);
+bool ValInt(Napi::Env env, Napi::Value v, const char* name, int64_t lo, int64_t hi, int64_t* out);
+bool ValBool(Napi::Env env, Napi::Value v, const char* name, bool* out);
+bool ValFinite(Napi::Env env, Napi::Value v, const char* name, double* out);
+bool ArgObject(const Napi::CallbackInfo& info, size_t i, const char* name, Napi::Object* out);
+// An Int32Array of exactly `length` elements (the cancellation cell of a solve).
+bool ValInt32Array(Napi::Env env, Napi::Value v, const char* name, size_t length, int32_t** out, napi_value* keep);
 // rows * cols with an overflow check against BLAS's 32-bit int dimensions.
 bool Size(Napi::Env env, const char* name, int64_t rows, int64_t cols, size_t* out);
 // Two arrays must not share memory when one of them is written (BLAS forbids aliasing).

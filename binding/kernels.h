@@ -3,6 +3,9 @@
 // validate every argument first. Layout: GtG is a x a (column-major, symmetric), GtMt and Xt are
 // T x a column-major, i.e. source rows stored contiguously (row j of X = column j of Xt).
 #pragma once
+#include <vector>
+
+#include "control.h"
 #include "status.h"
 
 namespace mxne {
@@ -19,18 +22,19 @@ struct L21Run {
   int maxit, dgapFreq;
   const double* lipschitz;  // per block (bcd); unused by cd
   bool anderson;            // bcd only
+  const Control* control;   // cancellation, checked before every epoch
 };
 
 struct L21Outcome {
   double gap = 0;
   bool converged = false;
   int epochs = 0;
-  int nE = 0;  // primal objectives written to E (one per gap check)
 };
 
 // MNE's _mixed_norm_solver_bcd. Xt holds the warm start on entry (zeros for none) and the
-// solution on return; E (capacity maxit / dgapFreq + 1) receives the primal at each gap check.
-Status BcdGram(const L21Problem& p, const L21Run& r, double* Xt, double* E, L21Outcome* out);
+// solution on return; the primal at each gap check is appended to E (sized by the checks made,
+// never by maxit: maxit may be huge).
+Status BcdGram(const L21Problem& p, const L21Run& r, double* Xt, std::vector<double>* E, L21Outcome* out);
 
 // scikit-learn's enet_coordinate_descent_multi_task (MNE's solver='cd'), nOrient = 1.
 Status CdGram(const L21Problem& p, const L21Run& r, double* Xt, L21Outcome* out);
@@ -47,9 +51,17 @@ void RotateSources(int nchan, int ns, const double* sol, const double* basis, bo
 
 // MNE's compute_bias (lib/sparse/computeBias.ts): n active rows, T times. GtG = GᵀG (n x n),
 // GtM = GᵀM (n x T), X (n x T), CCT = X Xᵀ (n x n), B (n x n) the power iteration's start
-// (numpy RandomState(0) draws, drawn by the caller). Writes the n debiasing factors to D.
-void ComputeBias(int n, int T, int nOrient, const double* GtG, const double* GtM, const double* X, const double* CCT,
-                 const double* B, int maxIter, double tol, double* D);
+// (numpy RandomState(0) draws, drawn by the caller). Writes the n debiasing factors to D, the
+// FISTA iterations run to *iterations and whether |ΔD| fell below tol to *converged.
+Status ComputeBias(int n, int T, int nOrient, const double* GtG, const double* GtM, const double* X, const double* CCT,
+                   const double* B, int maxIter, double tol, const Control& control, double* D, int* iterations,
+                   bool* converged);
+
+// compute_bias from the data: M (m x T), GA (m x n, the active columns), X (n x T); GtG, GtM and
+// X Xᵀ formed here as MNE forms them.
+Status ComputeBiasFromData(int m, int n, int T, const double* M, const double* GA, const double* X, const double* B,
+                           int maxIter, double tol, int nOrient, const Control& control, double* D, int* iterations,
+                           bool* converged);
 
 // Squared norm of each column of A (rows x cols) into out, and scaling of column j by s[j].
 void ColumnNorms2(int rows, int cols, const double* A, double* out);

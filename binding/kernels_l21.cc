@@ -103,7 +103,7 @@ void SubtractGramBlock(const L21Problem& p, int j, const double* delta, double* 
 
 }  // namespace
 
-Status BcdGram(const L21Problem& p, const L21Run& r, double* X, double* E, L21Outcome* out) {
+Status BcdGram(const L21Problem& p, const L21Run& r, double* X, std::vector<double>* E, L21Outcome* out) {
   const int a = p.a, T = p.T, no = p.nOrient, nb = a / no;
   const size_t len = size_t(no) * T, n = size_t(a) * T;
   std::vector<double> R(n), xNew(len), delta(len), accR(n), acc(n);
@@ -115,6 +115,7 @@ Status BcdGram(const L21Problem& p, const L21Run& r, double* X, double* E, L21Ou
   out->gap = std::numeric_limits<double>::infinity();
 
   for (int i = 0; i < r.maxit; i++) {
+    if (r.control != nullptr && r.control->Cancelled()) return Status::Cancelled();
     out->epochs = i + 1;
     for (int j = 0; j < nb; j++) {
       const size_t off = j * len;
@@ -155,7 +156,7 @@ Status BcdGram(const L21Problem& p, const L21Run& r, double* X, double* E, L21Ou
       const double dual = (s - 0.5 * s * s) * nR2 + s * Dot(X, R.data(), n);
       highestDual = std::max(highestDual, dual);
       out->gap = primal - highestDual;
-      E[out->nE++] = primal;
+      E->push_back(primal);
       if (out->gap < r.tol) {
         out->converged = true;
         break;
@@ -195,6 +196,7 @@ Status CdGram(const L21Problem& p, const L21Run& r, double* X, L21Outcome* out) 
   *out = L21Outcome{};
   out->gap = std::numeric_limits<double>::infinity();
   for (int it = 0; it < r.maxit; it++) {
+    if (r.control != nullptr && r.control->Cancelled()) return Status::Cancelled();
     out->epochs = it + 1;
     double wMax = 0, dwMax = 0;
     for (int i = 0; i < a; i++) {

@@ -1,6 +1,7 @@
 #include "solvers.h"
 
 #include <cblas.h>
+#include <lapacke.h>
 
 #include <algorithm>
 #include <cmath>
@@ -15,56 +16,6 @@
 
 namespace mxne {
 namespace {
-
-// numpy's legacy RandomState(seed).randn (MT19937 + polar Box-Muller), for MNE's debiasing start.
-class NumpyRandomState {
- public:
-  explicit NumpyRandomState(uint32_t seed) {
-    mt_[0] = seed;
-    for (int i = 1; i < 624; i++) mt_[i] = 1812433253u * (mt_[i - 1] ^ (mt_[i - 1] >> 30)) + uint32_t(i);
-  }
-  double Normal() {
-    if (hasGauss_) {
-      hasGauss_ = false;
-      return gauss_;
-    }
-    double x1, x2, r2;
-    do {
-      x1 = 2 * Sample() - 1;
-      x2 = 2 * Sample() - 1;
-      r2 = x1 * x1 + x2 * x2;
-    } while (r2 >= 1 || r2 == 0);
-    const double f = std::sqrt(-2 * std::log(r2) / r2);
-    gauss_ = f * x1;
-    hasGauss_ = true;
-    return f * x2;
-  }
-
- private:
-  uint32_t Next() {
-    if (index_ >= 624) {
-      for (int i = 0; i < 624; i++) {
-        const uint32_t y = (mt_[i] & 0x80000000u) | (mt_[(i + 1) % 624] & 0x7fffffffu);
-        mt_[i] = mt_[(i + 397) % 624] ^ (y >> 1) ^ ((y & 1u) ? 0x9908b0dfu : 0u);
-      }
-      index_ = 0;
-    }
-    uint32_t y = mt_[index_++];
-    y ^= y >> 11;
-    y ^= (y << 7) & 0x9d2c5680u;
-    y ^= (y << 15) & 0xefc60000u;
-    y ^= y >> 18;
-    return y;
-  }
-  double Sample() {
-    const uint32_t a = Next() >> 5, b = Next() >> 6;
-    return (a * 67108864.0 + b) / 9007199254740992.0;
-  }
-  uint32_t mt_[624];
-  int index_ = 624;
-  bool hasGauss_ = false;
-  double gauss_ = 0;
-};
 
 // ||block j||^2 of a T x n matrix stored column-major, blocks of nOrient columns (contiguous).
 std::vector<double> GroupsNorm2(const double* A, int T, int n, int nOrient) {
@@ -89,37 +40,52 @@ std::vector<double> PickCols(const double* A, int rows, const std::vector<int>& 
   return out;
 }
 
-std::vector<double> BlockLipschitz(const std::vector<double>& GtG, int a, int nOrient) {
-  std::vector<double> out(a / nOrient);
-  for (size_t j = 0; j < out.size(); j++) {
+// MNE's lc: per block, the spectral norm of its nOrient x nOrient Gram block (the largest eigenvalue).
+// nOrient 3 keeps the closed form the conformance path was fitted with; other sizes ask LAPACK.
+Status BlockLipschitz(const std::vector<double>& GtG, int a, int nOrient, std::vector<double>* out) {
+  out->assign(a / nOrient, 0.0);
+  std::vector<double> block(size_t(nOrient) * nOrient), w(nOrient);
+  for (size_t j = 0; j < out->size(); j++) {
     const int o = int(j) * nOrient;
     if (nOrient == 1) {
-      out[j] = GtG[o + size_t(o) * a];
+      (*out)[j] = GtG[o + size_t(o) * a];
       continue;
     }
-    double m[3][3];
-    for (int r = 0; r < 3; r++)
-      for (int c = 0; c < 3; c++) m[r][c] = GtG[(o + r) + size_t(o + c) * a];
-    out[j] = LargestEigenvalue3(m);
+    if (nOrient == 3) {
+      double m[3][3];
+      for (int r = 0; r < 3; r++)
+        for (int c = 0; c < 3; c++) m[r][c] = GtG[(o + r) + size_t(o + c) * a];
+      (*out)[j] = LargestEigenvalue3(m);
+      continue;
+    }
+    for (int c = 0; c < nOrient; c++)
+      for (int r = 0; r < nOrient; r++) block[r + size_t(c) * nOrient] = GtG[(o + r) + size_t(o + c) * a];
+    const int info = LAPACKE_dsyevd(LAPACK_COL_MAJOR, 'N', 'L', nOrient, block.data(), nOrient, w.data());
+    if (info != 0) return Status::Lapack("dsyevd", info);
+    (*out)[j] = w[nOrient - 1];
   }
-  return out;
+  return Status::Ok();
 }
 
 // One inner solve on the columns `cols` of G, warm-started from XtInit (T x |cols|) or zeros.
 Status InnerSolve(int m, int T, const double* G, const std::vector<double>& GtMtAll, double normM2, double alpha,
-                  const L21Options& o, const std::vector<int>& cols, std::vector<double>* Xt, L21Outcome* out,
+                  const L21Options& o, const Control& control, const std::vector<int>& cols, std::vector<double>* Xt, L21Outcome* out,
                   std::vector<double>* objectives = nullptr) {
   const int a = int(cols.size());
   std::vector<double> GA = PickCols(G, m, cols), GtG(size_t(a) * a);
   Status s = Gram(false, m, a, GA.data(), GtG.data());
   if (!s.ok()) return s;
   std::vector<double> GtMt = PickCols(GtMtAll.data(), T, cols);
-  const std::vector<double> lc = BlockLipschitz(GtG, a, o.nOrient);
+  std::vector<double> lc;
+  if (!o.cd) {
+    s = BlockLipschitz(GtG, a, o.nOrient, &lc);
+    if (!s.ok()) return s;
+  }
   L21Problem p{a, T, o.nOrient, GtG.data(), GtMt.data(), normM2};
-  L21Run run{alpha, o.tol, o.maxit, o.dgapFreq, lc.data(), !o.cd};
-  std::vector<double> E(size_t(o.maxit / o.dgapFreq) + 1);
-  Status s2 = o.cd ? CdGram(p, run, Xt->data(), out) : BcdGram(p, run, Xt->data(), E.data(), out);
-  if (objectives) objectives->assign(E.begin(), E.begin() + out->nE);
+  L21Run run{alpha, o.tol, o.maxit, o.dgapFreq, lc.data(), !o.cd, &control};
+  std::vector<double> E;
+  Status s2 = o.cd ? CdGram(p, run, Xt->data(), out) : BcdGram(p, run, Xt->data(), &E, out);
+  if (objectives) *objectives = std::move(E);
   return s2;
 }
 
@@ -135,27 +101,10 @@ void ActiveRows(const std::vector<double>& Xt, int T, int a, int nOrient, std::v
     for (int t = 0; t < T; t++) (*X)[i + size_t(t) * na] = Xt[size_t((*keep)[i]) * T + t];
 }
 
-// MNE's compute_bias on the active columns (kernels_debias.cc does the iteration).
-void Debias(int m, int T, const double* M, const double* G, const std::vector<int>& active, int nOrient, std::vector<double>* X) {
-  const int n = int(active.size());
-  if (n == 0) return;
-  std::vector<double> GA = PickCols(G, m, active), GtG(size_t(n) * n), GtM(size_t(n) * T), CCT(size_t(n) * n), B(size_t(n) * n), D(n);
-  cblas_dgemm(CblasColMajor, CblasTrans, CblasNoTrans, n, n, m, 1.0, GA.data(), m, GA.data(), m, 0.0, GtG.data(), n);
-  cblas_dgemm(CblasColMajor, CblasTrans, CblasNoTrans, n, T, m, 1.0, GA.data(), m, M, m, 0.0, GtM.data(), n);
-  cblas_dgemm(CblasColMajor, CblasNoTrans, CblasTrans, n, n, T, 1.0, X->data(), n, X->data(), n, 0.0, CCT.data(), n);
-  NumpyRandomState rng(0);
-  // randn(n, n) fills row-major: B[i][j] is draw i*n + j.
-  for (int i = 0; i < n; i++)
-    for (int j = 0; j < n; j++) B[i + size_t(j) * n] = rng.Normal();
-  ComputeBias(n, T, nOrient, GtG.data(), GtM.data(), X->data(), CCT.data(), B.data(), 1000, 1e-6, D.data());
-  for (int t = 0; t < T; t++)
-    for (int i = 0; i < n; i++) (*X)[i + size_t(t) * n] *= D[i];
-}
-
 }  // namespace
 
 Status MixedNormSolve(int m, int n, int T, const double* M, const double* G, const double* GtMtIn, double alpha, const L21Options& o,
-                      L21Result* r) {
+                      const Control& control, L21Result* r) {
   const int no = o.nOrient;
   std::vector<double> GtMt(size_t(T) * n);
   if (GtMtIn) std::copy(GtMtIn, GtMtIn + GtMt.size(), GtMt.begin());
@@ -167,12 +116,14 @@ Status MixedNormSolve(int m, int n, int T, const double* M, const double* G, con
     std::iota(all.begin(), all.end(), 0);
     std::vector<double> Xt(size_t(T) * n, 0.0);
     L21Outcome out;
-    Status s = InnerSolve(m, T, G, GtMt, normM2, alpha, o, all, &Xt, &out, &r->E);
+    Status s = InnerSolve(m, T, G, GtMt, normM2, alpha, o, control, all, &Xt, &out, &r->E);
     if (!s.ok()) return s;
     ActiveRows(Xt, T, n, no, &r->active, &r->X);
     r->gap = out.gap;
     r->converged = out.converged;
     r->epochs = out.epochs;
+    r->outer = 1;
+    control.Report(Progress{1, r->epochs, r->gap});
   } else {
     std::vector<char> mask(n, 0);
     for (int b : LargestIndices(GroupsNorm2(GtMt.data(), T, n, no), o.activeSetSize))
@@ -183,13 +134,18 @@ Status MixedNormSolve(int m, int n, int T, const double* M, const double* G, con
     std::vector<int> cols;
     std::vector<double> Xrows;
     int k = 0;
-    for (; k < o.maxit; k++) {
+    // maxit bounds the work, not only each loop: the inner solves share one budget of maxit epochs
+    // (MNE runs up to maxit inner epochs per outer iteration, maxit² in all, which at alpha ≈ 0 on a
+    // large source space does not end in any useful time). Converging solves never reach it.
+    for (; k < o.maxit && r->epochs < o.maxit; k++) {
+      L21Options budget = o;
+      budget.maxit = o.maxit - r->epochs;
       std::vector<int> A;
       for (int c = 0; c < n; c++)
         if (mask[c]) A.push_back(c);
       std::vector<double> Xt = XtInit.empty() ? std::vector<double>(size_t(T) * A.size(), 0.0) : XtInit;
       L21Outcome out;
-      Status s = InnerSolve(m, T, G, GtMt, normM2, alpha, o, A, &Xt, &out);
+      Status s = InnerSolve(m, T, G, GtMt, normM2, alpha, budget, control, A, &Xt, &out);
       if (!s.ok()) return s;
       r->epochs += out.epochs;
       std::vector<int> keep;
@@ -223,6 +179,7 @@ Status MixedNormSolve(int m, int n, int T, const double* M, const double* G, con
       highestDual = std::max(highestDual, dObj);
       gap = pObj - highestDual;
       r->E.push_back(pObj);
+      control.Report(Progress{k + 1, r->epochs, gap});
       if (gap < o.tol) {
         r->converged = true;
         k++;
@@ -247,12 +204,11 @@ Status MixedNormSolve(int m, int n, int T, const double* M, const double* G, con
     r->gap = gap;
     r->outer = k;
   }
-  if (!r->active.empty() && o.debias) Debias(m, T, M, G, r->active, no, &r->X);
   return Status::Ok();
 }
 
 Status IterativeMixedNormSolve(int m, int n, int T, const double* M, const double* G, double alpha, int nMxneIter,
-                               const L21Options& o, const double* weightInit, L21Result* r) {
+                               const L21Options& o, const double* weightInit, const Control& control, L21Result* r) {
   const int no = o.nOrient;
   std::vector<int> active;
   std::vector<double> weights;
@@ -275,11 +231,10 @@ Status IterativeMixedNormSolve(int m, int n, int T, const double* M, const doubl
     for (size_t j = 0; j < active.size(); j++)
       for (int i = 0; i < m; i++) Gk[i + j * m] *= weights[j];
     L21Options inner = o;
-    inner.debias = false;
     const bool useActiveSet = o.activeSetSize > 0 && int(active.size()) > o.activeSetSize * no;
     if (!useActiveSet) inner.activeSetSize = 0;
     L21Result sub;
-    Status s = MixedNormSolve(m, int(active.size()), T, M, Gk.data(), nullptr, alpha, inner, &sub);
+    Status s = MixedNormSolve(m, int(active.size()), T, M, Gk.data(), nullptr, alpha, inner, Control{control.cancel, nullptr}, &sub);
     if (!s.ok()) return s;
     gap = sub.gap;
     converged = sub.converged;
@@ -316,13 +271,14 @@ Status IterativeMixedNormSolve(int m, int n, int T, const double* M, const doubl
     for (double v : gNorm) pen += v;
     r->E.push_back(0.5 * Dot(R.data(), R.data(), R.size()) + alpha * pen);
     r->history.push_back(active);
+    control.Report(Progress{k + 1, epochs, gap});
     if (k >= 1 && active == active0 && x0Rows == xRows) {
       double diff = 0;
       for (size_t q = 0; q < X.size(); q++) diff = std::max(diff, std::fabs(X[q] - X0[q]));
       if (diff < o.tol) break;
     }
   }
-  if (!active.empty() && o.debias) Debias(m, T, M, G, active, no, &X);
+  r->outer = int(r->history.size());
   r->active = active;
   r->X = X;
   r->gap = gap;

@@ -12,7 +12,7 @@ Status Status::Lapack(const char* routine, int info) {
 
 Napi::Error ToError(Napi::Env env, const std::string& op, const Status& s) {
   Napi::Error e = Napi::Error::New(env, op + ": " + s.message);
-  e.Set("code", Napi::String::New(env, s.info == -1 ? "EKERNEL" : "ELAPACK"));
+  e.Set("code", Napi::String::New(env, s.info == -2 ? "EABORT" : s.info == -1 ? "EKERNEL" : "ELAPACK"));
   e.Set("op", Napi::String::New(env, op));
   e.Set("info", Napi::Number::New(env, s.info));
   return e;

@@ -13,9 +13,11 @@ struct Status {
   static Status Ok() { return Status{}; }
   static Status Lapack(const char* routine, int info);
   static Status Fail(const std::string& message) { return Status{-1, message}; }
+  // The caller asked the job to stop (code 'EABORT'); nothing it wrote is a result.
+  static Status Cancelled() { return Status{-2, "cancelled"}; }
 };
 
-// The JS error for a failed kernel: Error with code 'ELAPACK' (or 'EKERNEL'), op and info.
+// The JS error for a failed kernel: Error with code 'ELAPACK' (or 'EKERNEL', 'EABORT'), op and info.
 Napi::Error ToError(Napi::Env env, const std::string& op, const Status& s);
 
 }  // namespace mxne

@@ -19,6 +19,16 @@ export { mixedNorm } from './sparse/mixedNorm.js';
 export type { MixedNormResult, MixedNormCondition, MixedNormDiagnostics } from './sparse/mixedNorm.js';
 export type { MixedNormOptions } from './sparse/mixedNormOptions.js';
 export { makeStcFromDipoles } from './results/makeStcFromDipoles.js';
+
+// MNE's solvers on plain matrices (mne.inverse_sparse.mxne_optim / mxne_debiasing)
+export { mixedNormSolver } from './sparse/mixedNormSolver.js';
+export type { MixedNormSolverResult } from './sparse/mixedNormSolver.js';
+export { iterativeMixedNormSolver } from './sparse/iterativeMixedNormSolver.js';
+export type { IrMxneResult } from './sparse/iterativeMixedNormSolver.js';
+export type { MixedNormSolverOptions, IterativeMixedNormSolverOptions, SolverChoiceWarning } from './sparse/solverOptions.js';
+export { computeBias } from './sparse/computeBias.js';
+export type { ComputeBiasOptions, ComputeBiasResult } from './sparse/computeBias.js';
+export type { SolveProgress } from './native.js';
 export type { NoActiveSourceWarning } from './results/makeSparseResult.js';
 
 // The seed workflow on files (what `mxne solve` runs)

@@ -55,10 +55,50 @@ export interface Addon {
   gemmBlockAsync(m: number, n: number, k: number, alpha: number, A: Float64Array, offA: number, lda: number,
     B: Float64Array, offB: number, ldb: number, beta: number, C: Float64Array, offC: number, ldc: number): Promise<Float64Array>;
   /** A whole MxNE (nMxneIter 0) or irMxNE solve (binding/solvers.h), results sized to the active set. */
-  l21DriverAsync(m: number, n: number, T: number, M: Float64Array, G: Float64Array, alpha: number, nMxneIter: number,
-    maxit: number, tol: number, activeSetSize: number, debias: boolean, nOrient: number, cd: boolean, dgapFreq: number,
-    weightInit: Float64Array | null, GtMt: Float64Array | null): Promise<{ X: Float64Array; active: Int32Array; E: Float64Array;
-      history: Int32Array[]; gap: number; converged: boolean; epochs: number; outer: number }>;
+  l21SolveAsync(options: L21SolveArgs): Promise<L21SolveOutput>;
+  /** MNE's compute_bias on the active columns GA (m×n) of the gain: the n debiasing factors. */
+  computeBiasAsync(options: ComputeBiasArgs): Promise<{ D: Float64Array; iterations: number; converged: boolean }>;
+}
+
+/** What every long native solve takes besides its data: a cancellation cell and a progress callback. */
+interface SolveLink {
+  /** Int32Array(1): set to 1 (Atomics.store) to stop the job between epochs. */
+  cancel?: Int32Array;
+  onProgress?: (p: SolveProgress) => void;
+}
+
+/** Reported after each active-set iteration (MxNE) or reweighting (irMxNE). */
+export interface SolveProgress {
+  /** Outer iterations so far: active-set iterations (MxNE) or reweightings (irMxNE). */
+  outer: number;
+  /** BCD / CD sweeps so far. */
+  epochs: number;
+  /** The last duality gap computed. */
+  gap: number;
+}
+
+export interface L21SolveArgs extends SolveLink {
+  m: number; n: number; T: number; M: Float64Array; G: Float64Array; alpha: number;
+  /** 0: MxNE; k ≥ 1: irMxNE with k reweightings. */
+  nMxneIter: number;
+  maxit: number; tol: number;
+  /** 0: no active-set strategy. */
+  activeSetSize: number;
+  nOrient: number; cd: boolean; dgapFreq: number;
+  weightInit?: Float64Array | null;
+  GtMt?: Float64Array | null;
+}
+
+export interface L21SolveOutput {
+  X: Float64Array; active: Int32Array; E: Float64Array; history: Int32Array[]; gap: number; converged: boolean;
+  epochs: number; outer: number;
+}
+
+export interface ComputeBiasArgs extends SolveLink {
+  m: number; n: number; T: number; M: Float64Array; GA: Float64Array; X: Float64Array;
+  /** n×n start of the power iteration (numpy RandomState(0).randn, row-major draws). */
+  B: Float64Array;
+  maxIter: number; tol: number; nOrient: number;
 }
 
 /** The package root: the first folder up from here with a package.json (works from lib/ and dist/lib/). */
@@ -120,6 +160,37 @@ export async function callAsync<T>(fn: () => Promise<T>): Promise<T> {
     const err = nativeError(e);
     if (err instanceof Error && stack) err.stack = `${err.name}: ${err.message}\n${stack.split('\n').slice(1).join('\n')}`;
     throw err;
+  }
+}
+
+/** Cancellation cells of the native solves in flight, set at process exit. */
+const inFlight = new Set<Int32Array>();
+let exitHookInstalled = false;
+
+/**
+ * Runs a long native job (l21SolveAsync, computeBiasAsync) that can be stopped: its cancellation
+ * cell is set when `signal` aborts, and at process exit — Node joins the libuv pool on exit, so
+ * without this a running solve keeps `process.exit()` waiting until it ends. An aborted job
+ * rejects with the signal's reason.
+ */
+export async function runCancellable<T>(start: (cancel: Int32Array) => Promise<T>, signal?: AbortSignal): Promise<T> {
+  signal?.throwIfAborted();
+  if (!exitHookInstalled) {
+    process.on('exit', () => { for (const c of inFlight) Atomics.store(c, 0, 1); });
+    exitHookInstalled = true;
+  }
+  const cell = new Int32Array(1);
+  const abort = () => Atomics.store(cell, 0, 1);
+  inFlight.add(cell);
+  signal?.addEventListener('abort', abort, { once: true });
+  try {
+    return await callAsync(() => start(cell));
+  } catch (e) {
+    if (signal?.aborted && (e as { code?: unknown }).code === 'EABORT') throw signal.reason;
+    throw e;
+  } finally {
+    inFlight.delete(cell);
+    signal?.removeEventListener('abort', abort);
   }
 }
 

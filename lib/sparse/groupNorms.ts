@@ -1,5 +1,5 @@
 /**
- * Group norms over orientation blocks, as MNE's `groups_norm2` and `norm_l2inf`.
+ * Group norms over orientation blocks, as MNE's `groups_norm2` (the one helper: penalties/ builds on it).
  * Sources are stored transposed (a T × n Matrix: column j is source row j), so a block of
  * nOrient rows is nOrient·T contiguous values.
  */
@@ -18,13 +18,6 @@ export function groupsNorm2(Xt: Matrix, nOrient: number): Float64Array {
     out[j] = s;
   }
   return out;
-}
-
-export function normL2inf(Xt: Matrix, nOrient: number): number {
-  if (Xt.data.length === 0) return 0;
-  let m = 0;
-  for (const v of groupsNorm2(Xt, nOrient)) if (v > m) m = v;
-  return Math.sqrt(m);
 }
 
 /** Σ a∘b over all entries. */

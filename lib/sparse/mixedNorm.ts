@@ -8,6 +8,7 @@
 import { getNumThreads } from '../native.js';
 import { InputError } from '../errors.js';
 import type { ConvergenceWarning } from '../errors.js';
+import type { SolverChoiceWarning } from './solverOptions.js';
 import { gemmAsync } from '../linalg/blas.js';
 import { svdAsync } from '../linalg/decomp.js';
 import { Matrix } from '../linalg/matrix.js';
@@ -20,8 +21,9 @@ import type { Forward } from '../records/forward.js';
 import type { SourceEstimate } from '../records/sourceEstimate.js';
 import { makeSparseResult, type NoActiveSourceWarning } from '../results/makeSparseResult.js';
 import { sourceGeometry } from '../results/sourceGeometry.js';
-import { normalizeMixedNormOptions, type MixedNormOptions, type Weights } from './mixedNormOptions.js';
-import { dot, normL2inf } from './groupNorms.js';
+import { normalizeMixedNormOptions, resolveLoose, type MixedNormOptions, type Weights } from './mixedNormOptions.js';
+import { dot } from './groupNorms.js';
+import { l21DualNorm } from './penalties/l21.js';
 import { solveBySure, solveForAlpha } from './solveForAlpha.js';
 
 export interface MixedNormDiagnostics {
@@ -36,12 +38,15 @@ export interface MixedNormDiagnostics {
   activeSetHistory: Int32Array[];
   /** Objective after each reweighting (irMxNE) or active-set iteration (MxNE). */
   objective: number[];
-  /** Final duality gap (NaN with alpha = 'sure', which reports the SURE path instead). */
+  /** Final duality gap (with alpha = 'sure': of the chosen alpha's solve). */
   dualGap: number;
   /** alpha = 'sure': the risk estimate per alpha of the grid. */
   surePath?: Float64Array;
   converged: boolean;
+  /** Active-set iterations (MxNE), reweightings (irMxNE) or grid points (SURE). */
   nIterations: number;
+  /** BCD / CD sweeps in all. */
+  epochs: number;
   blasThreads: number;
   /** Seconds per stage. */
   timings: Record<string, number>;
@@ -60,7 +65,7 @@ export interface MixedNormResult extends MixedNormCondition {
   /** One entry per evoked when a list was given (the top-level fields are the first). */
   conditions: MixedNormCondition[];
   diagnostics: MixedNormDiagnostics;
-  warnings: Array<ConvergenceWarning | NoActiveSourceWarning>;
+  warnings: Array<ConvergenceWarning | NoActiveSourceWarning | SolverChoiceWarning>;
 }
 
 function dataMatrix(evokeds: Evoked[], chNames: readonly string[]): Matrix {
@@ -114,9 +119,10 @@ export async function mixedNorm(evoked: Evoked | Evoked[], forward: Forward, noi
     const bad = e.data.data.findIndex((v) => !Number.isFinite(v));
     if (bad >= 0) throw new InputError(`evoked${evokeds.length > 1 ? `[${k}]` : ''}.data`, 'finite values', `${e.data.data[bad]} at channel ${e.info.chNames[bad % e.data.rows]}, sample ${Math.floor(bad / e.data.rows)}`);
   });
+  if (forward.nsource === 0 || forward.sol.cols === 0) throw new InputError('forward', 'a forward solution with at least one source', '0 sources');
   const clock = new Stopwatch();
 
-  const loose = settings.loose === 'auto' ? (forward.src.some((s) => s.type === 'vol') ? 1 : 0.2) : settings.loose;
+  const loose = resolveLoose(settings.loose, forward.src.map((s) => s.type));
   if (needsEegAverageReference(evokeds[0].info)) {
     throw new InputError('evoked.info.projs', 'an average EEG reference projector (MNE requires one for modelling EEG)', 'none');
   }
@@ -134,16 +140,19 @@ export async function mixedNorm(evoked: Evoked | Evoked[], forward: Forward, noi
 
   const whitened = await gemmAsync(prep.whitener, dataMatrix(evokeds, prep.chNames));
   const { M, Vh } = await timePca(whitened, settings.timePca);
+  checkDataScale(M);
   const tolScaled = settings.tol * dot(M.data, M.data);
   const G = prep.gain;
-  const alphaMax = normL2inf(await gemmAsync(M, G, { transA: true }), prep.nOrient);
+  const alphaMax = l21DualNorm(await gemmAsync(M, G, { transA: true }), prep.nOrient);
   const alphaScale = alphaMax * 0.01;
-  for (let k = 0; k < G.data.length; k++) G.data[k] /= alphaScale;
+  // All-zero data: alpha_max is 0 and no source can be active (MNE's answer: none, with a warning).
+  if (alphaScale > 0) for (let k = 0; k < G.data.length; k++) G.data[k] /= alphaScale;
   clock.lap('whiten');
 
-  const solved = settings.alpha.kind === 'sure'
-    ? await solveBySure(M, G, settings.alpha.grid, settings.alpha.randomState, settings, prep.nOrient, tolScaled)
-    : await solveForAlpha(M, G, settings.alpha.percent, settings, prep.nOrient, tolScaled);
+  const solved = alphaScale === 0 ? noSource(M.cols, settings)
+    : settings.alpha.kind === 'sure'
+      ? await solveBySure(M, G, settings.alpha.grid, settings.alpha.randomState, settings, prep.nOrient, tolScaled)
+      : await solveForAlpha(M, G, settings.alpha.percent, settings, prep.nOrient, tolScaled);
   clock.lap('solve');
 
   // Back to the full gain's columns (MNE undoes the weights_min mask before building results).
@@ -181,10 +190,36 @@ export async function mixedNorm(evoked: Evoked | Evoked[], forward: Forward, noi
     diagnostics: {
       alphaMax, alpha: solved.alpha, tolScaled, nPcaComponents: M.cols,
       activeSetHistory: solved.activeSetHistory.map((a) => sourcesOf(prep.keptColumns === null ? a : a.map((c) => prep.keptColumns![c]))),
-      objective: solved.objective, dualGap: solved.dualGap, ...('surePath' in solved ? { surePath: solved.surePath as Float64Array } : {}), converged: solved.converged, nIterations: solved.nIterations,
+      objective: solved.objective, dualGap: solved.dualGap, ...('surePath' in solved ? { surePath: solved.surePath as Float64Array } : {}), converged: solved.converged, nIterations: solved.nIterations, epochs: solved.epochs,
       blasThreads: getNumThreads(), timings: clock.laps,
     },
     warnings,
+  };
+}
+
+/**
+ * Whitened data at an extreme scale — an evoked scaled by 1e±300, or whitened by a covariance
+ * scaled by 1e280 — over- or underflows ‖M‖², alpha_max, G / alpha_max and the physical
+ * amplitudes, and the solve then never ends or fails on non-finite values. Whitened data is in
+ * units of the noise's standard deviation, so real data lies far inside 2^±100; outside it the
+ * units of the evoked or of the covariance are wrong, and the input is refused. (irMxNE is not
+ * scale-invariant either: its L0.5 penalty is not homogeneous, so no rescaling could stand in.)
+ */
+function checkDataScale(M: Matrix): void {
+  let maxAbs = 0;
+  for (const v of M.data) maxAbs = Math.max(maxAbs, Math.abs(v));
+  if (maxAbs === 0) return;
+  const e = Math.floor(Math.log2(maxAbs));
+  if (Math.abs(e) > 100) {
+    throw new InputError('evoked.data', 'whitened data with max |value| between 2^-100 and 2^100 (check the units of the evoked and of the noise covariance)', `max |value| ${maxAbs.toExponential(3)} after whitening`);
+  }
+}
+
+/** The solve's answer for all-zero data: no active source, nothing to converge. */
+function noSource(K: number, s: ReturnType<typeof normalizeMixedNormOptions>): Awaited<ReturnType<typeof solveForAlpha>> {
+  return {
+    X: new Matrix(0, K), activeSet: new Int32Array(0), alpha: s.alpha.kind === 'fixed' ? s.alpha.percent : Number.NaN, objective: [0],
+    activeSetHistory: [new Int32Array(0)], dualGap: 0, converged: true, nIterations: 0, epochs: 0, warnings: [],
   };
 }
 

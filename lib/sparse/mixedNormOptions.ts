@@ -12,7 +12,7 @@ export type Weights = SourceEstimate | Float64Array;
 export interface MixedNormOptions {
   /** Regularisation in % of alpha_max, in [0, 100), or 'sure' (SURE over `sureAlphaGrid`). @default 'sure' */
   alpha?: number | 'sure';
-  /** Orientation constraint: 0 fixed, 1 free, in between loose; 'auto' = 0.2 on surfaces, 1 on volumes. @default 'auto' */
+  /** Orientation constraint: 0 fixed, 1 free, in between loose; 'auto' = 0.2 on a surface source space (two hemispheres), 1 on any other kind (volume, discrete, mixed). @default 'auto' */
   loose?: number | 'auto';
   /** Depth-weighting exponent (sparse defaults: whitened gain of all channels, Frobenius over xyz); null disables. @default 0.8 */
   depth?: number | null;
@@ -122,6 +122,15 @@ function resolveAlpha(o: MixedNormOptions): MixedNormSettings['alpha'] {
     throw new InputError('sureAlphaGrid', `no grid unless alpha is 'sure'`, 'a grid with a fixed alpha');
   }
   return { kind: 'fixed', percent: num('alpha', alpha, (x) => x >= 0 && x < 100, "a number in [0, 100) or 'sure'") };
+}
+
+/**
+ * MNE's loose='auto' (_triage_loose): 0.2 when the source space's kind is 'surface' — exactly two
+ * 'surf' spaces — and 1 for every other kind ('volume', 'discrete', 'mixed', one hemisphere).
+ */
+export function resolveLoose(loose: number | 'auto', sourceTypes: ReadonlyArray<'surf' | 'vol' | 'discrete'>): number {
+  if (loose !== 'auto') return loose;
+  return sourceTypes.length === 2 && sourceTypes.every((t) => t === 'surf') ? 0.2 : 1;
 }
 
 /** numpy.geomspace(start, stop, n). */

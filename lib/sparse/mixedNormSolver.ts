@@ -5,41 +5,41 @@
  * the blocks most correlated with the residual, warm-start, repeat — then debias.
  * `activeSetSize: null` solves on all columns at once (irMxNE's small reweighted problems).
  *
- * The whole solve is one native job (binding/solvers.cc, around the kernels of kernels_l21.cc). The
+ * The solve is one native job (binding/solvers.cc, around the kernels of kernels_l21.cc). The
  * inner solver is MNE's `_mixed_norm_solver_bcd` step for step in Gram form — on an active set of
  * a columns it needs only GᵀG and GᵀM, so a block update costs O(a·o·T) instead of O(m·o·T), and
  * the gap needs no residual (‖R‖² = ‖M‖² − ⟨X, GᵀM⟩ − ⟨X, GᵀR⟩, ⟨R, GX⟩ = ⟨X, GᵀR⟩) — including
  * two MNE quirks its numbers depend on: a block counts as non-zero when its first entry is
  * (Mathurin's trick), and the Anderson candidate (K = 5) is squared elementwise before it is
  * evaluated (MNE's groups_norm2 squares its argument in place). 'cd' is scikit-learn's multi-task
- * coordinate descent, MNE's fixed-orientation path. Debiasing is MNE's compute_bias.
+ * coordinate descent, MNE's fixed-orientation path. Debiasing (computeBias.ts) is its own step.
  */
+import type { ConvergenceWarning } from '../errors.js';
 import { gemmAsync } from '../linalg/blas.js';
 import { Matrix } from '../linalg/matrix.js';
-import { addon, callAsync } from '../native.js';
+import { addon, runCancellable, type L21SolveOutput } from '../native.js';
+import { biasFactors, type ComputeBiasResult } from './computeBias.js';
+import { normalizeSolverOptions, type L21Options, type MixedNormSolverOptions, type SolverChoiceWarning } from './solverOptions.js';
 
-export interface L21Options {
-  maxit: number;
-  tol: number;
-  activeSetSize: number | null;
-  debias: boolean;
-  nOrient: number;
-  /** 'cd': scikit-learn's coordinate descent, MNE's choice for fixed orientation (nOrient 1 only). */
-  solver: 'bcd' | 'cd';
-  dgapFreq: number;
-}
+export type { L21Options } from './solverOptions.js';
 
-export interface L21Result {
-  /** nActive × T (rows of the active columns, ascending). */
+export interface MixedNormSolverResult {
+  /** nActive × T: the rows of the active columns, ascending. */
   X: Matrix;
-  /** Active columns of G, ascending. */
+  /** Active columns of G, ascending (MNE returns the same set as a boolean mask). */
   activeSet: Int32Array;
+  /** Primal objective at each active-set iteration (at each gap check without the active-set strategy). */
   E: number[];
+  /** Final duality gap. */
   gap: number;
   converged: boolean;
-  /** BCD epochs summed over the active-set iterations. */
+  /** Active-set iterations. */
+  nIterations: number;
+  /** BCD / CD sweeps summed over the active-set iterations. */
   epochs: number;
-  outerIterations: number;
+  /** The debiasing step's outcome; null without debiasing or without active source. */
+  debias: ComputeBiasResult | null;
+  warnings: Array<ConvergenceWarning | SolverChoiceWarning>;
 }
 
 /** M (m × T) and its correlation with every column, GᵀM (transposed: T × n), shared by callers. */
@@ -53,18 +53,57 @@ export async function prepareL21(M: Matrix, G: Matrix): Promise<L21Data> {
   return { M, G, GtMt: await gemmAsync(M, G, { transA: true }) };
 }
 
-interface DriverOutput { X: Float64Array; active: Int32Array; E: Float64Array; history: Int32Array[]; gap: number; converged: boolean; epochs: number; outer: number }
-
 /** One native solve: MxNE (nMxneIter 0) or irMxNE, with optional precomputed GᵀM and irMxNE start weights. */
-export function l21Driver(M: Matrix, G: Matrix, alpha: number, nMxneIter: number, o: L21Options, weightInit: Float64Array | null, GtMt: Matrix | null): Promise<DriverOutput> {
-  return callAsync(() => addon.l21DriverAsync(M.rows, G.cols, M.cols, M.data, G.data, alpha, nMxneIter, o.maxit, o.tol,
-    o.activeSetSize ?? 0, o.debias, o.nOrient, o.solver === 'cd', o.dgapFreq, weightInit, GtMt?.data ?? null));
+export function l21Solve(M: Matrix, G: Matrix, alpha: number, nMxneIter: number, o: L21Options, weightInit: Float64Array | null, GtMt: Matrix | null): Promise<L21SolveOutput> {
+  return runCancellable((cancel) => addon.l21SolveAsync({
+    m: M.rows, n: G.cols, T: M.cols, M: M.data, G: G.data, alpha, nMxneIter, maxit: o.maxit, tol: o.tol,
+    activeSetSize: o.activeSetSize ?? 0, nOrient: o.nOrient, cd: o.solver === 'cd', dgapFreq: o.dgapFreq,
+    weightInit, GtMt: GtMt?.data ?? null, cancel, onProgress: o.onProgress,
+  }), o.signal);
 }
 
-export async function mixedNormSolver(d: L21Data, alpha: number, o: L21Options): Promise<L21Result> {
-  const r = await l21Driver(d.M, d.G, alpha, 0, o, null, d.GtMt);
+/** MNE's debiasing of a solution's active rows (max_iter 1000, tol 1e-6), in place; null when there is nothing to debias. */
+export async function debiasRows(M: Matrix, G: Matrix, activeSet: Int32Array, X: Matrix, o: L21Options): Promise<ComputeBiasResult | null> {
+  if (!o.debias || activeSet.length === 0) return null;
+  const r = await biasFactors(M, G.pickCols(activeSet), X, 1000, 1e-6, o.nOrient, o.signal);
+  for (let t = 0; t < X.cols; t++) for (let i = 0; i < X.rows; i++) X.data[i + t * X.rows] *= r.weights[i];
+  return r;
+}
+
+export function convergenceWarning(stage: string, gap: number, tol: number, iterations: number): ConvergenceWarning {
+  // The gap is computed every dgapFreq iterations; it is still infinite when maxit came first.
+  const where = Number.isFinite(gap)
+    ? `the duality gap was ${gap.toPrecision(2)}, above the tolerance ${tol.toPrecision(2)}`
+    : 'before the first duality-gap check';
+  const name = stage === 'irmxne' ? 'irMxNE' : stage === 'mxne' ? 'MxNE' : stage;
+  return { code: 'ECONVERGENCE', stage, gap, tol, iterations,
+    message: `${name} did not converge: it stopped at maxit after ${iterations} iterations, ${where}; raise maxit (--maxit) or tol (--tol)` };
+}
+
+/** Debiasing that stopped at its iteration cap, as data (MNE's own reference cases hit the cap). */
+export function debiasWarning(d: ComputeBiasResult | null): ConvergenceWarning[] {
+  if (d === null || d.converged) return [];
+  return [{ code: 'ECONVERGENCE', stage: 'debias', gap: Number.NaN, tol: 1e-6, iterations: d.nIterations, message: `debias: the factors did not settle within 1e-6 after ${d.nIterations} iterations` }];
+}
+
+/** MxNE on prepared data (GᵀM computed once, e.g. over SURE's alpha grid). */
+export async function solveMxne(d: L21Data, alpha: number, o: L21Options): Promise<MixedNormSolverResult> {
+  const r = await l21Solve(d.M, d.G, alpha, 0, o, null, d.GtMt);
+  const X = new Matrix(r.active.length, d.M.cols, r.X);
+  const debias = await debiasRows(d.M, d.G, r.active, X, o);
   return {
-    X: new Matrix(r.active.length, d.M.cols, r.X), activeSet: r.active, E: Array.from(r.E), gap: r.gap,
-    converged: r.converged, epochs: r.epochs, outerIterations: r.outer,
+    X, activeSet: r.active, E: Array.from(r.E), gap: r.gap, converged: r.converged, nIterations: r.outer, epochs: r.epochs, debias,
+    warnings: [...(r.converged ? [] : [convergenceWarning('mxne', r.gap, o.tol, r.outer)]), ...debiasWarning(debias)],
   };
+}
+
+/**
+ * MNE's `mixed_norm_solver(M, G, alpha, ...)` on plain matrices. M: nSensors × T, G: nSensors ×
+ * nColumns (column-major), alpha: absolute regularisation. Non-convergence and a solver fallback
+ * are reported in `warnings`, never thrown.
+ */
+export async function mixedNormSolver(M: Matrix, G: Matrix, alpha: number, options: MixedNormSolverOptions = {}): Promise<MixedNormSolverResult> {
+  const { settings, warnings } = normalizeSolverOptions(M, G, alpha, options);
+  const r = await solveMxne(await prepareL21(M, G), alpha, settings);
+  return { ...r, warnings: [...warnings, ...r.warnings] };
 }

@@ -8,10 +8,10 @@
  */
 import { gemm } from '../linalg/blas.js';
 import { Matrix } from '../linalg/matrix.js';
-import { groupsNorm2 } from './groupNorms.js';
-import { iterativeMixedNormSolver } from './iterativeMixedNormSolver.js';
-import { mixedNormSolver, prepareL21, type L21Data, type L21Options } from './mixedNormSolver.js';
+import { solveIrMxne } from './iterativeMixedNormSolver.js';
+import { prepareL21, solveMxne, type L21Data, type L21Options } from './mixedNormSolver.js';
 import { NumpyRandomState } from './numpyRandom.js';
+import { l05Reweight } from './penalties/l05.js';
 
 export interface SureResult {
   X: Matrix;
@@ -19,10 +19,15 @@ export interface SureResult {
   bestAlpha: number;
   /** Risk per alpha of the grid. */
   surePath: Float64Array;
+  /** Per alpha of the grid: whether every solve behind its risk (on M and on M + εδ) converged. */
+  converged: boolean[];
+  /** Duality gap of the chosen alpha's solve on M. */
+  gap: number;
+  epochs: number;
 }
 
 /** One grid point's solution over all columns: X (n × T, zero rows off the active set). */
-interface GridSolution { X: Matrix; active: Int32Array }
+interface GridSolution { X: Matrix; active: Int32Array; converged: boolean; gap: number; epochs: number }
 
 export async function sureAlpha(M: Matrix, G: Matrix, grid: Float64Array, nMxneIter: number, o: L21Options, randomState: number | null, sigma = 1): Promise<SureResult> {
   const n = G.cols, T = M.cols, m = M.rows;
@@ -37,8 +42,8 @@ export async function sureAlpha(M: Matrix, G: Matrix, grid: Float64Array, nMxneI
 
   const dataM = await prepareL21(M, G), dataEps = await prepareL21(Meps, G);
   const mxneAt = async (d: L21Data, alpha: number): Promise<GridSolution> => {
-    const r = await mixedNormSolver(d, alpha, o);
-    return { X: scatter(r.X, r.activeSet, n, T), active: r.activeSet };
+    const r = await solveMxne(d, alpha, o);
+    return { X: scatter(r.X, r.activeSet, n, T), active: r.activeSet, converged: r.converged && (r.debias?.converged ?? true), gap: r.gap, epochs: r.epochs };
   };
   const sols: GridSolution[] = [], solsEps: GridSolution[] = [];
   for (const alpha of grid) {
@@ -50,11 +55,11 @@ export async function sureAlpha(M: Matrix, G: Matrix, grid: Float64Array, nMxneI
       for (const [list, data] of [[sols, M], [solsEps, Meps]] as const) {
         const s = list[j];
         if (s.active.length === 0) continue;
-        const w = columnWeights(s.X, o.nOrient);
-        const r = await iterativeMixedNormSolver(data, G, grid[j], nMxneIter - 1, o, w);
+        const w = l05Reweight(s.X.transpose(), o.nOrient);
+        const r = await solveIrMxne(data, G, grid[j], nMxneIter - 1, o, w);
         // Written over the rows of the new active set only (MNE: coefs_grid[j][a_set, :] = X).
         r.activeSet.forEach((col, i) => { for (let t = 0; t < T; t++) s.X.data[col + t * n] = r.X.data[i + t * r.X.rows]; });
-        list[j] = { X: s.X, active: r.activeSet };
+        list[j] = { X: s.X, active: r.activeSet, converged: s.converged && r.converged && (r.debias?.converged ?? true), gap: r.gap, epochs: s.epochs + r.epochs };
       }
     }
   }
@@ -76,19 +81,12 @@ export async function sureAlpha(M: Matrix, G: Matrix, grid: Float64Array, nMxneI
   let best = 0;
   for (let j = 1; j < grid.length; j++) if (surePath[j] < surePath[best]) best = j;
   const active = sols[best].active;
-  return { X: sols[best].X.pickRows(active), activeSet: active, bestAlpha: grid[best], surePath };
+  const converged = sols.map((s, j) => s.converged && solsEps[j].converged);
+  return { X: sols[best].X.pickRows(active), activeSet: active, bestAlpha: grid[best], surePath, converged, gap: sols[best].gap, epochs: sols.reduce((e, s, j) => e + s.epochs + solsEps[j].epochs, 0) };
 }
 
 function scatter(X: Matrix, active: Int32Array, n: number, T: number): Matrix {
   const out = new Matrix(n, T);
   active.forEach((col, i) => { for (let t = 0; t < T; t++) out.data[col + t * n] = X.data[i + t * X.rows]; });
   return out;
-}
-
-/** MNE's gprime: 2·√‖X_j‖ per column of each block (0 off the active set). */
-function columnWeights(X: Matrix, nOrient: number): Float64Array {
-  const g = groupsNorm2(X.transpose(), nOrient);
-  const w = new Float64Array(X.rows);
-  for (let i = 0; i < X.rows; i++) w[i] = 2 * Math.sqrt(Math.sqrt(g[Math.floor(i / nOrient)]));
-  return w;
 }

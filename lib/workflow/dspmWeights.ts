@@ -10,11 +10,11 @@ import type { Covariance } from '../records/covariance.js';
 import type { Evoked } from '../records/evoked.js';
 import type { Forward } from '../records/forward.js';
 import type { SourceEstimate } from '../records/sourceEstimate.js';
-import type { MixedNormOptions } from '../sparse/mixedNormOptions.js';
+import { resolveLoose, type MixedNormOptions } from '../sparse/mixedNormOptions.js';
 
 export async function dspmWeights(evoked: Evoked, forward: Forward, cov: Covariance, o: Pick<MixedNormOptions, 'loose' | 'depth' | 'rank'>): Promise<SourceEstimate> {
   const volume = forward.src.some((s) => s.type === 'vol');
-  const loose = o.loose === undefined || o.loose === 'auto' ? (volume ? 1 : 0.2) : o.loose;
+  const loose = resolveLoose(o.loose ?? 'auto', forward.src.map((s) => s.type));
   const fixed = !volume && loose < 1;
   const inv = await makeInverseOperator(evoked.info, forward, cov, {
     depth: o.depth === undefined ? 0.8 : o.depth, useCps: true, rank: o.rank ?? null,

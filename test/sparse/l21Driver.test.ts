@@ -9,7 +9,7 @@ import { gemm } from '../../lib/linalg/blas.js';
 import { addon } from '../../lib/native.js';
 import { groupsNorm2 } from '../../lib/sparse/groupNorms.js';
 import { iterativeMixedNormSolver } from '../../lib/sparse/iterativeMixedNormSolver.js';
-import { mixedNormSolver, prepareL21 } from '../../lib/sparse/mixedNormSolver.js';
+import { mixedNormSolver } from '../../lib/sparse/mixedNormSolver.js';
 import { assertClose } from '../helpers/assert.js';
 import { randn } from '../helpers/random.js';
 
@@ -29,7 +29,7 @@ describe('sparse: the native MxNE / irMxNE driver', () => {
       const { G, M, amax, normM2 } = problem(nOrient, 7);
       const alpha = (nOrient === 3 ? 0.7 : 0.3) * amax;
       const o = { maxit: 20000, tol: 1e-10 * normM2, activeSetSize: null, debias: false, nOrient, solver, dgapFreq: 10 };
-      const r = await mixedNormSolver(await prepareL21(M, G), alpha, o);
+      const r = await mixedNormSolver(M, G, alpha, o);
       assert.ok(r.converged && r.gap < o.tol, `gap ${r.gap}`);
       // KKT: ‖G_jᵀR‖ = α on non-zero blocks, ≤ α on zero blocks.
       const R = M.clone();
@@ -42,7 +42,7 @@ describe('sparse: the native MxNE / irMxNE driver', () => {
         else assert.ok(Math.sqrt(g) <= alpha * (1 + 1e-3), `inactive block ${j}: ${Math.sqrt(g)} > ${alpha}`);
       });
       // The active-set strategy reaches the same optimum.
-      const s = await mixedNormSolver(await prepareL21(M, G), alpha, { ...o, activeSetSize: 2 });
+      const s = await mixedNormSolver(M, G, alpha, { ...o, activeSetSize: 2 });
       assert.deepEqual(Array.from(s.activeSet), Array.from(r.activeSet));
       assertClose(s.X.data, r.X.data, 1e-4, 'X with and without the active-set strategy');
     });
@@ -53,33 +53,36 @@ describe('sparse: the native MxNE / irMxNE driver', () => {
     const o = { maxit: 3000, tol: 1e-8 * normM2, activeSetSize: 2, debias: true, nOrient: 3, solver: 'bcd' as const, dgapFreq: 10 };
     const w = new Float64Array(30).fill(1);
     w.fill(0, 0, 6);
-    const r = await iterativeMixedNormSolver(M, G, 0.5 * amax, 5, o, w);
+    const r = await iterativeMixedNormSolver(M, G, 0.5 * amax, 5, { ...o, weightInit: w });
     assert.ok(r.activeSet.every((c) => c >= 6), `dropped columns stay out: ${r.activeSet}`);
-    assert.equal(r.activeSetHistory.length, r.reweightings);
-    assert.equal(r.E.length, r.reweightings);
+    assert.equal(r.activeSetHistory.length, r.nIterations);
+    assert.equal(r.E.length, r.nIterations);
   });
 
   it('rejects bad arguments with TypeError/RangeError naming them, before the job starts', () => {
-    const ok = (): unknown[] => [4, 6, 3, new Float64Array(12), new Float64Array(24), 1, 0, 10, 1e-6, 0, true, 3, false, 10, null, null];
-    const bad = (k: number, v: unknown, re: RegExp, kind: typeof TypeError | typeof RangeError = RangeError) => {
-      const args = ok();
-      args[k] = v;
-      assert.throws(() => (addon.l21DriverAsync as (...x: unknown[]) => unknown)(...args), (e: unknown) => e instanceof kind && re.test((e as Error).message));
+    const ok = (): Record<string, unknown> => ({
+      m: 4, n: 6, T: 3, M: new Float64Array(12), G: new Float64Array(24), alpha: 1, nMxneIter: 0, maxit: 10, tol: 1e-6,
+      activeSetSize: 0, nOrient: 3, cd: false, dgapFreq: 10, weightInit: null, GtMt: null,
+    });
+    const call = (o: unknown) => (addon.l21SolveAsync as (x: unknown) => unknown)(o);
+    const bad = (k: string, v: unknown, re: RegExp, kind: typeof TypeError | typeof RangeError = RangeError) => {
+      assert.throws(() => call({ ...ok(), [k]: v }), (e: unknown) => e instanceof kind && re.test((e as Error).message));
     };
-    const sevenColumns = ok();
-    sevenColumns[1] = 7;
-    sevenColumns[4] = new Float64Array(28);
-    assert.throws(() => (addon.l21DriverAsync as (...x: unknown[]) => unknown)(...sevenColumns), /multiple of nOrient/);
-    bad(3, new Float64Array(5), /M/);
-    bad(4, [1], /G/, TypeError);
-    bad(4, new Float64Array(24).fill(Number.NaN), /G/);
-    bad(5, -1, /alpha/);
-    bad(7, 0, /maxit/);
-    bad(11, 4, /nOrient/);
-    bad(12, true, /nOrient 1/);
-    bad(13, 0, /dgapFreq/);
-    bad(14, new Float64Array(5), /weightInit/);
-    bad(14, new Float64Array(6).fill(-1), /weightInit/);
-    bad(15, new Float64Array(5), /GtMt/);
+    assert.throws(() => call({ ...ok(), n: 7, G: new Float64Array(28) }), /multiple of nOrient/);
+    assert.throws(() => call(5), /options/);
+    bad('M', new Float64Array(5), /M/);
+    bad('G', [1], /G/, TypeError);
+    bad('G', new Float64Array(24).fill(Number.NaN), /G/);
+    bad('alpha', -1, /alpha/);
+    bad('maxit', 0, /maxit/);
+    bad('nOrient', 4, /nOrient/);
+    bad('nOrient', 0, /nOrient/);
+    bad('cd', true, /nOrient 1/);
+    bad('dgapFreq', 0, /dgapFreq/);
+    bad('weightInit', new Float64Array(5), /weightInit/);
+    bad('weightInit', new Float64Array(6).fill(-1), /weightInit/);
+    bad('GtMt', new Float64Array(5), /GtMt/);
+    bad('cancel', new Float64Array(1), /cancel/, TypeError);
+    bad('onProgress', 3, /onProgress/, TypeError);
   });
 });

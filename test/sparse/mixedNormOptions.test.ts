@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { InputError } from '../../lib/errors.js';
-import { MIXED_NORM_DEFAULTS, normalizeMixedNormOptions } from '../../lib/sparse/mixedNormOptions.js';
+import { MIXED_NORM_DEFAULTS, normalizeMixedNormOptions, resolveLoose } from '../../lib/sparse/mixedNormOptions.js';
 import { requireMne, runPythonJson } from '../helpers/python.js';
 
 describe('sparse/mixedNormOptions', () => {
@@ -20,6 +20,15 @@ describe('sparse/mixedNormOptions', () => {
       assert.equal(s.alpha.grid[0], 100);
       assert.equal(s.alpha.grid[14], 10);
     }
+  });
+
+  it("loose 'auto' is 0.2 only for a surface source space (MNE's src.kind == 'surface'), 1 for every other kind", () => {
+    assert.equal(resolveLoose('auto', ['surf', 'surf']), 0.2);
+    assert.equal(resolveLoose('auto', ['discrete']), 1);
+    assert.equal(resolveLoose('auto', ['vol']), 1);
+    assert.equal(resolveLoose('auto', ['surf', 'surf', 'vol']), 1);
+    assert.equal(resolveLoose('auto', ['surf']), 1);
+    assert.equal(resolveLoose(0.3, ['discrete']), 0.3);
   });
 
   it('rejects a misspelt option with a suggestion', () => {

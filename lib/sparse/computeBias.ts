@@ -1,0 +1,55 @@
+/**
+ * MNE 1.3's `compute_bias` (mxne_debiasing.py): per active row a factor D ≥ 1 such that
+ * G·diag(D)·X fits M best, by FISTA with a step from a power iteration seeded with numpy's
+ * RandomState(0) — the seed is drawn here, the iterations run natively (kernels_debias.cc).
+ * Rows of one source (nOrient of them) share their factor. Debiasing is the solver's last step.
+ */
+import { InputError } from '../errors.js';
+import { Matrix } from '../linalg/matrix.js';
+import { addon, runCancellable } from '../native.js';
+import { NumpyRandomState } from './numpyRandom.js';
+import { checkMatrix } from './solverOptions.js';
+
+export interface ComputeBiasOptions {
+  /** @default 1000 */
+  maxIter?: number;
+  /** Stop when no factor moves by more than tol. @default 1e-6 */
+  tol?: number;
+  /** Rows per source: any positive divisor of X's rows. @default 1 */
+  nOrient?: number;
+  signal?: AbortSignal;
+}
+
+export interface ComputeBiasResult {
+  /** One factor per row of X (≥ 1). */
+  weights: Float64Array;
+  /** Whether the factors settled within tol before maxIter. */
+  converged: boolean;
+  nIterations: number;
+}
+
+/** M: nSensors × T, G: nSensors × nActive (the active columns), X: nActive × T. */
+export async function computeBias(M: Matrix, G: Matrix, X: Matrix, options: ComputeBiasOptions = {}): Promise<ComputeBiasResult> {
+  checkMatrix('M', M);
+  checkMatrix('G', G, M.rows);
+  checkMatrix('X', X, G.cols);
+  if (X.cols !== M.cols) throw new InputError('X.cols', `${M.cols} (the columns of M)`, String(X.cols));
+  const maxIter = options.maxIter ?? 1000, tol = options.tol ?? 1e-6, nOrient = options.nOrient ?? 1;
+  if (!Number.isInteger(maxIter) || maxIter < 0) throw new InputError('maxIter', 'a non-negative integer', String(maxIter));
+  if (!Number.isFinite(tol) || tol < 0) throw new InputError('tol', 'a finite number >= 0', String(tol));
+  if (!Number.isInteger(nOrient) || nOrient < 1 || X.rows % nOrient !== 0) throw new InputError('nOrient', `a positive divisor of X's ${X.rows} rows`, String(nOrient));
+  return biasFactors(M, G, X, maxIter, tol, nOrient, options.signal);
+}
+
+/** compute_bias without the checks (the solvers' own step). */
+export async function biasFactors(M: Matrix, GA: Matrix, X: Matrix, maxIter: number, tol: number, nOrient: number, signal?: AbortSignal): Promise<ComputeBiasResult> {
+  const n = X.rows;
+  // MNE: B = RandomState(0).randn(n, n), drawn in row-major order.
+  const draws = new NumpyRandomState(0).randn(n * n);
+  const B = new Matrix(n, n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) B.data[i + j * n] = draws[i * n + j];
+  const r = await runCancellable((cancel) => addon.computeBiasAsync({
+    m: M.rows, n, T: M.cols, M: M.data, GA: GA.data, X: X.data, B: B.data, maxIter, tol, nOrient, cancel,
+  }), signal);
+  return { weights: r.D, converged: r.converged, nIterations: r.iterations };
+}

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# The native-facing tests under valgrind with errors fatal (toolchain.md §9): an uninstrumented
+# Debug build of the addon in build-valgrind/, memcheck on every read and write of it. Any invalid
+# read/write, use of uninitialised memory or definite leak exits 9. Python cross-checks skip here
+# (valgrind would trace the interpreter too); they run in `npm test` and scripts/sanitize.sh.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+npx tsc -p tsconfig.json
+npx cmake-js rebuild -D -O build-valgrind/build >/dev/null
+MXNE_PYTHON=/nonexistent MXNE_PREBUILD="$PWD/build-valgrind" \
+  valgrind --error-exitcode=9 --smc-check=all-non-file --leak-check=full --errors-for-leak-kinds=definite \
+    --show-leak-kinds=definite --trace-children=no --quiet \
+  node node_modules/mocha/bin/mocha.js --no-config --timeout 1200000 --reporter dot \
+    --spec 'dist/test/linalg/**/*.test.js' --spec 'dist/test/sparse/l21Driver.test.js' \
+    --spec 'dist/test/sparse/mxneOptimMne.test.js' --spec 'dist/test/sparse/solverApi.test.js' \
+    --spec 'dist/test/sparse/solverControl.test.js' "$@"
