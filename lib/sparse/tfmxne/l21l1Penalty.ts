@@ -102,19 +102,16 @@ export function normEpsilon(Y: Float64Array, l1Ratio: number, count: Float64Arra
     for (let c = 0; c < y.length; c++) m = Math.max(m, y[c] / (wSpace * (1 - l1Ratio) + l1Ratio * wt[c]));
     bound = l1Ratio * m;
   }
-  const idx: number[] = [];
-  for (let c = 0; c < y.length; c++) if (y[c] > bound) idx.push(c);
-  if (idx.length === 1) return normInf;
-  const key = (c: number) => (wt === null ? y[c] : y[c] / wt[c]);
-  idx.sort((a, b) => key(b) - key(a));
+  // The entries above the bound, by decreasing y/w, each repeated count[c] times (MNE: argsort, np.repeat).
+  const sorted = sortedAbove(y, fc, wt, bound);
+  if (sorted.n === 1) return normInf;
   let sY2 = 0, sW2 = 0, sYw = 0;
   const thr = (wSpace ** 2 * (1 - l1Ratio) ** 2) / l1Ratio ** 2;
-  // Walk the sorted values, each repeated count[c] times; stop before the first where `upper` exceeds thr.
-  outer: for (const c of idx) {
-    const w = wt === null ? 1 : wt[c];
-    const v = y[c] / w;
-    for (let r = 0; r < fc[c]; r++) {
-      const nY2 = sY2 + y[c] * y[c], nW2 = sW2 + w * w, nYw = sYw + y[c] * w;
+  // Accumulate until the first entry whose `upper` exceeds thr (MNE's i0).
+  outer: for (let e = 0; e < sorted.n; e++) {
+    const yc = sorted.y[e], w = sorted.w[e], v = yc / w;
+    for (let r = 0; r < sorted.count[e]; r++) {
+      const nY2 = sY2 + yc * yc, nW2 = sW2 + w * w, nYw = sYw + yc * w;
       const upper = nY2 / (v * v) - (2 * nYw) / v + nW2;
       if (upper > thr) break outer;
       sY2 = nY2; sW2 = nW2; sYw = nYw;
@@ -124,4 +121,27 @@ export function normEpsilon(Y: Float64Array, l1Ratio: number, count: Float64Arra
   if (Math.abs(denom) < 1e-10) return sY2 / (2 * l1Ratio * sYw);
   const delta = (l1Ratio * sYw) ** 2 - sY2 * denom;
   return (l1Ratio * sYw - Math.sqrt(delta)) / denom;
+}
+
+/**
+ * Entries with y > bound, sorted by decreasing y/w. Without weights (the common case) the values
+ * counted once and twice are sorted apart by the typed-array sort and merged, which is much faster
+ * than a comparator sort of indices; ties may come in any order (the result does not depend on it).
+ */
+function sortedAbove(y: Float64Array, count: Float64Array, wt: Float64Array | null, bound: number): { n: number; y: Float64Array; w: Float64Array; count: Float64Array } {
+  if (wt === null) {
+    const ones: number[] = [], twos: number[] = [];
+    for (let c = 0; c < y.length; c++) if (y[c] > bound) (count[c] === 1 ? ones : twos).push(y[c]);
+    const a = Float64Array.from(ones).sort().reverse(), b = Float64Array.from(twos).sort().reverse();
+    const n = a.length + b.length;
+    const out = { n, y: new Float64Array(n), w: new Float64Array(n).fill(1), count: new Float64Array(n) };
+    for (let i = 0, j = 0, e = 0; e < n; e++) {
+      if (j >= b.length || (i < a.length && a[i] >= b[j])) { out.y[e] = a[i++]; out.count[e] = 1; } else { out.y[e] = b[j++]; out.count[e] = 2; }
+    }
+    return out;
+  }
+  const idx: number[] = [];
+  for (let c = 0; c < y.length; c++) if (y[c] > bound) idx.push(c);
+  idx.sort((p, q) => y[q] / wt[q] - y[p] / wt[p]);
+  return { n: idx.length, y: Float64Array.from(idx, (c) => y[c]), w: Float64Array.from(idx, (c) => wt[c]), count: Float64Array.from(idx, (c) => count[c]) };
 }

@@ -64,13 +64,34 @@ export function activeFit(p: TfProblem, Z: TfCoefs): { X: Matrix; GX: Matrix; co
   return { X, GX, cols: s.cols };
 }
 
-/** MNE's norm_epsilon_inf: the largest dual norm over positions of Φ(GᵀR), weighted as the penalty. */
+/**
+ * MNE's norm_epsilon_inf: the largest dual norm over positions of Φ(GᵀR), weighted as the penalty.
+ * Positions are visited by decreasing upper bound and the scan stops when the bound cannot beat the
+ * maximum so far: the penalty is at least (wSpace(1 − ε) + ε·min wTime)·‖·‖₂, so a position's dual
+ * norm is at most ‖Φ(G_pᵀR)‖₂ / that factor, and ‖Φ(G_pᵀR)‖₂ = ‖G_pᵀR‖_F (the STFT is a tight
+ * frame). Same maximum as the full scan, with far fewer STFTs.
+ */
 export function normEpsilonInf(p: TfProblem, R: Matrix): number {
   const GtR = gemm(p.G, R, { transA: true });
-  const no = p.nOrient, C = p.dict.nCoefs;
+  const no = p.nOrient, C = p.dict.nCoefs, n = GtR.rows, T = GtR.cols;
+  const nPos = n / no;
   const { space, time } = p.weights;
+  const eps = p.penalty.alphaTime / (p.penalty.alphaSpace + p.penalty.alphaTime);
+  const bound = new Float64Array(nPos);
+  for (let t = 0; t < T; t++) for (let r = 0; r < n; r++) bound[Math.floor(r / no)] += GtR.data[r + t * n] ** 2;
+  for (let j = 0; j < nPos; j++) {
+    let wmin = 1;
+    if (time !== null) {
+      wmin = Infinity;
+      for (let c = j * C; c < (j + 1) * C; c++) if (time[c] !== 0 && time[c] < wmin) wmin = time[c];
+    }
+    // (1 + 1e-9): the frame is tight to rounding, the bound must not be.
+    bound[j] = (Math.sqrt(bound[j]) * (1 + 1e-9)) / ((space === null ? 1 : space[j]) * (1 - eps) + eps * wmin);
+  }
+  const order = Array.from({ length: nPos }, (_, j) => j).sort((a, b) => bound[b] - bound[a]);
   let nu = 0;
-  for (let j = 0; j < GtR.rows / no; j++) {
+  for (const j of order) {
+    if (bound[j] <= nu) break;
     const y = p.penalty.orientNorms(p.dict.phi(GtR, j * no, no));
     const v = p.penalty.dualNorm(y, space === null ? 1 : space[j], time, j * C);
     if (v > nu) nu = v;
