@@ -5,6 +5,7 @@
  *   3) the duality gap of the full problem; stop when it is below tol.
  * MNE loops until (3) holds; here `maxOuter` bounds the loop and the outcome says whether it held.
  */
+import type { Matrix } from '../../linalg/matrix.js';
 import { tfBcd } from './tfBcd.js';
 import { tfDualGap, type TfCoefs, type TfProblem } from './tfProblem.js';
 
@@ -22,29 +23,31 @@ export interface TfActiveSetOutcome {
   epochs: number;
 }
 
-export function tfActiveSetSolve(p: TfProblem, Zinit: TfCoefs, s: TfActiveSetSettings): TfActiveSetOutcome {
+export async function tfActiveSetSolve(p: TfProblem, Zinit: TfCoefs, s: TfActiveSetSettings): Promise<TfActiveSetOutcome> {
   const nPos = p.G.cols / p.nOrient;
   const all = Array.from({ length: nPos }, (_, j) => j);
   let Z: TfCoefs = new Map(Zinit);
   const E: number[] = [];
   let dObj = -Infinity, gap = Infinity, epochs = 0, it = 0, converged = false;
+  let RtG: Matrix | undefined;
   while (it < s.maxOuter) {
     it++;
     // 1) one pass over all positions (MNE: maxit 1, so no gap check).
-    epochs += tfBcd(p, Z, all, { maxit: 1, tol: s.tol, dgapFreq: Infinity, perc: null }).epochs;
+    epochs += (await tfBcd(p, Z, all, { maxit: 1, tol: s.tol, dgapFreq: Infinity, perc: null }, RtG)).epochs;
     // 2) the sub-problem of the active positions.
     const active = [...Z.keys()].sort((a, b) => a - b);
     if (active.length > 0) {
       const sub = subProblem(p, active);
       const Zsub: TfCoefs = new Map(active.map((pos, k) => [k, Z.get(pos)!]));
-      const r = tfBcd(sub, Zsub, active.map((_, k) => k), { maxit: s.maxit, tol: s.tol, dgapFreq: s.dgapFreq, perc: 0.5 });
+      const r = await tfBcd(sub, Zsub, active.map((_, k) => k), { maxit: s.maxit, tol: s.tol, dgapFreq: s.dgapFreq, perc: 0.5 });
       epochs += r.epochs;
       E.push(...r.E);
       Z = new Map([...Zsub].map(([k, b]) => [active[k], b]));
     }
     // 3) certify on the full problem.
-    const g = tfDualGap(p, Z, dObj);
+    const g = await tfDualGap(p, Z, dObj);
     dObj = g.dObj;
+    RtG = g.RtG;
     gap = g.gap;
     if (gap < s.tol) { converged = true; break; }
   }

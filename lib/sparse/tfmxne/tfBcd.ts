@@ -9,7 +9,7 @@
  * of the positions still to visit (skglm's Gram form): the same numbers, without one small product
  * per position.
  */
-import { gemm } from '../../linalg/blas.js';
+import { gemm, gemmAsync } from '../../linalg/blas.js';
 import { Matrix } from '../../linalg/matrix.js';
 import { activeFit, tfDualGap, type TfCoefs, type TfGap, type TfProblem } from './tfProblem.js';
 
@@ -48,8 +48,8 @@ function gramUpdate(RtG: Matrix, G: Matrix, j: number, no: number, D: Matrix): v
   gemm(D, H, { transA: true, alpha: -1, beta: 1, out: RtG.colRange(start, G.cols) });
 }
 
-/** Runs BCD in place on Z over `candidates` (positions of p), starting from the residual of Z. */
-export function tfBcd(p: TfProblem, Z: TfCoefs, candidates: readonly number[], s: TfBcdSettings): TfBcdOutcome {
+/** Runs BCD in place on Z over `candidates` (positions of p), starting from the residual of Z; `startRtG` (RᵀG at that residual) saves the first epoch's GEMM. */
+export async function tfBcd(p: TfProblem, Z: TfCoefs, candidates: readonly number[], s: TfBcdSettings, startRtG?: Matrix): Promise<TfBcdOutcome> {
   const { G, nOrient: no, dict, penalty, lipschitz } = p;
   const { space, time } = p.weights;
   const C = dict.nCoefs;
@@ -62,7 +62,7 @@ export function tfBcd(p: TfProblem, Z: TfCoefs, candidates: readonly number[], s
   const cached = candidates.length >= GRAM_FROM;
   for (let i = 0; i < s.maxit; i++) {
     epochs = i + 1;
-    const RtG = cached ? gemm(R, G, { transA: true }) : null;
+    const RtG = !cached ? null : i === 0 && startRtG !== undefined ? startRtG : await gemmAsync(R, G, { transA: true });
     for (const j of candidates) {
       const L = lipschitz[j];
       const spaceLc = (penalty.alphaSpace * (space === null ? 1 : space[j])) / L;
@@ -100,7 +100,7 @@ export function tfBcd(p: TfProblem, Z: TfCoefs, candidates: readonly number[], s
       update();
     }
     if ((i + 1) % s.dgapFreq === 0) {
-      lastGap = tfDualGap(p, Z, dObj);
+      lastGap = await tfDualGap(p, Z, dObj);
       dObj = lastGap.dObj;
       converged = lastGap.gap < s.tol;
       E.push(lastGap.pObj);

@@ -104,7 +104,7 @@ export async function tfMixedNorm(evoked: Evoked, forward: Forward, noiseCov: Co
   // The seam (MNE): tol relative to ‖M‖², alpha in % of alpha_max, the gain divided by 0.01·alpha_max.
   const tolScaled = o.tol * dot(M.data, M.data);
   const dict = new TfDictionary(wsize, tstep, M.cols);
-  const alphaMax = normEpsilonInf({
+  const alphaMax = await normEpsilonInf({
     M, G, nOrient: prep.nOrient, dict, penalty: new L21L1Penalty(1 - o.l1Ratio, o.l1Ratio, dict, prep.nOrient),
     lipschitz: new Float64Array(0), weights: { space: null, time: null },
   }, M);

@@ -79,7 +79,7 @@ function columnsOf(positions: readonly number[], nOrient: number): Int32Array {
 /** TF-MxNE (MNE tf_mixed_norm_solver): M nSensors × T, G nSensors × nColumns, alphas absolute. */
 export async function tfMixedNormSolver(M: Matrix, G: Matrix, alphaSpace: number, alphaTime: number, o: TfMixedNormSolverOptions = {}): Promise<TfMixedNormSolution> {
   const { problem, settings, debias } = setup(M, G, alphaSpace, alphaTime, o, 200);
-  const r = tfActiveSetSolve(problem, new Map(), settings);
+  const r = await tfActiveSetSolve(problem, new Map(), settings);
   const s = stackActive(problem, r.Z);
   const X = problem.dict.phiT(s.re, s.im, s.cols.length);
   const activeSet = columnsOf(s.positions, problem.nOrient);
@@ -105,7 +105,7 @@ export async function iterativeTfMixedNormSolver(M: Matrix, G: Matrix, alphaSpac
     const weights: TfWeights = k === 0 ? { space: null, time: null } : reweight(Z, penalty, C);
     const cols = columnsOf(positions, no);
     const sub: TfProblem = { ...full, G: G.pickCols(cols), lipschitz: Float64Array.from(positions, (p) => full.lipschitz[p]), weights };
-    const r = tfActiveSetSolve(sub, new Map(Z.map((b, a) => [a, b])), settings);
+    const r = await tfActiveSetSolve(sub, new Map(Z.map((b, a) => [a, b])), settings);
     gap = r.gap; converged = r.converged; nIterations += r.nIterations; epochs += r.epochs;
     const s = stackActive(sub, r.Z);
     const newPositions = s.positions.map((a) => positions[a]);

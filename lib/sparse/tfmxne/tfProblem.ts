@@ -4,7 +4,7 @@
  * position (‖G_jᵀG_j‖₂) and the optional reweighting weights. Also MNE's dual gap (dgap_l21l1)
  * and the ε-inf norm of Φ(GᵀR) it rests on (norm_epsilon_inf), which gives alpha_max too.
  */
-import { gemm } from '../../linalg/blas.js';
+import { gemm, gemmAsync } from '../../linalg/blas.js';
 import { Matrix } from '../../linalg/matrix.js';
 import { largestEigenvalueSym3 } from '../../linalg/sym3.js';
 import { dot } from '../groupNorms.js';
@@ -71,14 +71,19 @@ export function activeFit(p: TfProblem, Z: TfCoefs): { X: Matrix; GX: Matrix; co
  * norm is at most ‖Φ(G_pᵀR)‖₂ / that factor, and ‖Φ(G_pᵀR)‖₂ = ‖G_pᵀR‖_F (the STFT is a tight
  * frame). Same maximum as the full scan, with far fewer STFTs.
  */
-export function normEpsilonInf(p: TfProblem, R: Matrix): number {
-  const GtR = gemm(p.G, R, { transA: true });
-  const no = p.nOrient, C = p.dict.nCoefs, n = GtR.rows, T = GtR.cols;
+export async function normEpsilonInf(p: TfProblem, R: Matrix, RtG?: Matrix): Promise<number> {
+  // (GᵀR)ᵀ, T × nColumns: each position's gradient is contiguous.
+  const GtR = RtG ?? await gemmAsync(R, p.G, { transA: true });
+  const no = p.nOrient, C = p.dict.nCoefs, n = GtR.cols, T = GtR.rows;
   const nPos = n / no;
   const { space, time } = p.weights;
   const eps = p.penalty.alphaTime / (p.penalty.alphaSpace + p.penalty.alphaTime);
   const bound = new Float64Array(nPos);
-  for (let t = 0; t < T; t++) for (let r = 0; r < n; r++) bound[Math.floor(r / no)] += GtR.data[r + t * n] ** 2;
+  for (let r = 0; r < n; r++) {
+    let s2 = 0;
+    for (let t = r * T; t < (r + 1) * T; t++) s2 += GtR.data[t] * GtR.data[t];
+    bound[Math.floor(r / no)] += s2;
+  }
   for (let j = 0; j < nPos; j++) {
     let wmin = 1;
     if (time !== null) {
@@ -92,17 +97,21 @@ export function normEpsilonInf(p: TfProblem, R: Matrix): number {
   let nu = 0;
   for (const j of order) {
     if (bound[j] <= nu) break;
-    const y = p.penalty.orientNorms(p.dict.phi(GtR, j * no, no));
+    const y = p.penalty.orientNorms(p.dict.phi(GtR.colRange(j * no, (j + 1) * no).transpose()));
     const v = p.penalty.dualNorm(y, space === null ? 1 : space[j], time, j * C);
     if (v > nu) nu = v;
   }
   return nu;
 }
 
-export interface TfGap { gap: number; pObj: number; dObj: number }
+export interface TfGap {
+  gap: number; pObj: number; dObj: number;
+  /** (GᵀR)ᵀ at the point certified (T × nColumns): the next full BCD pass starts from it. */
+  RtG: Matrix;
+}
 
 /** MNE's dgap_l21l1: primal, dual (kept monotone through `highestDObj`), gap. */
-export function tfDualGap(p: TfProblem, Z: TfCoefs, highestDObj: number): TfGap {
+export async function tfDualGap(p: TfProblem, Z: TfCoefs, highestDObj: number): Promise<TfGap> {
   const { GX } = activeFit(p, Z);
   const R = p.M.clone();
   for (let k = 0; k < R.data.length; k++) R.data[k] -= GX.data[k];
@@ -116,8 +125,9 @@ export function tfDualGap(p: TfProblem, Z: TfCoefs, highestDObj: number): TfGap 
   const nR2 = dot(R.data, R.data);
   const { alphaSpace, alphaTime } = p.penalty;
   const pObj = 0.5 * nR2 + alphaSpace * l21 + alphaTime * l1;
-  const dual = normEpsilonInf(p, R);
+  const RtG = await gemmAsync(R, p.G, { transA: true });
+  const dual = await normEpsilonInf(p, R, RtG);
   const scaling = Math.min(1, (alphaSpace + alphaTime) / dual);
   const dObj = Math.max((scaling - 0.5 * scaling ** 2) * nR2 + scaling * dot(R.data, GX.data), highestDObj);
-  return { gap: pObj - dObj, pObj, dObj };
+  return { gap: pObj - dObj, pObj, dObj, RtG };
 }
