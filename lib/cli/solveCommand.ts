@@ -4,6 +4,8 @@ import { solveFiles, type SolveJob } from '../workflow/solveFiles.js';
 import { summaryLines } from '../workflow/summary.js';
 import * as parse from './parsers.js';
 import { Reporter } from './reporter.js';
+import { addSparseSolverFlags, sparseSolveJob } from './sparseSolverFlags.js';
+import { solveSparseFiles } from '../workflow/solveSparse.js';
 
 export interface CommonFlags { json?: boolean; quiet?: boolean; verbose?: boolean }
 
@@ -62,13 +64,17 @@ export function solveCommand(): Command {
     .option('--tmin <s>', 'crop start in s', parse.number, 0)
     .option('--tmax <s>', 'crop end in s', parse.number, 0.3);
   addSolverFlags(cmd);
+  addSparseSolverFlags(cmd);
   addCommonFlags(cmd);
   return cmd.action(async (o: SolverFlags & CommonFlags & { fwd: string; evoked: string; cov: string; out: string;
     condition: string | number; baseline: [number | null, number | null] | null; tmin: number; tmax: number }) => {
     const reporter = reporterFor(o);
+    const files = { fwd: o.fwd, evoked: o.evoked, cov: o.cov, out: o.out, condition: o.condition, baseline: o.baseline, tmin: o.tmin, tmax: o.tmax };
+    const other = sparseSolveJob(cmd, files);
     const job: SolveJob = { fwd: o.fwd, evoked: o.evoked, cov: o.cov, out: o.out, condition: o.condition,
       baseline: o.baseline, tmin: o.tmin, tmax: o.tmax, ...solverSettings(o) };
-    const summary = await solveFiles(job, (stage, detail) => reporter.stage(stage, detail));
+    const onStage = (stage: Parameters<typeof reporter.stage>[0], detail?: string) => reporter.stage(stage, detail);
+    const summary = other === null ? await solveFiles(job, onStage) : await solveSparseFiles(other, onStage);
     reporter.done();
     for (const line of summaryLines(summary)) reporter.print(line);
     reporter.printJson(summary);
