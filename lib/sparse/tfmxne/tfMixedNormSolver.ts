@@ -56,7 +56,7 @@ function listOf(v: number | readonly number[], field: string): number[] {
 function setup(M: Matrix, G: Matrix, alphaSpace: number, alphaTime: number, o: TfMixedNormSolverOptions, maxitDefault: number) {
   const nOrient = o.nOrient ?? 1;
   if (G.rows !== M.rows) throw new InputError('G', `${M.rows} rows (one per row of M)`, `${G.rows}`);
-  if (nOrient !== 1 && nOrient !== 3) throw new InputError('nOrient', '1 or 3', String(nOrient));
+  if (!Number.isInteger(nOrient) || nOrient < 1) throw new InputError('nOrient', 'a positive integer', String(nOrient));
   if (G.cols % nOrient !== 0) throw new InputError('G', `a multiple of nOrient (${nOrient}) columns`, `${G.cols}`);
   if (!(alphaSpace >= 0) || !(alphaTime >= 0) || alphaSpace + alphaTime === 0) throw new InputError('alphaSpace', 'alphaSpace, alphaTime ≥ 0, not both 0', `${alphaSpace}, ${alphaTime}`);
   const maxit = o.maxit ?? maxitDefault, tol = o.tol ?? 1e-8, dgapFreq = o.dgapFreq ?? 10;

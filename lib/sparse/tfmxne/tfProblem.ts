@@ -6,6 +6,7 @@
  */
 import { gemm, gemmAsync } from '../../linalg/blas.js';
 import { Matrix } from '../../linalg/matrix.js';
+import { eigh } from '../../linalg/decomp.js';
 import { largestEigenvalueSym3 } from '../../linalg/sym3.js';
 import { dot } from '../groupNorms.js';
 import type { L21L1Penalty, TfBlock } from './l21l1Penalty.js';
@@ -27,7 +28,7 @@ export interface TfProblem {
 /** Active positions (ascending) → their coefficients. */
 export type TfCoefs = Map<number, TfBlock>;
 
-/** MNE's Lipschitz constants of tf_mixed_norm_solver: ‖g_j‖² (fixed) or ‖G_jᵀG_j‖₂ per position. */
+/** MNE's Lipschitz constants of tf_mixed_norm_solver: ‖g_j‖² (fixed) or ‖G_jᵀG_j‖₂ per position (any block size). */
 export function tfLipschitz(G: Matrix, nOrient: number): Float64Array {
   const nPos = G.cols / nOrient;
   const out = new Float64Array(nPos);
@@ -36,7 +37,7 @@ export function tfLipschitz(G: Matrix, nOrient: number): Float64Array {
     const GtG = gemm(Gj, Gj, { transA: true });
     if (nOrient === 1) out[j] = GtG.data[0];
     else if (nOrient === 3) out[j] = largestEigenvalueSym3(GtG.toRows());
-    else throw new RangeError(`nOrient ${nOrient}: only 1 or 3 orientations per position`);
+    else out[j] = eigh(GtG).values[nOrient - 1];
   }
   return out;
 }
