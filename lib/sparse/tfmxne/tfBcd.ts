@@ -11,6 +11,7 @@
  */
 import { gemm, gemmAsync } from '../../linalg/blas.js';
 import { Matrix } from '../../linalg/matrix.js';
+import { yieldEvery } from './yieldEvery.js';
 import { activeFit, tfDualGap, type TfCoefs, type TfGap, type TfProblem } from './tfProblem.js';
 
 export interface TfBcdSettings {
@@ -60,10 +61,12 @@ export async function tfBcd(p: TfProblem, Z: TfCoefs, candidates: readonly numbe
   let converged = false, dObj = -Infinity, epochs = 0, lastGap: TfGap | null = null;
   const timeLc = new Float64Array(C);
   const cached = candidates.length >= GRAM_FROM;
+  const pause = yieldEvery();
   for (let i = 0; i < s.maxit; i++) {
     epochs = i + 1;
     const RtG = !cached ? null : i === 0 && startRtG !== undefined ? startRtG : await gemmAsync(R, G, { transA: true });
     for (const j of candidates) {
+      await pause();
       const L = lipschitz[j];
       const spaceLc = (penalty.alphaSpace * (space === null ? 1 : space[j])) / L;
       const Gj = G.colRange(j * no, (j + 1) * no);

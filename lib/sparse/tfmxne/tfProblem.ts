@@ -11,6 +11,7 @@ import { largestEigenvalueSym3 } from '../../linalg/sym3.js';
 import { dot } from '../groupNorms.js';
 import type { L21L1Penalty, TfBlock } from './l21l1Penalty.js';
 import type { TfDictionary } from './tfDictionary.js';
+import { yieldEvery } from './yieldEvery.js';
 
 /** Reweighting weights: per position (space) and per position × coefficient (time, row-major). */
 export interface TfWeights { space: Float64Array | null; time: Float64Array | null }
@@ -96,8 +97,10 @@ export async function normEpsilonInf(p: TfProblem, R: Matrix, RtG?: Matrix): Pro
   }
   const order = Array.from({ length: nPos }, (_, j) => j).sort((a, b) => bound[b] - bound[a]);
   let nu = 0;
+  const pause = yieldEvery();
   for (const j of order) {
     if (bound[j] <= nu) break;
+    await pause();
     const y = p.penalty.orientNorms(p.dict.phi(GtR.colRange(j * no, (j + 1) * no).transpose()));
     const v = p.penalty.dualNorm(y, space === null ? 1 : space[j], time, j * C);
     if (v > nu) nu = v;
