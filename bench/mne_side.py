@@ -12,7 +12,7 @@ import time
 
 import numpy as np
 import mne
-from mne.inverse_sparse import mixed_norm
+from mne.inverse_sparse import gamma_map, mixed_norm, tf_mixed_norm
 from mne.inverse_sparse.mxne_optim import (iterative_mixed_norm_solver,
                                            mixed_norm_solver)
 from mne.minimum_norm import apply_inverse, make_inverse_operator
@@ -80,6 +80,20 @@ def make_workload(spec):
             dips, _ = mixed_norm(evoked, fwd, cov, weights=weights,
                                  return_residual=True, return_as_dipoles=True,
                                  **opts)
+            return {'activeSources': _sources(dips, fwd)}, {}
+        return run
+
+    if spec['kind'] in ('tfMixedNorm', 'gammaMap'):
+        evoked, fwd, cov = _read(spec)
+        o = spec['options']
+
+        def run():
+            if spec['kind'] == 'tfMixedNorm':
+                dips, _ = tf_mixed_norm(evoked, fwd, cov, alpha=o['alpha'], l1_ratio=o['l1Ratio'],
+                                        return_residual=True, return_as_dipoles=True)
+            else:
+                dips, _ = gamma_map(evoked, fwd, cov, o['alpha'], xyz_same_gamma=True,
+                                    return_residual=True, return_as_dipoles=True)
             return {'activeSources': _sources(dips, fwd)}, {}
         return run
 

@@ -14,6 +14,8 @@ import { iterativeMixedNormSolver } from '../lib/sparse/iterativeMixedNormSolver
 import { mixedNorm, type MixedNormResult } from '../lib/sparse/mixedNorm.js';
 import { mixedNormSolver } from '../lib/sparse/mixedNormSolver.js';
 import type { MixedNormOptions } from '../lib/sparse/mixedNormOptions.js';
+import { gammaMap } from '../lib/sparse/gammaMap/gammaMap.js';
+import { tfMixedNorm } from '../lib/sparse/tfmxne/tfMixedNorm.js';
 import { dspmWeights } from '../lib/workflow/dspmWeights.js';
 import { readSeedInputs, solveSeed, type SeedInputs } from '../lib/workflow/solveFiles.js';
 import { DEFAULT_CROP, SEED_OPTIONS, type WorkloadSpec } from './workloads.js';
@@ -59,6 +61,16 @@ export async function makeWorkload(spec: WorkloadSpec): Promise<Run> {
     return async () => {
       const r = await mixedNorm(inputs.evoked, inputs.forward, inputs.cov, { ...seed, weights });
       return { check: sourcesOf(r), stages: mixedNormStages(r) };
+    };
+  }
+  if (spec.kind === 'tfMixedNorm' || spec.kind === 'gammaMap') {
+    const { evoked, forward, cov } = await readSeedInputs(readJob(spec));
+    const o = spec.options as { alpha: number; l1Ratio?: number };
+    return async () => {
+      const r = spec.kind === 'tfMixedNorm'
+        ? await tfMixedNorm(evoked, forward, cov, { alpha: o.alpha, l1Ratio: o.l1Ratio as number })
+        : await gammaMap(evoked, forward, cov, o.alpha);
+      return { check: { activeSources: r.dipoles.map((d) => d.sourceIndex).sort((a, b) => a - b) }, stages: {} };
     };
   }
   if (spec.kind === 'pipeline') {

@@ -229,9 +229,9 @@ export function renderSection(results: WorkloadResult[], run: RunInfo): string {
   const threadsSeen = results.flatMap((r) => [r.mxne?.blasThreads, r.mne?.blasThreads]).filter((x): x is number => typeof x === 'number');
   const { rows: targets, missed } = targetRows(results);
   const mismatches = results.filter((r) => r.sameActiveSet === false);
-  const groups = (['pipeline', 'mixed_norm', 'solver', 'scaling', 'samples'] as const).flatMap((g) => {
+  const groups = (['pipeline', 'mixed_norm', 'solver', 'sparse', 'scaling', 'samples'] as const).flatMap((g) => {
     const rs = results.filter((r) => r.workload.group === g);
-    const title = { pipeline: 'Full seed pipeline from files (read → dSPM → irMxNE → dipoles + residual)', mixed_norm: 'mixed_norm step alone (inputs and dSPM weights prepared outside the timing)', solver: 'Solver alone on MNE\'s G, M (fixtures §5; debias=True)', scaling: 'Full pipeline on synthetic forwards (lib/demo generateDemo, seed 42)', samples: 'Full pipeline on surf-fwd.fif (5,960 sources) with longer crops of the evoked' }[g];
+    const title = { pipeline: 'Full seed pipeline from files (read → dSPM → irMxNE → dipoles + residual)', mixed_norm: 'mixed_norm step alone (inputs and dSPM weights prepared outside the timing)', solver: 'Solver alone on MNE\'s G, M (fixtures §5; debias=True)', scaling: 'Full pipeline on synthetic forwards (lib/demo generateDemo, seed 42)', samples: 'Full pipeline on surf-fwd.fif (5,960 sources) with longer crops of the evoked', sparse: 'TF-MxNE and Gamma-MAP (tf_mixed_norm, gamma_map as in the fixtures; inputs read outside the timing)' }[g];
     return rs.length ? [`### ${title}`, '', ...table(rs), ''] : [];
   });
   return [START,

@@ -8,6 +8,7 @@
  *   solver      MNE's solver inputs G, M (fixtures §5) → (ir)MxNE solver with debiasing
  *   scaling     the pipeline on synthetic forwards of growing size (lib/demo generateDemo)
  *   samples     the pipeline on surf-fwd.fif (5960 sources) with longer and longer crops (31 … 421 samples)
+ *   sparse      MNE's other sparse solvers, tf_mixed_norm and gamma_map, as in the fixtures (inputs read outside the timing)
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -18,7 +19,7 @@ export const SEED_OPTIONS = {
 } as const;
 
 export interface WorkloadSpec {
-  kind: 'solver' | 'mixedNorm' | 'pipeline';
+  kind: 'solver' | 'mixedNorm' | 'pipeline' | 'tfMixedNorm' | 'gammaMap';
   /** solver: problem.json path, fixtures root and which run (irmxne / mxne). */
   problem?: string;
   fixtures?: string;
@@ -36,7 +37,7 @@ export interface WorkloadSpec {
 
 export interface Workload {
   name: string;
-  group: 'pipeline' | 'mixed_norm' | 'solver' | 'scaling' | 'samples';
+  group: 'pipeline' | 'mixed_norm' | 'solver' | 'scaling' | 'samples' | 'sparse';
   nSources?: number;
   /** Time samples after the crop (samples workloads). */
   nTimes?: number;
@@ -78,6 +79,14 @@ export function fixtureWorkloads(fixtures: string): Workload[] {
   for (const [crop, nTimes] of [[[0.05, 0.1], 31], [[0, 0.1], 61], [[0, 0.3], 181], [[-0.2, 0.5], 421]] as Array<[[number, number], number]>) {
     out.push({ name: `samples ${nTimes} (${crop.map((t) => String(t).replace('-', '−')).join('–')} s)`, group: 'samples', nSources: 5960, nTimes, rounds: 3,
       spec: { kind: 'pipeline', ...files('surf-fwd.fif'), crop } });
+  }
+  // TF-MxNE and Gamma-MAP with the fixtures' settings (README §4.1: tfmxne-*, gammamap-*); MNE takes
+  // 3 / 11 s (TF-MxNE) and 20 / 38 s (Gamma-MAP) per run, hence few rounds.
+  for (const [fwd, n] of [['surf-small-fwd.fif', 900], ['surf-fwd.fif', 5960]] as const) {
+    out.push({ name: `tf_mixed_norm ${fwd}`, group: 'sparse', nSources: n, rounds: 3,
+      spec: { kind: 'tfMixedNorm', ...files(fwd), options: { alpha: 55, l1Ratio: 0.03 } } });
+    out.push({ name: `gamma_map ${fwd}`, group: 'sparse', nSources: n, rounds: n < 1000 ? 2 : 1,
+      spec: { kind: 'gammaMap', ...files(fwd), options: { alpha: n < 1000 ? 0.5 : 0.6 } } });
   }
   for (const problem of ['seed-rv-surf-small', 'seed-rv-surf', 'mxne-rv-surf-small']) {
     const p = path.join(fixtures, 'solver', problem, 'problem.json');

@@ -10,6 +10,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   mxne::RegisterDecomp(env, exports);
   mxne::RegisterKernels(env, exports);
   mxne::RegisterSolvers(env, exports);
+  mxne::RegisterGammaMap(env, exports);
+  mxne::RegisterTf(env, exports);
   return exports;
 }
 }  // namespace

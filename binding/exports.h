@@ -8,4 +8,6 @@ void RegisterDecomp(Napi::Env env, Napi::Object exports);
 void RegisterOpenBlas(Napi::Env env, Napi::Object exports);
 void RegisterKernels(Napi::Env env, Napi::Object exports);
 void RegisterSolvers(Napi::Env env, Napi::Object exports);
+void RegisterGammaMap(Napi::Env env, Napi::Object exports);
+void RegisterTf(Napi::Env env, Napi::Object exports);
 }  // namespace mxne

@@ -18,6 +18,14 @@ export type { ApplyInverseOptions, InverseMethod } from './inverse/applyInverse.
 export { mixedNorm } from './sparse/mixedNorm.js';
 export type { MixedNormResult, MixedNormCondition, MixedNormDiagnostics } from './sparse/mixedNorm.js';
 export type { MixedNormOptions } from './sparse/mixedNormOptions.js';
+export { tfMixedNorm } from './sparse/tfmxne/tfMixedNorm.js';
+export type { TfMixedNormOptions, TfMixedNormResult, TfMixedNormDiagnostics } from './sparse/tfmxne/tfMixedNorm.js';
+export { tfMixedNormSolver, iterativeTfMixedNormSolver } from './sparse/tfmxne/tfMixedNormSolver.js';
+export type { TfMixedNormSolverOptions, TfMixedNormSolution } from './sparse/tfmxne/tfMixedNormSolver.js';
+export { gammaMap } from './sparse/gammaMap/gammaMap.js';
+export type { GammaMapOptions, GammaMapResult, GammaMapDiagnostics } from './sparse/gammaMap/gammaMap.js';
+export { gammaMapSolver } from './sparse/gammaMap/gammaMapSolver.js';
+export type { GammaMapSolverOptions, GammaMapSolution } from './sparse/gammaMap/gammaMapSolver.js';
 export { makeStcFromDipoles } from './results/makeStcFromDipoles.js';
 
 // MNE's solvers on plain matrices (mne.inverse_sparse.mxne_optim / mxne_debiasing)

@@ -6,6 +6,8 @@ import * as parse from './parsers.js';
 import { Reporter } from './reporter.js';
 import { applyLimits } from './runLimits.js';
 import { addSolverFlags, solverSettings, type SolverFlags } from './solverFlags.js';
+import { addSparseSolverFlags, sparseSolveJob } from './sparseSolverFlags.js';
+import { solveSparseFiles } from '../workflow/solveSparse.js';
 
 export interface CommonFlags { json?: boolean; quiet?: boolean; verbose?: boolean }
 
@@ -35,17 +37,20 @@ export function solveCommand(): Command {
     .option('--tmin <s>', 'crop start in s', parse.number, 0)
     .option('--tmax <s>', 'crop end in s', parse.number, 0.3);
   addSolverFlags(cmd);
+  addSparseSolverFlags(cmd);
   addCommonFlags(cmd);
   return cmd.action(async (o: SolverFlags & CommonFlags & FileFlags & {
     condition: string | number; baseline: [number | null, number | null] | null; tmin: number; tmax: number }) => {
     const reporter = reporterFor(o);
     const deadline = applyLimits(o, () => reporter.current);
-    const job: SolveJob = { fwd: o.fwd, evoked: o.evoked, cov: o.cov, out: o.out, condition: o.condition,
-      baseline: o.baseline, tmin: o.tmin, tmax: o.tmax, ...solverSettings(o) };
-    const summary = await solveFiles(job, (stage, detail) => {
+    const files = { fwd: o.fwd, evoked: o.evoked, cov: o.cov, out: o.out, condition: o.condition, baseline: o.baseline, tmin: o.tmin, tmax: o.tmax };
+    const other = sparseSolveJob(cmd, files);
+    const job: SolveJob = { ...files, ...solverSettings(o) };
+    const onStage = (stage: Parameters<typeof reporter.stage>[0], detail?: string) => {
       if (stage === 'write') deadline.disarm();
       reporter.stage(stage, detail);
-    });
+    };
+    const summary = other === null ? await solveFiles(job, onStage) : await solveSparseFiles(other, onStage);
     reporter.done();
     for (const line of summaryLines(summary)) reporter.print(line);
     reporter.printJson(jsonSummary(summary, o.out));
