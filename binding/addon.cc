@@ -11,7 +11,6 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   mxne::RegisterKernels(env, exports);
   mxne::RegisterSolvers(env, exports);
   mxne::RegisterGammaMap(env, exports);
-  mxne::RegisterTf(env, exports);
   return exports;
 }
 }  // namespace

@@ -9,5 +9,4 @@ void RegisterOpenBlas(Napi::Env env, Napi::Object exports);
 void RegisterKernels(Napi::Env env, Napi::Object exports);
 void RegisterSolvers(Napi::Env env, Napi::Object exports);
 void RegisterGammaMap(Napi::Env env, Napi::Object exports);
-void RegisterTf(Napi::Env env, Napi::Object exports);
 }  // namespace mxne

@@ -57,9 +57,6 @@ export interface Addon {
   /** One Gamma-MAP iteration (binding/kernels_gamma.h); flags[0] = 1 when dsyevd replaced a failed dgesdd. */
   gammaMapStepAsync(n: number, k: number, T: number, G: Float64Array, M: Float64Array, gammas: Float64Array, alpha: number,
     updateMode: number, numer: Float64Array, denom: Float64Array, A: Float64Array, flags: Float64Array): Promise<Float64Array>;
-  /** MNE's compute_bias on an active set (binding/kernels_tf_exports.cc): the n factors into D. */
-  computeBiasAsync(n: number, T: number, nOrient: number, GtG: Float64Array, GtM: Float64Array, X: Float64Array,
-    CCT: Float64Array, B: Float64Array, maxIter: number, tol: number, D: Float64Array): Promise<Float64Array>;
   /** A whole MxNE (nMxneIter 0) or irMxNE solve (binding/solvers.h), results sized to the active set. */
   l21SolveAsync(options: L21SolveArgs): Promise<L21SolveOutput>;
   /** MNE's compute_bias on the active columns GA (m×n) of the gain: the n debiasing factors. */
