@@ -33,6 +33,8 @@ const COVERED_ELSEWHERE: Record<string, string> = {
   'npm install mxne': 'test/package/packInstall.test.ts installs the packed tarball into a scratch project',
   'npm install': 'the set-up of this very run (.ci/run: npm ci)',
   'npm test': 'this very run',
+  'npm run fuzz': 'test/reliability: a short campaign of the same mutants runs in the suite',
+  'npm run soak': 'RELIABILITY.md: a campaign, run by hand (minutes)',
 };
 
 /** Runs a README shell command in `cwd`: `npx mxne` is this package's bin. */
@@ -138,7 +140,9 @@ console.log(JSON.stringify({ vertno: dipoles.map((d) => d.vertno), rows: stc.dat
     assert.equal(r.rows, r.vertno.length);
     assert.equal(r.nchan, 364);
     assert.ok(r.converged);
-    assert.deepEqual(r.warnings, []);
+    // MNE's debiasing stops at its 1000-iteration cap without settling on this case (fixtures §4.3,
+    // seed-la-wmin4-surf-small): reported as data, as MNE logs it.
+    assert.deepEqual(r.warnings.map((w: { code: string; stage: string }) => [w.code, w.stage]), [['ECONVERGENCE', 'debias']]);
   });
 
   it('the MNE-Python loading snippet reads surface and volume results alike', function () {

@@ -13,7 +13,7 @@ import { generateDemo, type DemoDataset } from '../../lib/demo/index.js';
 import { packageRoot } from '../../lib/native.js';
 
 const MAIN = path.join(packageRoot(), 'dist', 'lib', 'cli', 'main.js');
-const OUTPUTS = ['dipoles.bdip', 'dipoles.dip', 'mxne-lh.stc', 'mxne-rh.stc', 'residual-ave.fif', 'result.json'];
+const OUTPUTS = ['dipoles', 'mxne-lh.stc', 'mxne-rh.stc', 'residual-ave.fif', 'result.json'];
 
 function mxne(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {

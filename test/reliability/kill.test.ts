@@ -20,8 +20,9 @@ type Fingerprint = Record<string, string>;
 
 async function fingerprint(dir: string): Promise<Fingerprint> {
   const out: Fingerprint = {};
-  for (const name of fs.readdirSync(dir).sort()) {
+  for (const name of fs.readdirSync(dir, { recursive: true }).map(String).sort()) {
     const file = path.join(dir, name);
+    if (fs.statSync(file).isDirectory()) continue;
     let content: Buffer | string = fs.readFileSync(file);
     if (name === 'result.json') {
       const { timings: _t, ...rest } = JSON.parse(content.toString('utf8')) as Record<string, unknown>;
