@@ -45,11 +45,18 @@ function fifStart(): Buffer {
   return b;
 }
 
-/** Reads `file` with openFiff in a fresh process; returns its error message and peak RSS in MB. */
+/**
+ * Reads `file` with openFiff in a fresh process; returns its error message and peak RSS in MB.
+ * The peak is the child's VmHWM, not getrusage's maxRSS: Linux carries the forking parent's RSS
+ * into the child's maxRSS across exec, so under ASan (a mocha parent of 500 MB) maxRSS measured
+ * the parent.
+ */
 function readInChild(file: string): { message: string; maxRssMb: number } {
   const lib = path.join(packageRoot(), 'dist', 'lib', 'io', 'fiff', 'fiffFile.js');
-  const script = `require(${JSON.stringify(lib)}).openFiff(${JSON.stringify(file)}).then(() => 'read', (e) => e.name + ': ' + e.message)
-    .then((m) => console.log(JSON.stringify({ message: m, maxRssMb: process.resourceUsage().maxRSS / 1024 })))`;
+  const script = `const hwm = () => { try { return +/VmHWM:\\s*(\\d+)/.exec(require('fs').readFileSync('/proc/self/status', 'utf8'))[1]; }
+      catch { return process.resourceUsage().maxRSS; } };
+    require(${JSON.stringify(lib)}).openFiff(${JSON.stringify(file)}).then(() => 'read', (e) => e.name + ': ' + e.message)
+    .then((m) => console.log(JSON.stringify({ message: m, maxRssMb: hwm() / 1024 })))`;
   return JSON.parse(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' })) as { message: string; maxRssMb: number };
 }
 
