@@ -2,6 +2,16 @@
 
 namespace mxne {
 
+// A worker thread terminated under a running job (a pool's worker killed mid-solve) still
+// completes the job during its environment's teardown, when JS can no longer run: settling the
+// Promise then fails, and node-addon-api would make that failure fatal for the whole process.
+// Setting a property is one of the N-API calls that first check whether JS can run; when it
+// cannot, nothing is settled (the Promise dies with its environment).
+static bool CanRunJs(napi_env env) {
+  napi_value probe;
+  return napi_create_object(env, &probe) == napi_ok && napi_set_named_property(env, probe, "probe", probe) == napi_ok;
+}
+
 Job::Job(Napi::Env env, const char* op, Kernel kernel)
     : Napi::AsyncWorker(env, op), op_(op), kernel_(std::move(kernel)), deferred_(Napi::Promise::Deferred::New(env)) {}
 
@@ -20,9 +30,13 @@ void Job::Execute() {
   if (!status_.ok()) SetError(status_.message);
 }
 
-void Job::OnOK() { deferred_.Resolve(result_.Value()); }
+void Job::OnOK() {
+  if (CanRunJs(Env())) deferred_.Resolve(result_.Value());
+}
 
-void Job::OnError(const Napi::Error&) { deferred_.Reject(ToError(Env(), op_, status_).Value()); }
+void Job::OnError(const Napi::Error&) {
+  if (CanRunJs(Env())) deferred_.Reject(ToError(Env(), op_, status_).Value());
+}
 
 }  // namespace mxne
 
@@ -93,12 +107,12 @@ void SolveJob::Execute() {
 
 void SolveJob::OnOK() {
   Release();
-  deferred_.Resolve(build_(Env()));
+  if (CanRunJs(Env())) deferred_.Resolve(build_(Env()));
 }
 
 void SolveJob::OnError(const Napi::Error&) {
   Release();
-  deferred_.Reject(ToError(Env(), op_, status_).Value());
+  if (CanRunJs(Env())) deferred_.Reject(ToError(Env(), op_, status_).Value());
 }
 
 }  // namespace mxne

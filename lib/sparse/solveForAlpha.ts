@@ -30,7 +30,7 @@ export interface SolvedAlpha {
 export function solverOptions(s: MixedNormSettings, nOrient: number, tol: number): { o: L21Options; warnings: SolverChoiceWarning[] } {
   // MNE: 'auto' and 'cd' use coordinate descent only for fixed orientation ('cd' warns and uses BCD otherwise).
   const { solver, warning } = resolveSolver(s.solver, nOrient);
-  return { o: { maxit: s.maxit, tol, activeSetSize: s.activeSetSize, debias: s.debias, nOrient, solver, dgapFreq: s.dgapFreq }, warnings: warning ? [warning] : [] };
+  return { o: { maxit: s.maxit, tol, activeSetSize: s.activeSetSize, debias: s.debias, nOrient, solver, dgapFreq: s.dgapFreq, signal: s.signal, onProgress: s.onProgress }, warnings: warning ? [warning] : [] };
 }
 
 export async function solveForAlpha(M: Matrix, G: Matrix, alpha: number, s: MixedNormSettings, nOrient: number, tol: number): Promise<SolvedAlpha> {
