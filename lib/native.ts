@@ -78,6 +78,8 @@ export interface SolveProgress {
   epochs: number;
   /** The last duality gap computed. */
   gap: number;
+  /** In a run of several solves (SURE's grid): which one this is, of how many, at which alpha (% of alpha_max). */
+  solve?: { index: number; count: number; alpha: number };
 }
 
 export interface L21SolveArgs extends SolveLink {
