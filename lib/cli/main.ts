@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 /** The `mxne` command. */
 import { Command, CommanderError } from 'commander';
+import { batchCollectCommand } from './batchCollectCommand.js';
+import { batchCommand } from './batchCommand.js';
 import { demoCommand } from './demoCommand.js';
 import { doctorCommand } from './doctorCommand.js';
 import { EXIT_BAD_INPUT, EXIT_OK, errorLine, exitCodeFor, type ErrorContext } from './exitCodes.js';
@@ -38,7 +40,9 @@ export async function main(argv: string[]): Promise<number> {
     .configureOutput({ writeErr: (s) => process.stderr.write(s) })
     .addCommand(solveCommand())
     .addCommand(demoCommand())
-    .addCommand(doctorCommand());
+    .addCommand(doctorCommand())
+    .addCommand(batchCommand())
+    .addCommand(batchCollectCommand());
   for (const cmd of program.commands) cmd.exitOverride();
   try {
     await program.parseAsync(argv);

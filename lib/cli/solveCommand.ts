@@ -1,11 +1,11 @@
 /** `mxne solve`: the seed workflow on FIF files, results written into --out. */
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import { solveFiles, type SolveJob } from '../workflow/solveFiles.js';
 import { jsonSummary, summaryLines } from '../workflow/summary.js';
 import * as parse from './parsers.js';
 import { describeProgress, Reporter } from './reporter.js';
 import { applyLimits } from './runLimits.js';
-import { addSolverFlags, solverSettings, type SolverFlags } from './solverFlags.js';
+import { addRecordingFlags, addSolverFlags, solverSettings, type SolverFlags } from './solverFlags.js';
 import { addSparseSolverFlags, sparseSolveJob } from './sparseSolverFlags.js';
 import { solveSparseFiles } from '../workflow/solveSparse.js';
 
@@ -31,11 +31,8 @@ export function solveCommand(): Command {
     .requiredOption('--fwd <file>', '(required) forward solution (-fwd.fif)', parse.once)
     .requiredOption('--evoked <file>', '(required) evoked responses (-ave.fif)', parse.once)
     .requiredOption('--cov <file>', '(required) noise covariance (-cov.fif)', parse.once)
-    .requiredOption('--out <dir>', '(required) output folder (created if needed)', parse.once)
-    .option('--condition <name|index>', 'condition name or 0-based index', parse.condition, 0)
-    .addOption(new Option('--baseline <start,end>', 'baseline interval in s ("none" = data edge), or off').argParser(parse.baseline).default([null, 0], 'none,0'))
-    .option('--tmin <s>', 'crop start in s', parse.number, 0)
-    .option('--tmax <s>', 'crop end in s', parse.number, 0.3);
+    .requiredOption('--out <dir>', '(required) output folder (created if needed)', parse.once);
+  addRecordingFlags(cmd);
   addSolverFlags(cmd);
   addSparseSolverFlags(cmd);
   addCommonFlags(cmd);

@@ -24,6 +24,15 @@ export function addSolverFlags(cmd: Command): Command {
     .option('--timeout <seconds>', 'stop with exit code 124 if reading and solving take longer', parse.positiveNumber);
 }
 
+/** Which data of the evoked file a solve takes (`mxne solve`, and the columns of a `mxne batch` manifest). */
+export function addRecordingFlags(cmd: Command): Command {
+  return cmd
+    .option('--condition <name|index>', 'condition name or 0-based index', parse.condition, 0)
+    .addOption(new Option('--baseline <start,end>', 'baseline interval in s ("none" = data edge), or off').argParser(parse.baseline).default([null, 0], 'none,0'))
+    .option('--tmin <s>', 'crop start in s', parse.number, 0)
+    .option('--tmax <s>', 'crop end in s', parse.number, 0.3);
+}
+
 export interface SolverFlags {
   alpha: number | 'sure'; randomState: number; loose: number | 'auto'; depth: number | 'none'; nMxneIter: number;
   weights: 'dspm' | 'none'; weightsMin: number; maxit: number; tol: number; activeSetSize: number | 'none';

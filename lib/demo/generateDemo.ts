@@ -32,6 +32,9 @@ export interface DemoDataset {
   cov: string;
   condition: string;
   truth: DemoSource[];
+  /** Every condition of the evoked file ('Demo', then 'Demo 2', … with `conditions`) and its true sources. */
+  conditions: string[];
+  truths: DemoSource[][];
   /** Sources in the forward (both hemispheres). */
   nSources: number;
   nChannels: number;
@@ -57,10 +60,12 @@ export function demoCovariance(info: Info, nfree = 1000): Covariance {
   return { names: [...info.chNames], data, diag: true, bads: [], projs: info.projs.map((p) => ({ ...p })), nfree, eig: null, eigvec: null };
 }
 
-export async function generateDemo(o: { outDir: string; nSources?: number; seed?: number; snr?: number; eeg?: boolean }): Promise<DemoDataset> {
+export async function generateDemo(o: { outDir: string; nSources?: number; seed?: number; snr?: number; eeg?: boolean; conditions?: number }): Promise<DemoDataset> {
   check('nSources', o.nSources, (x) => Number.isInteger(x) && x >= 20 && x <= 200000, 'an integer in [20, 200000]');
   check('seed', o.seed, (x) => Number.isInteger(x), 'an integer');
   check('snr', o.snr, (x) => Number.isFinite(x) && x > 0, 'a positive number');
+  check('conditions', o.conditions, (x) => Number.isInteger(x) && x >= 1 && x <= 100, 'an integer in [1, 100]');
+  const nConditions = o.conditions ?? 1;
   const nSources = o.nSources ?? 2000;
   const seed = o.seed ?? 42;
   const snr = o.snr ?? DEFAULT_SNR;
@@ -82,26 +87,36 @@ export async function generateDemo(o: { outDir: string; nSources?: number; seed?
   const sigma = info.chs.map((c) => Math.sqrt(NOISE_VARIANCE[c.type as 'mag' | 'grad' | 'eeg'] / DEMO_NAVE));
   const first = Math.round(-0.1 * info.sfreq);
   const nTimes = Math.round(0.3 * info.sfreq) - first + 1;
-  const data = new Matrix(nch, nTimes);
-  for (const s of truth) {
-    const topo = new Float64Array(nch);
-    let w2 = 0;
-    for (let i = 0; i < nch; i++) {
-      for (let d = 0; d < 3; d++) topo[i] += fwd.sol.get(i, 3 * s.sourceIndex + d) * s.ori[d];
-      w2 += (topo[i] / sigma[i]) ** 2;
+  /** One condition: the sources' fields at the SNR asked for, plus sensor noise (the rng goes on). */
+  const simulate = (sources: DemoSource[], comment: string): Evoked => {
+    const data = new Matrix(nch, nTimes);
+    for (const s of sources) {
+      const topo = new Float64Array(nch);
+      let w2 = 0;
+      for (let i = 0; i < nch; i++) {
+        for (let d = 0; d < 3; d++) topo[i] += fwd.sol.get(i, 3 * s.sourceIndex + d) * s.ori[d];
+        w2 += (topo[i] / sigma[i]) ** 2;
+      }
+      s.amplitude = snr / Math.sqrt(w2 / nch);
+      for (let k = 0; k < nTimes; k++) {
+        const a = s.amplitude * waveform((first + k) / info.sfreq, s.peakTime);
+        for (let i = 0; i < nch; i++) data.data[i + k * nch] += a * topo[i];
+      }
     }
-    s.amplitude = snr / Math.sqrt(w2 / nch);
-    for (let k = 0; k < nTimes; k++) {
-      const a = s.amplitude * waveform((first + k) / info.sfreq, s.peakTime);
-      for (let i = 0; i < nch; i++) data.data[i + k * nch] += a * topo[i];
-    }
+    for (let k = 0; k < nTimes; k++) for (let i = 0; i < nch; i++) data.data[i + k * nch] += sigma[i] * rng.normal();
+    return new Evoked(info, data, first, DEMO_NAVE, comment).applyBaseline([null, 0]);
+  };
+  // Further conditions (a cohort's) draw their own sources and noise after the first's.
+  const evokeds = [simulate(truth, DEMO_CONDITION)];
+  const truths = [truth];
+  for (let c = 1; c < nConditions; c++) {
+    truths.push(pickTruth(src, rng));
+    evokeds.push(simulate(truths[c], `${DEMO_CONDITION} ${c + 1}`));
   }
-  for (let k = 0; k < nTimes; k++) for (let i = 0; i < nch; i++) data.data[i + k * nch] += sigma[i] * rng.normal();
-  const evoked = new Evoked(info, data, first, DEMO_NAVE, DEMO_CONDITION).applyBaseline([null, 0]);
 
   const files = { fwd: path.join(dir, 'demo-fwd.fif'), evoked: path.join(dir, 'demo-ave.fif'), cov: path.join(dir, 'demo-cov.fif') };
   await writeForward(files.fwd, fwd, { commandLine: `mxne demo (seed ${seed}, ${nSources} sources)` });
-  await writeEvoked(files.evoked, evoked);
+  await writeEvoked(files.evoked, evokeds);
   await writeCov(files.cov, demoCovariance(info));
-  return { dir, ...files, condition: DEMO_CONDITION, truth, nSources: fwd.nsource, nChannels: nch };
+  return { dir, ...files, condition: DEMO_CONDITION, truth, conditions: evokeds.map((e) => e.comment), truths, nSources: fwd.nsource, nChannels: nch };
 }

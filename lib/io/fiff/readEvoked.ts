@@ -108,6 +108,13 @@ function readEpochs(f: FiffFile, aspect: FiffNode, nchan: number): Matrix {
   return out;
 }
 
+/** The condition of each data set of a -ave.fif file, in file order (null: no comment; `condition` then takes the index). */
+export async function readConditionNames(path: string): Promise<Array<string | null>> {
+  const f = await openFiff(path);
+  requireBlock(f, FIFF.FIFFB_EVOKED, 'evoked data (-ave.fif)');
+  return findNodes(readMeasInfo(f).meas, FIFF.FIFFB_EVOKED).map((n) => blockComment(f, n));
+}
+
 export async function readEvoked(path: string, options: ReadEvokedOptions = {}): Promise<Evoked> {
   return readEvokedFrom(await openFiff(path), options);
 }

@@ -10,13 +10,22 @@ import { FIFF } from './constants.js';
 import { writeMeasInfo } from './writeInfo.js';
 import { FiffWriter } from './writer.js';
 
-/** The bytes of a -ave.fif file holding one evoked data set. */
-export function encodeEvoked(evoked: Evoked): Buffer {
+/** The bytes of a -ave.fif file holding one evoked data set, or several (conditions) over the first one's info. */
+export function encodeEvoked(evoked: Evoked | Evoked[]): Buffer {
+  const evokeds = Array.isArray(evoked) ? evoked : [evoked];
   const w = new FiffWriter();
-  const info = evoked.info;
+  const info = evokeds[0].info;
   w.startBlock(FIFF.FIFFB_MEAS).id(FIFF.FIFF_BLOCK_ID);
   writeMeasInfo(w, info);
-  w.startBlock(FIFF.FIFFB_PROCESSED_DATA).startBlock(FIFF.FIFFB_EVOKED);
+  w.startBlock(FIFF.FIFFB_PROCESSED_DATA);
+  for (const e of evokeds) writeEvokedBlock(w, e);
+  w.endBlock(FIFF.FIFFB_PROCESSED_DATA).endBlock(FIFF.FIFFB_MEAS);
+  return w.finish();
+}
+
+function writeEvokedBlock(w: FiffWriter, evoked: Evoked): void {
+  const info = evoked.info;
+  w.startBlock(FIFF.FIFFB_EVOKED);
   w.string(FIFF.FIFF_COMMENT, evoked.comment)
     .float(FIFF.FIFF_FIRST_TIME, evoked.tmin)
     .int(FIFF.FIFF_NO_SAMPLES, evoked.nTimes)
@@ -34,11 +43,10 @@ export function encodeEvoked(evoked: Evoked): Buffer {
     for (let k = 0; k < cols; k++) out[i * cols + k] = decal * data[i + k * rows];
   }
   w.floatMatrix(FIFF.FIFF_EPOCH, rows, cols, out);
-  w.endBlock(FIFF.FIFFB_ASPECT).endBlock(FIFF.FIFFB_EVOKED).endBlock(FIFF.FIFFB_PROCESSED_DATA).endBlock(FIFF.FIFFB_MEAS);
-  return w.finish();
+  w.endBlock(FIFF.FIFFB_ASPECT).endBlock(FIFF.FIFFB_EVOKED);
 }
 
 /** Writes `evoked` to `path` (a -ave.fif file) atomically. */
-export async function writeEvoked(path: string, evoked: Evoked): Promise<void> {
+export async function writeEvoked(path: string, evoked: Evoked | Evoked[]): Promise<void> {
   await atomicWrite(path, encodeEvoked(evoked));
 }
