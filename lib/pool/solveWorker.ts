@@ -5,6 +5,7 @@
  * solve between epochs (the AbortSignal reaches the native solver) and skips the rows left.
  */
 import { setNumThreads } from '../native.js';
+import { PreparationCache } from '../prepare/preparationCache.js';
 import { solveFiles } from '../workflow/solveFiles.js';
 import type { GroupTask, PoolMessage, RowResult, WorkerMessage } from './messages.js';
 import { errorRecord } from './transferError.js';
@@ -20,6 +21,8 @@ export default async function runGroup(task: GroupTask): Promise<RowResult[]> {
   });
   post({ type: 'start' });
   const results: RowResult[] = [];
+  // The task's rows share a forward and a covariance (a batch's group): prepared once for all.
+  const cache = new PreparationCache();
   try {
     for (const [row, job] of jobs.entries()) {
       let result: RowResult;
@@ -27,7 +30,7 @@ export default async function runGroup(task: GroupTask): Promise<RowResult[]> {
         controller.signal.throwIfAborted();
         const onProgress = (progress: Parameters<NonNullable<typeof job.mixedNorm.onProgress>>[0]) => post({ type: 'progress', row, progress });
         const summary = await solveFiles({ ...job, mixedNorm: { ...job.mixedNorm, signal: controller.signal, onProgress } },
-          (stage, detail) => post({ type: 'stage', row, stage, detail }));
+          (stage, detail) => post({ type: 'stage', row, stage, detail }), cache);
         result = { ok: true, summary };
       } catch (e) {
         result = { ok: false, error: errorRecord(e) };

@@ -21,6 +21,12 @@ export interface PrepareGainOptions {
   /** One non-negative weight per source position (not per column), or null; awaited only once the gain is prepared. */
   weights: Float64Array | null | Promise<Float64Array | null>;
   weightsMin: number;
+  /**
+   * Where the prepared forward (which depends on neither the data nor the weights) comes from
+   * when it is shared between solves: a memo around the computation. Its gain is copied before
+   * being scaled here, so the shared one is never changed.
+   */
+  shared?: (make: () => Promise<PreparedForward>) => Promise<PreparedForward>;
 }
 
 export interface SparseGain extends PreparedForward {
@@ -35,7 +41,8 @@ export interface SparseGain extends PreparedForward {
 export async function prepareGain(fwd: Forward, info: Info, cov: Covariance, o: PrepareGainOptions): Promise<SparseGain> {
   const depth = o.depth === null ? null : { exp: o.depth, ...DEPTH_SPARSE };
   // The gain comes back as W·G: source_std (× weights) is applied below to the columns kept only.
-  const p = await prepareForward(fwd, info, cov, { loose: o.loose, depth, rank: o.rank, pca: true, useCps: true, allowFixedDepth: true, scaleGain: false });
+  const make = () => prepareForward(fwd, info, cov, { loose: o.loose, depth, rank: o.rank, pca: true, useCps: true, allowFixedDepth: true, scaleGain: false });
+  const p = o.shared ? await o.shared(make).then((q) => ({ ...q, gain: q.gain.clone() })) : await make();
   const sourceWeighting = Float64Array.from(p.sourceStd);
   const weights = await o.weights;
   if (weights === null) return { ...p, gain: await scaleColumns(p.gain, sourceWeighting), sourceWeighting, keptColumns: null };

@@ -25,6 +25,7 @@ import { normalizeMixedNormOptions, resolveLoose, type MixedNormOptions, type We
 import { dot } from './groupNorms.js';
 import { l21DualNorm } from './penalties/l21.js';
 import { solveBySure, solveForAlpha } from './solveForAlpha.js';
+import { optionsKey, type Preparation } from '../prepare/preparationCache.js';
 
 export interface MixedNormDiagnostics {
   /** max over sources of ‖(GᵀM)_source‖_F of the prepared, whitened problem (MNE's alpha_max before ×0.01). */
@@ -109,8 +110,10 @@ function weightsPerSource(w: Weights | null): Float64Array | null {
 /**
  * MxNE / irMxNE on one evoked response or a list of them (same channels, concatenated in time).
  * Returns dipoles, the sparse source estimate, the residual and diagnostics; never prints.
+ * `preparation` (batch runs): the prepared gain is taken from, or left in, a cache shared by solves
+ * of the same forward, covariance and measurement info; the result is the same.
  */
-export async function mixedNorm(evoked: Evoked | Evoked[], forward: Forward, noiseCov: Covariance, options: MixedNormOptions = {}): Promise<MixedNormResult> {
+export async function mixedNorm(evoked: Evoked | Evoked[], forward: Forward, noiseCov: Covariance, options: MixedNormOptions = {}, preparation?: Preparation): Promise<MixedNormResult> {
   const settings = normalizeMixedNormOptions(options);
   const evokeds = Array.isArray(evoked) ? evoked : [evoked];
   if (evokeds.length === 0) throw new InputError('evoked', 'an Evoked or a non-empty list', 'an empty list');
@@ -132,6 +135,7 @@ export async function mixedNorm(evoked: Evoked | Evoked[], forward: Forward, noi
   if (weights instanceof Promise) weights.catch(() => {});
   const prep = await prepareGain(forward, evokeds[0].info, noiseCov, {
     depth: settings.depth, loose, rank: settings.rank, weights, weightsMin: settings.weightsMin,
+    shared: preparation && ((make) => preparation.cache.get(`${preparation.key}|sparse|${optionsKey([loose, settings.depth, settings.rank])}`, make)),
   });
   if (settings.pickOri === 'vector' && prep.nOrient === 1) {
     throw new InputError('pickOri', "null with a fixed-orientation forward", "'vector'");

@@ -16,6 +16,7 @@ import type { SourceEstimate } from '../records/sourceEstimate.js';
 import { mixedNorm, type MixedNormResult } from '../sparse/mixedNorm.js';
 import { normalizeMixedNormOptions, type MixedNormOptions } from '../sparse/mixedNormOptions.js';
 import { dspmWeights } from './dspmWeights.js';
+import { infoDigest, type Preparation, type PreparationCache } from '../prepare/preparationCache.js';
 import { sha256File } from './sha256File.js';
 import { buildSummary, type SolveSummary } from './summary.js';
 import { writeOutputs } from './writeOutputs.js';
@@ -53,12 +54,16 @@ function cropNotes(full: Evoked, tmin: number | null, tmax: number | null): stri
   return notes;
 }
 
-export async function readSeedInputs(job: Pick<SolveJob, 'fwd' | 'evoked' | 'cov' | 'condition' | 'baseline' | 'tmin' | 'tmax'>): Promise<SeedInputs> {
+/**
+ * With `shared` (a cache and the files' SHA-256), the forward and the covariance are read once per
+ * content and shared by the solves that use them.
+ */
+export async function readSeedInputs(job: Pick<SolveJob, 'fwd' | 'evoked' | 'cov' | 'condition' | 'baseline' | 'tmin' | 'tmax'>, shared?: { cache: PreparationCache; fwd: string; cov: string }): Promise<SeedInputs> {
   // Read side by side: file I/O and the native gain widening overlap the parsing of the others.
   const [cov, full, forward] = await Promise.all([
-    readCov(job.cov),
+    shared ? shared.cache.get(`cov:${shared.cov}`, () => readCov(job.cov)) : readCov(job.cov),
     readEvoked(job.evoked, { condition: job.condition, baseline: job.baseline }),
-    readForward(job.fwd),
+    shared ? shared.cache.get(`fwd:${shared.fwd}`, () => readForward(job.fwd)) : readForward(job.fwd),
   ]);
   return { evoked: full.crop(job.tmin, job.tmax), forward, cov, notes: cropNotes(full, job.tmin, job.tmax) };
 }
@@ -68,26 +73,38 @@ export async function readSeedInputs(job: Pick<SolveJob, 'fwd' | 'evoked' | 'cov
  * over as a Promise, so the dSPM and the sparse gain preparation run side by side on the thread
  * pool (each with its own BLAS thread).
  */
-export async function solveSeed(inputs: SeedInputs, job: Pick<SolveJob, 'weights' | 'mixedNorm'>, onStage: StageListener = () => {}): Promise<MixedNormResult> {
+export async function solveSeed(inputs: SeedInputs, job: Pick<SolveJob, 'weights' | 'mixedNorm'>, onStage: StageListener = () => {}, preparation?: Preparation): Promise<MixedNormResult> {
   const { evoked, forward, cov } = inputs;
   let weights: Promise<SourceEstimate> | null = null;
   if (job.weights === 'dspm') {
     onStage('weights', 'dSPM');
-    weights = dspmWeights(evoked, forward, cov, job.mixedNorm);
+    weights = dspmWeights(evoked, forward, cov, job.mixedNorm, preparation);
   }
   onStage('solve', `irMxNE, ${forward.nsource} sources`);
-  return mixedNorm(evoked, forward, cov, { ...job.mixedNorm, weights });
+  return mixedNorm(evoked, forward, cov, { ...job.mixedNorm, weights }, preparation);
 }
 
-export async function solveFiles(job: SolveJob, onStage: StageListener = () => {}): Promise<SolveSummary> {
+/**
+ * `cache` (batch runs, one per pool task): rows that share a forward and a covariance read them,
+ * prepare the gain and make the dSPM operator once; each row's results are the same as without.
+ */
+export async function solveFiles(job: SolveJob, onStage: StageListener = () => {}, cache?: PreparationCache): Promise<SolveSummary> {
   const t0 = performance.now();
   normalizeMixedNormOptions(job.mixedNorm); // bad options fail before any file is read
   await checkOutputFolder(job.out); // creates nothing: the folder appears only with a run's files
   onStage('read', path.basename(job.evoked));
-  const inputs = await readSeedInputs(job);
-  const hashes = await Promise.all([job.fwd, job.evoked, job.cov].map(sha256File));
+  let inputs: SeedInputs, hashes: string[], preparation: Preparation | undefined;
+  if (cache) {
+    // Content first: it is the cache's key.
+    hashes = await Promise.all([job.fwd, job.evoked, job.cov].map(sha256File));
+    inputs = await readSeedInputs(job, { cache, fwd: hashes[0], cov: hashes[2] });
+    preparation = { cache, key: `${hashes[0]}|${hashes[2]}|${infoDigest(inputs.evoked.info)}` };
+  } else {
+    inputs = await readSeedInputs(job);
+    hashes = await Promise.all([job.fwd, job.evoked, job.cov].map(sha256File));
+  }
   const tRead = performance.now();
-  const result = await solveSeed(inputs, job, onStage);
+  const result = await solveSeed(inputs, job, onStage, preparation);
   const tSolve = performance.now();
   onStage('write', job.out);
   const summary = buildSummary({
