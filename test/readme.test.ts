@@ -16,6 +16,7 @@ import { errorLines } from './helpers/cli.js';
 import { fixture, fixturesMissing } from './helpers/fixtures.js';
 import { haveMne, PYTHON } from './helpers/python.js';
 import { namedBlock, readmeBlocks, shellCommands } from './helpers/readme.js';
+import { generateDemo } from '../lib/demo/index.js';
 
 const ROOT = packageRoot();
 const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
@@ -59,7 +60,7 @@ after(() => { for (const d of dirs) fs.rmSync(d, { recursive: true, force: true 
 
 describe('README: every shell command is run by the suite', () => {
   it('each command is one this file runs, or names the test that covers it', () => {
-    const known = /^npx mxne (demo|solve) /;
+    const known = /^npx mxne (demo|solve|batch|batch-collect) /;
     const bench = /^npm run (bench|bench:micro|bench:quick)$/;
     for (const { command, line } of shellCommands()) {
       if (known.test(command) || command in COVERED_ELSEWHERE) continue;
@@ -162,5 +163,26 @@ print(type(stc).__name__, len(dipoles), sorted({len(d.times) for d in dipoles}),
       const out = execFileSync(PYTHON, ['-c', check], { cwd: where, encoding: 'utf8', env: { ...process.env, MNE_LOGGING_LEVEL: 'ERROR' } }).trim().split('\n').pop()!;
       assert.equal(out, `${kind} ${saved.dipoles.length} [${saved.times.length}] 364`, where);
     }
+  });
+});
+
+describe('README: Cohorts, on demo files where cohort.csv puts them', function () {
+  this.timeout(5 * 60_000);
+
+  it('cohort.csv as written, then every `npx mxne batch…` command in order: all rows done, slices and collect agree', async () => {
+    const dir = scratch();
+    dirs.push(dir);
+    fs.writeFileSync(path.join(dir, 'cohort.csv'), `${namedBlock('cohort.csv').code}\n`);
+    for (const [k, sub] of ['sub-01', 'sub-02'].entries()) await generateDemo({ outDir: path.join(dir, sub), nSources: 200, seed: k + 1, conditions: 2 });
+    const commands = shellCommands().filter((c) => /^npx mxne batch/.test(c.command));
+    assert.ok(commands.length >= 4);
+    for (const { command, line } of commands) {
+      const r = runMxne(command, dir);
+      assert.equal(r.code, 0, `README line ${line}: ${command}\n${r.stderr}`);
+    }
+    const summary = JSON.parse(fs.readFileSync(path.join(dir, 'results', 'batch-summary.json'), 'utf8'));
+    assert.deepEqual(summary.rows.map((r: { id: string; status: string }) => [r.id, r.status !== 'failed']),
+      [['sub-01_a', true], ['sub-01_b', true], ['sub-02_a', true], ['sub-02_b', true]]);
+    assert.deepEqual(summary.missing, []);
   });
 });

@@ -3,8 +3,9 @@
  * `id`, `forward`, `evoked`, `covariance`; every other column is a `mxne solve` option named as the
  * flag without its dashes (`alpha`, `condition`, `n-mxne-iter` or `n_mxne_iter`, `debias` = false
  * for --no-debias), parsed by the very option definitions of `mxne solve` (rowOptions.ts). Paths
- * are relative to the manifest's folder. The whole manifest is checked before any work: every
- * problem is reported with its row (1 = the first data row) and column.
+ * are relative to the manifest's folder; lines starting with # are comments. The whole manifest
+ * is checked before any work: every problem is reported with its row (1 = the first data row)
+ * and column.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -65,9 +66,9 @@ function readRecords(file: string, text: string, problems: ManifestProblems): { 
   const isJsonl = /\.(jsonl|ndjson)$/i.test(file) || text.trimStart().startsWith('{');
   if (!isJsonl) {
     try {
-      const records = parseCsv(text, { columns: (h: string[]) => h.map(columnKey), skip_empty_lines: true, trim: true, bom: true }) as Record<string, string>[];
-      const firstLine = text.replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0];
-      return { header: parseCsv(firstLine, { trim: true })[0].map(columnKey), records };
+      const records = parseCsv(text, { columns: (h: string[]) => h.map(columnKey), skip_empty_lines: true, trim: true, bom: true, comment: '#', comment_no_infix: true }) as Record<string, string>[];
+      const firstLine = text.replace(/^\uFEFF/, '').split(/\r?\n/).find((l) => l.trim() !== '' && !l.startsWith('#')) ?? '';
+      return { header: (parseCsv(firstLine, { trim: true })[0] ?? []).map(columnKey), records };
     } catch (e) {
       problems.add(null, null, `not a CSV file with a header row: ${(e as Error).message}`);
       return { header: [], records: [] };
