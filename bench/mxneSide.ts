@@ -101,7 +101,7 @@ async function attempt(run: Run): Promise<{ seconds: number; check: Check | null
  * Peak RSS of this process image: VmHWM (Linux), which starts afresh at exec. ru_maxrss does not:
  * a child inherits the parent's RSS at fork time in it, which would charge the harness to the side.
  */
-function peakRssMb(): number {
+export function peakRssMb(): number {
   try {
     const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync('/proc/self/status', 'utf8'));
     if (m) return Number(m[1]) / 1024;

@@ -4,6 +4,7 @@
  * `mxne solve`, `mxne demo` and (later) batch runs. Inputs are all validated before anything is
  * written, and the output folder appears whole (one run's files) or not at all.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readCov } from '../io/fiff/readCov.js';
 import { readEvoked } from '../io/fiff/readEvoked.js';
@@ -95,8 +96,13 @@ export async function solveFiles(job: SolveJob, onStage: StageListener = () => {
   onStage('read', path.basename(job.evoked));
   let inputs: SeedInputs, hashes: string[], preparation: Preparation | undefined;
   if (cache) {
-    // Content first: it is the cache's key.
-    hashes = await Promise.all([job.fwd, job.evoked, job.cov].map(sha256File));
+    // Content first: it is the cache's key. A file unchanged since it was hashed (same inode,
+    // size and modification time) is not read again for it: one forward serves a subject's rows.
+    const hashOnce = async (file: string) => {
+      const st = await fs.promises.stat(file);
+      return cache.get(`sha256:${path.resolve(file)}:${st.ino}:${st.size}:${st.mtimeMs}`, () => sha256File(file));
+    };
+    hashes = await Promise.all([job.fwd, job.evoked, job.cov].map(hashOnce));
     inputs = await readSeedInputs(job, { cache, fwd: hashes[0], cov: hashes[2] });
     preparation = { cache, key: `${hashes[0]}|${hashes[2]}|${infoDigest(inputs.evoked.info)}` };
   } else {
