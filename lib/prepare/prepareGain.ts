@@ -23,8 +23,8 @@ export interface PrepareGainOptions {
   weightsMin: number;
   /**
    * Where the prepared forward (which depends on neither the data nor the weights) comes from
-   * when it is shared between solves: a memo around the computation. Its gain is copied before
-   * being scaled here, so the shared one is never changed.
+   * when it is shared between solves: a memo around the computation. Its gain is never scaled in
+   * place here (a copy is), so the shared one is never changed.
    */
   shared?: (make: () => Promise<PreparedForward>) => Promise<PreparedForward>;
 }
@@ -42,10 +42,12 @@ export async function prepareGain(fwd: Forward, info: Info, cov: Covariance, o: 
   const depth = o.depth === null ? null : { exp: o.depth, ...DEPTH_SPARSE };
   // The gain comes back as W·G: source_std (× weights) is applied below to the columns kept only.
   const make = () => prepareForward(fwd, info, cov, { loose: o.loose, depth, rank: o.rank, pca: true, useCps: true, allowFixedDepth: true, scaleGain: false });
-  const p = o.shared ? await o.shared(make).then((q) => ({ ...q, gain: q.gain.clone() })) : await make();
+  const p = o.shared ? await o.shared(make) : await make();
+  // A shared prepared gain is never changed: what is scaled in place is a copy (pickCols makes one).
+  const own = (m: Matrix) => (o.shared ? m.clone() : m);
   const sourceWeighting = Float64Array.from(p.sourceStd);
   const weights = await o.weights;
-  if (weights === null) return { ...p, gain: await scaleColumns(p.gain, sourceWeighting), sourceWeighting, keptColumns: null };
+  if (weights === null) return { ...p, gain: await scaleColumns(own(p.gain), sourceWeighting), sourceWeighting, keptColumns: null };
 
   const nsrc = p.gain.cols / p.nOrient;
   if (weights.length !== nsrc) throw new InputError('weights', `one weight per source (${nsrc})`, `${weights.length}`);
@@ -68,7 +70,7 @@ export async function prepareGain(fwd: Forward, info: Info, cov: Covariance, o: 
   for (let k = 0; k < col.length; k++) if (col[k] > min) kept.push(k);
   // Scaling each column commutes with the mask: scale only the columns kept, by source_std × weight.
   const gain = kept.length === col.length
-    ? await scaleColumns(p.gain, sourceWeighting)
+    ? await scaleColumns(own(p.gain), sourceWeighting)
     : await scaleColumns(p.gain.pickCols(kept), Float64Array.from(kept, (k) => sourceWeighting[k]));
   return { ...p, gain, sourceWeighting, keptColumns: kept.length === col.length ? null : Int32Array.from(kept) };
 }

@@ -39,24 +39,25 @@ describe('batch: mxne batch on demo data', function () {
     const rename = (n: string) => `X${n}`;
     const info = { ...e.info, chs: e.info.chs.map((c) => ({ ...c, name: rename(c.name) })), chNames: e.info.chNames.map(rename), bads: [], projs: e.info.projs.map((p) => ({ ...p, colNames: p.colNames.map(rename) })) };
     await writeEvoked(at('renamed-ave.fif'), new Evoked(info, e.data, e.first, e.nave, e.comment));
-    const row = (id: string, s: string, evoked: string, condition: string, alpha = '') => `${id},${s}/demo-fwd.fif,${evoked},${s}/demo-cov.fif,${condition},${alpha}`;
+    const row = (id: string, s: string, evoked: string, condition: string, alpha = '', weights = '') => `${id},${s}/demo-fwd.fif,${evoked},${s}/demo-cov.fif,${condition},${alpha},${weights}`;
     const good = [row('s1-a', 's1', 's1/demo-ave.fif', 'Demo'), row('s1-b', 's1', 's1/demo-ave.fif', 'Demo 2', '45'), row('s2-a', 's2', 's2/demo-ave.fif', '0'), row('s2-b', 's2', 's2/demo-ave.fif', '1')];
-    const header = 'id,forward,evoked,covariance,condition,alpha';
+    const header = 'id,forward,evoked,covariance,condition,alpha,weights';
     fs.writeFileSync(at('good.csv'), [header, ...good, ''].join('\n'));
-    fs.writeFileSync(at('all.csv'), [header, good[0], row('corrupt', 's1', 'corrupt-ave.fif', '0'), good[1], row('renamed', 's1', 'renamed-ave.fif', '0'), ...good.slice(2), ''].join('\n'));
+    // s1-c (no weights: the whole shared gain is scaled, on a copy) runs before s1-b, which must still equal mxne solve.
+    fs.writeFileSync(at('all.csv'), [header, good[0], row('corrupt', 's1', 'corrupt-ave.fif', '0'), row('s1-c', 's1', 's1/demo-ave.fif', 'Demo', '', 'none'), good[1], row('renamed', 's1', 'renamed-ave.fif', '0'), ...good.slice(2), ''].join('\n'));
   });
   after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
   it('solves every good row, reports the poisoned ones (exit 1, naming them) and writes the tables', async () => {
     const r = await mxne('batch', at('all.csv'), '--out', at('out'), '--json', '--jobs', '2');
     assert.equal(r.code, 1, r.stderr);
-    assert.match(r.stderr, /^mxne: 2 of 6 rows failed: corrupt \(row 2\): .*corrupt-ave\.fif.*; renamed \(row 4\): No good data channel/m);
+    assert.match(r.stderr, /^mxne: 2 of 7 rows failed: corrupt \(row 2\): .*corrupt-ave\.fif.*; renamed \(row 5\): No good data channel/m);
     const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
-    assert.deepEqual(lines.map((l) => l.id).sort(), [...GOOD, 'corrupt', 'renamed'].sort(), 'one JSON line per finished row');
+    assert.deepEqual(lines.map((l) => l.id).sort(), [...GOOD, 's1-c', 'corrupt', 'renamed'].sort(), 'one JSON line per finished row');
     const s = summary('out');
     assert.deepEqual(s.rows.map((x) => [x.id, x.status, x.errorCode]), [
-      ['s1-a', 'solved', null], ['corrupt', 'failed', 'EFIFF'], ['s1-b', 'solved', null], ['renamed', 'failed', 'ECHANNELS'], ['s2-a', 'solved', null], ['s2-b', 'solved', null]]);
-    assert.deepEqual(s.counts, { solved: 4, skipped: 0, failed: 2 });
+      ['s1-a', 'solved', null], ['corrupt', 'failed', 'EFIFF'], ['s1-c', 'solved', null], ['s1-b', 'solved', null], ['renamed', 'failed', 'ECHANNELS'], ['s2-a', 'solved', null], ['s2-b', 'solved', null]]);
+    assert.deepEqual(s.counts, { solved: 5, skipped: 0, failed: 2 });
     for (const id of GOOD) assert.ok(fs.existsSync(at('out', `${id}.done.json`)));
     assert.ok(!fs.existsSync(at('out', 'corrupt.done.json')) && !fs.existsSync(at('out', 'corrupt')), 'a failed row leaves no folder, no sidecar');
     const csv = parseCsv(fs.readFileSync(at('out', 'batch-summary.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
@@ -64,7 +65,7 @@ describe('batch: mxne batch on demo data', function () {
     assert.equal(Number(csv[0].dipoles), result('out', 's1-a').dipoles.length);
 
     const dipoles = parseCsv(fs.readFileSync(at('out', 'dipoles.csv'), 'utf8'), { columns: true, cast: true }) as Record<string, number | string>[];
-    const expected = GOOD.flatMap((id) => result('out', id).dipoles.map((d) => ({ id, vertex: d.vertno, peakAmplitude: d.peakAmplitude, peakLatency: d.peakTime })));
+    const expected = ['s1-a', 's1-c', 's1-b', 's2-a', 's2-b'].flatMap((id) => result('out', id).dipoles.map((d) => ({ id, vertex: d.vertno, peakAmplitude: d.peakAmplitude, peakLatency: d.peakTime })));
     assert.deepEqual(dipoles.map((d) => ({ id: d.id, vertex: d.vertex, peakAmplitude: d.peakAmplitude, peakLatency: d.peakLatency })), expected);
     const first = result('out', 's1-a').dipoles[0];
     const times = result('out', 's1-a').times;
@@ -74,7 +75,7 @@ describe('batch: mxne batch on demo data', function () {
   });
 
   it('a batch row is mxne solve on the same inputs: same result.json but timings, same files', async () => {
-    // s1-b is the second row of its group: its forward, whitener, gain and dSPM operator were shared.
+    // s1-b is the third good row of its group: its forward, whitener, gain and dSPM operator were shared.
     const r = await mxne('solve', '--fwd', at('s1', 'demo-fwd.fif'), '--evoked', at('s1', 'demo-ave.fif'), '--cov', at('s1', 'demo-cov.fif'),
       '--condition', 'Demo 2', '--alpha', '45', '--out', at('solo'), '-q');
     assert.equal(r.code, 0, r.stderr);
@@ -96,7 +97,7 @@ describe('batch: mxne batch on demo data', function () {
     const mtime = fs.statSync(at('out', 's2-a', 'result.json')).mtimeMs;
     const r = await mxne('batch', at('all.csv'), '--out', at('out'));
     assert.equal(r.code, 1);
-    assert.deepEqual(summary('out').counts, { solved: 0, skipped: 4, failed: 2 });
+    assert.deepEqual(summary('out').counts, { solved: 0, skipped: 5, failed: 2 });
     assert.equal(fs.statSync(at('out', 's2-a', 'result.json')).mtimeMs, mtime);
     assert.equal(summary('out').rows[0].dipoles, result('out', 's1-a').dipoles.length, 'a skipped row\'s summary comes from its result.json');
     const forced = await mxne('batch', at('good.csv'), '--out', at('out'), '--force', '--shard', '0/1');
@@ -145,7 +146,7 @@ describe('batch: mxne batch on demo data', function () {
     const merged = summary('killed');
     assert.deepEqual(merged.rows.map((x) => x.id), GOOD);
     const dip = (dir: string) => parseCsv(fs.readFileSync(at(dir, 'dipoles.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
-    assert.deepEqual(dip('killed'), dip('out'));
+    assert.deepEqual(dip('killed'), dip('out').filter((d) => d.id !== 's1-c'));
     fs.rmSync(at('killed', 'batch-summary.shard-1-of-2.json'));
     fs.rmSync(at('killed', 'batch-summary.json'));
     const missing = await mxne('batch-collect', at('killed'), '--json');
