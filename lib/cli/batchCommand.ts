@@ -36,6 +36,8 @@ export function batchCommand(): Command {
     .option('-q, --quiet', 'print nothing but errors');
   addRecordingFlags(cmd);
   addSolverFlags(cmd);
+  // Run controls of a single solve: refused below with what to use instead, so not offered.
+  for (const o of cmd.options) if (o.long === '--threads' || o.long === '--timeout') o.hideHelp();
   return cmd.action(async (manifestFile: string | undefined, o: BatchFlags & BatchDefaults) => {
     if (o.threads !== undefined) throw new InputError('--threads', '--jobs for mxne batch (each worker runs one BLAS thread)', `--threads ${o.threads}`);
     if (o.timeout !== undefined) throw new InputError('--timeout', 'no --timeout with mxne batch (a cluster job has its own limit)', `--timeout ${o.timeout}`);

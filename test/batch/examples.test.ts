@@ -43,15 +43,18 @@ describe('batch: the cluster examples', function () {
   });
 
   it('k8s-indexed-job.yaml is an Indexed Job whose command, run as pod 0 would run it, takes slice 0 of MXNE_SHARDS = completions', () => {
-    const job = load(fs.readFileSync(path.join(EXAMPLES, 'k8s-indexed-job.yaml'), 'utf8')) as any;
+    interface Container { command: string[]; env: Array<{ name: string; value: string }>; volumeMounts: Array<{ mountPath: string }> }
+    const job = load(fs.readFileSync(path.join(EXAMPLES, 'k8s-indexed-job.yaml'), 'utf8')) as {
+      kind: string; spec: { completionMode: string; completions: number; template: { spec: { containers: Container[] } } };
+    };
     assert.equal(job.kind, 'Job');
     assert.equal(job.spec.completionMode, 'Indexed');
     const container = job.spec.template.spec.containers[0];
-    const shards = container.env.find((e: { name: string }) => e.name === 'MXNE_SHARDS').value;
+    const shards = container.env.find((e) => e.name === 'MXNE_SHARDS')!.value;
     assert.equal(Number(shards), job.spec.completions);
-    const [bin, ...args] = container.command as string[];
+    const [bin, ...args] = container.command;
     assert.equal(bin, 'mxne');
-    const mount = container.volumeMounts[0].mountPath as string;
+    const mount = container.volumeMounts[0].mountPath;
     const local = args.map((a) => a.split(mount).join(tmp));
     const r = spawnSync(process.execPath, [MAIN, ...local], { encoding: 'utf8', env: { ...process.env, JOB_COMPLETION_INDEX: '0', MXNE_SHARDS: shards } });
     assert.equal(r.status, 0, r.stderr);
