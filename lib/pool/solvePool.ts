@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { InputError, PoolError } from '../errors.js';
-import type { SolveProgress } from '../native.js';
+import type { SolveProgress } from '../sparse/solverOptions.js';
 import type { SolveJob, StageListener } from '../workflow/solveFiles.js';
 import type { SolveSummary } from '../workflow/summary.js';
 import type { GroupTask, PoolMessage, RowResult, WorkerMessage } from './messages.js';
