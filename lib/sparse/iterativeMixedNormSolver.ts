@@ -4,33 +4,22 @@
  * previous round (penalties/l05.ts), until the active set and X stop changing (|ΔX| < tol) or
  * `nMxneIter` rounds; then debias (computeBias.ts).
  */
-import type { ConvergenceWarning } from '../errors.js';
 import { InputError } from '../errors.js';
 import { gemmAsync } from '../linalg/blas.js';
 import { Matrix } from '../linalg/matrix.js';
 import { activeSetSolve } from './activeSet.js';
-import type { ComputeBiasResult } from './computeBias.js';
 import { dot } from './groupNorms.js';
-import { convergenceWarning, debiasRows, debiasWarning, prepareL21 } from './mixedNormSolver.js';
+import { convergenceWarning, debiasRows, debiasWarning, prepareL21, type MixedNormSolverResult } from './mixedNormSolver.js';
 import { l05Reweight, l05Value } from './penalties/l05.js';
-import { normalizeSolverOptions, type IterativeMixedNormSolverOptions, type L21Options, type SolverChoiceWarning } from './solverOptions.js';
+import { normalizeSolverOptions, type IterativeMixedNormSolverOptions, type L21Options } from './solverOptions.js';
 
-export interface IrMxneResult {
-  X: Matrix;
-  activeSet: Int32Array;
+export interface IrMxneResult extends Omit<MixedNormSolverResult, 'E' | 'nIterations'> {
   /** Objective after each reweighting, ½‖M − GX‖² + α Σ √‖X_j‖. */
   E: number[];
   /** Active columns of G after each reweighting. */
   activeSetHistory: Int32Array[];
-  /** Duality gap and convergence of the last MxNE round. */
-  gap: number;
-  converged: boolean;
-  /** Reweightings run. */
+  /** Reweightings run (gap and converged are those of the last MxNE round). */
   nIterations: number;
-  /** BCD / CD sweeps summed over every round. */
-  epochs: number;
-  debias: ComputeBiasResult | null;
-  warnings: Array<ConvergenceWarning | SolverChoiceWarning>;
 }
 
 /** irMxNE with settings already resolved (mixedNorm, SURE). */

@@ -20,24 +20,16 @@ import { gemmAsync } from '../linalg/blas.js';
 import { Matrix } from '../linalg/matrix.js';
 import { activeSetSolve, type L21Data } from './activeSet.js';
 import { biasFactors, type ComputeBiasResult } from './computeBias.js';
+import type { L21Solution } from './l21Solution.js';
 import { normalizeSolverOptions, type L21Options, type MixedNormSolverOptions, type SolverChoiceWarning } from './solverOptions.js';
 
 export type { L21Options } from './solverOptions.js';
 
-export interface MixedNormSolverResult {
-  /** nActive × T: the rows of the active columns, ascending. */
-  X: Matrix;
-  /** Active columns of G, ascending (MNE returns the same set as a boolean mask). */
-  activeSet: Int32Array;
+export interface MixedNormSolverResult extends L21Solution {
   /** Primal objective at each active-set iteration (at each gap check without the active-set strategy). */
   E: number[];
-  /** Final duality gap. */
-  gap: number;
-  converged: boolean;
   /** Active-set iterations. */
   nIterations: number;
-  /** BCD / CD sweeps summed over the active-set iterations. */
-  epochs: number;
   /** The debiasing step's outcome; null without debiasing or without active source. */
   debias: ComputeBiasResult | null;
   warnings: Array<ConvergenceWarning | SolverChoiceWarning>;
