@@ -6,7 +6,7 @@
  * as lines, at most one every LINE_INTERVAL_MS, so a long run shows it is alive without flooding a log.
  */
 import { SingleBar } from 'cli-progress';
-import type { SolveProgress } from '../native.js';
+import type { SolveProgress } from '../sparse/solverOptions.js';
 
 export interface ReporterOptions {
   quiet: boolean;

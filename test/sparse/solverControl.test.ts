@@ -7,7 +7,7 @@
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
-import type { SolveProgress } from '../../lib/native.js';
+import type { SolveProgress } from '../../lib/sparse/solverOptions.js';
 import { mixedNormSolver } from '../../lib/sparse/mixedNormSolver.js';
 import { sureAlpha } from '../../lib/sparse/sure.js';
 import { randn } from '../helpers/random.js';
