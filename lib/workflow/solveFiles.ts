@@ -102,7 +102,8 @@ export async function solveFiles(job: SolveJob, onStage: StageListener = () => {
       const st = await fs.promises.stat(file);
       return cache.get(`sha256:${path.resolve(file)}:${st.ino}:${st.size}:${st.mtimeMs}`, () => sha256File(file));
     };
-    hashes = await Promise.all([job.fwd, job.evoked, job.cov].map(hashOnce));
+    // A file that cannot be hashed cannot be read either: the readers say so as they always do (typed, naming it).
+    hashes = await Promise.all([job.fwd, job.evoked, job.cov].map(hashOnce)).catch(async (e: unknown) => { await readSeedInputs(job); throw e; });
     inputs = await readSeedInputs(job, { cache, fwd: hashes[0], cov: hashes[2] });
     preparation = { cache, key: `${hashes[0]}|${hashes[2]}|${infoDigest(inputs.evoked.info)}` };
   } else {

@@ -108,9 +108,12 @@ describe('batch: mxne batch on demo data', function () {
   it('killed with SIGKILL mid-run, a rerun finishes it: no half-written file, outputs equal an uninterrupted run', async () => {
     const child = spawn(process.execPath, [MAIN, 'batch', at('good.csv'), '--out', at('killed'), '--jobs', '1', '-q'], { stdio: 'ignore' });
     const sidecars = () => (fs.existsSync(at('killed')) ? fs.readdirSync(at('killed')).filter((f) => f.endsWith('.done.json')).length : 0);
-    while (sidecars() === 0) await new Promise((r) => setTimeout(r, 20));
+    let exited = false;
+    child.once('exit', () => { exited = true; });
+    while (sidecars() === 0 && !exited) await new Promise((r) => setTimeout(r, 20));
+    assert.ok(!exited, 'the batch ended (or failed) before it could be killed');
     child.kill('SIGKILL');
-    await new Promise((r) => child.once('exit', r));
+    await new Promise((r) => (child.exitCode !== null || child.signalCode !== null ? r(null) : child.once('exit', r)));
     const doneAtKill = sidecars();
     assert.ok(doneAtKill < GOOD.length, `killed before the end (${doneAtKill} done)`);
     // Under final names only whole row folders (each with its result.json) and sidecars.
