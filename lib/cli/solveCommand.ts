@@ -3,6 +3,7 @@ import { Command, Option } from 'commander';
 import { solveFiles, type SolveJob } from '../workflow/solveFiles.js';
 import { jsonSummary, summaryLines } from '../workflow/summary.js';
 import * as parse from './parsers.js';
+import { addPictureFlags, pictureSettings, type PictureFlags } from './pictureFlags.js';
 import { Reporter } from './reporter.js';
 import { applyLimits } from './runLimits.js';
 import { addSolverFlags, solverSettings, type SolverFlags } from './solverFlags.js';
@@ -38,14 +39,15 @@ export function solveCommand(): Command {
     .option('--tmax <s>', 'crop end in s', parse.number, 0.3);
   addSolverFlags(cmd);
   addSparseSolverFlags(cmd);
+  addPictureFlags(cmd);
   addCommonFlags(cmd);
-  return cmd.action(async (o: SolverFlags & CommonFlags & FileFlags & {
+  return cmd.action(async (o: SolverFlags & CommonFlags & FileFlags & PictureFlags & {
     condition: string | number; baseline: [number | null, number | null] | null; tmin: number; tmax: number }) => {
     const reporter = reporterFor(o);
     const deadline = applyLimits(o, () => reporter.current);
     const files = { fwd: o.fwd, evoked: o.evoked, cov: o.cov, out: o.out, condition: o.condition, baseline: o.baseline, tmin: o.tmin, tmax: o.tmax };
     const other = sparseSolveJob(cmd, files);
-    const job: SolveJob = { ...files, ...solverSettings(o) };
+    const job: SolveJob = { ...files, ...solverSettings(o), ...pictureSettings(o) };
     const onStage = (stage: Parameters<typeof reporter.stage>[0], detail?: string) => {
       if (stage === 'write') deadline.disarm();
       reporter.stage(stage, detail);

@@ -18,6 +18,7 @@ import { normalizeMixedNormOptions, type MixedNormOptions } from '../sparse/mixe
 import { dspmWeights } from './dspmWeights.js';
 import { sha256File } from './sha256File.js';
 import { buildSummary, type SolveSummary } from './summary.js';
+import { checkExtras, extraOutputs } from './extraOutputs.js';
 import { writeOutputs } from './writeOutputs.js';
 
 export interface SolveJob {
@@ -32,6 +33,11 @@ export interface SolveJob {
   /** 'dspm': weights from a dSPM solution as in the seed example; 'none': plain (ir)MxNE. */
   weights: 'dspm' | 'none';
   mixedNorm: MixedNormOptions;
+  /** Pictures and morph (lib/workflow/extraOutputs.ts): FreeSurfer subjects folder, subject, morph target, report.html. */
+  subjectsDir?: string | null;
+  subject?: string | null;
+  morphTo?: string | null;
+  report?: boolean;
 }
 
 export type StageListener = (stage: 'read' | 'weights' | 'solve' | 'write', detail?: string) => void;
@@ -82,6 +88,7 @@ export async function solveSeed(inputs: SeedInputs, job: Pick<SolveJob, 'weights
 export async function solveFiles(job: SolveJob, onStage: StageListener = () => {}): Promise<SolveSummary> {
   const t0 = performance.now();
   normalizeMixedNormOptions(job.mixedNorm); // bad options fail before any file is read
+  checkExtras(job);
   await checkOutputFolder(job.out); // creates nothing: the folder appears only with a run's files
   onStage('read', path.basename(job.evoked));
   const inputs = await readSeedInputs(job);
@@ -96,6 +103,6 @@ export async function solveFiles(job: SolveJob, onStage: StageListener = () => {
     timings: { readSeconds: (tRead - t0) / 1000, solveSeconds: (tSolve - tRead) / 1000 },
     notes: inputs.notes,
   });
-  await writeOutputs(job.out, result, inputs.forward, summary);
+  await writeOutputs(job.out, result, inputs.forward, summary, extraOutputs(job, inputs, result, summary));
   return summary;
 }
