@@ -1,12 +1,15 @@
 /**
  * What a solve writes beside its results when asked: the estimate morphed to another subject
  * (`mxne-<subject>-lh/rh.stc`, MNE's sparse morph) and the report. Written into the run's
- * staging folder (writeOutputs' `extra`), so they appear with the run or not at all.
+ * staging folder (writeOutputs' `extra`), so they appear with the run or not at all. The report
+ * is on unless `report: false` (`--no-report`).
  */
 import * as path from 'node:path';
 import { InputError } from '../errors.js';
 import { writeStc } from '../io/stc.js';
+import { affineOf } from '../linalg/affine.js';
 import { Matrix } from '../linalg/matrix.js';
+import { readSubjectT1, writeReport } from '../report/writeReport.js';
 import { applySourceMorph, computeSourceMorph } from '../morph/computeSourceMorph.js';
 import { makeStcFromDipoles } from '../results/makeStcFromDipoles.js';
 import type { MixedNormResult } from '../sparse/mixedNorm.js';
@@ -38,6 +41,18 @@ export async function writeMorph(staging: string, job: ExtraJob, inputs: Pick<Se
   return files.map((f) => path.basename(f));
 }
 
-export function extraOutputs(job: ExtraJob, inputs: SeedInputs, result: MixedNormResult, _summary: SolveSummary): (staging: string) => Promise<string[]> {
-  return async (staging) => [...(await writeMorph(staging, job, inputs, result))];
+export async function writeRunReport(staging: string, job: ExtraJob, inputs: SeedInputs, result: MixedNormResult, summary: SolveSummary, extraFiles: string[]): Promise<string[]> {
+  if (job.report === false) return [];
+  const { t1, note } = await readSubjectT1(job.subjectsDir, subjectOf(job, inputs));
+  return writeReport(staging, {
+    summary, evoked: inputs.evoked, residual: result.residual, src: inputs.forward.src,
+    mriHeadT: affineOf(inputs.forward.mriHeadT.trans), t1, extraFiles, notes: note ? [note] : [],
+  });
+}
+
+export function extraOutputs(job: ExtraJob, inputs: SeedInputs, result: MixedNormResult, summary: SolveSummary): (staging: string) => Promise<string[]> {
+  return async (staging) => {
+    const morphed = await writeMorph(staging, job, inputs, result);
+    return [...morphed, ...(await writeRunReport(staging, job, inputs, result, summary, morphed))];
+  };
 }
