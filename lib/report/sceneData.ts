@@ -10,8 +10,9 @@ export interface SceneData {
   surfaces: { positions: string; triangles: string }[];
   dipoles: { pos: number[]; ori: number[][]; amplitude: number[]; colour: string }[];
   times: number[];
-  /** Where the camera looks (mm): the centre of the surfaces' bounding box. */
+  /** Where the camera looks (mm): the centre of the surfaces' bounding box; and half its diagonal. */
   centre: number[];
+  radius: number;
   maxAmplitude: number;
   maxArrowMm: number;
   initialTime: number;
@@ -37,10 +38,12 @@ export function sceneData(src: SourceSpace[], times: number[], dipoles: DipoleSu
   const maxAmplitude = Math.max(1e-30, ...dipoles.flatMap((d) => d.amplitude.map(Math.abs)));
   // Open on the time of the strongest peak, so the first picture shows the arrows.
   const strongest = dipoles.reduce((b, d, k) => (Math.abs(d.peakAmplitude) > Math.abs(dipoles[b].peakAmplitude) ? k : b), 0);
-  const initialTime = dipoles.length ? Math.max(0, times.indexOf(dipoles[strongest].peakTime)) : 0;
+  const peak = dipoles.length ? dipoles[strongest].peakTime : times[0];
+  const initialTime = times.reduce((best, t, k) => (Math.abs(t - peak) < Math.abs(times[best] - peak) ? k : best), 0);
   return {
     surfaces,
     dipoles: dipoles.map((d, k) => ({ pos: d.pos.map((x) => x * 1e3), ori: d.ori, amplitude: d.amplitude, colour: DIPOLE_HEX[k % DIPOLE_HEX.length] })),
-    times, centre: surfaces.length ? [0, 1, 2].map((c) => (lo[c] + hi[c]) / 2) : [0, 0, 40], maxAmplitude, maxArrowMm: 30, initialTime,
+    times, centre: surfaces.length ? [0, 1, 2].map((c) => (lo[c] + hi[c]) / 2) : [0, 0, 40],
+    radius: surfaces.length ? Math.hypot(hi[0] - lo[0], hi[1] - lo[1], hi[2] - lo[2]) / 2 : 100, maxAmplitude, maxArrowMm: 40, initialTime,
   };
 }

@@ -1,12 +1,12 @@
 /**
  * The report's 3-D view, as browser JavaScript (an ES module that esbuild bundles with three.js
  * into the page, viewerBundle.ts). It reads the scene from the page's `#scene-data` JSON: the
- * cortex (source space surfaces, mm) drawn translucent, one arrow per dipole whose length follows
+ * cortex (source space surfaces, mm) drawn translucent, one ball and arrow per dipole; the arrow's length follows
  * |amplitude| at the slider's time and whose direction is the dipole's orientation (flipped when
  * the amplitude is negative). It renders on demand: on load, on the slider, on a drag of the view.
  */
 export const VIEWER_SOURCE = String.raw`
-import { AmbientLight, ArrowHelper, BufferAttribute, BufferGeometry, Color, DirectionalLight, DoubleSide, Mesh, MeshLambertMaterial, PerspectiveCamera, Scene, Vector3, WebGLRenderer } from 'three';
+import { AmbientLight, BufferAttribute, BufferGeometry, Color, ConeGeometry, CylinderGeometry, DirectionalLight, DoubleSide, Group, Mesh, MeshLambertMaterial, PerspectiveCamera, Quaternion, Scene, SphereGeometry, Vector3, WebGLRenderer } from 'three';
 import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
 
 function decode(b64, Type) {
@@ -35,12 +35,25 @@ for (const surf of data.surfaces) {
   geometry.setAttribute('position', new BufferAttribute(decode(surf.positions, Float32Array), 3));
   geometry.setIndex(new BufferAttribute(decode(surf.triangles, Uint32Array), 1));
   geometry.computeVertexNormals();
-  const material = new MeshLambertMaterial({ color: 0xb8b0a8, transparent: true, opacity: 0.35, side: DoubleSide, depthWrite: false });
+  const material = new MeshLambertMaterial({ color: 0xb8b0a8, transparent: true, opacity: 0.3, side: DoubleSide, depthWrite: false });
   scene.add(new Mesh(geometry, material));
 }
 
+// Each dipole: a ball at its position (always shown) and an arrow (shaft + head, unit length
+// along +y, scaled per time) — solid meshes, as WebGL lines are one pixel wide whatever is asked.
+const UP = new Vector3(0, 1, 0);
 const arrows = data.dipoles.map((d) => {
-  const arrow = new ArrowHelper(new Vector3(0, 0, 1), new Vector3(...d.pos), 1, new Color(d.colour), 6, 4);
+  const material = new MeshLambertMaterial({ color: new Color(d.colour) });
+  const ball = new Mesh(new SphereGeometry(3, 16, 12), material);
+  ball.position.set(...d.pos);
+  scene.add(ball);
+  const arrow = new Group();
+  const shaft = new Mesh(new CylinderGeometry(0.035, 0.035, 0.75, 12), material);
+  shaft.position.y = 0.375;
+  const head = new Mesh(new ConeGeometry(0.09, 0.25, 16), material);
+  head.position.y = 0.875;
+  arrow.add(shaft, head);
+  arrow.position.set(...d.pos);
   scene.add(arrow);
   return arrow;
 });
@@ -48,7 +61,9 @@ const arrows = data.dipoles.map((d) => {
 const [cx, cy, cz] = data.centre;
 const camera = new PerspectiveCamera(40, canvas.width / canvas.height, 1, 5000);
 camera.up.set(0, 0, 1);
-camera.position.set(cx - 260, cy + 200, cz + 220);
+// From the left, front and above, far enough for the whole cortex.
+const view = new Vector3(-0.62, 0.5, 0.6).normalize().multiplyScalar(2.5 * data.radius);
+camera.position.set(cx + view.x, cy + view.y, cz + view.z);
 const controls = new OrbitControls(camera, canvas);
 controls.target.set(cx, cy, cz);
 controls.update();
@@ -66,10 +81,10 @@ function showTime(t) {
     if (!arrows[k].visible) return;
     const o = d.ori[t];
     const s = a < 0 ? -1 : 1;
-    arrows[k].setDirection(new Vector3(s * o[0], s * o[1], s * o[2]).normalize());
-    arrows[k].setLength(length, Math.min(6, 0.4 * length), Math.min(4, 0.3 * length));
+    arrows[k].quaternion.copy(new Quaternion().setFromUnitVectors(UP, new Vector3(s * o[0], s * o[1], s * o[2]).normalize()));
+    arrows[k].scale.setScalar(length);
   });
-  label.textContent = 't = ' + (1000 * data.times[t]).toFixed(1) + ' ms';
+  label.textContent = 't = ' + (1000 * data.times[t] + 0).toFixed(1).replace(/^-0\.0$/, '0.0') + ' ms';
   render();
 }
 
