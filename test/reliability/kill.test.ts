@@ -27,6 +27,8 @@ async function fingerprint(dir: string): Promise<Fingerprint> {
     if (name === 'result.json') {
       const { timings: _t, ...rest } = JSON.parse(content.toString('utf8')) as Record<string, unknown>;
       content = JSON.stringify(rest);
+    } else if (name === 'report.html') {
+      content = content.toString('utf8').replace(/<tr><th>timings<\/th>.*?<\/tr>/, '');
     } else if (name.endsWith('.fif')) {
       content = Buffer.from((await readEvoked(file)).data.data.buffer);
     }
