@@ -70,3 +70,17 @@ export { MxneError, InputError, FiffError, ChannelMismatchError, NativeError } f
 export type { ConvergenceWarning } from './errors.js';
 export { Matrix } from './linalg/matrix.js';
 export { setNumThreads, getNumThreads } from './native.js';
+
+// Pictures, report and morph (issue 11)
+export { computeSourceMorph, applySourceMorph } from './morph/computeSourceMorph.js';
+export type { SourceMorph, SourceMorphOptions } from './morph/computeSourceMorph.js';
+export { readMgh } from './io/freesurfer/readMgh.js';
+export type { MghVolume } from './io/freesurfer/readMgh.js';
+export { readSurface, writeSurface } from './io/freesurfer/surface.js';
+export type { Surface } from './io/freesurfer/surface.js';
+export { writeMgh } from './io/freesurfer/writeMgh.js';
+export { makeFigures } from './viz/figures.js';
+export type { Figure, FigureInput } from './viz/figures.js';
+export { writeReport } from './report/writeReport.js';
+export { rebuildReport } from './report/rebuildReport.js';
+export { FreeSurferError } from './errors.js';
