@@ -70,8 +70,9 @@ describe('reliability: SIGKILL during mxne solve never leaves a folder mixing ru
       refs[which] = await fingerprint(path.join(tmp, `ref-${which}`));
       if (which === 'new') newMs = r.ms;
     }
-    // Every file differs between the two runs, so a folder mixing them matches neither.
-    for (const name of Object.keys(refs.new)) assert.notEqual(refs.old[name], refs.new[name], name);
+    // Every file differs between the two runs, so a folder mixing them matches neither; except the
+    // butterflies of the evoked input, which both runs share.
+    for (const name of Object.keys(refs.new)) if (!name.startsWith('figures/butterfly-evoked-')) assert.notEqual(refs.old[name], refs.new[name], name);
   });
   after(() => { if (tmp) fs.rmSync(tmp, { recursive: true, force: true }); });
 
