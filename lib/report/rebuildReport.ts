@@ -1,7 +1,7 @@
 /**
  * `mxne report DIR`: the report of a finished run, rebuilt from its folder. result.json names the
  * inputs (forward, evoked) and the options (condition, baseline, crop, subjects folder); the
- * residual is the run's residual-ave.fif. The folder is replaced whole like a solve's (its files
+ * residual is the run's residual-ave.fif; inputs whose SHA-256 changed since the run are refused. The folder is replaced whole like a solve's (its files
  * copied into a staging folder with the new report), so a reader never sees half a report.
  */
 import * as fs from 'node:fs';
@@ -12,6 +12,7 @@ import { readForward } from '../io/fiff/readForward.js';
 import { replaceFolder } from '../io/outputFolder.js';
 import { readInputFile } from '../io/readInputFile.js';
 import { affineOf } from '../linalg/affine.js';
+import { sha256File } from '../workflow/sha256File.js';
 import type { SolveSummary } from '../workflow/summary.js';
 import type { SolveJob } from '../workflow/solveFiles.js';
 import { readSubjectT1, writeReport } from './writeReport.js';
@@ -29,6 +30,12 @@ export async function rebuildReport(dir: string): Promise<string[]> {
     throw new InputError('DIR', 'a result folder with a readable result.json', file, (e as Error).message);
   }
   const o = summary.options as Partial<SolveJob>;
+  // A report drawn from inputs that changed since the run would show another recording's data.
+  for (const key of ['fwd', 'evoked'] as const) {
+    const { path: input, sha256 } = summary.inputs[key];
+    const now = await sha256File(input).catch((e: Error) => { throw new InputError('DIR', `the run's ${key} input named in result.json`, input, e.message); });
+    if (now !== sha256) throw new InputError('DIR', `the run's ${key} input unchanged since the run (sha256 ${sha256.slice(0, 12)}…)`, `${input} with sha256 ${now.slice(0, 12)}…`);
+  }
   const [forward, evoked] = await Promise.all([
     readForward(summary.inputs.fwd.path),
     readEvoked(summary.inputs.evoked.path, { condition: o.condition ?? 0, baseline: o.baseline ?? null }).then((e) => e.crop(o.tmin ?? null, o.tmax ?? null)),

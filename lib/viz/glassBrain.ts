@@ -10,7 +10,7 @@ import { dipoleColourScale } from './palette.js';
 import { CHART_CONFIG } from './renderSvg.js';
 
 /** Enough points to show the shape; every source beyond that adds rendering time, not shape. */
-const MAX_BACKGROUND = 1200;
+const MAX_BACKGROUND = 800;
 
 export interface GlassDipole { hemi: string; vertno: number; pos: number[]; peakAmplitude: number }
 

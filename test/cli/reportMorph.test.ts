@@ -48,6 +48,21 @@ describe('mxne report and mxne solve --morph-to (demo data)', function () {
     assert.deepEqual(fs.readdirSync(empty), []);
   });
 
+  it('mxne report refuses a run whose evoked input changed since (SHA-256), naming it', async () => {
+    const run = path.join(tmp, 'changed');
+    fs.cpSync(path.join(tmp, 'demo', 'result'), run, { recursive: true });
+    const saved = JSON.parse(fs.readFileSync(path.join(run, 'result.json'), 'utf8'));
+    const copy = path.join(tmp, 'changed-ave.fif');
+    fs.writeFileSync(copy, Buffer.concat([fs.readFileSync(saved.inputs.evoked.path), Buffer.alloc(16)]));
+    saved.inputs.evoked.path = copy;
+    fs.writeFileSync(path.join(run, 'result.json'), JSON.stringify(saved));
+    const listing = fs.readdirSync(run).sort();
+    const r = await mxne('report', run);
+    assert.equal(r.code, 2);
+    assert.match(errorLines(r.stderr)[0], /evoked input unchanged since the run .*changed-ave\.fif with sha256/);
+    assert.deepEqual(fs.readdirSync(run).sort(), listing);
+  });
+
   it('--morph-to without a subjects folder: exit 2 naming --subjects-dir before reading anything', async () => {
     const out = path.join(tmp, 'nomorph');
     const r = await mxne('solve', ...files(), '--out', out, '--morph-to', 'demo-template');
