@@ -4,7 +4,8 @@
  * centre: scalp, skull, CSF, grey and white matter, a midline fissure), `demo/surf/?h.sphere.reg`
  * (the cortex projected on a 100 mm sphere, as FreeSurfer's registration surfaces are), and a
  * template subject `demo-template/surf/?h.sphere.reg` (an icosahedral sphere, as fsaverage's)
- * to morph to. The demo's MRI→head transform is the identity, so surface RAS = head mm.
+ * to morph to, with `?h.white`: the same vertices on a half-ellipsoid per hemisphere, so the
+ * morphed estimate has a brain-shaped glass brain. The demo's MRI→head transform is the identity, so surface RAS = head mm.
  */
 import * as path from 'node:path';
 import { makeFolders } from '../io/outputFolder.js';
@@ -75,6 +76,19 @@ export function icosphere(levels: number): { rr: Matrix; tris: Int32Array } {
   return { rr, tris: Int32Array.from(faces.flat()) };
 }
 
+/** Template vertex k on its hemisphere's white surface: an ellipsoid beside the midline (mm). */
+function templateWhite(sphere: Matrix, hemi: 'lh' | 'rh'): Matrix {
+  const side = hemi === 'lh' ? -1 : 1, c = HEAD_ORIGIN.map((v) => v * 1e3);
+  const out = new Matrix(sphere.rows, 3);
+  for (let i = 0; i < sphere.rows; i++) {
+    const [x, y, z] = [0, 1, 2].map((k) => sphere.get(i, k) / SPHERE_MM);
+    out.set(i, 0, c[0] + side * (34 + 30 * x * side));
+    out.set(i, 1, c[1] + 68 * y);
+    out.set(i, 2, c[2] + 10 + 50 * z);
+  }
+  return out;
+}
+
 /** Writes the demo's subjects folder under `dir`; returns its path. */
 export async function writeDemoSubjects(dir: string, src: SourceSpace[]): Promise<string> {
   const subjectsDir = path.join(dir, 'subjects');
@@ -84,6 +98,7 @@ export async function writeDemoSubjects(dir: string, src: SourceSpace[]): Promis
   for (const [h, hemi] of (['lh', 'rh'] as const).entries()) {
     await writeSurface(path.join(subjectsDir, DEMO_SUBJECT, 'surf', `${hemi}.sphere.reg`), { rr: onSphere(src[h].rr), tris: src[h].tris! });
     await writeSurface(path.join(subjectsDir, DEMO_TEMPLATE, 'surf', `${hemi}.sphere.reg`), template);
+    await writeSurface(path.join(subjectsDir, DEMO_TEMPLATE, 'surf', `${hemi}.white`), { rr: templateWhite(template.rr, hemi), tris: template.tris });
   }
   return subjectsDir;
 }

@@ -49,6 +49,7 @@ export async function rebuildReport(dir: string): Promise<string[]> {
     return writeReport(staging, {
       summary, evoked, residual, src: forward.src, mriHeadT: affineOf(forward.mriHeadT.trans), t1,
       extraFiles: kept.filter((e) => /^mxne-.+-(lh|rh)\.stc$/.test(e) && !/^mxne-(lh|rh)\.stc$/.test(e)), notes: note ? [note] : [],
+      morphTo: o.morphTo, subjectsDir: o.subjectsDir,
     });
   }, 'DIR');
 }

@@ -9,6 +9,7 @@ import { atomicWrite } from '../io/atomicWrite.js';
 import { readMgh, type MghVolume } from '../io/freesurfer/readMgh.js';
 import { makeFigures, type FigureInput } from '../viz/figures.js';
 import type { SolveSummary } from '../workflow/summary.js';
+import { readMorphedGlass } from './morphedGlass.js';
 import { reportHtml } from './reportHtml.js';
 import { sceneData } from './sceneData.js';
 import { viewerBundle } from './viewerBundle.js';
@@ -19,6 +20,9 @@ export interface ReportInput extends Omit<FigureInput, 'times' | 'dipoles'> {
   extraFiles?: string[];
   /** Said in the report about what it could not draw. */
   notes?: string[];
+  /** The subject the run's estimate was morphed to (its glass brain is drawn from the run's files). */
+  morphTo?: string | null;
+  subjectsDir?: string | null;
 }
 
 /**
@@ -34,14 +38,16 @@ export async function readSubjectT1(subjectsDir: string | null | undefined, subj
 
 export async function writeReport(dir: string, input: ReportInput): Promise<string[]> {
   const { summary } = input;
-  const [figures, viewer] = await Promise.all([makeFigures({ ...input, times: summary.times, dipoles: summary.dipoles }), viewerBundle()]);
+  const { glass, note } = await readMorphedGlass(dir, input.subjectsDir, input.morphTo);
+  const notes = [...(input.notes ?? []), ...(note ? [note] : [])];
+  const [figures, viewer] = await Promise.all([makeFigures({ ...input, times: summary.times, dipoles: summary.dipoles, morphed: glass }), viewerBundle()]);
   await fs.promises.mkdir(path.join(dir, 'figures'), { recursive: true });
   const written: string[] = [];
   for (const f of figures) {
     await atomicWrite(path.join(dir, 'figures', `${f.id}.${f.format}`), f.content);
     written.push(`figures/${f.id}.${f.format}`);
   }
-  const html = reportHtml(summary, figures, sceneData(input.src, summary.times, summary.dipoles), viewer, input.extraFiles, input.notes);
+  const html = reportHtml(summary, figures, sceneData(input.src, summary.times, summary.dipoles), viewer, input.extraFiles, notes);
   await atomicWrite(path.join(dir, 'report.html'), html);
   return [...written, 'report.html'];
 }

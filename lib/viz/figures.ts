@@ -12,7 +12,7 @@ import type { SourceSpace } from '../records/sourceSpace.js';
 import type { DipoleSummary } from '../workflow/summary.js';
 import { butterflySpec, butterflyTypes } from './butterfly.js';
 import { dipoleAmplitudesSpec, dipoleLabel } from './dipoleAmplitudes.js';
-import { glassBrainSpec } from './glassBrain.js';
+import { glassBrainSpec, type GlassDipole } from './glassBrain.js';
 import { headToSurfaceRas, headToSurfaceRasDirection, intensityWindow, orthoviewPng } from './mriSlices.js';
 import { dipoleRgb } from './palette.js';
 import { renderSvg } from './renderSvg.js';
@@ -37,6 +37,8 @@ export interface FigureInput {
   mriHeadT: Affine;
   /** The subject's T1 (FreeSurfer `mri/T1.mgz`), or null when no subjects folder was given. */
   t1: MghVolume | null;
+  /** After a morph: the target subject's white-surface points and the morphed sources (m, its surface RAS). */
+  morphed?: { subject: string; points: Matrix; dipoles: GlassDipole[] } | null;
 }
 
 function usedPositions(src: SourceSpace[]): Matrix {
@@ -82,6 +84,8 @@ export async function makeFigures(input: FigureInput): Promise<Figure[]> {
     for (const type of butterflyTypes(evoked)) await svg(`butterfly-${name}-${type}`, `${title}: ${type}`, butterflySpec(evoked, type, title));
   }
   if (input.src.length > 0) await svg('glass-brain', 'Glass brain', glassBrainSpec(usedPositions(input.src), input.dipoles));
+  const m = input.morphed;
+  if (m) await svg(`glass-brain-${m.subject}`, `Glass brain on ${m.subject} (morphed)`, glassBrainSpec(m.points, m.dipoles, `Active sources morphed to ${m.subject}`));
   figures.push(...orthoviews(input));
   return figures;
 }

@@ -12,7 +12,11 @@ import { CHART_CONFIG } from './renderSvg.js';
 /** Enough points to show the shape; every source beyond that adds rendering time, not shape. */
 const MAX_BACKGROUND = 800;
 
-export interface GlassDipole { hemi: string; vertno: number; pos: number[]; peakAmplitude: number }
+export interface GlassDipole {
+  hemi: string; vertno: number; pos: number[]; peakAmplitude: number;
+  /** Legend label; default `#k hemi vertex` as in the dipoles table. */
+  label?: string;
+}
 
 const VIEWS = [
   { title: 'From above', x: 0, y: 1, xTitle: 'x: right (mm)', yTitle: 'y: anterior (mm)' },
@@ -25,7 +29,7 @@ export function glassBrainSpec(points: Matrix, dipoles: GlassDipole[], title = '
   const step = Math.max(1, Math.ceil(points.rows / MAX_BACKGROUND));
   const background: { p0: number; p1: number; p2: number }[] = [];
   for (let i = 0; i < points.rows; i += step) background.push({ p0: points.get(i, 0) * 1e3, p1: points.get(i, 1) * 1e3, p2: points.get(i, 2) * 1e3 });
-  const active = dipoles.map((d, k) => ({ p0: d.pos[0] * 1e3, p1: d.pos[1] * 1e3, p2: d.pos[2] * 1e3, amp: Math.abs(d.peakAmplitude) * 1e9, dipole: dipoleLabel(k, d) }));
+  const active = dipoles.map((d, k) => ({ p0: d.pos[0] * 1e3, p1: d.pos[1] * 1e3, p2: d.pos[2] * 1e3, amp: Math.abs(d.peakAmplitude) * 1e9, dipole: d.label ?? dipoleLabel(k, d) }));
   const extent = (c: number) => {
     const v = [...background.map((b) => b[`p${c}` as 'p0']), ...active.map((a) => a[`p${c}` as 'p0'])];
     return [Math.floor(Math.min(...v) / 10) * 10 - 10, Math.ceil(Math.max(...v) / 10) * 10 + 10];

@@ -27,7 +27,7 @@ export async function renderSvg(spec: TopLevelSpec): Promise<string> {
  * Shared look: white background, small fonts, no chart borders. No ARIA descriptions: vega would
  * format one per data point (a butterfly has ~40 000), which is most of its rendering time.
  */
-export const CHART_CONFIG = { aria: false, background: 'white', font: 'sans-serif', view: { stroke: null }, axis: { labelFontSize: 10, titleFontSize: 11 }, legend: { labelFontSize: 10, titleFontSize: 11 } } as const;
+export const CHART_CONFIG = { aria: false, background: 'white', font: 'sans-serif', view: { stroke: null }, axis: { labelFontSize: 10, titleFontSize: 11 }, legend: { labelFontSize: 10, titleFontSize: 11, labelLimit: 320 } } as const;
 
 /**
  * `order: {value: null}`: draw lines in data order, as Vega-Lite documents for line marks (its

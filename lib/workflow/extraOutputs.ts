@@ -46,7 +46,7 @@ export async function writeRunReport(staging: string, job: ExtraJob, inputs: See
   const { t1, note } = await readSubjectT1(job.subjectsDir, subjectOf(job, inputs));
   return writeReport(staging, {
     summary, evoked: inputs.evoked, residual: result.residual, src: inputs.forward.src,
-    mriHeadT: affineOf(inputs.forward.mriHeadT.trans), t1, extraFiles, notes: note ? [note] : [],
+    mriHeadT: affineOf(inputs.forward.mriHeadT.trans), t1, extraFiles, notes: note ? [note] : [], morphTo: job.morphTo, subjectsDir: job.subjectsDir,
   });
 }
 

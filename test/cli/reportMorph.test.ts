@@ -90,7 +90,12 @@ describe('mxne report and mxne solve --morph-to (demo data)', function () {
         const a = Array.from(stc.data.col(t)).reduce((x, y) => x + y, 0), b = Array.from(morphed.data.col(t)).reduce((x, y) => x + y, 0);
         assert.ok(Math.abs(a - b) <= 1e-6 * Math.max(1e-12, Math.abs(a)) + 1e-15, `time ${t}`);
       }
-      assert.match(fs.readFileSync(path.join(out, 'report.html'), 'utf8'), /mxne-demo-template-lh\.stc/);
+      const html = fs.readFileSync(path.join(out, 'report.html'), 'utf8');
+      assert.match(html, /mxne-demo-template-lh\.stc/);
+      // The glass brain after the morph, on the template's white surfaces, with the morphed vertices.
+      assert.match(html, /id="fig-glass-brain-demo-template"/);
+      const glass = fs.readFileSync(path.join(out, 'figures', 'glass-brain-demo-template.svg'), 'utf8');
+      for (const [h, verts] of morphed.vertices.entries()) for (const v of verts) assert.ok(glass.includes(`${h === 0 ? 'lh' : 'rh'} ${v} on demo-template`), `${v}`);
     });
 
     describe('read by MNE-Python', function () {
