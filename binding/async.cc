@@ -2,6 +2,16 @@
 
 namespace mxne {
 
+// A worker thread terminated under a running job (a pool's worker killed mid-solve) still
+// completes the job during its environment's teardown, when JS can no longer run: settling the
+// Promise then fails, and node-addon-api would make that failure fatal for the whole process.
+// Setting a property is one of the N-API calls that first check whether JS can run; when it
+// cannot, nothing is settled (the Promise dies with its environment).
+static bool CanRunJs(napi_env env) {
+  napi_value probe;
+  return napi_create_object(env, &probe) == napi_ok && napi_set_named_property(env, probe, "probe", probe) == napi_ok;
+}
+
 Job::Job(Napi::Env env, const char* op, Kernel kernel)
     : Napi::AsyncWorker(env, op), op_(op), kernel_(std::move(kernel)), deferred_(Napi::Promise::Deferred::New(env)) {}
 
@@ -20,9 +30,13 @@ void Job::Execute() {
   if (!status_.ok()) SetError(status_.message);
 }
 
-void Job::OnOK() { deferred_.Resolve(result_.Value()); }
+void Job::OnOK() {
+  if (CanRunJs(Env())) deferred_.Resolve(result_.Value());
+}
 
-void Job::OnError(const Napi::Error&) { deferred_.Reject(ToError(Env(), op_, status_).Value()); }
+void Job::OnError(const Napi::Error&) {
+  if (CanRunJs(Env())) deferred_.Reject(ToError(Env(), op_, status_).Value());
+}
 
 }  // namespace mxne
 
@@ -32,54 +46,18 @@ SolveJob::SolveJob(Napi::Env env, const char* op, Kernel kernel, Build build)
     : Napi::AsyncWorker(env, op), op_(op), kernel_(std::move(kernel)), build_(std::move(build)),
       deferred_(Napi::Promise::Deferred::New(env)) {}
 
-SolveJob::~SolveJob() { Release(); }
-
-void SolveJob::Release() {
-  if (hasProgress_) {
-    hasProgress_ = false;
-    tsfn_.Release();
-  }
-}
-
 Napi::Value SolveJob::Run(Napi::Env env, const char* op, Napi::Object options, const std::vector<napi_value>& keep,
                           Kernel kernel, Build build) {
-  Napi::Value cancel = options.Get("cancel"), onProgress = options.Get("onProgress");
+  Napi::Value cancel = options.Get("cancel");
   int32_t* cell = nullptr;
   napi_value cellValue = nullptr;
   if (!cancel.IsUndefined() && !cancel.IsNull() && !ValInt32Array(env, cancel, "cancel", 1, &cell, &cellValue))
     return env.Undefined();
-  const bool progress = !onProgress.IsUndefined() && !onProgress.IsNull();
-  if (progress && !onProgress.IsFunction()) {
-    Napi::TypeError::New(env, "Expected function for onProgress").ThrowAsJavaScriptException();
-    return env.Undefined();
-  }
   SolveJob* job = new SolveJob(env, op, std::move(kernel), std::move(build));
   for (napi_value v : keep) job->refs_.push_back(Napi::Persistent(Napi::Value(env, v)));
   if (cell != nullptr) {
     job->refs_.push_back(Napi::Persistent(Napi::Value(env, cellValue)));
     job->control_.cancel = cell;
-  }
-  if (progress) {
-    job->tsfn_ = Napi::ThreadSafeFunction::New(env, onProgress.As<Napi::Function>(), "mxneProgress", 0, 1);
-    job->hasProgress_ = true;
-    Napi::ThreadSafeFunction tsfn = job->tsfn_;
-    job->control_.report = [tsfn](const Progress& p) mutable {
-      // Non-blocking: a busy main thread drops nothing but never stalls the solve.
-      Progress* copy = new Progress(p);
-      const napi_status sent = tsfn.NonBlockingCall(copy, [](Napi::Env env, Napi::Function fn, Progress* q) {
-        if (env == nullptr || fn.IsEmpty()) {  // the function is being torn down
-          delete q;
-          return;
-        }
-        Napi::Object o = Napi::Object::New(env);
-        o.Set("outer", q->outer);
-        o.Set("epochs", q->epochs);
-        o.Set("gap", q->gap);
-        delete q;
-        fn.Call({o});
-      });
-      if (sent != napi_ok) delete copy;
-    };
   }
   Napi::Promise promise = job->deferred_.Promise();
   job->Queue();
@@ -92,13 +70,11 @@ void SolveJob::Execute() {
 }
 
 void SolveJob::OnOK() {
-  Release();
-  deferred_.Resolve(build_(Env()));
+  if (CanRunJs(Env())) deferred_.Resolve(build_(Env()));
 }
 
 void SolveJob::OnError(const Napi::Error&) {
-  Release();
-  deferred_.Reject(ToError(Env(), op_, status_).Value());
+  if (CanRunJs(Env())) deferred_.Reject(ToError(Env(), op_, status_).Value());
 }
 
 }  // namespace mxne

@@ -63,6 +63,16 @@ export class NativeError extends MxneError {
   }
 }
 
+/**
+ * The worker pool could not run a task: its worker died mid-task ('EWORKER'; the pool replaces
+ * the worker and goes on) or the queue is full ('EQUEUEFULL').
+ */
+export class PoolError extends MxneError {
+  constructor(code: 'EWORKER' | 'EQUEUEFULL', message: string) {
+    super(code, message);
+  }
+}
+
 /** Returned (never thrown) in `result.warnings` when a solver stops at maxit before its gap tolerance. */
 export interface ConvergenceWarning {
   readonly code: 'ECONVERGENCE';

@@ -36,7 +36,7 @@ export type { IrMxneResult } from './sparse/iterativeMixedNormSolver.js';
 export type { MixedNormSolverOptions, IterativeMixedNormSolverOptions, SolverChoiceWarning } from './sparse/solverOptions.js';
 export { computeBias } from './sparse/computeBias.js';
 export type { ComputeBiasOptions, ComputeBiasResult } from './sparse/computeBias.js';
-export type { SolveProgress } from './native.js';
+export type { SolveProgress } from './sparse/solverOptions.js';
 export type { NoActiveSourceWarning } from './results/makeSparseResult.js';
 
 // The seed workflow on files (what `mxne solve` runs)
@@ -44,6 +44,10 @@ export { solveFiles, readSeedInputs, solveSeed } from './workflow/solveFiles.js'
 export type { SolveJob, SeedInputs } from './workflow/solveFiles.js';
 export type { SolveSummary } from './workflow/summary.js';
 export { dspmWeights } from './workflow/dspmWeights.js';
+
+// Many recordings side by side (worker threads, one BLAS thread each)
+export { SolvePool } from './pool/solvePool.js';
+export type { SolvePoolOptions, TaskOptions, RowOutcome } from './pool/solvePool.js';
 
 // Writing results MNE can read
 export { writeStc, readStc } from './io/stc.js';
@@ -66,7 +70,7 @@ export type { Forward } from './records/forward.js';
 export type { SourceSpace } from './records/sourceSpace.js';
 export type { SourceEstimate } from './records/sourceEstimate.js';
 export type { Dipole } from './records/dipole.js';
-export { MxneError, InputError, FiffError, ChannelMismatchError, NativeError } from './errors.js';
+export { MxneError, InputError, FiffError, ChannelMismatchError, NativeError, PoolError } from './errors.js';
 export type { ConvergenceWarning } from './errors.js';
 export { Matrix } from './linalg/matrix.js';
 export { setNumThreads, getNumThreads } from './native.js';

@@ -4,7 +4,7 @@ import { solveFiles, type SolveJob } from '../workflow/solveFiles.js';
 import { jsonSummary, summaryLines } from '../workflow/summary.js';
 import * as parse from './parsers.js';
 import { addPictureFlags, pictureSettings, type PictureFlags } from './pictureFlags.js';
-import { Reporter } from './reporter.js';
+import { describeProgress, Reporter } from './reporter.js';
 import { applyLimits } from './runLimits.js';
 import { addSolverFlags, solverSettings, type SolverFlags } from './solverFlags.js';
 import { addSparseSolverFlags, sparseSolveJob } from './sparseSolverFlags.js';
@@ -47,7 +47,9 @@ export function solveCommand(): Command {
     const deadline = applyLimits(o, () => reporter.current);
     const files = { fwd: o.fwd, evoked: o.evoked, cov: o.cov, out: o.out, condition: o.condition, baseline: o.baseline, tmin: o.tmin, tmax: o.tmax };
     const other = sparseSolveJob(cmd, files);
-    const job: SolveJob = { ...files, ...solverSettings(o), ...pictureSettings(o) };
+    const settings = solverSettings(o);
+    const nMxneIter = settings.mixedNorm.nMxneIter ?? 1;
+    const job: SolveJob = { ...files, ...settings, mixedNorm: { ...settings.mixedNorm, onProgress: (p) => reporter.progress(describeProgress(p, nMxneIter)) }, ...pictureSettings(o) };
     const onStage = (stage: Parameters<typeof reporter.stage>[0], detail?: string) => {
       if (stage === 'write') deadline.disarm();
       reporter.stage(stage, detail);

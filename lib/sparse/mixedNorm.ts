@@ -136,6 +136,7 @@ export async function mixedNorm(evoked: Evoked | Evoked[], forward: Forward, noi
   if (settings.pickOri === 'vector' && prep.nOrient === 1) {
     throw new InputError('pickOri', "null with a fixed-orientation forward", "'vector'");
   }
+  settings.signal?.throwIfAborted();
   clock.lap('prepare');
 
   const whitened = await gemmAsync(prep.whitener, dataMatrix(evokeds, prep.chNames));
@@ -147,6 +148,7 @@ export async function mixedNorm(evoked: Evoked | Evoked[], forward: Forward, noi
   const alphaScale = alphaMax * 0.01;
   // All-zero data: alpha_max is 0 and no source can be active (MNE's answer: none, with a warning).
   if (alphaScale > 0) for (let k = 0; k < G.data.length; k++) G.data[k] /= alphaScale;
+  settings.signal?.throwIfAborted();
   clock.lap('whiten');
 
   const solved = alphaScale === 0 ? noSource(M.cols, settings)

@@ -4,6 +4,7 @@
  * every field resolved; nothing below it reads a default again.
  */
 import { InputError } from '../errors.js';
+import type { SolveProgress } from './solverOptions.js';
 import type { RankOption } from '../prepare/rank.js';
 import type { SourceEstimate } from '../records/sourceEstimate.js';
 
@@ -48,6 +49,10 @@ export interface MixedNormOptions {
   sureAlphaGrid?: 'auto' | number[];
   /** Seed of the SURE perturbation (numpy RandomState semantics). @default null */
   randomState?: number | null;
+  /** Stops the run between stages and between solver epochs; mixedNorm then rejects with the signal's reason. Not MNE's. */
+  signal?: AbortSignal;
+  /** Called after each active-set iteration (MxNE) or reweighting (irMxNE). Not MNE's. */
+  onProgress?: (p: SolveProgress) => void;
 }
 
 export type MixedNormSettings = Readonly<{
@@ -66,9 +71,11 @@ export type MixedNormSettings = Readonly<{
   dgapFreq: number;
   rank: RankOption;
   pickOri: null | 'vector';
+  signal?: AbortSignal;
+  onProgress?: (p: SolveProgress) => void;
 }>;
 
-const DEFAULTS: Required<Omit<MixedNormOptions, 'weights' | 'rank' | 'randomState'>> = {
+const DEFAULTS: Required<Omit<MixedNormOptions, 'weights' | 'rank' | 'randomState' | 'signal' | 'onProgress'>> = {
   alpha: 'sure', loose: 'auto', depth: 0.8, maxit: 3000, tol: 1e-4, activeSetSize: 10, debias: true,
   timePca: true, weightsMin: 0, solver: 'auto', nMxneIter: 1, dgapFreq: 10, pickOri: null, sureAlphaGrid: 'auto',
 };
@@ -77,7 +84,8 @@ const DEFAULTS: Required<Omit<MixedNormOptions, 'weights' | 'rank' | 'randomStat
 export const MIXED_NORM_DEFAULTS: Readonly<typeof DEFAULTS & { weights: null; rank: null; randomState: null }> =
   Object.freeze({ ...DEFAULTS, weights: null, rank: null, randomState: null });
 
-const KNOWN = Object.keys(MIXED_NORM_DEFAULTS);
+// The run controls (signal, onProgress) are mxne's, not MNE's: known, but not in MNE's defaults table.
+const KNOWN = [...Object.keys(MIXED_NORM_DEFAULTS), 'signal', 'onProgress'];
 
 function editDistance(a: string, b: string): number {
   const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
@@ -163,6 +171,8 @@ export function normalizeMixedNormOptions(opts: MixedNormOptions = {}): MixedNor
   if (rank !== null && rank !== 'full' && rank !== 'info' && !(typeof rank === 'object' && Object.entries(rank).every(([k, v]) => ['meg', 'eeg', 'mag', 'grad'].includes(k) && isInt(v)))) {
     throw new InputError('rank', "null, 'full', 'info' or integers per channel type ({ meg, eeg, mag, grad })", JSON.stringify(rank));
   }
+  if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) throw new InputError('signal', 'an AbortSignal', typeof o.signal);
+  if (o.onProgress !== undefined && typeof o.onProgress !== 'function') throw new InputError('onProgress', 'a function', typeof o.onProgress);
   return Object.freeze({
     alpha: resolveAlpha(o),
     loose,
@@ -179,5 +189,7 @@ export function normalizeMixedNormOptions(opts: MixedNormOptions = {}): MixedNor
     dgapFreq: num('dgapFreq', o.dgapFreq, (x) => isInt(x) && x >= 1, 'a positive integer'),
     rank,
     pickOri: o.pickOri,
+    signal: o.signal,
+    onProgress: o.onProgress,
   });
 }

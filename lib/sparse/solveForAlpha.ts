@@ -30,7 +30,7 @@ export interface SolvedAlpha {
 export function solverOptions(s: MixedNormSettings, nOrient: number, tol: number): { o: L21Options; warnings: SolverChoiceWarning[] } {
   // MNE: 'auto' and 'cd' use coordinate descent only for fixed orientation ('cd' warns and uses BCD otherwise).
   const { solver, warning } = resolveSolver(s.solver, nOrient);
-  return { o: { maxit: s.maxit, tol, activeSetSize: s.activeSetSize, debias: s.debias, nOrient, solver, dgapFreq: s.dgapFreq }, warnings: warning ? [warning] : [] };
+  return { o: { maxit: s.maxit, tol, activeSetSize: s.activeSetSize, debias: s.debias, nOrient, solver, dgapFreq: s.dgapFreq, signal: s.signal, onProgress: s.onProgress }, warnings: warning ? [warning] : [] };
 }
 
 export async function solveForAlpha(M: Matrix, G: Matrix, alpha: number, s: MixedNormSettings, nOrient: number, tol: number): Promise<SolvedAlpha> {
@@ -52,7 +52,7 @@ export async function solveBySure(M: Matrix, G: Matrix, grid: Float64Array, rand
     dualGap: r.gap, converged: unconverged.length === 0, nIterations: grid.length, epochs: r.epochs, surePath: r.surePath,
     warnings: [...warnings, ...(unconverged.length === 0 ? [] : [{
       code: 'ECONVERGENCE' as const, stage: 'sure', gap: Number.NaN, tol, iterations: grid.length,
-      message: `sure: the solves at alpha ${unconverged.join(', ')} did not converge`,
+      message: `sure: the solves at alpha ${unconverged.map((a) => `${Number(a.toPrecision(4))} %`).join(', ')} of alpha_max did not converge`,
     }])],
   };
 }

@@ -43,7 +43,7 @@ export interface SolveSummary {
   sure: { randomState: number | null; path: { alpha: number; sure: number }[] } | null;
   warnings: string[];
   inputs: { fwd: InputRecord; evoked: InputRecord; cov: InputRecord };
-  options: Omit<SolveJob, 'fwd' | 'evoked' | 'cov' | 'out'>;
+  options: Omit<SolveJob, 'fwd' | 'evoked' | 'cov' | 'out' | 'mixedNorm'> & { mixedNorm: Omit<SolveJob['mixedNorm'], 'signal' | 'onProgress'> };
   versions: { mxne: string; node: string; openblasThreads: number | null; openblas: string; blasKernels: { corename: string; reason: string; warning: string | null } };
   timings: Record<string, number>;
 }
@@ -66,7 +66,10 @@ function surePath(job: SolveJob, result: MixedNormResult): SolveSummary['sure'] 
 }
 
 export function buildSummary({ job, result, inputs, timings, notes = [] }: SummaryInput): SolveSummary {
-  const { fwd: _f, evoked: _e, cov: _c, out: _o, ...options } = job;
+  const { fwd: _f, evoked: _e, cov: _c, out: _o, ...rest } = job;
+  // The run's controls are not options of the result (and a signal or a callback is not data).
+  const { signal: _s, onProgress: _p, ...mixedNorm } = job.mixedNorm;
+  const options = { ...rest, mixedNorm };
   const d = result.diagnostics;
   return {
     mxneVersion: version(),

@@ -1,0 +1,23 @@
+/** What a pool task is, and what travels on its MessagePort while it runs (lib/pool/solvePool.ts). */
+import type { MessagePort } from 'node:worker_threads';
+import type { SolveProgress } from '../sparse/solverOptions.js';
+import type { SolveJob, StageListener } from '../workflow/solveFiles.js';
+import type { SolveSummary } from '../workflow/summary.js';
+import type { ErrorRecord } from './transferError.js';
+
+/** Rows that share a forward and a covariance run as one task, in one worker, in order. */
+export interface GroupTask {
+  jobs: SolveJob[];
+  port: MessagePort;
+}
+
+/** One row's outcome: a failed row never stops the rows after it. */
+export type RowResult = { ok: true; summary: SolveSummary } | { ok: false; error: ErrorRecord };
+
+export type WorkerMessage =
+  | { type: 'start' }
+  | { type: 'stage'; row: number; stage: Parameters<StageListener>[0]; detail?: string }
+  | { type: 'progress'; row: number; progress: SolveProgress }
+  | { type: 'row'; row: number; result: RowResult };
+
+export type PoolMessage = { type: 'abort' };

@@ -1,0 +1,148 @@
+/**
+ * A pool of worker threads (piscina) that solve recordings side by side, one BLAS thread each:
+ * the parallelism batch runs and the service use. A task is one row (`run`) or the rows of one
+ * subject (`runGroup`: they run in order in one worker, so what they share is prepared there
+ * once). A cancelled task stops between solver epochs without killing its worker (a native solve
+ * in flight cannot be torn down safely); a worker that dies takes only its task with it, and
+ * piscina starts another.
+ */
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { MessageChannel } from 'node:worker_threads';
+import { Piscina } from 'piscina';
+import { InputError, PoolError } from '../errors.js';
+// Loaded here, before any worker: OpenBLAS reads its kernel choice from the process environment
+// once, at its first load, and lib/openblas sets it in this thread (a worker's process.env is a
+// copy that OpenBLAS never sees).
+import '../native.js';
+import type { SolveProgress } from '../sparse/solverOptions.js';
+import type { SolveJob, StageListener } from '../workflow/solveFiles.js';
+import type { SolveSummary } from '../workflow/summary.js';
+import type { GroupTask, PoolMessage, RowResult, WorkerMessage } from './messages.js';
+import { rebuildError } from './transferError.js';
+
+export interface SolvePoolOptions {
+  /** Worker threads, each solving one task at a time with one BLAS thread. @default os.availableParallelism() */
+  jobs?: number;
+  /** Tasks allowed to wait for a worker; one more is refused with PoolError 'EQUEUEFULL'. @default Infinity */
+  maxQueue?: number;
+}
+
+export interface TaskOptions {
+  /** Cancels the task: a queued one never starts, a running one stops at the solver's next epoch. */
+  signal?: AbortSignal;
+  onStage?: (row: number, ...stage: Parameters<StageListener>) => void;
+  onProgress?: (row: number, p: SolveProgress) => void;
+  /** Each row's outcome as it finishes (the promise resolves with all of them). */
+  onRow?: (row: number, result: RowOutcome) => void;
+}
+
+/** A row's outcome with its error rebuilt as the class the worker threw. */
+export type RowOutcome = { ok: true; summary: SolveSummary } | { ok: false; error: Error };
+
+export class SolvePool {
+  private readonly piscina: Piscina<GroupTask, RowResult[]>;
+  readonly size: number;
+  private readonly maxQueue: number;
+  /** Tasks submitted and not finished, and those of them a worker has started. */
+  private inFlight = 0;
+  private started = 0;
+
+  constructor(o: SolvePoolOptions = {}) {
+    this.size = o.jobs ?? os.availableParallelism();
+    this.maxQueue = o.maxQueue ?? Infinity;
+    if (!Number.isInteger(this.size) || this.size < 1) throw new InputError('jobs', 'a positive integer', String(o.jobs));
+    this.piscina = new Piscina({
+      filename: path.join(__dirname, 'solveWorker.js'),
+      minThreads: this.size, maxThreads: this.size, concurrentTasksPerWorker: 1,
+      // Workers must not inherit a process-wide OPENBLAS_NUM_THREADS > 1; solveWorker sets 1 itself.
+      env: { ...process.env, OPENBLAS_NUM_THREADS: '1' },
+    });
+  }
+
+  /** Tasks waiting for a worker. */
+  get queued(): number { return this.inFlight - this.started; }
+
+  /** Tasks being solved now. */
+  get running(): number { return this.started; }
+
+  /** Solves one recording; rejects with the worker's error (same class and fields) or the signal's reason. */
+  async run(job: SolveJob, o: Omit<TaskOptions, 'onRow'> = {}): Promise<SolveSummary> {
+    const [r] = await this.runGroup([job], o);
+    if (!r.ok) throw r.error;
+    return r.summary;
+  }
+
+  /**
+   * Solves rows that share inputs, in order, in one worker. Resolves with every row's outcome: a
+   * failed row does not stop the others, and a worker that dies fails only the row it was
+   * solving (PoolError 'EWORKER'); the rows after it run in a new task. Rejects only when the
+   * task cannot run at all: cancelled while queued (the signal's reason) or the queue full.
+   */
+  async runGroup(jobs: SolveJob[], o: TaskOptions = {}): Promise<RowOutcome[]> {
+    o.signal?.throwIfAborted();
+    const outcomes: RowOutcome[] = [];
+    const { died } = await this.task(jobs, o, (row, r) => { outcomes[row] = r; o.onRow?.(row, r); });
+    if (!died) return outcomes;
+    const row = outcomes.length;
+    const failed: RowOutcome = { ok: false, error: new PoolError('EWORKER', `the worker died while solving row ${row}: ${died.message}`) };
+    outcomes.push(failed);
+    o.onRow?.(row, failed);
+    if (row + 1 === jobs.length) return outcomes;
+    const rest = await this.runGroup(jobs.slice(row + 1), {
+      signal: o.signal,
+      onStage: o.onStage && ((r, stage, detail) => o.onStage!(r + row + 1, stage, detail)),
+      onProgress: o.onProgress && ((r, p) => o.onProgress!(r + row + 1, p)),
+      onRow: o.onRow && ((r, result) => o.onRow!(r + row + 1, result)),
+    });
+    return [...outcomes, ...rest];
+  }
+
+  /** One piscina task; every row is reported once, from its port message or from the task's result. */
+  private async task(jobs: SolveJob[], o: TaskOptions, onRow: (row: number, r: RowOutcome) => void): Promise<{ died: Error | null }> {
+    // The bound is ours: piscina's maxQueue also counts starting workers' capacity.
+    if (this.inFlight >= this.size + this.maxQueue) throw new PoolError('EQUEUEFULL', `the queue is full (${this.queued} tasks waiting)`);
+    this.inFlight++;
+    const { port1, port2 } = new MessageChannel();
+    let started = false;
+    const reported = new Set<number>();
+    const report = (row: number, r: RowResult) => {
+      if (reported.has(row)) return;
+      reported.add(row);
+      onRow(row, r.ok ? r : { ok: false, error: rebuildError(r.error) });
+    };
+    // Aborting piscina's run removes a queued task; once a worker has it, the abort goes over the
+    // port instead (piscina would terminate the worker under a native solve).
+    const dequeue = new AbortController();
+    const onAbort = () => {
+      if (!started) dequeue.abort(o.signal!.reason);
+      port1.postMessage({ type: 'abort' } satisfies PoolMessage);
+    };
+    o.signal?.addEventListener('abort', onAbort, { once: true });
+    port1.on('message', (m: WorkerMessage) => {
+      if (m.type === 'start') { started = true; this.started++; }
+      else if (m.type === 'stage') o.onStage?.(m.row, m.stage, m.detail);
+      else if (m.type === 'progress') o.onProgress?.(m.row, m.progress);
+      else report(m.row, m.result);
+    });
+    try {
+      // The result can overtake the port's last messages: rows not yet reported come from it.
+      const results = await this.piscina.run({ jobs, port: port2 }, { transferList: [port2 as never], signal: dequeue.signal });
+      results.forEach((r, row) => report(row, r));
+      return { died: null };
+    } catch (e) {
+      if (dequeue.signal.aborted) throw o.signal!.reason;
+      return { died: e instanceof Error ? e : new Error(String(e)) };
+    } finally {
+      if (started) this.started--;
+      this.inFlight--;
+      o.signal?.removeEventListener('abort', onAbort);
+      port1.close();
+    }
+  }
+
+  /** Waits for running tasks, then ends the workers. */
+  async close(): Promise<void> {
+    await this.piscina.close();
+  }
+}

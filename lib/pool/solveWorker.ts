@@ -1,0 +1,42 @@
+/**
+ * A pool worker: runs the rows of one task with solveFiles, one BLAS thread (the pool's
+ * parallelism is across workers; OpenBLAS threads on top would oversubscribe the cores).
+ * Rows report on the task's port as they finish; an 'abort' on the port stops the running
+ * solve between epochs (the AbortSignal reaches the native solver) and skips the rows left.
+ */
+import { setNumThreads } from '../native.js';
+import { solveFiles } from '../workflow/solveFiles.js';
+import type { GroupTask, PoolMessage, RowResult, WorkerMessage } from './messages.js';
+import { errorRecord } from './transferError.js';
+
+setNumThreads(1);
+
+export default async function runGroup(task: GroupTask): Promise<RowResult[]> {
+  const { jobs, port } = task;
+  const controller = new AbortController();
+  const post = (m: WorkerMessage) => port.postMessage(m);
+  port.on('message', (m: PoolMessage) => {
+    if (m.type === 'abort') controller.abort(new DOMException('The task was cancelled', 'AbortError'));
+  });
+  post({ type: 'start' });
+  const results: RowResult[] = [];
+  try {
+    for (const [row, job] of jobs.entries()) {
+      let result: RowResult;
+      try {
+        controller.signal.throwIfAborted();
+        const onProgress = (progress: Parameters<NonNullable<typeof job.mixedNorm.onProgress>>[0]) => post({ type: 'progress', row, progress });
+        const summary = await solveFiles({ ...job, mixedNorm: { ...job.mixedNorm, signal: controller.signal, onProgress } },
+          (stage, detail) => post({ type: 'stage', row, stage, detail }));
+        result = { ok: true, summary };
+      } catch (e) {
+        result = { ok: false, error: errorRecord(e) };
+      }
+      results.push(result);
+      post({ type: 'row', row, result });
+    }
+  } finally {
+    port.close();
+  }
+  return results;
+}

@@ -1,0 +1,113 @@
+/**
+ * The worker pool: a pooled solve writes what an in-process solve writes; errors keep their class
+ * and fields across the worker boundary; a failed row does not stop its group; a cancelled task
+ * stops (queued: never starts; running: at the next epoch) and the pool goes on.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { generateDemo, type DemoDataset } from '../../lib/demo/index.js';
+import { FiffError, InputError, PoolError } from '../../lib/errors.js';
+import { SolvePool } from '../../lib/pool/solvePool.js';
+import { solveFiles, type SolveJob } from '../../lib/workflow/solveFiles.js';
+import type { SolveSummary } from '../../lib/workflow/summary.js';
+
+describe('pool: solves in worker threads', function () {
+  this.timeout(120_000);
+  let tmp: string;
+  let demo: DemoDataset;
+  let pool: SolvePool;
+  const job = (out: string, mixedNorm: SolveJob['mixedNorm'] = { alpha: 50, nMxneIter: 10, weightsMin: 8, depth: 0.9, loose: 0.9 }): SolveJob => ({
+    fwd: demo.fwd, evoked: demo.evoked, cov: demo.cov, out: path.join(tmp, out),
+    condition: 0, baseline: [null, 0], tmin: 0, tmax: 0.3, weights: 'dspm', mixedNorm,
+  });
+  const stable = (s: SolveSummary) => ({ ...s, timings: {}, options: { ...s.options, out: undefined } });
+
+  before(async () => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mxne-pool-'));
+    demo = await generateDemo({ outDir: path.join(tmp, 'demo'), nSources: 600, seed: 5 });
+    pool = new SolvePool({ jobs: 2 });
+  });
+  after(async () => {
+    await pool.close();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('a pooled solve writes the files an in-process solve writes, with the same result.json', async () => {
+    const stages: string[] = [];
+    const pooled = await pool.run(job('pooled'), { onStage: (_row, stage) => stages.push(stage) });
+    const direct = await solveFiles(job('direct'));
+    assert.deepEqual(stages, ['read', 'weights', 'solve', 'write']);
+    assert.ok(pooled.dipoles.length > 0);
+    assert.deepEqual(stable(pooled), stable(direct));
+    assert.deepEqual(fs.readdirSync(path.join(tmp, 'pooled')).sort(), fs.readdirSync(path.join(tmp, 'direct')).sort());
+    assert.equal(pooled.versions.openblasThreads, 1, 'one BLAS thread per worker');
+  });
+
+  it('errors keep their class and fields: a missing file is a FiffError naming it, a bad option an InputError naming it', async () => {
+    const missing = { ...job('missing'), cov: path.join(tmp, 'nope-cov.fif') };
+    await assert.rejects(pool.run(missing), (e: unknown) => e instanceof FiffError && e.file.endsWith('nope-cov.fif'));
+    await assert.rejects(pool.run(job('bad', { alpha: 150 })), (e: unknown) => e instanceof InputError && e.field === 'alpha');
+  });
+
+  it('a failed row does not stop its group; each outcome arrives as it finishes', async () => {
+    const rows = [{ ...job('g0'), evoked: path.join(tmp, 'none-ave.fif') }, job('g1')];
+    const seen: number[] = [];
+    const out = await pool.runGroup(rows, { onRow: (row) => seen.push(row) });
+    assert.deepEqual(seen, [0, 1]);
+    assert.ok(!out[0].ok && out[0].error instanceof FiffError);
+    assert.ok(out[1].ok && out[1].summary.dipoles.length > 0);
+  });
+
+  it('a worker that dies mid-row fails that row only (EWORKER); the next rows run in a new worker', async () => {
+    const threads = () => (pool as unknown as { piscina: { threads: Array<{ threadId: number; terminate(): Promise<number> }> } }).piscina.threads;
+    let killed = -1;
+    const before = new Set(threads().map((t) => t.threadId));
+    const out = await pool.runGroup([job('k0', { alpha: 'sure' }), job('k1')], {
+      // Which thread runs the task is not known from outside: end them all while row 0 solves.
+      onStage: (row, stage) => { if (row === 0 && stage === 'solve' && killed < 0) { killed = row; for (const t of threads()) void t.terminate(); } },
+    });
+    assert.equal(killed, 0);
+    assert.ok(!out[0].ok && out[0].error instanceof PoolError && out[0].error.code === 'EWORKER', String(!out[0].ok && out[0].error));
+    assert.ok(out[1].ok && out[1].summary.dipoles.length > 0);
+    assert.ok(!fs.existsSync(path.join(tmp, 'k0')), 'nothing written for the row that died');
+    assert.ok(threads().some((t) => !before.has(t.threadId)), 'piscina replaced the worker');
+  });
+
+  it('cancelling a running task stops its solve at the next epoch; the pool then solves the next task', async () => {
+    const controller = new AbortController();
+    // SURE over 15 alphas with tol 1e-12: seconds of native solving, cancelled once it runs.
+    const long = pool.run(job('cancelled', { alpha: 'sure', tol: 1e-12, maxit: 100000 }), {
+      signal: controller.signal,
+      onStage: (_row, stage) => { if (stage === 'solve') setTimeout(() => controller.abort(), 100); },
+    });
+    const t0 = performance.now();
+    await assert.rejects(long, (e: unknown) => (e as Error).name === 'AbortError');
+    assert.ok(performance.now() - t0 < 20_000);
+    assert.ok(!fs.existsSync(path.join(tmp, 'cancelled')), 'nothing written');
+    assert.ok((await pool.run(job('after'))).dipoles.length > 0);
+  });
+
+  it('a queued task cancelled never starts; past maxQueue a task is refused with EQUEUEFULL', async () => {
+    const small = new SolvePool({ jobs: 1, maxQueue: 1 });
+    try {
+      // Once the worker runs the first task (a starting worker adds to piscina's capacity).
+      let running!: () => void;
+      const isRunning = new Promise<void>((resolve) => { running = resolve; });
+      const first = small.run(job('q0'), { onStage: () => running() });
+      await isRunning;
+      const controller = new AbortController();
+      let started = false;
+      const second = small.run(job('q1'), { signal: controller.signal, onStage: () => { started = true; } });
+      await assert.rejects(small.run(job('q2')), (e: unknown) => e instanceof PoolError && e.code === 'EQUEUEFULL');
+      controller.abort();
+      await assert.rejects(second, (e: unknown) => (e as Error).name === 'AbortError');
+      await first;
+      assert.equal(started, false);
+      assert.ok(!fs.existsSync(path.join(tmp, 'q1')));
+    } finally {
+      await small.close();
+    }
+  });
+});
