@@ -2,7 +2,8 @@
  * What a solve writes beside its results when asked: the estimate morphed to another subject
  * (`mxne-<subject>-lh/rh.stc`, MNE's sparse morph) and the report. Written into the run's
  * staging folder (writeOutputs' `extra`), so they appear with the run or not at all. The report
- * is on unless `report: false` (`--no-report`).
+ * is written when `report: true` (the CLI's default; `--no-report` turns it off): API and pool
+ * callers of solveFiles opt in, so a batch does not pay for pictures it did not ask for.
  */
 import * as path from 'node:path';
 import { InputError } from '../errors.js';
@@ -42,7 +43,7 @@ export async function writeMorph(staging: string, job: ExtraJob, inputs: Pick<Se
 }
 
 export async function writeRunReport(staging: string, job: ExtraJob, inputs: SeedInputs, result: MixedNormResult, summary: SolveSummary, extraFiles: string[]): Promise<string[]> {
-  if (job.report === false) return [];
+  if (job.report !== true) return [];
   const { t1, note } = await readSubjectT1(job.subjectsDir, subjectOf(job, inputs));
   return writeReport(staging, {
     summary, evoked: inputs.evoked, residual: result.residual, src: inputs.forward.src,

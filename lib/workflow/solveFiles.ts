@@ -33,7 +33,7 @@ export interface SolveJob {
   /** 'dspm': weights from a dSPM solution as in the seed example; 'none': plain (ir)MxNE. */
   weights: 'dspm' | 'none';
   mixedNorm: MixedNormOptions;
-  /** Pictures and morph (lib/workflow/extraOutputs.ts): FreeSurfer subjects folder, subject, morph target, report.html. */
+  /** Pictures and morph (lib/workflow/extraOutputs.ts): FreeSurfer subjects folder, subject, morph target, report.html (only when true). */
   subjectsDir?: string | null;
   subject?: string | null;
   morphTo?: string | null;
