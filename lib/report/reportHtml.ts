@@ -22,7 +22,7 @@ h1{font-size:22px}h2{font-size:17px;margin-top:28px;border-bottom:1px solid #ddd
 td,th{padding:3px 10px;border-bottom:1px solid #eee;text-align:left;vertical-align:top}td.n{text-align:right;font-variant-numeric:tabular-nums}
 code,pre{font:12px ui-monospace,monospace}pre{background:#f6f6f6;padding:8px;overflow:auto}figure{margin:18px 0}figcaption{font-weight:600;margin-bottom:4px}
 figure p{margin:4px 0;color:#555;font-size:13px}figure img{max-width:100%}.warn{color:#a33}#view3d-canvas{border:1px solid #ddd;max-width:100%}
-.swatch{display:inline-block;width:10px;height:10px;border-radius:5px;margin-right:6px}`;
+#figures figure{display:inline-block;vertical-align:top;margin-right:18px}.swatch{display:inline-block;width:10px;height:10px;border-radius:5px;margin-right:6px}`;
 
 function rows(pairs: [string, string][]): string {
   return `<table>${pairs.map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${v}</td></tr>`).join('')}</table>`;
