@@ -13,6 +13,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { packageRoot } from '../../lib/native.js';
 import { mxne } from '../helpers/cli.js';
 import { recordSkip } from '../helpers/skips.js';
+import { foreignEnv } from '../helpers/foreignEnv.js';
 
 const CHROMIUM = process.env.MXNE_CHROMIUM ?? ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => fs.existsSync(p));
 export const ARTIFACTS = path.join(packageRoot(), 'test-artifacts');
@@ -46,7 +47,7 @@ describe('report: report.html in headless Chromium', function () {
     const r = await mxne('demo', '--out', tmp, '--n-sources', '600', '--quiet');
     assert.equal(r.code, 0, r.stderr);
     result = JSON.parse(fs.readFileSync(path.join(tmp, 'result', 'result.json'), 'utf8'));
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'] });
+    browser = await chromium.launch({ executablePath: CHROMIUM, env: foreignEnv(), args: ['--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'] });
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`); });
     page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
