@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { demoCommand } from './demoCommand.js';
 import { doctorCommand } from './doctorCommand.js';
 import { EXIT_BAD_INPUT, EXIT_OK, errorLine, exitCodeFor, type ErrorContext } from './exitCodes.js';
+import { serveCommand } from './serveCommand.js';
 import { solveCommand } from './solveCommand.js';
 import { version } from '../version.js';
 
@@ -38,7 +39,8 @@ export async function main(argv: string[]): Promise<number> {
     .configureOutput({ writeErr: (s) => process.stderr.write(s) })
     .addCommand(solveCommand())
     .addCommand(demoCommand())
-    .addCommand(doctorCommand());
+    .addCommand(doctorCommand())
+    .addCommand(serveCommand());
   for (const cmd of program.commands) cmd.exitOverride();
   try {
     await program.parseAsync(argv);
