@@ -60,7 +60,8 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false, verbose: true, allowUnionTypes: true } },
     bodyLimit: 1 << 20,
   });
-  await app.register(multipart, { limits: { fileSize: o.maxUploadBytes, files: 3, fields: 1, fieldSize: 64 << 10, parts: 4 }, throwFileSizeLimit: false });
+  // One part beyond the three files and the options, so that an extra part is refused by name (uploads.ts).
+  await app.register(multipart, { limits: { fileSize: o.maxUploadBytes, files: 4, fields: 2, fieldSize: 64 << 10, parts: 6 }, throwFileSizeLimit: false });
 
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id);
@@ -93,9 +94,16 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
 
   app.post('/v1/jobs', {
     schema: {
+      // Paths as JSON; a multipart upload is read and checked part by part (uploads.ts).
       body: {
-        type: 'object', additionalProperties: false, required: [...FILE_FIELDS],
-        properties: { fwd: { type: 'string' }, evoked: { type: 'string' }, cov: { type: 'string' }, options: jobOptionsSchema() },
+        content: {
+          'application/json': {
+            schema: {
+              type: 'object', additionalProperties: false, required: [...FILE_FIELDS],
+              properties: { fwd: { type: 'string' }, evoked: { type: 'string' }, cov: { type: 'string' }, options: jobOptionsSchema() },
+            },
+          },
+        },
       },
     },
   }, async (req, reply) => {
