@@ -7,6 +7,7 @@ import { EXIT_BAD_INPUT, EXIT_OK, errorLine, exitCodeFor, type ErrorContext } fr
 import { serveCommand } from './serveCommand.js';
 import { solveCommand } from './solveCommand.js';
 import { version } from '../version.js';
+import { workerCommand } from './workerCommand.js';
 
 const FILE_OPTIONS = ['--fwd', '--evoked', '--cov', '--out'];
 
@@ -40,7 +41,8 @@ export async function main(argv: string[]): Promise<number> {
     .addCommand(solveCommand())
     .addCommand(demoCommand())
     .addCommand(doctorCommand())
-    .addCommand(serveCommand());
+    .addCommand(serveCommand())
+    .addCommand(workerCommand());
   for (const cmd of program.commands) cmd.exitOverride();
   try {
     await program.parseAsync(argv);

@@ -18,13 +18,12 @@ export function serveCommand(): Command {
     .option('--max-upload-mb <n>', 'largest uploaded file', parse.positiveNumber, 512)
     .option('--token-file <file>', 'bearer token clients must send (or MXNE_TOKEN)')
     .option('--queue <redis-url>', 'redis://HOST:PORT: queue jobs in Redis (BullMQ) for `mxne worker` processes')
-    .option('--attempts <n>', 'with --queue: runs of a job whose worker died before it is failed', parse.positiveInteger, 2)
     .action(async (o: { port: number; host: string; dataRoot?: string; results: string; jobs: number; maxQueue: number; jobTimeout: number;
-      maxUploadMb: number; tokenFile?: string; queue?: string; attempts: number }) => {
+      maxUploadMb: number; tokenFile?: string; queue?: string }) => {
       const service = await startService({
         port: o.port, host: o.host, dataRoot: o.dataRoot, results: o.results, jobs: o.jobs, maxQueue: o.maxQueue,
         jobTimeoutSeconds: o.jobTimeout, maxUploadBytes: Math.round(o.maxUploadMb * 2 ** 20), token: readToken(o.tokenFile),
-        queue: o.queue, attempts: o.attempts, logger: { level: process.env.MXNE_LOG_LEVEL ?? 'info' },
+        queue: o.queue, logger: { level: process.env.MXNE_LOG_LEVEL ?? 'info' },
       });
       process.stderr.write(`mxne serve: listening on ${service.url}\n`);
       await new Promise<void>((resolve) => {

@@ -15,16 +15,23 @@ export async function saveRecord(results: string, r: JobRecord): Promise<void> {
   await atomicWrite(path.join(jobFolder(results, r.id), 'job.json'), `${JSON.stringify(r)}\n`);
 }
 
+/** The record of job `id`, or null. */
+export async function loadRecord(results: string, id: string): Promise<JobRecord | null> {
+  if (!ID.test(id)) return null;
+  try {
+    return JSON.parse(await fs.promises.readFile(path.join(results, id, 'job.json'), 'utf8')) as JobRecord;
+  } catch {
+    // A folder without a readable record was never accepted (the record is written before the 202).
+    return null;
+  }
+}
+
 /** Every job recorded under `results`, oldest first. */
 export async function loadRecords(results: string): Promise<JobRecord[]> {
   const out: JobRecord[] = [];
   for (const id of await fs.promises.readdir(results).catch(() => [] as string[])) {
-    if (!ID.test(id)) continue;
-    try {
-      out.push(JSON.parse(await fs.promises.readFile(path.join(results, id, 'job.json'), 'utf8')) as JobRecord);
-    } catch {
-      // A folder without a readable record was never accepted (the record is written before the 202).
-    }
+    const r = await loadRecord(results, id);
+    if (r !== null) out.push(r);
   }
   return out.sort((a, b) => a.submittedAt - b.submittedAt);
 }

@@ -25,8 +25,6 @@ export interface ServiceOptions {
   token: string | null;
   /** redis://HOST:PORT: jobs go to BullMQ and `mxne worker` processes solve them. */
   queue?: string;
-  /** Times a job is retried after its worker died (Redis queue). */
-  attempts?: number;
   logger?: FastifyServerOptions['logger'];
 }
 
@@ -46,7 +44,7 @@ export async function startService(o: ServiceOptions): Promise<RunningService> {
   if (o.queue !== undefined) {
     // Loaded only when asked for: the embedded default needs neither BullMQ nor Redis.
     const { RedisQueue } = await import('./redisQueue.js');
-    queue = await RedisQueue.connect({ url: o.queue, results, maxQueue: o.maxQueue, attempts: o.attempts ?? 2, metrics });
+    queue = await RedisQueue.connect({ url: o.queue, results, maxQueue: o.maxQueue, metrics });
   } else {
     const local = new LocalQueue({ results, jobs: o.jobs, maxQueue: o.maxQueue, timeoutSeconds: o.jobTimeoutSeconds, metrics });
     await local.start();
