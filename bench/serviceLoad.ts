@@ -4,7 +4,8 @@
  * concurrent clients on 127.0.0.1 submit and wait for results for `--seconds` each. Reports jobs
  * per minute, submit→result p50/p99, 429s, errors, the server's RSS at start and end, and the
  * longest event-loop stall of the mxne server while it solves (prom-client's
- * monitorEventLoopDelay at 1 ms resolution, read from /metrics).
+ * monitorEventLoopDelay at 1 ms resolution, read from /metrics) next to that of an idle Node
+ * process over the same time (what the shared machine's scheduler alone causes).
  *
  *   npm run bench:service -- [--seconds 60] [--clients 50] [--n-sources 2000] [--jobs 2] [--no-python]
  */
@@ -100,6 +101,19 @@ async function warmUp(url: string, body: string, settle: (r: Response) => Promis
   await settle(r);
 }
 
+/**
+ * An idle Node process watching its own event loop alongside: on a shared machine the scheduler
+ * alone stalls a loop, and this says how much of the server's stall is that.
+ */
+function startCanary(): { read(): Promise<number>; stop(): void } {
+  const child = spawn(process.execPath, ['-e', `const h = require('node:perf_hooks').monitorEventLoopDelay({ resolution: 1 }); h.enable();
+    process.stdin.on('data', () => { process.stdout.write(String(h.max / 1e6) + '\\n'); h.reset(); });`], { stdio: ['pipe', 'pipe', 'inherit'] });
+  return {
+    read: () => new Promise((resolve) => { child.stdout!.once('data', (d: Buffer) => resolve(Number(d.toString()))); child.stdin!.write('\n'); }),
+    stop: () => child.kill(),
+  };
+}
+
 async function stallMs(base: string): Promise<number> {
   const m = /^mxne_nodejs_eventloop_lag_max_seconds (\S+)/m.exec(await (await fetch(`${base}/metrics`)).text());
   return Number(m![1]) * 1000;
@@ -137,13 +151,17 @@ async function main(): Promise<void> {
     });
     const rss0 = rssMb(mx.child.pid!);
     await stallMs(base); // resets the histogram: the maximum below is the run's
+    const canary = startCanary();
+    await canary.read();
     const t: Tally = { results: 0, latencies: [], tooMany: 0, errors: [] };
     const end = Date.now() + seconds * 1000;
     await Promise.all(Array.from({ length: clients }, () => mxneClient(base, body, end, t)));
     const stall = await stallMs(base);
+    const idleStall = await canary.read();
+    canary.stop();
     const rss1 = rssMb(mx.child.pid!);
     mx.child.kill('SIGTERM');
-    rows.push(report(`mxne serve --jobs ${jobs}`, t, seconds, { 'RSS start→end MB': `${rss0.toFixed(0)} → ${rss1.toFixed(0)}`, 'longest event-loop stall ms': stall.toFixed(1) }));
+    rows.push(report(`mxne serve --jobs ${jobs}`, t, seconds, { 'RSS start→end MB': `${rss0.toFixed(0)} → ${rss1.toFixed(0)}`, 'longest event-loop stall ms': stall.toFixed(1), 'same, idle Node process alongside ms': idleStall.toFixed(1) }));
     if (t.errors.length) console.error('mxne errors:', t.errors.slice(0, 5));
     await new Promise((r) => mx.child.once('exit', r));
 
@@ -158,7 +176,7 @@ async function main(): Promise<void> {
       await Promise.all(Array.from({ length: clients }, () => pythonClient(pbase, pbody, pend, pt)));
       const prss1 = rssMb(py.child.pid!);
       py.child.kill('SIGTERM');
-      rows.push(report('Python http.server + MNE mixed_norm', pt, seconds, { 'RSS start→end MB': `${prss0.toFixed(0)} → ${prss1.toFixed(0)}`, 'longest event-loop stall ms': '—' }));
+      rows.push(report('Python http.server + MNE mixed_norm', pt, seconds, { 'RSS start→end MB': `${prss0.toFixed(0)} → ${prss1.toFixed(0)}`, 'longest event-loop stall ms': '—', 'same, idle Node process alongside ms': '—' }));
       if (pt.errors.length) console.error('python errors:', pt.errors.slice(0, 5));
       rows.push({ service: 'ratio (jobs/min)', 'jobs/min': `${(Number(rows[0]['jobs/min']) / Number(rows[1]['jobs/min'])).toFixed(1)}×` });
     }
