@@ -50,8 +50,11 @@ export class LocalQueue implements JobQueue {
     this.drain();
   }
 
+  /** Accepted jobs whose record is being written: they count against the bound before they reach the pool. */
+  private reserved = 0;
+
   private hasRoom(): boolean {
-    return this.pool.queued + this.pool.running < this.pool.size + this.o.maxQueue;
+    return this.pool.queued + this.pool.running + this.reserved < this.pool.size + this.o.maxQueue;
   }
 
   private drain(): void {
@@ -61,7 +64,12 @@ export class LocalQueue implements JobQueue {
   async submit(r: JobRecord): Promise<void> {
     if (this.closing) throw new PoolError('EQUEUEFULL', 'the service is shutting down');
     if (this.backlog.length > 0 || !this.hasRoom()) throw new PoolError('EQUEUEFULL', `the queue is full (${this.pool.queued} jobs waiting)`);
-    await saveRecord(this.o.results, r);
+    this.reserved++;
+    try {
+      await saveRecord(this.o.results, r);
+    } finally {
+      this.reserved--;
+    }
     this.records.set(r.id, r);
     this.dispatch(r);
   }

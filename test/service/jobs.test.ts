@@ -160,6 +160,20 @@ describe('service: jobs on the in-process queue', function () {
     }
   });
 
+  it('submissions arriving together are bounded too: as many accepted as there is room, none failed for it', async () => {
+    const one = await testService(tmp, root, { jobs: 1, maxQueue: 2 });
+    try {
+      const answers = await Promise.all(Array.from({ length: 8 }, () => submit(one.app, { ...FILES, options: { alpha: 50 } })));
+      const accepted = answers.filter((a) => a.status === 202).map((a) => a.json.id as string);
+      assert.equal(accepted.length, 3);
+      assert.equal(answers.filter((a) => a.status === 429).length, 5);
+      const views = await Promise.all(accepted.map((id) => waitFor(one.app, id, finished)));
+      assert.deepEqual(views.map((v) => v.state), ['done', 'done', 'done'], JSON.stringify(views.map((v) => v.error)));
+    } finally {
+      await one.close();
+    }
+  });
+
   it('a running job past --job-timeout is stopped and failed with ETIMEOUT', async () => {
     const one = await testService(tmp, root, { jobs: 1, timeoutSeconds: 0.5 });
     try {

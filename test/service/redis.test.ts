@@ -132,6 +132,22 @@ describe('service: scale-out on Redis (BullMQ)', function () {
     assert.ok(fs.existsSync(path.join(results, id, 'out', 'result.json')));
   });
 
+  it('a job whose worker dies more often than --max-retries fails, counted once', async () => {
+    const s = await serve();
+    const a = await worker(['--max-retries', '0']);
+    const id = await post(s, { alpha: 'sure', tol: 1e-8, maxit: 100000 });
+    await until(s, id, (v) => v.state === 'running' && v.progress.stage === 'solve');
+    a.child.kill('SIGKILL');
+    await a.exited;
+    await worker(['--max-retries', '0']);
+    const v = await until(s, id, (x) => x.state === 'done' || x.state === 'failed');
+    assert.equal(v.state, 'failed');
+    assert.equal(v.error!.code, 'EWORKER');
+    assert.match(v.error!.message, /stalled/);
+    assert.equal(await metric(s, 'failed'), 1);
+    assert.equal(await metric(s, 'done'), 0);
+  });
+
   it('a server restarted with jobs queued loses none; cancelling a queued job removes it from Redis', async () => {
     const first = await serve();
     const ids = [await post(first, { alpha: 45 }), await post(first, { alpha: 46 }), await post(first, { alpha: 47 })];
