@@ -138,6 +138,7 @@ async function main(argv: string[]): Promise<void> {
     .option('--only <regex>', 'run the workloads whose name matches')
     .option('--sizes <list>', 'synthetic forward sizes, comma-separated (default 1000,5000,10000,20000,40000; quick 1000,5000)')
     .option('--threads <n>', 'OpenBLAS threads on both sides', (v) => Number(v), 1)
+    .option('--long', 'also the workloads that take minutes per side (issue 16\'s SURE run)')
     .option('--no-mne', 'time mxne only')
     .option('--same-kernels', 'force both sides onto mxne\'s OpenBLAS kernel set (default: each side as installed)')
     .option('--cpu-prof', 'profile every selected workload\'s mxne side (default: the flagged ones in a full run)')
@@ -145,7 +146,7 @@ async function main(argv: string[]): Promise<void> {
     .option('--out <file>', 'report file (default bench/RESULTS.md for a full run, a temporary folder otherwise)')
     .option('--svg <file>', 'scaling plot (default bench/scaling.svg next to the report; the time-samples plot goes next to it as <name>-times.svg)')
     .parse(argv);
-  const f = cli.opts<{ quick?: boolean; rounds?: number; only?: string; sizes?: string; threads: number; mne: boolean; sameKernels?: boolean; cpuProf?: boolean; out?: string; svg?: string }>();
+  const f = cli.opts<{ quick?: boolean; long?: boolean; rounds?: number; only?: string; sizes?: string; threads: number; mne: boolean; sameKernels?: boolean; cpuProf?: boolean; out?: string; svg?: string }>();
   if (!Number.isInteger(f.threads) || f.threads < 1) throw new Error(`--threads: expected a positive integer, got ${f.threads}`);
   const log = (s: string) => process.stderr.write(s);
   let mneSkipReason: string | undefined;
@@ -163,6 +164,7 @@ async function main(argv: string[]): Promise<void> {
   if (workloads.every((w) => w.group === 'scaling')) log(`bench: no fixture workloads (fixtures not found at ${fixtures})\n`);
   if (f.quick) workloads = workloads.filter((w) => w.quick || (f.sizes && w.group === 'scaling'));
   if (f.only) workloads = workloads.filter((w) => new RegExp(f.only as string).test(w.name));
+  else if (!f.long) workloads = workloads.filter((w) => !w.long);
   const full = !f.quick && !f.only && !f.sizes && !f.rounds;
   const outDir = full ? path.join(packageRoot(), 'bench') : fs.mkdtempSync(path.join(os.tmpdir(), 'mxne-bench-report-'));
   const out = f.out ?? path.join(outDir, 'RESULTS.md');

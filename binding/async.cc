@@ -46,54 +46,18 @@ SolveJob::SolveJob(Napi::Env env, const char* op, Kernel kernel, Build build)
     : Napi::AsyncWorker(env, op), op_(op), kernel_(std::move(kernel)), build_(std::move(build)),
       deferred_(Napi::Promise::Deferred::New(env)) {}
 
-SolveJob::~SolveJob() { Release(); }
-
-void SolveJob::Release() {
-  if (hasProgress_) {
-    hasProgress_ = false;
-    tsfn_.Release();
-  }
-}
-
 Napi::Value SolveJob::Run(Napi::Env env, const char* op, Napi::Object options, const std::vector<napi_value>& keep,
                           Kernel kernel, Build build) {
-  Napi::Value cancel = options.Get("cancel"), onProgress = options.Get("onProgress");
+  Napi::Value cancel = options.Get("cancel");
   int32_t* cell = nullptr;
   napi_value cellValue = nullptr;
   if (!cancel.IsUndefined() && !cancel.IsNull() && !ValInt32Array(env, cancel, "cancel", 1, &cell, &cellValue))
     return env.Undefined();
-  const bool progress = !onProgress.IsUndefined() && !onProgress.IsNull();
-  if (progress && !onProgress.IsFunction()) {
-    Napi::TypeError::New(env, "Expected function for onProgress").ThrowAsJavaScriptException();
-    return env.Undefined();
-  }
   SolveJob* job = new SolveJob(env, op, std::move(kernel), std::move(build));
   for (napi_value v : keep) job->refs_.push_back(Napi::Persistent(Napi::Value(env, v)));
   if (cell != nullptr) {
     job->refs_.push_back(Napi::Persistent(Napi::Value(env, cellValue)));
     job->control_.cancel = cell;
-  }
-  if (progress) {
-    job->tsfn_ = Napi::ThreadSafeFunction::New(env, onProgress.As<Napi::Function>(), "mxneProgress", 0, 1);
-    job->hasProgress_ = true;
-    Napi::ThreadSafeFunction tsfn = job->tsfn_;
-    job->control_.report = [tsfn](const Progress& p) mutable {
-      // Non-blocking: a busy main thread drops nothing but never stalls the solve.
-      Progress* copy = new Progress(p);
-      const napi_status sent = tsfn.NonBlockingCall(copy, [](Napi::Env env, Napi::Function fn, Progress* q) {
-        if (env == nullptr || fn.IsEmpty()) {  // the function is being torn down
-          delete q;
-          return;
-        }
-        Napi::Object o = Napi::Object::New(env);
-        o.Set("outer", q->outer);
-        o.Set("epochs", q->epochs);
-        o.Set("gap", q->gap);
-        delete q;
-        fn.Call({o});
-      });
-      if (sent != napi_ok) delete copy;
-    };
   }
   Napi::Promise promise = job->deferred_.Promise();
   job->Queue();
@@ -106,12 +70,10 @@ void SolveJob::Execute() {
 }
 
 void SolveJob::OnOK() {
-  Release();
   if (CanRunJs(Env())) deferred_.Resolve(build_(Env()));
 }
 
 void SolveJob::OnError(const Napi::Error&) {
-  Release();
   if (CanRunJs(Env())) deferred_.Reject(ToError(Env(), op_, status_).Value());
 }
 

@@ -45,34 +45,29 @@ class Job : public Napi::AsyncWorker {
 namespace mxne {
 
 // The template for long solves: one options object in, a Promise out. From the options it reads
-// `cancel` (an Int32Array(1) JS sets to stop the job; checked between epochs) and `onProgress`
-// (called on the main thread with { outer, epochs, gap } through a thread-safe function). The
-// kernel runs in Execute() with the Control; `build` makes the resolved value on the main thread.
+// `cancel` (an Int32Array(1) JS sets to stop the job; checked between epochs). The kernel runs in
+// Execute() with the Control; `build` makes the resolved value on the main thread.
 class SolveJob : public Napi::AsyncWorker {
  public:
   using Kernel = std::function<Status(const Control&)>;
   using Build = std::function<Napi::Value(Napi::Env)>;
 
-  // Returns an empty Promise value (with a JS exception pending) when `cancel`/`onProgress` are invalid.
+  // Returns an empty Promise value (with a JS exception pending) when `cancel` is invalid.
   static Napi::Value Run(Napi::Env env, const char* op, Napi::Object options, const std::vector<napi_value>& keep,
                          Kernel kernel, Build build);
 
   void Execute() override;
   void OnOK() override;
   void OnError(const Napi::Error& e) override;
-  ~SolveJob() override;
 
  private:
   SolveJob(Napi::Env env, const char* op, Kernel kernel, Build build);
-  void Release();
 
   std::string op_;
   Kernel kernel_;
   Build build_;
   Status status_;
   Control control_;
-  bool hasProgress_ = false;
-  Napi::ThreadSafeFunction tsfn_;
   Napi::Promise::Deferred deferred_;
   std::vector<Napi::Reference<Napi::Value>> refs_;
 };

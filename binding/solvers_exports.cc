@@ -1,7 +1,6 @@
 // N-API face of solvers.h and of compute_bias, each a SolveJob (async.h) taking one options object:
-//   l21SolveAsync({ M, G, m, n, T, alpha, nMxneIter (0: MxNE), maxit, tol, activeSetSize (0: none),
-//                   nOrient, cd, dgapFreq, weightInit?, GtMt?, cancel?, onProgress? })
-//     -> { X, active, E, history, gap, converged, epochs, outer } sized to the result
+//   l21InnerSolveAsync({ G, GtMt, m, n, T, cols, Xt, normM2, alpha, maxit, tol, nOrient, cd, dgapFreq, cancel? })
+//     -> { E, gap, converged, epochs }; the solution is written into Xt (T x cols.length)
 //   computeBiasAsync({ M, GA, X, B, m, n, T, maxIter, tol, nOrient, cancel? })
 //     -> { D, iterations, converged }
 #include <napi.h>
@@ -28,79 +27,56 @@ Napi::Float64Array F64Of(Napi::Env env, const std::vector<double>& v) {
   return a;
 }
 
-Napi::Int32Array I32Of(Napi::Env env, const std::vector<int>& v) {
-  Napi::Int32Array a = Napi::Int32Array::New(env, v.size());
-  std::copy(v.begin(), v.end(), a.Data());
-  return a;
-}
-
-bool Present(const Napi::Object& o, const char* key) {
-  Napi::Value v = o.Get(key);
-  return !v.IsUndefined() && !v.IsNull();
-}
-
-Napi::Value L21SolveAsync(const Napi::CallbackInfo& info) {
+Napi::Value L21InnerSolveAsync(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Napi::Object o;
-  int64_t m, n, T, iter, maxit, ass, no, dgap;
-  double alpha, tol;
+  int64_t m, n, T, maxit, no, dgap;
+  double alpha, tol, normM2;
   bool cd;
-  F64 M, G, W, GtMt;
-  size_t mT, mn;
+  F64 G, GtMt, Xt;
+  size_t mn;
+  Napi::Value colsValue;
   if (!ArgCount(info, 1) || !ArgObject(info, 0, "options", &o) || !ValInt(env, o.Get("m"), "m", 0, kMaxDim, &m) ||
-      !ValInt(env, o.Get("n"), "n", 0, kMaxDim, &n) || !ValInt(env, o.Get("T"), "T", 0, kMaxDim, &T) || !Size(env, "M", m, T, &mT) ||
-      !ValF64Finite(env, o.Get("M"), "M", mT, &M) || !Size(env, "G", m, n, &mn) || !ValF64Finite(env, o.Get("G"), "G", mn, &G) ||
-      !ValFinite(env, o.Get("alpha"), "alpha", &alpha) || !ValInt(env, o.Get("nMxneIter"), "nMxneIter", 0, kMaxDim, &iter) ||
+      !ValInt(env, o.Get("n"), "n", 0, kMaxDim, &n) || !ValInt(env, o.Get("T"), "T", 0, kMaxDim, &T) ||
+      !Size(env, "G", m, n, &mn) || !ValF64Finite(env, o.Get("G"), "G", mn, &G) ||
+      !ValF64Finite(env, o.Get("GtMt"), "GtMt", size_t(T) * size_t(n), &GtMt) ||
+      !ValFinite(env, o.Get("normM2"), "normM2", &normM2) || !ValFinite(env, o.Get("alpha"), "alpha", &alpha) ||
       !ValInt(env, o.Get("maxit"), "maxit", 1, kMaxDim, &maxit) || !ValFinite(env, o.Get("tol"), "tol", &tol) ||
-      !ValInt(env, o.Get("activeSetSize"), "activeSetSize", 0, kMaxDim, &ass) ||
       !ValInt(env, o.Get("nOrient"), "nOrient", 1, kMaxDim, &no) || !ValBool(env, o.Get("cd"), "cd", &cd) ||
       !ValInt(env, o.Get("dgapFreq"), "dgapFreq", 1, kMaxDim, &dgap))
     return env.Undefined();
-  if (n % no != 0) return ArgFail(env, "Expected a multiple of nOrient (" + std::to_string(no) + ") for n but received " + std::to_string(n)), env.Undefined();
+  colsValue = o.Get("cols");
+  if (!colsValue.IsTypedArray() || colsValue.As<Napi::TypedArray>().TypedArrayType() != napi_int32_array) {
+    Napi::TypeError::New(env, "Expected Int32Array for cols").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  Napi::Int32Array cols = colsValue.As<Napi::Int32Array>();
+  const int a = int(cols.ElementLength());
+  if (n % no != 0 || a % no != 0) return ArgFail(env, "Expected multiples of nOrient (" + std::to_string(no) + ") for n and cols.length but received " + std::to_string(n) + " and " + std::to_string(a)), env.Undefined();
+  for (int j = 0; j < a; j++) {
+    const int c = cols[j];
+    // Whole blocks, ascending: the kernels address block j as columns j·nOrient … j·nOrient + nOrient − 1.
+    const bool blockStart = j % no == 0 ? c % no == 0 : c == cols[j - 1] + 1;
+    if (c < 0 || c >= n || (j > 0 && c <= cols[j - 1]) || !blockStart)
+      return ArgFail(env, "Expected cols ascending, in [0, n) and in whole blocks of nOrient, but element " + std::to_string(j) + " is " + std::to_string(c)), env.Undefined();
+  }
+  if (!ValF64Finite(env, o.Get("Xt"), "Xt", size_t(T) * size_t(a), &Xt)) return env.Undefined();
   if (cd && no != 1) return ArgFail(env, "Expected nOrient 1 for coordinate descent but received " + std::to_string(no)), env.Undefined();
   if (alpha < 0) return ArgFail(env, "Expected alpha >= 0 but received " + std::to_string(alpha)), env.Undefined();
   if (tol < 0) return ArgFail(env, "Expected tol >= 0 but received " + std::to_string(tol)), env.Undefined();
-  const bool hasWeights = Present(o, "weightInit"), hasGtMt = Present(o, "GtMt");
-  if (hasWeights) {
-    if (!ValF64Finite(env, o.Get("weightInit"), "weightInit", size_t(n), &W)) return env.Undefined();
-    for (size_t k = 0; k < W.length; k++)
-      if (W.data[k] < 0) return ArgFail(env, "Expected weightInit >= 0 but element " + std::to_string(k) + " is " + std::to_string(W.data[k])), env.Undefined();
-  }
-  if (hasGtMt && !ValF64Finite(env, o.Get("GtMt"), "GtMt", size_t(T) * size_t(n), &GtMt)) return env.Undefined();
-  std::vector<napi_value> keep{M.value, G.value};
-  if (hasWeights) keep.push_back(W.value);
-  if (hasGtMt) keep.push_back(GtMt.value);
-  L21Options opts;
-  opts.maxit = int(maxit);
-  opts.tol = tol;
-  opts.activeSetSize = int(ass);
-  opts.nOrient = int(no);
-  opts.cd = cd;
-  opts.dgapFreq = int(dgap);
-  auto r = std::make_shared<L21Result>();
-  const int mi = int(m), ni = int(n), Ti = int(T), nIter = int(iter);
-  const double* Md = M.data;
-  const double* Gd = G.data;
-  const double* Wd = hasWeights ? W.data : nullptr;
-  const double* GtMtd = hasGtMt ? GtMt.data : nullptr;
+  InnerSolveArgs args{int(m), int(n), int(T), G.data, GtMt.data, cols.Data(), a, normM2, alpha, tol, int(maxit), int(dgap), int(no), cd};
+  struct Out { L21Outcome outcome; std::vector<double> E; };
+  auto r = std::make_shared<Out>();
+  double* XtData = Xt.data;
   return SolveJob::Run(
-      env, "l21Solve", o, keep,
-      [=](const Control& control) {
-        return nIter == 0 ? MixedNormSolve(mi, ni, Ti, Md, Gd, GtMtd, alpha, opts, control, r.get())
-                          : IterativeMixedNormSolve(mi, ni, Ti, Md, Gd, alpha, nIter, opts, Wd, control, r.get());
-      },
+      env, "l21InnerSolve", o, {G.value, GtMt.value, Xt.value, cols},
+      [=](const Control& control) { return InnerSolve(args, control, XtData, &r->outcome, &r->E); },
       [r](Napi::Env env) -> Napi::Value {
         Napi::Object out = Napi::Object::New(env);
-        out.Set("X", F64Of(env, r->X));
-        out.Set("active", I32Of(env, r->active));
         out.Set("E", F64Of(env, r->E));
-        Napi::Array history = Napi::Array::New(env, r->history.size());
-        for (size_t k = 0; k < r->history.size(); k++) history.Set(uint32_t(k), I32Of(env, r->history[k]));
-        out.Set("history", history);
-        out.Set("gap", Napi::Number::New(env, r->gap));
-        out.Set("converged", Napi::Boolean::New(env, r->converged));
-        out.Set("epochs", Napi::Number::New(env, r->epochs));
-        out.Set("outer", Napi::Number::New(env, r->outer));
+        out.Set("gap", Napi::Number::New(env, r->outcome.gap));
+        out.Set("converged", Napi::Boolean::New(env, r->outcome.converged));
+        out.Set("epochs", Napi::Number::New(env, r->outcome.epochs));
         return out;
       });
 }
@@ -143,7 +119,7 @@ Napi::Value ComputeBiasAsync(const Napi::CallbackInfo& info) {
 }  // namespace
 
 void RegisterSolvers(Napi::Env env, Napi::Object exports) {
-  exports.Set("l21SolveAsync", Napi::Function::New(env, L21SolveAsync, "l21SolveAsync"));
+  exports.Set("l21InnerSolveAsync", Napi::Function::New(env, L21InnerSolveAsync, "l21InnerSolveAsync"));
   exports.Set("computeBiasAsync", Napi::Function::New(env, ComputeBiasAsync, "computeBiasAsync"));
 }
 

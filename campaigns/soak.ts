@@ -2,10 +2,13 @@
  * `npm run soak`: many solves in one process, as a server or a week-long cohort run does.
  * Phase 1: consecutive solves of the seed workflow (dSPM weights + irMxNE + results) on the demo
  * dataset; the RSS after each (after a full GC) gives a slope in MB per 100 solves; every result
- * must equal the first one bit for bit. Phase 2: bursts of 16 solves at once; each must equal the
- * sequential result. The event-loop delay (perf_hooks monitorEventLoopDelay, 1 ms resolution) is
- * recorded in both phases: the longest stall with 16 solves in flight is the figure issue 15 bounds
- * (< 20 ms). Exit code 1 when a repeat differs or the burst stall exceeds 20 ms.
+ * must equal the first one bit for bit. Phase 2: bursts of 16 solves at once on the main thread;
+ * each must equal the sequential result. Phase 3: the same bursts through the worker pool
+ * (lib/pool, as batch runs and the service run them), files in, result.json out; each must equal
+ * a sequential pooled solve. The event-loop delay (perf_hooks monitorEventLoopDelay, 1 ms
+ * resolution) is recorded in every phase; the longest stall with 16 pooled solves in flight is the
+ * figure issue 15 bounds (< 20 ms): on the main thread the solves' own JavaScript is the stall.
+ * Exit code 1 when a repeat differs or the pooled burst stall exceeds 20 ms.
  *
  *   npm run soak                                   # 1,000 solves, 10 bursts of 16, 600-source demo
  *   npm run soak -- --solves 50 --bursts 3 --n-sources 2000
@@ -19,7 +22,9 @@ import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import { generateDemo } from '../lib/demo/index.js';
 import type { MixedNormResult } from '../lib/sparse/mixedNorm.js';
-import { readSeedInputs, solveSeed, type SeedInputs } from '../lib/workflow/solveFiles.js';
+import { SolvePool } from '../lib/pool/solvePool.js';
+import { readSeedInputs, solveSeed, type SeedInputs, type SolveJob } from '../lib/workflow/solveFiles.js';
+import type { SolveSummary } from '../lib/workflow/summary.js';
 
 v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc') as () => void;
@@ -39,6 +44,11 @@ function fingerprint(r: MixedNormResult): string {
   h.update(new Uint8Array(r.stc.data.data.buffer, r.stc.data.data.byteOffset, r.stc.data.data.byteLength));
   if (r.residual) h.update(new Uint8Array(r.residual.data.data.buffer, r.residual.data.data.byteOffset, r.residual.data.data.byteLength));
   return h.digest('hex');
+}
+
+/** The same for a pooled solve's result.json: everything but timings and the output folder. */
+function summaryFingerprint(s: SolveSummary): string {
+  return crypto.createHash('sha256').update(JSON.stringify({ ...s, timings: null, options: { ...s.options, out: null } })).digest('hex');
 }
 
 /** Least-squares slope of y over x. */
@@ -96,8 +106,30 @@ export async function soak(o: { solves: number; bursts: number; nSources: number
     const burstSeconds = (performance.now() - t1) / 1000;
     console.log(`bursts: ${o.bursts} × ${o.concurrency} solves at once in ${burstSeconds.toFixed(0)} s, ${burstDiffer} differ from the sequential result; `
       + `event loop with ${o.concurrency} in flight: longest stall ${ms(hb.max).toFixed(1)} ms, p99 ${ms(hb.percentile(99)).toFixed(1)} ms, mean ${ms(hb.mean).toFixed(1)} ms`);
-    const ok = differ === 0 && burstDiffer === 0 && (o.bursts === 0 || ms(hb.max) < 20);
-    console.log(ok ? 'soak: OK' : 'soak: FAILED (repeats differ or the burst stall is ≥ 20 ms)');
+    const pool = new SolvePool();
+    const pooledJob = (k: number): SolveJob => ({
+      fwd: d.fwd, evoked: d.evoked, cov: d.cov, out: path.join(dir, `out-${k}`), condition: d.condition,
+      baseline: [null, 0], tmin: 0, tmax: 0.3, ...job,
+    });
+    let poolDiffer = 0;
+    const hp = monitorEventLoopDelay({ resolution: 1 });
+    const t2 = performance.now();
+    try {
+      const pooledReference = summaryFingerprint(await pool.run(pooledJob(0)));
+      hp.enable();
+      for (let b = 0; b < o.bursts; b++) {
+        const results = await Promise.all(Array.from({ length: o.concurrency }, (_, k) => pool.run(pooledJob(k))));
+        poolDiffer += results.filter((r) => summaryFingerprint(r) !== pooledReference).length;
+      }
+      hp.disable();
+    } finally {
+      await pool.close();
+    }
+    const poolSeconds = (performance.now() - t2) / 1000;
+    console.log(`pooled bursts: ${o.bursts} × ${o.concurrency} solves at once on ${pool.size} workers in ${poolSeconds.toFixed(0)} s, ${poolDiffer} differ from a sequential pooled solve; `
+      + `event loop with ${o.concurrency} in flight: longest stall ${ms(hp.max).toFixed(1)} ms, p99 ${ms(hp.percentile(99)).toFixed(1)} ms, mean ${ms(hp.mean).toFixed(1)} ms`);
+    const ok = differ === 0 && burstDiffer === 0 && poolDiffer === 0 && (o.bursts === 0 || ms(hp.max) < 20);
+    console.log(ok ? 'soak: OK' : 'soak: FAILED (repeats differ or the pooled burst stall is ≥ 20 ms)');
     return ok;
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

@@ -36,7 +36,7 @@ export type { IrMxneResult } from './sparse/iterativeMixedNormSolver.js';
 export type { MixedNormSolverOptions, IterativeMixedNormSolverOptions, SolverChoiceWarning } from './sparse/solverOptions.js';
 export { computeBias } from './sparse/computeBias.js';
 export type { ComputeBiasOptions, ComputeBiasResult } from './sparse/computeBias.js';
-export type { SolveProgress } from './native.js';
+export type { SolveProgress } from './sparse/solverOptions.js';
 export type { NoActiveSourceWarning } from './results/makeSparseResult.js';
 
 // The seed workflow on files (what `mxne solve` runs)

@@ -57,44 +57,32 @@ export interface Addon {
   /** One Gamma-MAP iteration (binding/kernels_gamma.h); flags[0] = 1 when dsyevd replaced a failed dgesdd. */
   gammaMapStepAsync(n: number, k: number, T: number, G: Float64Array, M: Float64Array, gammas: Float64Array, alpha: number,
     updateMode: number, numer: Float64Array, denom: Float64Array, A: Float64Array, flags: Float64Array): Promise<Float64Array>;
-  /** A whole MxNE (nMxneIter 0) or irMxNE solve (binding/solvers.h), results sized to the active set. */
-  l21SolveAsync(options: L21SolveArgs): Promise<L21SolveOutput>;
+  /** One inner L21 solve (BCD or CD epochs, binding/solvers.h) on the columns `cols`; the solution is written into Xt. */
+  l21InnerSolveAsync(options: L21InnerSolveArgs): Promise<L21InnerSolveOutput>;
   /** MNE's compute_bias on the active columns GA (m×n) of the gain: the n debiasing factors. */
   computeBiasAsync(options: ComputeBiasArgs): Promise<{ D: Float64Array; iterations: number; converged: boolean }>;
 }
 
-/** What every long native solve takes besides its data: a cancellation cell and a progress callback. */
+/** What every long native solve takes besides its data: a cancellation cell. */
 interface SolveLink {
   /** Int32Array(1): set to 1 (Atomics.store) to stop the job between epochs. */
   cancel?: Int32Array;
-  onProgress?: (p: SolveProgress) => void;
 }
 
-/** Reported after each active-set iteration (MxNE) or reweighting (irMxNE). */
-export interface SolveProgress {
-  /** Outer iterations so far: active-set iterations (MxNE) or reweightings (irMxNE). */
-  outer: number;
-  /** BCD / CD sweeps so far. */
-  epochs: number;
-  /** The last duality gap computed. */
-  gap: number;
+export interface L21InnerSolveArgs extends SolveLink {
+  m: number; n: number; T: number;
+  /** m × n, and (GᵀM)ᵀ: T × n. */
+  G: Float64Array; GtMt: Float64Array;
+  /** The columns solved on: ascending, whole blocks of nOrient. */
+  cols: Int32Array;
+  /** T × cols.length: the warm start on entry, the solution on return. */
+  Xt: Float64Array;
+  normM2: number; alpha: number; maxit: number; tol: number; nOrient: number; cd: boolean; dgapFreq: number;
 }
 
-export interface L21SolveArgs extends SolveLink {
-  m: number; n: number; T: number; M: Float64Array; G: Float64Array; alpha: number;
-  /** 0: MxNE; k ≥ 1: irMxNE with k reweightings. */
-  nMxneIter: number;
-  maxit: number; tol: number;
-  /** 0: no active-set strategy. */
-  activeSetSize: number;
-  nOrient: number; cd: boolean; dgapFreq: number;
-  weightInit?: Float64Array | null;
-  GtMt?: Float64Array | null;
-}
-
-export interface L21SolveOutput {
-  X: Float64Array; active: Int32Array; E: Float64Array; history: Int32Array[]; gap: number; converged: boolean;
-  epochs: number; outer: number;
+export interface L21InnerSolveOutput {
+  /** Primal objective at each gap check. */
+  E: Float64Array; gap: number; converged: boolean; epochs: number;
 }
 
 export interface ComputeBiasArgs extends SolveLink {

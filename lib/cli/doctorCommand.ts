@@ -6,7 +6,6 @@
 import { Command } from 'commander';
 import { performance } from 'node:perf_hooks';
 import { addon, blasSelection, getNumThreads } from '../native.js';
-import { readCpuinfo } from '../openblas/cpuinfo.js';
 import { blasSelfCheck } from '../openblas/selfCheck.js';
 import { version } from '../version.js';
 
@@ -31,10 +30,8 @@ function gemmRate(n = 1000): number {
 }
 
 export function doctorReport(): DoctorReport {
-  const cpu = readCpuinfo();
   return {
-    mxne: version(), node: process.version, cpu: blasSelection.cpu,
-    cpuFeatures: ['avx', 'avx2', 'fma', 'avx512f', 'avx512bw', 'avx512vl', 'avx512dq', 'avx512cd'].filter((f) => cpu?.flags.has(f)),
+    mxne: version(), node: process.version, cpu: blasSelection.cpu, cpuFeatures: blasSelection.cpuFeatures,
     openblas: blasSelection.config, kernels: blasSelection.corename, reason: blasSelection.choice.reason,
     warning: blasSelection.warning, blasThreads: getNumThreads(), selfCheck: blasSelfCheck(addon), gemmGflops: gemmRate(),
   };

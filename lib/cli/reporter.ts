@@ -2,9 +2,11 @@
  * What the CLI shows while it works, on stderr (results go to stdout): on a terminal a progress
  * bar with the stage and the time spent (cli-progress); elsewhere (a log, a pipe, a batch job) one
  * line per stage; with --verbose one line per stage with its time everywhere; nothing with --quiet.
- * Progress is per stage: a solve is one native call, so there is nothing finer to show yet.
+ * Inside a solve, progress (reweighting k of n, SURE solve k of n, the gap) updates the bar's text;
+ * as lines, at most one every LINE_INTERVAL_MS, so a long run shows it is alive without flooding a log.
  */
 import { SingleBar } from 'cli-progress';
+import type { SolveProgress } from '../sparse/solverOptions.js';
 
 export interface ReporterOptions {
   quiet: boolean;
@@ -16,6 +18,8 @@ export type Stage = 'read' | 'weights' | 'prepare' | 'solve' | 'results' | 'writ
 
 const STAGES: Stage[] = ['simulate', 'read', 'weights', 'prepare', 'solve', 'results', 'write'];
 
+const LINE_INTERVAL_MS = 2000;
+
 /** Lines of progress start with this, errors with 'mxne: ' (tests and log filters tell them apart). */
 export const PROGRESS_PREFIX = 'mxne [';
 
@@ -25,6 +29,7 @@ export class Reporter {
   private readonly started = Date.now();
   /** The stage in progress ('starting' before the first). */
   current = 'starting';
+  private lastLine = 0;
 
   constructor(private readonly o: ReporterOptions, private readonly err: NodeJS.WriteStream = process.stderr) {
     const tty = !!err.isTTY;
@@ -38,7 +43,19 @@ export class Reporter {
   stage(stage: Stage, detail = ''): void {
     this.current = detail ? `${stage}: ${detail}` : stage;
     this.bar?.update(STAGES.indexOf(stage), { stage: this.current });
-    if (this.lines) this.err.write(`${PROGRESS_PREFIX}${((Date.now() - this.started) / 1000).toFixed(2)} s] ${this.current}\n`);
+    if (this.lines) this.line(this.current);
+  }
+
+  /** Where the current stage is (e.g. "reweighting 3 of 10, gap 2.1e-4"), shown after the stage. */
+  progress(detail: string): void {
+    const text = `${this.current} · ${detail}`;
+    this.bar?.update({ stage: text });
+    if (this.lines && Date.now() - this.lastLine >= LINE_INTERVAL_MS) this.line(text);
+  }
+
+  private line(text: string): void {
+    this.lastLine = Date.now();
+    this.err.write(`${PROGRESS_PREFIX}${((this.lastLine - this.started) / 1000).toFixed(2)} s] ${text}\n`);
   }
 
   done(): void {
@@ -56,4 +73,11 @@ export class Reporter {
   printJson(value: unknown): void {
     if (this.o.json) process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
   }
+}
+
+/** A solver's progress in words: which solve of SURE's grid, or which reweighting / active-set iteration; the gap. */
+export function describeProgress(p: SolveProgress, nMxneIter: number): string {
+  const gap = `gap ${p.gap.toExponential(1)}`;
+  if (p.solve) return `SURE solve ${p.solve.index} of ${p.solve.count} (alpha ${p.solve.alpha.toFixed(1)} %), ${gap}`;
+  return `${nMxneIter > 1 ? `reweighting ${p.outer} of ${nMxneIter}` : `active-set iteration ${p.outer}`}, ${gap}`;
 }

@@ -1,7 +1,7 @@
 /**
  * --threads and --timeout for one CLI run. The timeout ends the process (exit 124, as timeout(1))
- * with one line saying so: a solve is one native call that cannot be interrupted yet, and ending
- * the process is the clean way out of it. It is disarmed when writing starts, so it never cuts a
+ * with one line saying so: ending the process stops every stage at once (an AbortSignal stops
+ * only the solver, between epochs, and the reads and dSPM do not watch one). It is disarmed when writing starts, so it never cuts a
  * run between its output files; before that, nothing has been written into --out.
  */
 import { setNumThreads } from '../native.js';

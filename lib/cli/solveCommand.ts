@@ -3,7 +3,7 @@ import { Command, Option } from 'commander';
 import { solveFiles, type SolveJob } from '../workflow/solveFiles.js';
 import { jsonSummary, summaryLines } from '../workflow/summary.js';
 import * as parse from './parsers.js';
-import { Reporter } from './reporter.js';
+import { describeProgress, Reporter } from './reporter.js';
 import { applyLimits } from './runLimits.js';
 import { addSolverFlags, solverSettings, type SolverFlags } from './solverFlags.js';
 import { addSparseSolverFlags, sparseSolveJob } from './sparseSolverFlags.js';
@@ -45,7 +45,9 @@ export function solveCommand(): Command {
     const deadline = applyLimits(o, () => reporter.current);
     const files = { fwd: o.fwd, evoked: o.evoked, cov: o.cov, out: o.out, condition: o.condition, baseline: o.baseline, tmin: o.tmin, tmax: o.tmax };
     const other = sparseSolveJob(cmd, files);
-    const job: SolveJob = { ...files, ...solverSettings(o) };
+    const settings = solverSettings(o);
+    const nMxneIter = settings.mixedNorm.nMxneIter ?? 1;
+    const job: SolveJob = { ...files, ...settings, mixedNorm: { ...settings.mixedNorm, onProgress: (p) => reporter.progress(describeProgress(p, nMxneIter)) } };
     const onStage = (stage: Parameters<typeof reporter.stage>[0], detail?: string) => {
       if (stage === 'write') deadline.disarm();
       reporter.stage(stage, detail);

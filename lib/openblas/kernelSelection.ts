@@ -9,11 +9,15 @@ import { chooseCoretype, featureCoretype, isGenericCore, type CoretypeChoice } f
 import { readCpuinfo } from './cpuinfo.js';
 import { blasSelfCheck, type CheckedRoutines } from './selfCheck.js';
 
+const VECTOR_FEATURES = ['avx', 'avx2', 'fma', 'avx512f', 'avx512bw', 'avx512vl', 'avx512dq', 'avx512cd'];
+
 export interface BlasIdentity { corename: string; config: string }
 
 export interface KernelSelection {
   /** `model name` of the CPU, or null when it could not be read. */
   cpu: string | null;
+  /** The CPU's vector features OpenBLAS's kernel sets depend on (from the same /proc/cpuinfo read). */
+  cpuFeatures: string[];
   /** OpenBLAS's kernel set in use and its build line (version, DYNAMIC_ARCH, threading). */
   corename: string;
   config: string;
@@ -49,5 +53,6 @@ export function loadWithKernelSelection<T extends CheckedRoutines & { blasInfo()
     const better = featureCoretype(cpu);
     if (better !== null) warning = `OpenBLAS runs its generic ${corename} kernels on a CPU that can run ${better}: set OPENBLAS_CORETYPE=${better} (several times faster)`;
   }
-  return { addon, selection: { cpu: cpu?.modelName ?? null, corename, config, choice, warning } };
+  const cpuFeatures = VECTOR_FEATURES.filter((f) => cpu?.flags.has(f));
+  return { addon, selection: { cpu: cpu?.modelName ?? null, cpuFeatures, corename, config, choice, warning } };
 }

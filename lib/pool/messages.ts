@@ -1,6 +1,6 @@
 /** What a pool task is, and what travels on its MessagePort while it runs (lib/pool/solvePool.ts). */
 import type { MessagePort } from 'node:worker_threads';
-import type { SolveProgress } from '../native.js';
+import type { SolveProgress } from '../sparse/solverOptions.js';
 import type { SolveJob, StageListener } from '../workflow/solveFiles.js';
 import type { SolveSummary } from '../workflow/summary.js';
 import type { ErrorRecord } from './transferError.js';

@@ -11,7 +11,11 @@ import * as path from 'node:path';
 import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { InputError, PoolError } from '../errors.js';
-import type { SolveProgress } from '../native.js';
+// Loaded here, before any worker: OpenBLAS reads its kernel choice from the process environment
+// once, at its first load, and lib/openblas sets it in this thread (a worker's process.env is a
+// copy that OpenBLAS never sees).
+import '../native.js';
+import type { SolveProgress } from '../sparse/solverOptions.js';
 import type { SolveJob, StageListener } from '../workflow/solveFiles.js';
 import type { SolveSummary } from '../workflow/summary.js';
 import type { GroupTask, PoolMessage, RowResult, WorkerMessage } from './messages.js';

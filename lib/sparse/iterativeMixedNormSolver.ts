@@ -1,46 +1,83 @@
 /**
  * MNE 1.3's `iterative_mixed_norm_solver` (irMxNE, L0.5/L2 by reweighted L21): each round
- * solves MxNE on the currently active columns scaled by weights 2·√‖X_j‖ from the previous
- * round, until the active set and X stop changing (|ΔX| < tol) or `nMxneIter` rounds; then
- * debias. The rounds are one native job (binding/solvers.cc); debiasing is computeBias.ts.
+ * solves MxNE (activeSet.ts) on the currently active columns scaled by weights 2·√‖X_j‖ from the
+ * previous round (penalties/l05.ts), until the active set and X stop changing (|ΔX| < tol) or
+ * `nMxneIter` rounds; then debias (computeBias.ts).
  */
-import type { ConvergenceWarning } from '../errors.js';
 import { InputError } from '../errors.js';
+import { gemmAsync } from '../linalg/blas.js';
 import { Matrix } from '../linalg/matrix.js';
-import type { ComputeBiasResult } from './computeBias.js';
-import { convergenceWarning, debiasRows, debiasWarning, l21Solve } from './mixedNormSolver.js';
-import { normalizeSolverOptions, type IterativeMixedNormSolverOptions, type L21Options, type SolverChoiceWarning } from './solverOptions.js';
+import { activeSetSolve } from './activeSet.js';
+import { dot } from './groupNorms.js';
+import { convergenceWarning, debiasRows, debiasWarning, prepareL21, type MixedNormSolverResult } from './mixedNormSolver.js';
+import { l05Reweight, l05Value } from './penalties/l05.js';
+import { normalizeSolverOptions, type IterativeMixedNormSolverOptions, type L21Options } from './solverOptions.js';
 
-export interface IrMxneResult {
-  X: Matrix;
-  activeSet: Int32Array;
+export interface IrMxneResult extends Omit<MixedNormSolverResult, 'E' | 'nIterations'> {
   /** Objective after each reweighting, ½‖M − GX‖² + α Σ √‖X_j‖. */
   E: number[];
   /** Active columns of G after each reweighting. */
   activeSetHistory: Int32Array[];
-  /** Duality gap and convergence of the last MxNE round. */
-  gap: number;
-  converged: boolean;
-  /** Reweightings run. */
+  /** Reweightings run (gap and converged are those of the last MxNE round). */
   nIterations: number;
-  /** BCD / CD sweeps summed over every round. */
-  epochs: number;
-  debias: ComputeBiasResult | null;
-  warnings: Array<ConvergenceWarning | SolverChoiceWarning>;
 }
 
 /** irMxNE with settings already resolved (mixedNorm, SURE). */
 export async function solveIrMxne(M: Matrix, G: Matrix, alpha: number, nMxneIter: number, o: L21Options, weightInit: Float64Array | null = null): Promise<IrMxneResult> {
   if (weightInit !== null && weightInit.length !== G.cols) throw new InputError('weightInit', `${G.cols} weights (one per column)`, `${weightInit.length}`);
   if (!Number.isInteger(nMxneIter) || nMxneIter < 1) throw new InputError('nMxneIter', 'a positive integer', String(nMxneIter));
-  const r = await l21Solve(M, G, alpha, nMxneIter, o, weightInit, null);
-  const X = new Matrix(r.active.length, M.cols, r.X);
-  const debias = await debiasRows(M, G, r.active, X, o);
+  const T = M.cols;
+  let active = Int32Array.from({ length: G.cols }, (_, c) => c).filter((c) => weightInit === null || weightInit[c] !== 0);
+  let weights: Float64Array = weightInit === null ? new Float64Array(active.length).fill(1) : Float64Array.from(active, (c) => weightInit[c]);
+  let X = new Matrix(G.cols, T);
+  const E: number[] = [], history: Int32Array[] = [];
+  let gap = Infinity, converged = false, epochs = 0;
+  for (let k = 0; k < nMxneIter; k++) {
+    const X0 = X, active0 = active;
+    // MxNE on the weighted active columns; the active-set strategy only when they outnumber it.
+    const Gk = G.pickCols(active);
+    for (let j = 0; j < active.length; j++) for (let i = 0; i < Gk.rows; i++) Gk.data[i + j * Gk.rows] *= weights[j];
+    const useActiveSet = o.activeSetSize !== null && active.length > o.activeSetSize * o.nOrient;
+    const sub = await activeSetSolve(await prepareL21(M, Gk), alpha, { ...o, activeSetSize: useActiveSet ? o.activeSetSize : null, onProgress: undefined });
+    gap = sub.gap;
+    converged = sub.converged;
+    epochs += sub.epochs;
+    if (sub.active.length === 0) {
+      active = new Int32Array(0);
+      X = new Matrix(0, T);
+      E.push(0.5 * dot(M.data, M.data));
+      history.push(active);
+      break;
+    }
+    X = sub.X;
+    for (let i = 0; i < X.rows; i++) for (let t = 0; t < T; t++) X.data[i + t * X.rows] *= weights[sub.active[i]];
+    active = sub.active.map((i) => active[i]);
+    // The L0.5 penalty's next weights, and the objective it defines.
+    const Xt = X.transpose();
+    weights = l05Reweight(Xt, o.nOrient);
+    const R = M.clone();
+    await gemmAsync(G.pickCols(active), X, { alpha: -1, beta: 1, out: R });
+    E.push(0.5 * dot(R.data, R.data) + alpha * l05Value(Xt, o.nOrient));
+    history.push(active);
+    o.onProgress?.({ outer: k + 1, epochs, gap });
+    if (k >= 1 && sameColumns(active, active0) && X.rows === X0.rows && maxAbsDiff(X.data, X0.data) < o.tol) break;
+  }
+  const debias = await debiasRows(M, G, active, X, o);
+  const outer = history.length;
   return {
-    X, activeSet: r.active, E: Array.from(r.E), activeSetHistory: r.history, gap: r.gap, converged: r.converged,
-    nIterations: r.outer, epochs: r.epochs, debias,
-    warnings: [...(r.converged ? [] : [convergenceWarning('irmxne', r.gap, o.tol, r.outer)]), ...debiasWarning(debias)],
+    X, activeSet: active, E, activeSetHistory: history, gap, converged, nIterations: outer, epochs, debias,
+    warnings: [...(converged ? [] : [convergenceWarning('irmxne', gap, o.tol, outer)]), ...debiasWarning(debias)],
   };
+}
+
+function sameColumns(a: Int32Array, b: Int32Array): boolean {
+  return a.length === b.length && a.every((c, i) => c === b[i]);
+}
+
+function maxAbsDiff(a: Float64Array, b: Float64Array): number {
+  let d = 0;
+  for (let k = 0; k < a.length; k++) d = Math.max(d, Math.abs(a[k] - b[k]));
+  return d;
 }
 
 /**

@@ -4,7 +4,7 @@
  * every field resolved; nothing below it reads a default again.
  */
 import { InputError } from '../errors.js';
-import type { SolveProgress } from '../native.js';
+import type { SolveProgress } from './solverOptions.js';
 import type { RankOption } from '../prepare/rank.js';
 import type { SourceEstimate } from '../records/sourceEstimate.js';
 

@@ -5,61 +5,40 @@
  * the blocks most correlated with the residual, warm-start, repeat — then debias.
  * `activeSetSize: null` solves on all columns at once (irMxNE's small reweighted problems).
  *
- * The solve is one native job (binding/solvers.cc, around the kernels of kernels_l21.cc). The
- * inner solver is MNE's `_mixed_norm_solver_bcd` step for step in Gram form — on an active set of
- * a columns it needs only GᵀG and GᵀM, so a block update costs O(a·o·T) instead of O(m·o·T), and
- * the gap needs no residual (‖R‖² = ‖M‖² − ⟨X, GᵀM⟩ − ⟨X, GᵀR⟩, ⟨R, GX⟩ = ⟨X, GᵀR⟩) — including
- * two MNE quirks its numbers depend on: a block counts as non-zero when its first entry is
- * (Mathurin's trick), and the Anderson candidate (K = 5) is squared elementwise before it is
- * evaluated (MNE's groups_norm2 squares its argument in place). 'cd' is scikit-learn's multi-task
- * coordinate descent, MNE's fixed-orientation path. Debiasing (computeBias.ts) is its own step.
+ * The loop is TypeScript (activeSet.ts); each inner solve is one native job (binding/solvers.cc
+ * around the kernels of kernels_l21.cc). The inner solver is MNE's `_mixed_norm_solver_bcd` step
+ * for step in Gram form — on an active set of a columns it needs only GᵀG and GᵀM, so a block
+ * update costs O(a·o·T) instead of O(m·o·T), and the gap needs no residual (‖R‖² = ‖M‖² −
+ * ⟨X, GᵀM⟩ − ⟨X, GᵀR⟩, ⟨R, GX⟩ = ⟨X, GᵀR⟩) — including two MNE quirks its numbers depend on: a
+ * block counts as non-zero when its first entry is (Mathurin's trick), and the Anderson candidate
+ * (K = 5) is squared elementwise before it is evaluated (MNE's groups_norm2 squares its argument
+ * in place). 'cd' is scikit-learn's multi-task coordinate descent, MNE's fixed-orientation path.
+ * Debiasing (computeBias.ts) is its own step.
  */
 import type { ConvergenceWarning } from '../errors.js';
 import { gemmAsync } from '../linalg/blas.js';
 import { Matrix } from '../linalg/matrix.js';
-import { addon, runCancellable, type L21SolveOutput } from '../native.js';
+import { activeSetSolve, type L21Data } from './activeSet.js';
 import { biasFactors, type ComputeBiasResult } from './computeBias.js';
+import type { L21Solution } from './l21Solution.js';
 import { normalizeSolverOptions, type L21Options, type MixedNormSolverOptions, type SolverChoiceWarning } from './solverOptions.js';
 
 export type { L21Options } from './solverOptions.js';
 
-export interface MixedNormSolverResult {
-  /** nActive × T: the rows of the active columns, ascending. */
-  X: Matrix;
-  /** Active columns of G, ascending (MNE returns the same set as a boolean mask). */
-  activeSet: Int32Array;
+export interface MixedNormSolverResult extends L21Solution {
   /** Primal objective at each active-set iteration (at each gap check without the active-set strategy). */
   E: number[];
-  /** Final duality gap. */
-  gap: number;
-  converged: boolean;
   /** Active-set iterations. */
   nIterations: number;
-  /** BCD / CD sweeps summed over the active-set iterations. */
-  epochs: number;
   /** The debiasing step's outcome; null without debiasing or without active source. */
   debias: ComputeBiasResult | null;
   warnings: Array<ConvergenceWarning | SolverChoiceWarning>;
 }
 
-/** M (m × T) and its correlation with every column, GᵀM (transposed: T × n), shared by callers. */
-export interface L21Data {
-  M: Matrix;
-  G: Matrix;
-  GtMt: Matrix;
-}
+export type { L21Data } from './activeSet.js';
 
 export async function prepareL21(M: Matrix, G: Matrix): Promise<L21Data> {
   return { M, G, GtMt: await gemmAsync(M, G, { transA: true }) };
-}
-
-/** One native solve: MxNE (nMxneIter 0) or irMxNE, with optional precomputed GᵀM and irMxNE start weights. */
-export function l21Solve(M: Matrix, G: Matrix, alpha: number, nMxneIter: number, o: L21Options, weightInit: Float64Array | null, GtMt: Matrix | null): Promise<L21SolveOutput> {
-  return runCancellable((cancel) => addon.l21SolveAsync({
-    m: M.rows, n: G.cols, T: M.cols, M: M.data, G: G.data, alpha, nMxneIter, maxit: o.maxit, tol: o.tol,
-    activeSetSize: o.activeSetSize ?? 0, nOrient: o.nOrient, cd: o.solver === 'cd', dgapFreq: o.dgapFreq,
-    weightInit, GtMt: GtMt?.data ?? null, cancel, onProgress: o.onProgress,
-  }), o.signal);
 }
 
 /** MNE's debiasing of a solution's active rows (max_iter 1000, tol 1e-6), in place; null when there is nothing to debias. */
@@ -88,8 +67,8 @@ export function debiasWarning(d: ComputeBiasResult | null): ConvergenceWarning[]
 
 /** MxNE on prepared data (GᵀM computed once, e.g. over SURE's alpha grid). */
 export async function solveMxne(d: L21Data, alpha: number, o: L21Options): Promise<MixedNormSolverResult> {
-  const r = await l21Solve(d.M, d.G, alpha, 0, o, null, d.GtMt);
-  const X = new Matrix(r.active.length, d.M.cols, r.X);
+  const r = await activeSetSolve(d, alpha, o);
+  const X = r.X;
   const debias = await debiasRows(d.M, d.G, r.active, X, o);
   return {
     X, activeSet: r.active, E: Array.from(r.E), gap: r.gap, converged: r.converged, nIterations: r.outer, epochs: r.epochs, debias,

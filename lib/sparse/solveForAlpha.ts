@@ -52,7 +52,7 @@ export async function solveBySure(M: Matrix, G: Matrix, grid: Float64Array, rand
     dualGap: r.gap, converged: unconverged.length === 0, nIterations: grid.length, epochs: r.epochs, surePath: r.surePath,
     warnings: [...warnings, ...(unconverged.length === 0 ? [] : [{
       code: 'ECONVERGENCE' as const, stage: 'sure', gap: Number.NaN, tol, iterations: grid.length,
-      message: `sure: the solves at alpha ${unconverged.join(', ')} did not converge`,
+      message: `sure: the solves at alpha ${unconverged.map((a) => `${Number(a.toPrecision(4))} %`).join(', ')} of alpha_max did not converge`,
     }])],
   };
 }

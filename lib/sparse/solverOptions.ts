@@ -6,7 +6,18 @@
  */
 import { InputError } from '../errors.js';
 import type { Matrix } from '../linalg/matrix.js';
-import type { SolveProgress } from '../native.js';
+
+/** Reported after each active-set iteration (MxNE) or reweighting (irMxNE). */
+export interface SolveProgress {
+  /** Outer iterations so far: active-set iterations (MxNE) or reweightings (irMxNE). */
+  outer: number;
+  /** BCD / CD sweeps so far. */
+  epochs: number;
+  /** The last duality gap computed. */
+  gap: number;
+  /** In a run of several solves (SURE's grid): which one this is, of how many, at which alpha (% of alpha_max). */
+  solve?: { index: number; count: number; alpha: number };
+}
 
 export interface MixedNormSolverOptions {
   /** Iteration cap of the inner solver and of the active-set loop. @default 3000 */

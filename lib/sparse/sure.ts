@@ -41,8 +41,15 @@ export async function sureAlpha(M: Matrix, G: Matrix, grid: Float64Array, nMxneI
   for (let k = 0; k < Meps.data.length; k++) Meps.data[k] += eps * delta.data[k];
 
   const dataM = await prepareL21(M, G), dataEps = await prepareL21(Meps, G);
+  // Progress says which of the grid's solves runs (two per alpha, twice with reweighting).
+  let solveIndex = 0;
+  const solveCount = 2 * grid.length * (nMxneIter > 1 ? 2 : 1);
+  const step = (alpha: number): L21Options => {
+    const solve = { index: ++solveIndex, count: solveCount, alpha };
+    return o.onProgress === undefined ? o : { ...o, onProgress: (p) => o.onProgress!({ ...p, solve }) };
+  };
   const mxneAt = async (d: L21Data, alpha: number): Promise<GridSolution> => {
-    const r = await solveMxne(d, alpha, o);
+    const r = await solveMxne(d, alpha, step(alpha));
     return { X: scatter(r.X, r.activeSet, n, T), active: r.activeSet, converged: r.converged && (r.debias?.converged ?? true), gap: r.gap, epochs: r.epochs };
   };
   const sols: GridSolution[] = [], solsEps: GridSolution[] = [];
@@ -54,9 +61,10 @@ export async function sureAlpha(M: Matrix, G: Matrix, grid: Float64Array, nMxneI
     for (let j = 0; j < grid.length; j++) {
       for (const [list, data] of [[sols, M], [solsEps, Meps]] as const) {
         const s = list[j];
+        const o2 = step(grid[j]);
         if (s.active.length === 0) continue;
         const w = l05Reweight(s.X.transpose(), o.nOrient);
-        const r = await solveIrMxne(data, G, grid[j], nMxneIter - 1, o, w);
+        const r = await solveIrMxne(data, G, grid[j], nMxneIter - 1, o2, w);
         // Written over the rows of the new active set only (MNE: coefs_grid[j][a_set, :] = X).
         r.activeSet.forEach((col, i) => { for (let t = 0; t < T; t++) s.X.data[col + t * n] = r.X.data[i + t * r.X.rows]; });
         list[j] = { X: s.X, active: r.activeSet, converged: s.converged && r.converged && (r.debias?.converged ?? true), gap: r.gap, epochs: s.epochs + r.epochs };

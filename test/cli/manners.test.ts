@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { Option } from 'commander';
 import { demoCommand } from '../../lib/cli/demoCommand.js';
-import { PROGRESS_PREFIX, Reporter } from '../../lib/cli/reporter.js';
+import { describeProgress, PROGRESS_PREFIX, Reporter } from '../../lib/cli/reporter.js';
 import { solveCommand } from '../../lib/cli/solveCommand.js';
 import { packageRoot } from '../../lib/native.js';
 import { MAIN, errorLines, mxne } from '../helpers/cli.js';
@@ -61,13 +61,14 @@ describe('mxne command manners (demo data, 600 sources)', function () {
   it('off a terminal: one progress line per stage on stderr, in order; nothing with --quiet', async () => {
     const r = await solve('progress');
     assert.equal(r.code, 0, r.stderr);
-    const stages = r.stderr.split('\n').filter((l) => l.startsWith(PROGRESS_PREFIX)).map((l) => /\] (\w+)/.exec(l)![1]);
+    // Progress inside a stage (a line every 2 s on a slow machine) repeats the stage with ' · ' after it.
+    const stages = r.stderr.split('\n').filter((l) => l.startsWith(PROGRESS_PREFIX) && !l.includes(' · ')).map((l) => /\] (\w+)/.exec(l)![1]);
     assert.deepEqual(stages, ['read', 'weights', 'solve', 'write']);
     assert.deepEqual(errorLines(r.stderr), []);
     assert.equal((await solve('progress-q', '--quiet')).stderr, '');
   });
 
-  it('on a terminal: a bar with the stage and the time spent', async () => {
+  it('on a terminal: a bar with the stage, the progress inside it and the time spent', async () => {
     const redraw = () => new Promise((resolve) => setTimeout(resolve, 250)); // the bar redraws at 10 fps
     const tty = Object.assign(new PassThrough(), { isTTY: true, columns: 120 }) as unknown as NodeJS.WriteStream;
     let text = '';
@@ -78,9 +79,15 @@ describe('mxne command manners (demo data, 600 sources)', function () {
     rep.stage('solve', 'irMxNE, 600 sources');
     await redraw();
     assert.equal(rep.current, 'solve: irMxNE, 600 sources');
+    rep.progress(describeProgress({ outer: 3, epochs: 40, gap: 2.1e-4 }, 10));
+    await redraw();
+    rep.progress(describeProgress({ outer: 2, epochs: 90, gap: 3.14e-3, solve: { index: 7, count: 30, alpha: 51.794 } }, 1));
+    await redraw();
     rep.done();
     assert.match(text, /mxne .*\| read: x-ave\.fif \| \d/);
     assert.match(text, /\| solve: irMxNE, 600 sources \| \d/);
+    assert.match(text, /\| solve: irMxNE, 600 sources · reweighting 3 of 10, gap 2\.1e-4 \| \d/);
+    assert.match(text, /\| solve: irMxNE, 600 sources · SURE solve 7 of 30 \(alpha 51\.8 %\), gap 3\.1e-3 \| \d/);
     assert.ok(!text.includes(PROGRESS_PREFIX), 'no stage lines under the bar');
   });
 

@@ -99,4 +99,28 @@ describe('OpenBLAS kernel selection', () => {
       assert.equal(r.env, null);
     } finally { fs.rmSync(dir, { recursive: true, force: true }); }
   });
+
+  it("a pool's worker threads run the selected kernels (the pool loads OpenBLAS in the main thread first)", function () {
+    if (!/\bavx2\b/.test(fs.readFileSync('/proc/cpuinfo', 'utf8'))) this.skip();
+    this.timeout(60000);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mxne-cpuinfo-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'cpuinfo'), record('GenuineIntel', 6, 183, AVX2));
+      const lib = path.resolve(__dirname, '../../lib');
+      const out = execFileSync(process.execPath, ['-e', `
+        const { SolvePool } = require(${JSON.stringify(path.join(lib, 'pool/solvePool.js'))});
+        const { generateDemo } = require(${JSON.stringify(path.join(lib, 'demo/index.js'))});
+        (async () => {
+          const d = await generateDemo({ outDir: ${JSON.stringify(path.join(dir, 'demo'))}, nSources: 100, seed: 1 });
+          const pool = new SolvePool({ jobs: 1 });
+          const s = await pool.run({ fwd: d.fwd, evoked: d.evoked, cov: d.cov, out: ${JSON.stringify(path.join(dir, 'out'))}, condition: 0,
+            baseline: null, tmin: null, tmax: null, weights: 'none', mixedNorm: { alpha: 50 } });
+          await pool.close();
+          console.log(JSON.stringify(s.versions.blasKernels));
+        })();`], { env: { ...withoutSelectionSettings(), MXNE_CPUINFO: path.join(dir, 'cpuinfo') }, encoding: 'utf8' });
+      const kernels = JSON.parse(out.trim().split('\n').pop()!);
+      assert.equal(kernels.corename, 'Haswell');
+      assert.equal(kernels.warning, null);
+    } finally { fs.rmSync(dir, { recursive: true, force: true }); }
+  });
 });

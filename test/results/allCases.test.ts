@@ -5,21 +5,11 @@ import { computeResidual } from '../../lib/results/computeResidual.js';
 import { explainedVariance } from '../../lib/results/explainedVariance.js';
 import { makeDipoles, sparseTimes } from '../../lib/results/makeDipoles.js';
 import { makeStcFromDipoles } from '../../lib/results/makeStcFromDipoles.js';
-import type { PhysicalSolution } from '../../lib/results/physicalSolution.js';
 import { assertClose, assertMatrixClose } from '../helpers/assert.js';
 import { haveFixtures, requireFixtures } from '../helpers/fixtures.js';
 import {
-  arrayOf, evokedNameOf, evokedOf, geometryOf, loadResult, okCases, projectedGain, srcOf, whitenedDataOf, type Json,
+  arrayOf, evokedNameOf, evokedOf, geometryOf, loadResult, okCases, physicalOf, projectedGain, srcOf, whitenedDataOf, type Json,
 } from './referenceCase.js';
-
-function physicalOf(r: Json): PhysicalSolution {
-  return {
-    X: arrayOf(r.final.X_final),
-    gainActive: arrayOf(r.final.gain_active),
-    activeColumns: Int32Array.from(r.final.active_columns),
-    nOrient: r.internals.n_orient,
-  };
-}
 
 describe('results: every reference case (fixtures §4.1), from X_final and gain_active', function () {
   requireFixtures(this);

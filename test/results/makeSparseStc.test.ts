@@ -1,18 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { makeSparseStc } from '../../lib/results/makeSparseStc.js';
-import type { PhysicalSolution } from '../../lib/results/physicalSolution.js';
 import { assertClose } from '../helpers/assert.js';
 import { haveFixtures, requireFixtures } from '../helpers/fixtures.js';
-import { arrayOf, geometryOf, loadResult, okCases, type Json } from './referenceCase.js';
-
-function physicalOf(r: Json): PhysicalSolution {
-  return {
-    X: arrayOf(r.final.X_final),
-    gainActive: arrayOf(r.final.gain_active),
-    activeColumns: Int32Array.from(r.final.active_columns),
-    nOrient: r.internals.n_orient,
-  };
-}
+import { arrayOf, geometryOf, loadResult, okCases, physicalOf, type Json } from './referenceCase.js';
 
 describe('results: sparse source estimates (return_as_dipoles=False)', function () {
   requireFixtures(this);

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import { gemm } from '../../lib/linalg/blas.js';
 import { Matrix } from '../../lib/linalg/matrix.js';
 import { readNpy, readNpyMatrix } from '../../lib/io/npy.js';
+import type { PhysicalSolution } from '../../lib/results/physicalSolution.js';
 import type { SourceGeometry } from '../../lib/results/sourceGeometry.js';
 import { Evoked } from '../../lib/records/evoked.js';
 import type { ChannelInfo, Info, Projection } from '../../lib/records/info.js';
@@ -147,4 +148,14 @@ export function projectedGain(gainActive: Matrix): Matrix {
     for (let c = 0; c < W.cols; c++) W.set(r, c, W.get(r, c) / s);
   }
   return gemm(W, gainActive, { transA: true });
+}
+
+/** The case's final solution in physical units with its gain columns (MNE's X_final, gain_active). */
+export function physicalOf(r: Json): PhysicalSolution {
+  return {
+    X: arrayOf(r.final.X_final),
+    gainActive: arrayOf(r.final.gain_active),
+    activeColumns: Int32Array.from(r.final.active_columns),
+    nOrient: r.internals.n_orient,
+  };
 }

@@ -1,8 +1,9 @@
 /**
- * The native MxNE / irMxNE driver (binding/solvers.cc) on problems made here: a solution certified
- * by its duality gap satisfies the L21 optimality conditions; the active-set strategy lands on the
- * optimum of the all-columns solve; every argument is validated before the job starts. MNE
- * conformance lives in solverProblems.test.ts.
+ * The MxNE / irMxNE solvers (the active-set loop in lib/sparse/activeSet.ts around the native inner
+ * solve of binding/solvers.cc) on problems made here: a solution certified by its duality gap
+ * satisfies the L21 optimality conditions; the active-set strategy lands on the optimum of the
+ * all-columns solve; every argument of the native inner solve is validated before the job starts.
+ * MNE conformance lives in solverProblems.test.ts.
  */
 import * as assert from 'node:assert/strict';
 import { gemm } from '../../lib/linalg/blas.js';
@@ -23,7 +24,7 @@ function problem(nOrient: number, seed: number) {
   return { G, M, amax, normM2 };
 }
 
-describe('sparse: the native MxNE / irMxNE driver', () => {
+describe('sparse: the MxNE / irMxNE solvers over the native inner solve', () => {
   for (const [solver, nOrient] of [['bcd', 3], ['bcd', 1], ['cd', 1]] as const) {
     it(`${solver}, nOrient ${nOrient}: converged solutions meet the optimality conditions`, async () => {
       const { G, M, amax, normM2 } = problem(nOrient, 7);
@@ -61,28 +62,30 @@ describe('sparse: the native MxNE / irMxNE driver', () => {
 
   it('rejects bad arguments with TypeError/RangeError naming them, before the job starts', () => {
     const ok = (): Record<string, unknown> => ({
-      m: 4, n: 6, T: 3, M: new Float64Array(12), G: new Float64Array(24), alpha: 1, nMxneIter: 0, maxit: 10, tol: 1e-6,
-      activeSetSize: 0, nOrient: 3, cd: false, dgapFreq: 10, weightInit: null, GtMt: null,
+      m: 4, n: 6, T: 3, G: new Float64Array(24), GtMt: new Float64Array(18), cols: Int32Array.from([0, 1, 2]), Xt: new Float64Array(9),
+      normM2: 1, alpha: 1, maxit: 10, tol: 1e-6, nOrient: 3, cd: false, dgapFreq: 10,
     });
-    const call = (o: unknown) => (addon.l21SolveAsync as (x: unknown) => unknown)(o);
+    const call = (o: unknown) => (addon.l21InnerSolveAsync as (x: unknown) => unknown)(o);
     const bad = (k: string, v: unknown, re: RegExp, kind: typeof TypeError | typeof RangeError = RangeError) => {
       assert.throws(() => call({ ...ok(), [k]: v }), (e: unknown) => e instanceof kind && re.test((e as Error).message));
     };
-    assert.throws(() => call({ ...ok(), n: 7, G: new Float64Array(28) }), /multiple of nOrient/);
+    assert.throws(() => call({ ...ok(), n: 7, G: new Float64Array(28), GtMt: new Float64Array(21) }), /multiples of nOrient/);
     assert.throws(() => call(5), /options/);
-    bad('M', new Float64Array(5), /M/);
+    bad('G', new Float64Array(5), /G/);
     bad('G', [1], /G/, TypeError);
     bad('G', new Float64Array(24).fill(Number.NaN), /G/);
+    bad('GtMt', new Float64Array(5), /GtMt/);
+    bad('cols', [0, 1, 2], /cols/, TypeError);
+    bad('cols', Int32Array.from([0, 1]), /multiples of nOrient/);
+    bad('cols', Int32Array.from([1, 2, 3]), /cols/);
+    bad('cols', Int32Array.from([3, 4, 6]), /cols/);
+    bad('cols', Int32Array.from([3, 4, 5, 0, 1, 2]), /cols/);
+    bad('Xt', new Float64Array(8), /Xt/);
     bad('alpha', -1, /alpha/);
     bad('maxit', 0, /maxit/);
-    bad('nOrient', 4, /nOrient/);
     bad('nOrient', 0, /nOrient/);
     bad('cd', true, /nOrient 1/);
     bad('dgapFreq', 0, /dgapFreq/);
-    bad('weightInit', new Float64Array(5), /weightInit/);
-    bad('weightInit', new Float64Array(6).fill(-1), /weightInit/);
-    bad('GtMt', new Float64Array(5), /GtMt/);
     bad('cancel', new Float64Array(1), /cancel/, TypeError);
-    bad('onProgress', 3, /onProgress/, TypeError);
   });
 });

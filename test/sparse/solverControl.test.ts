@@ -7,8 +7,9 @@
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
-import type { SolveProgress } from '../../lib/native.js';
+import type { SolveProgress } from '../../lib/sparse/solverOptions.js';
 import { mixedNormSolver } from '../../lib/sparse/mixedNormSolver.js';
+import { sureAlpha } from '../../lib/sparse/sure.js';
 import { randn } from '../helpers/random.js';
 
 /** A solve that does not converge for hours: alpha ≈ 0, tol 0, all 600 columns at once. */
@@ -37,6 +38,23 @@ describe('sparse: cancelling and bounding native solves', function () {
     const last = seen[seen.length - 1];
     assert.equal(last.epochs, r.epochs);
     assert.equal(last.gap, r.gap);
+  });
+
+  it("SURE's progress says which of the grid's solves runs: two per alpha, twice with reweighting", async () => {
+    const M = randn(30, 20, 7), G = randn(30, 40, 8), grid = Float64Array.from([80, 50, 20]);
+    for (const nMxneIter of [1, 3]) {
+      const seen: SolveProgress[] = [];
+      const o = { maxit: 3000, tol: 1e-8, activeSetSize: 5, debias: false, nOrient: 1, solver: 'bcd' as const, dgapFreq: 10, onProgress: (p: SolveProgress) => seen.push(p) };
+      await sureAlpha(M, G, grid, nMxneIter, o, 0);
+      await new Promise((resolve) => setImmediate(resolve));
+      const count = 2 * grid.length * (nMxneIter > 1 ? 2 : 1);
+      assert.ok(seen.every((p) => p.solve?.count === count), `count ${count}`);
+      const indices = [...new Set(seen.map((p) => p.solve!.index))];
+      assert.deepEqual(indices, [...indices].sort((a, b) => a - b), 'in order');
+      assert.equal(indices[0], 1);
+      assert.ok(indices[indices.length - 1] <= count && indices.length >= 2 * grid.length, `${indices.length} solves reported`);
+      assert.deepEqual([...new Set(seen.filter((p) => p.solve!.index <= 2 * grid.length).map((p) => p.solve!.alpha))], [...grid]);
+    }
   });
 
   it('an already aborted signal rejects before the job starts', async () => {

@@ -2,7 +2,7 @@
  * The L0.5 penalty over orientation blocks, P(X) = Σ_j √‖X_j‖_F, that irMxNE minimises by
  * reweighted L2,1 (Strohmeier et al. 2016; skglm's L2_05 / IterativeReweightedL1): its value and
  * the reweighting, weights g′ = 2·√‖X_j‖ per column (MNE's gprime), so that the next L2,1 solve on
- * G·diag(w) majorises it. The native irMxNE rounds apply the same weights.
+ * G·diag(w) majorises it; irMxNE (iterativeMixedNormSolver.ts) applies them.
  */
 import type { Matrix } from '../../linalg/matrix.js';
 import { groupsNorm2 } from '../groupNorms.js';

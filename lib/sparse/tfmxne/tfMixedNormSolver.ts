@@ -7,6 +7,7 @@ import { InputError } from '../../errors.js';
 import { gemm } from '../../linalg/blas.js';
 import { Matrix } from '../../linalg/matrix.js';
 import { dot } from '../groupNorms.js';
+import type { L21Solution } from '../l21Solution.js';
 import { debiasInPlace } from './debias.js';
 import { L21L1Penalty, type TfBlock } from './l21l1Penalty.js';
 import { tfActiveSetSolve } from './tfActiveSet.js';
@@ -30,21 +31,13 @@ export interface TfMixedNormSolverOptions {
   dgapFreq?: number;
 }
 
-export interface TfMixedNormSolution {
-  /** nActiveColumns × T. */
-  X: Matrix;
-  /** Active columns of G, ascending (whole blocks of nOrient). */
-  activeSet: Int32Array;
+export interface TfMixedNormSolution extends L21Solution {
   /** Primal objective: at each inner gap check (single solve) or after each reweighting. */
   E: number[];
-  /** Final duality gap of the last (re)weighted problem. */
-  gap: number;
-  converged: boolean;
   /** Active-set iterations summed over reweightings. */
   nIterations: number;
   /** Reweightings run (1 without reweighting). */
   nReweightings: number;
-  epochs: number;
 }
 
 function listOf(v: number | readonly number[], field: string): number[] {

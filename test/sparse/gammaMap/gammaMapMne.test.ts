@@ -11,13 +11,12 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { readCov, readEvoked, readForward } from '../../../lib/index.js';
-import { readNpyMatrix } from '../../../lib/io/npy.js';
 import { pickInfo } from '../../../lib/prepare/pickChannels.js';
 import type { Evoked } from '../../../lib/records/evoked.js';
 import { gammaMap, type GammaMapOptions } from '../../../lib/sparse/gammaMap/gammaMap.js';
-import { assertClose } from '../../helpers/assert.js';
 import { fixture, requireFixtures } from '../../helpers/fixtures.js';
-import { requireMne, runPythonJson } from '../../helpers/python.js';
+import { assertSameSparse, runMneSparse, type MneSparseRun } from '../../helpers/mneSparseRuns.js';
+import { requireMne } from '../../helpers/python.js';
 
 function eegOnly(e: Evoked): Evoked {
   const names = e.info.chs.filter((c) => c.type === 'eeg').map((c) => c.name);
@@ -38,28 +37,18 @@ describe('gammaMap against MNE-Python run live (MNE test_gamma_map_standard on t
   requireMne(this);
   this.timeout(600000);
   let dir = '';
-  let mne: Array<{ vertices: number[][]; data: string; residual: string }> = [];
+  let mne: MneSparseRun[] = [];
   const inp = (f: string) => fixture('inputs', f);
   before(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mxne-gm-'));
-    mne = runPythonJson(`
-import json, numpy as np, mne
+    mne = runMneSparse(dir, `
 from mne.inverse_sparse import gamma_map
-mne.set_log_level('ERROR')
 ev = mne.read_evokeds(${JSON.stringify(inp('right_visual-ave.fif'))}, condition=0, baseline=(None, 0)).crop(0.08, 0.16)
 ev.pick_types(meg=False, eeg=True)
 fwd = mne.read_forward_solution(${JSON.stringify(inp('surf-small-fwd.fif'))})
-cov = mne.read_cov(${JSON.stringify(inp('noise-cov.fif'))})
-out = []
-for k, kw in enumerate([${VARIANTS.map((v) => `dict(${v.py})`).join(', ')}]):
-    stc, res = gamma_map(ev, fwd, cov, 0.5, tol=1e-4, return_residual=True, **kw)
-    f = ${JSON.stringify(dir)} + '/stc%d.npy' % k
-    np.save(f, stc.data.reshape(-1, stc.data.shape[-1]))
-    r = ${JSON.stringify(dir)} + '/res%d.npy' % k
-    np.save(r, res.data)
-    out.append(dict(vertices=[v.tolist() for v in stc.vertices], data=f, residual=r))
-print(json.dumps(out))
-`);
+cov = mne.read_cov(${JSON.stringify(inp('noise-cov.fif'))})`,
+    `for k, kw in enumerate([${VARIANTS.map((v) => `dict(${v.py})`).join(', ')}]):`,
+    '    stc, res = gamma_map(ev, fwd, cov, 0.5, tol=1e-4, return_residual=True, **kw)');
   });
   after(() => { if (dir) fs.rmSync(dir, { recursive: true, force: true }); });
 
@@ -68,9 +57,7 @@ print(json.dumps(out))
       const ev = eegOnly((await readEvoked(inp('right_visual-ave.fif'), { condition: 0, baseline: [null, 0] })).crop(0.08, 0.16));
       const r = await gammaMap(ev, await readForward(inp('surf-small-fwd.fif')), await readCov(inp('noise-cov.fif')), 0.5, { tol: 1e-4, ...v.ts });
       assert.ok(r.diagnostics.converged);
-      assert.deepEqual(r.stc.vertices.map((x) => Array.from(x)), mne[k].vertices, 'vertices');
-      assertClose(r.stc.data.toRows().flat(), readNpyMatrix(mne[k].data).toRows().flat(), 1e-6, 'estimate');
-      assertClose(r.residual.data.data, readNpyMatrix(mne[k].residual).data, 1e-6, 'residual');
+      assertSameSparse(r, mne[k]);
     });
   });
 });

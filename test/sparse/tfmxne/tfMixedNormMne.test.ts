@@ -13,11 +13,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { readCov, readEvoked, readForward } from '../../../lib/index.js';
 import { InputError } from '../../../lib/errors.js';
-import { readNpy, readNpyMatrix } from '../../../lib/io/npy.js';
+import { readNpy } from '../../../lib/io/npy.js';
 import { tfMixedNorm, type TfMixedNormOptions } from '../../../lib/sparse/tfmxne/tfMixedNorm.js';
-import { assertClose } from '../../helpers/assert.js';
 import { fixture, requireFixtures } from '../../helpers/fixtures.js';
-import { requireMne, runPythonJson } from '../../helpers/python.js';
+import { assertSameSparse, runMneSparse, type MneSparseRun } from '../../helpers/mneSparseRuns.js';
+import { requireMne } from '../../helpers/python.js';
 
 interface Variant { name: string; fwd: string; py: string; ts: TfMixedNormOptions; weights?: boolean }
 
@@ -38,29 +38,19 @@ describe('tfMixedNorm against MNE-Python run live (MNE test_mxne_inverse.py, tf_
   requireMne(this);
   this.timeout(900000);
   let dir = '';
-  let mne: Array<{ vertices: number[][]; data: string; residual: string }> = [];
+  let mne: MneSparseRun[] = [];
   const inp = (f: string) => fixture('inputs', f);
   const weightsFile = fixture('reference', 'seed-rv-surf-small', 'dspm_maxabs.npy');
   before(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mxne-tf-'));
-    mne = runPythonJson(`
-import json, numpy as np, mne
+    mne = runMneSparse(dir, `
 from mne.inverse_sparse import tf_mixed_norm
-mne.set_log_level('ERROR')
 ev = mne.read_evokeds(${JSON.stringify(inp('right_visual-ave.fif'))}, condition=0, baseline=(None, 0)).crop(0, 0.3)
 cov = mne.read_cov(${JSON.stringify(inp('noise-cov.fif'))})
-w = np.load(${JSON.stringify(weightsFile)})
-out = []
-for k, (fname, kw) in enumerate([${VARIANTS.map((v) => `(${JSON.stringify(inp(v.fwd))}, lambda: dict(${v.py}))`).join(', ')}]):
-    fwd = mne.read_forward_solution(fname)
-    stc, res = tf_mixed_norm(ev, fwd, cov, return_residual=True, **kw())
-    f = ${JSON.stringify(dir)} + '/stc%d.npy' % k
-    np.save(f, stc.data.reshape(-1, stc.data.shape[-1]))
-    r = ${JSON.stringify(dir)} + '/res%d.npy' % k
-    np.save(r, res.data)
-    out.append(dict(vertices=[v.tolist() for v in stc.vertices], data=f, residual=r))
-print(json.dumps(out))
-`);
+w = np.load(${JSON.stringify(weightsFile)})`,
+    `for k, (fname, kw) in enumerate([${VARIANTS.map((v) => `(${JSON.stringify(inp(v.fwd))}, lambda: dict(${v.py}))`).join(', ')}]):`,
+    `    fwd = mne.read_forward_solution(fname)
+    stc, res = tf_mixed_norm(ev, fwd, cov, return_residual=True, **kw())`);
   });
   after(() => { if (dir) fs.rmSync(dir, { recursive: true, force: true }); });
 
@@ -69,9 +59,7 @@ print(json.dumps(out))
       const ev = (await readEvoked(inp('right_visual-ave.fif'), { condition: 0, baseline: [null, 0] })).crop(0, 0.3);
       const weights = v.weights ? Float64Array.from(readNpy(weightsFile).data) : null;
       const r = await tfMixedNorm(ev, await readForward(inp(v.fwd)), await readCov(inp('noise-cov.fif')), { ...v.ts, weights });
-      assert.deepEqual(r.stc.vertices.map((x) => Array.from(x)), mne[k].vertices, 'vertices');
-      assertClose(r.stc.data.toRows().flat(), readNpyMatrix(mne[k].data).toRows().flat(), 1e-6, 'estimate');
-      assertClose(r.residual.data.data, readNpyMatrix(mne[k].residual).data, 1e-6, 'residual');
+      assertSameSparse(r, mne[k]);
     });
   });
 

@@ -1,0 +1,121 @@
+/**
+ * MNE 1.3's `mixed_norm_solver` loop, the policy half of an MxNE solve: start from the
+ * `activeSetSize` blocks most correlated with M; solve on them (one native job of BCD / CD epochs
+ * in Gram form, binding/solvers.cc); check the duality gap on the full problem with one Gᵀ R
+ * product; stop below tol, else add the blocks most correlated with the residual, warm-start and
+ * repeat. `activeSetSize: null` solves on all columns at once. Every sum runs in index order, as
+ * in the native kernels, so the two halves agree to the last bit.
+ */
+import { gemmAsync } from '../linalg/blas.js';
+import { Matrix } from '../linalg/matrix.js';
+import { addon, runCancellable } from '../native.js';
+import { dot, groupsNorm2 } from './groupNorms.js';
+import { l21DualNorm, l21Value } from './penalties/l21.js';
+import type { L21Options } from './solverOptions.js';
+
+/** M (m × T) and its correlation with every column, GᵀM (transposed: T × n), shared by callers. */
+export interface L21Data {
+  M: Matrix;
+  G: Matrix;
+  GtMt: Matrix;
+}
+
+export interface ActiveSetOutcome {
+  /** nActive × T: the rows of the active columns, ascending. */
+  X: Matrix;
+  active: Int32Array;
+  /** Primal objective per active-set iteration (per gap check without the strategy). */
+  E: number[];
+  gap: number;
+  converged: boolean;
+  /** Active-set iterations. */
+  outer: number;
+  epochs: number;
+}
+
+/** One native inner solve on `cols`, warm-started from and written into Xt (T × cols.length). */
+async function innerSolve(d: L21Data, cols: Int32Array, Xt: Matrix, alpha: number, o: L21Options, maxit: number) {
+  return runCancellable((cancel) => addon.l21InnerSolveAsync({
+    m: d.M.rows, n: d.G.cols, T: d.M.cols, G: d.G.data, GtMt: d.GtMt.data, cols, Xt: Xt.data, normM2: dot(d.M.data, d.M.data),
+    alpha, maxit, tol: o.tol, nOrient: o.nOrient, cd: o.solver === 'cd', dgapFreq: o.dgapFreq, cancel,
+  }), o.signal);
+}
+
+/** Indices of the `count` largest values; ties rank the later index higher (as numpy's argsort). */
+function largest(v: Float64Array, count: number): number[] {
+  const order = Array.from(v.keys()).sort((x, y) => (v[x] !== v[y] ? v[x] - v[y] : x - y));
+  return order.slice(Math.max(0, order.length - count));
+}
+
+/** The non-zero blocks of Xt (T × a): their columns (indices into Xt) and their rows as a nKeep × T matrix. */
+function nonZeroRows(Xt: Matrix, nOrient: number): { keep: number[]; X: Matrix } {
+  const norms = groupsNorm2(Xt, nOrient);
+  const keep: number[] = [];
+  for (let q = 0; q < Xt.cols; q++) if (norms[Math.floor(q / nOrient)] !== 0) keep.push(q);
+  return { keep, X: Xt.pickCols(keep).transpose() };
+}
+
+export async function activeSetSolve(d: L21Data, alpha: number, o: L21Options): Promise<ActiveSetOutcome> {
+  const { M, G, GtMt } = d, n = G.cols, T = M.cols, no = o.nOrient;
+  if (o.activeSetSize === null) {
+    const Xt = new Matrix(T, n);
+    const r = await innerSolve(d, Int32Array.from({ length: n }, (_, c) => c), Xt, alpha, o, o.maxit);
+    const { keep, X } = nonZeroRows(Xt, no);
+    o.onProgress?.({ outer: 1, epochs: r.epochs, gap: r.gap });
+    return { X, active: Int32Array.from(keep), E: Array.from(r.E), gap: r.gap, converged: r.converged, outer: 1, epochs: r.epochs };
+  }
+  // 1) the starting blocks: those most correlated with M.
+  const inSet = new Uint8Array(n);
+  const addBlocks = (blocks: number[]) => { for (const b of blocks) inSet.fill(1, b * no, (b + 1) * no); };
+  addBlocks(largest(groupsNorm2(GtMt, no), o.activeSetSize));
+  let XtInit: Matrix | null = null;
+  let highestDual = -Infinity, gap = Infinity, converged = false, epochs = 0, k = 0;
+  let cols = new Int32Array(0), X = new Matrix(0, T);
+  const E: number[] = [];
+  // maxit bounds the work, not only each loop: the inner solves share one budget of maxit epochs
+  // (MNE runs up to maxit inner epochs per outer iteration, maxit² in all, which at alpha ≈ 0 on a
+  // large source space does not end in any useful time). Converging solves never reach it.
+  for (; k < o.maxit && epochs < o.maxit; k++) {
+    // 2) solve on the active set, warm-started.
+    const A = Int32Array.from(inSet.keys()).filter((c) => inSet[c] === 1);
+    const Xt = XtInit ?? new Matrix(T, A.length);
+    const r = await innerSolve(d, A, Xt, alpha, o, o.maxit - epochs);
+    epochs += r.epochs;
+    const rows = nonZeroRows(Xt, no);
+    for (const c of A) inSet[c] = 0;
+    cols = Int32Array.from(rows.keep, (q) => A[q]);
+    for (const c of cols) inSet[c] = 1;
+    X = rows.X;
+    // 3) the duality gap of the full problem, at the dual point made feasible by scaling the residual.
+    const R = M.clone();
+    if (cols.length > 0) await gemmAsync(G.pickCols(cols), X, { alpha: -1, beta: 1, out: R });
+    const GtRt = await gemmAsync(R, G, { transA: true });
+    const nR2 = dot(R.data, R.data);
+    const XtA = X.transpose();
+    const primal = 0.5 * nR2 + alpha * l21Value(XtA, no);
+    const gn = groupsNorm2(GtRt, no);
+    const scale = Math.min(alpha / l21DualNorm(GtRt, no), 1);
+    const dual = (scale - 0.5 * scale * scale) * nR2 + scale * dot(XtA.data, GtRt.pickCols(cols).data);
+    highestDual = Math.max(highestDual, dual);
+    gap = primal - highestDual;
+    E.push(primal);
+    o.onProgress?.({ outer: k + 1, epochs, gap });
+    if (gap < o.tol) {
+      converged = true;
+      k++;
+      break;
+    }
+    // 4) grow by the blocks most correlated with the residual; warm start on the grown set.
+    if (k < o.maxit - 1) {
+      addBlocks(largest(gn, o.activeSetSize));
+      const grown = Int32Array.from(inSet.keys()).filter((c) => inSet[c] === 1);
+      XtInit = new Matrix(T, grown.length);
+      let g = 0;
+      cols.forEach((c, i) => {
+        while (grown[g] !== c) g++;
+        XtInit!.data.set(XtA.data.subarray(i * T, (i + 1) * T), g * T);
+      });
+    }
+  }
+  return { X, active: cols, E, gap, converged, outer: k, epochs };
+}
