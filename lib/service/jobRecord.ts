@@ -4,14 +4,14 @@
  */
 import * as path from 'node:path';
 import { MxneError, InputError } from '../errors.js';
-import type { SolveProgress } from '../native.js';
+import type { SolveProgress } from '../sparse/solverOptions.js';
 import type { SolveJob } from '../workflow/solveFiles.js';
 
 export type JobState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
 
 export interface PublicError { code: string; message: string; field?: string }
 
-export interface JobProgress { stage?: string; detail?: string; outer?: number; epochs?: number; gap?: number }
+export interface JobProgress { stage?: string; detail?: string; outer?: number; epochs?: number; gap?: number; solve?: SolveProgress['solve'] }
 
 export interface JobRecord {
   id: string;
