@@ -35,6 +35,9 @@ const COVERED_ELSEWHERE: Record<string, string> = {
   'npm test': 'this very run',
   'npm run fuzz': 'test/reliability: a short campaign of the same mutants runs in the suite',
   'npm run soak': 'RELIABILITY.md: a campaign, run by hand (minutes)',
+  'npx mxne serve --port 8080 --data-root /data/meg --results /srv/mxne-results --jobs 2': 'test/service/serve.test.ts runs mxne serve as a process (these folders are examples)',
+  'npx mxne worker --queue redis://127.0.0.1:6379 --results /srv/mxne-results --jobs 2': 'test/service/redis.test.ts runs mxne worker processes on a real redis-server',
+  'npm run bench:service': 'bench/serviceLoad.ts: a load test of minutes, run by hand (bench/RESULTS.md)',
 };
 
 /** Runs a README shell command in `cwd`: `npx mxne` is this package's bin. */

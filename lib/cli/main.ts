@@ -5,8 +5,10 @@ import { demoCommand } from './demoCommand.js';
 import { doctorCommand } from './doctorCommand.js';
 import { EXIT_BAD_INPUT, EXIT_OK, errorLine, exitCodeFor, type ErrorContext } from './exitCodes.js';
 import { reportCommand } from './reportCommand.js';
+import { serveCommand } from './serveCommand.js';
 import { solveCommand } from './solveCommand.js';
 import { version } from '../version.js';
+import { workerCommand } from './workerCommand.js';
 
 const FILE_OPTIONS = ['--fwd', '--evoked', '--cov', '--out'];
 
@@ -40,7 +42,9 @@ export async function main(argv: string[]): Promise<number> {
     .addCommand(solveCommand())
     .addCommand(demoCommand())
     .addCommand(doctorCommand())
-    .addCommand(reportCommand());
+    .addCommand(reportCommand())
+    .addCommand(serveCommand())
+    .addCommand(workerCommand());
   for (const cmd of program.commands) cmd.exitOverride();
   try {
     await program.parseAsync(argv);

@@ -98,14 +98,18 @@ function editDistance(a: string, b: string): number {
   return d[a.length][b.length];
 }
 
+/** `; did you mean "x"?` for the known name closest to `key` (snake_case read as camelCase), or '' when none is close. */
+export function didYouMean(key: string, known: readonly string[]): string {
+  const snake = key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+  const best = known.map((k) => [k, Math.min(editDistance(key, k), editDistance(snake, k))] as const)
+    .sort((x, y) => x[1] - y[1])[0];
+  return best !== undefined && best[1] <= Math.max(2, key.length / 3) ? `; did you mean "${best[0]}"?` : '';
+}
+
 function rejectUnknown(opts: object): void {
   for (const key of Object.keys(opts)) {
     if (KNOWN.includes(key)) continue;
-    const snake = key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
-    const best = KNOWN.map((k) => [k, Math.min(editDistance(key, k), editDistance(snake, k))] as const)
-      .sort((x, y) => x[1] - y[1])[0];
-    const hint = best[1] <= Math.max(2, key.length / 3) ? `; did you mean "${best[0]}"?` : '';
-    throw new InputError(`options.${key}`, `one of ${KNOWN.join(', ')}`, `unknown option "${key}"${hint}`);
+    throw new InputError(`options.${key}`, `one of ${KNOWN.join(', ')}`, `unknown option "${key}"${didYouMean(key, KNOWN)}`);
   }
 }
 
