@@ -5,6 +5,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import * as net from 'node:net';
 import { recordSkip } from '../helpers/skips.js';
+import { foreignEnv } from '../helpers/foreignEnv.js';
 
 export function haveRedis(): boolean {
   try {
@@ -28,7 +29,7 @@ export interface RedisServer { url: string; port: number; stop(): Promise<void> 
 export async function startRedis(dir: string, port?: number): Promise<RedisServer> {
   const p = port ?? await freePort();
   const child: ChildProcess = spawn('redis-server', ['--port', String(p), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes',
-    '--appendfsync', 'always', '--save', '', '--daemonize', 'no', '--protected-mode', 'yes'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    '--appendfsync', 'always', '--save', '', '--daemonize', 'no', '--protected-mode', 'yes'], { stdio: ['ignore', 'pipe', 'pipe'], env: foreignEnv() });
   const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
   await new Promise<void>((resolve, reject) => {
     let out = '';
