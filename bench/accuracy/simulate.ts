@@ -60,7 +60,7 @@ function drawOrientation(head: Head, k: number, rng: Rng): [number, number, numb
   return unit(n.map((v, d) => v + tilt * t[d]));
 }
 
-function drawSources(head: Head, count: number, rng: Rng): number[] {
+export function drawSourceIndices(head: Head, count: number, rng: Rng): number[] {
   const rr = head.forward.sourceRr, picked: number[] = [];
   while (picked.length < count) {
     const k = Math.floor(rng.uniform() * head.forward.nsource);
@@ -71,46 +71,66 @@ function drawSources(head: Head, count: number, rng: Rng): number[] {
 }
 
 /** The case's sensor topography of a source (info channel order): G_k · ori. */
-function topography(head: Head, k: number, ori: number[], rows: number[]): Float64Array {
+function topography(head: Head, k: number, ori: number[]): Float64Array {
   const G = head.forward.sol, o = head.forward.sourceOri === 2 ? 3 : 1;
+  const rows = head.info.chNames.map((n) => head.forward.chNames.indexOf(n));
   return Float64Array.from(rows, (r) => (o === 1 ? G.get(r, k) : G.get(r, 3 * k) * ori[0] + G.get(r, 3 * k + 1) * ori[1] + G.get(r, 3 * k + 2) * ori[2]));
 }
 
 /** RMS over channels of a unit-amplitude topography in units of each channel's noise SD of the average (the demo generator's SNR; bad channels left out). */
-function whitenedRms(head: Head, topo: Float64Array, nave: number, noiseVar: Float64Array): number {
+function whitenedRms(topo: Float64Array, nave: number, noiseVar: Float64Array): number {
   let s = 0, n = 0;
   for (let i = 0; i < topo.length; i++) if (noiseVar[i] > 0) { s += (topo[i] * topo[i] * nave) / noiseVar[i]; n++; }
   return Math.sqrt(s / n);
 }
 
-export function simulateCase(head: Head, id: number, seed: number, o: { nSources?: number; nave?: number } = {}): SimulatedCase {
-  const rng = makeRng(seed);
-  const count = o.nSources ?? 1 + Math.floor(rng.uniform() * 4);
-  const nave = o.nave ?? NAVES[Math.floor(rng.uniform() * NAVES.length)];
-  const info = head.info, fwd = head.forward;
-  const rows = info.chNames.map((n) => fwd.chNames.indexOf(n));
-  const nch = info.nchan;
-  const noiseVar = Float64Array.from({ length: nch }, (_, i) => { let s = 0; for (let j = 0; j < nch; j++) s += head.noiseRoot.get(i, j) ** 2; return info.bads.includes(info.chNames[i]) ? 0 : s; });
+/** A source at head source k with a random orientation, time course and SNR (amplitude set from the SNR at this nave). */
+export function drawSource(head: Head, k: number, nave: number, rng: Rng, ori: [number, number, number] = drawOrientation(head, k, rng)): TrueSource {
+  const latency = 0.05 + 0.2 * rng.uniform(), freq = 4 + 8 * rng.uniform(), width = 0.01 + 0.02 * rng.uniform();
+  const snr = SNR_RANGE[0] * (SNR_RANGE[1] / SNR_RANGE[0]) ** rng.uniform();
+  const amplitude = snr / whitenedRms(topography(head, k, ori), nave, noiseVariance(head));
+  const pos = [0, 1, 2].map((d) => head.forward.sourceRr.get(k, d)) as [number, number, number];
+  return { sourceIndex: k, pos, ori, depthMm: head.depthMm[k], latency, freq, width, snr, amplitude };
+}
+
+/** Per channel of the head's info: the noise variance of one trial (0 for bad channels). */
+function noiseVariance(head: Head): Float64Array {
+  const n = head.info.nchan;
+  return Float64Array.from({ length: n }, (_, i) => {
+    let s = 0;
+    for (let j = 0; j < n; j++) s += head.noiseRoot.get(i, j) ** 2;
+    return head.info.bads.includes(head.info.chNames[i]) ? 0 : s;
+  });
+}
+
+/** The evoked of `sources` plus noise of the average of nave trials (0…0.3 s at the head's sfreq). */
+export function synthesize(head: Head, sources: TrueSource[], nave: number, rng: Rng, comment: string): Evoked {
+  const info = head.info, nch = info.nchan;
   const nTimes = Math.round(DURATION * info.sfreq) + 1;
   const data = new Matrix(nch, nTimes);
-  const sources: TrueSource[] = drawSources(head, count, rng).map((k) => {
-    const ori = drawOrientation(head, k, rng);
-    const latency = 0.05 + 0.2 * rng.uniform(), freq = 4 + 8 * rng.uniform(), width = 0.01 + 0.02 * rng.uniform();
-    const snr = SNR_RANGE[0] * (SNR_RANGE[1] / SNR_RANGE[0]) ** rng.uniform();
-    const topo = topography(head, k, ori, rows);
-    const amplitude = snr / whitenedRms(head, topo, nave, noiseVar);
-    const s: TrueSource = { sourceIndex: k, pos: [0, 1, 2].map((d) => fwd.sourceRr.get(k, d)) as [number, number, number], ori, depthMm: head.depthMm[k], latency, freq, width, snr, amplitude };
+  for (const s of sources) {
+    const topo = topography(head, s.sourceIndex, s.ori);
     for (let t = 0; t < nTimes; t++) {
-      const a = amplitude * gabor(t / info.sfreq, s);
+      const a = s.amplitude * gabor(t / info.sfreq, s);
       for (let i = 0; i < nch; i++) data.data[i + t * nch] += a * topo[i];
     }
-    return s;
-  });
+  }
   const z = new Float64Array(nch);
   for (let t = 0; t < nTimes; t++) {
     for (let j = 0; j < nch; j++) z[j] = rng.normal() / Math.sqrt(nave);
     for (let j = 0; j < nch; j++) for (let i = 0; i < nch; i++) data.data[i + t * nch] += head.noiseRoot.data[i + j * nch] * z[j];
   }
-  const evoked = new Evoked(info, data, 0, nave, `case ${id}`);
-  return { spec: { id, seed, head: head.name, nave, sources }, evoked };
+  return new Evoked(info, data, 0, nave, comment);
+}
+
+export function drawNave(rng: Rng): number {
+  return NAVES[Math.floor(rng.uniform() * NAVES.length)];
+}
+
+export function simulateCase(head: Head, id: number, seed: number): SimulatedCase {
+  const rng = makeRng(seed);
+  const count = 1 + Math.floor(rng.uniform() * 4);
+  const nave = drawNave(rng);
+  const sources = drawSourceIndices(head, count, rng).map((k) => drawSource(head, k, nave, rng));
+  return { spec: { id, seed, head: head.name, nave, sources }, evoked: synthesize(head, sources, nave, rng, `case ${id}`) };
 }
