@@ -3,11 +3,13 @@
  * spherical head and (with ../shared) the fixture surface and volume forwards, solved by MNE-Python's
  * seed settings, by mxne at the same settings and by every `--auto` strategy; scored and reported.
  *
- *   --quick        a CI-sized run (24 cases; the report goes to the run folder, not bench/)
+ *   --quick        a CI-sized run (12 cases, 4 two-condition ones; the report goes to the run folder, not bench/)
  *   --cases N      number of single-condition cases (default 204: 68 per head)
  *   --seed S       base seed; case i uses S + i (default 1000)
+ *   --joint N      number of two-condition cases (default 36)
  *   --no-mne       skip the MNE-Python side
  *   --out DIR      where the cases' files and results.json go (default: a temporary folder)
+ *   --report FILE  only rewrite bench/ACCURACY.md and the plot from a run's results.json
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -31,10 +33,17 @@ export interface StudyResults {
 
 export const MNE_NAME = 'MNE seed';
 
+/** The command that reproduces the run (--out, a local folder, left out). */
+function commandLine(argv: string[]): string {
+  const i = argv.indexOf('--out');
+  const kept = i >= 0 ? [...argv.slice(0, i), ...argv.slice(i + 2)] : argv;
+  return `npm run accuracy${kept.length > 0 ? ` -- ${kept.join(' ')}` : ''}`;
+}
+
 function args(argv: string[]) {
   const get = (k: string) => { const i = argv.indexOf(k); return i >= 0 ? argv[i + 1] : undefined; };
   const quick = argv.includes('--quick');
-  return { quick, cases: Number(get('--cases') ?? (quick ? 24 : 204)), seed: Number(get('--seed') ?? 1000), mne: !argv.includes('--no-mne'), out: get('--out') };
+  return { quick, cases: Number(get('--cases') ?? (quick ? 12 : 204)), joint: Number(get('--joint') ?? (quick ? 4 : 36)), seed: Number(get('--seed') ?? 1000), mne: !argv.includes('--no-mne'), out: get('--out'), report: get('--report') };
 }
 
 function sharedFixtures(): string {
@@ -42,16 +51,16 @@ function sharedFixtures(): string {
   return path.join(shared, 'fixtures');
 }
 
-async function solveCase(s: SimulatedCase, h: Head, m: MneReply | undefined): Promise<CaseResult> {
+const failed = (spec: CaseSpec, error: string): MethodResult => ({ dipoles: [], seconds: Number.NaN, score: scoreCase(spec.sources, []), error });
+
+async function solveCase(s: SimulatedCase, h: Head): Promise<CaseResult> {
   const methods: Record<string, MethodResult> = {};
-  const failed = (error: string): MethodResult => ({ dipoles: [], seconds: Number.NaN, score: scoreCase(s.spec.sources, []), error });
-  if (m !== undefined) methods[MNE_NAME] = m.error ? failed(m.error) : { dipoles: m.dipoles!, seconds: m.seconds!, score: scoreCase(s.spec.sources, m.dipoles!) };
   for (const method of MXNE_METHODS) {
     try {
       const r = await method.run(s.evoked, h.forward, h.cov);
       methods[method.name] = { ...r, score: scoreCase(s.spec.sources, r.dipoles) };
     } catch (e) {
-      methods[method.name] = failed((e as Error).message);
+      methods[method.name] = failed(s.spec, (e as Error).message);
     }
   }
   return { spec: s.spec, methods };
@@ -59,6 +68,10 @@ async function solveCase(s: SimulatedCase, h: Head, m: MneReply | undefined): Pr
 
 async function main(): Promise<void> {
   const a = args(process.argv.slice(2));
+  if (a.report !== undefined) {
+    await writeReport(JSON.parse(fs.readFileSync(a.report, 'utf8')) as StudyResults, path.join(packageRoot(), 'bench'));
+    return;
+  }
   const t0 = performance.now();
   const load = os.loadavg();
   const dir = a.out ?? fs.mkdtempSync(path.join(os.tmpdir(), 'mxne-accuracy-'));
@@ -82,9 +95,9 @@ async function main(): Promise<void> {
   }
   console.log(`accuracy: ${sims.length} cases on ${heads.map((h) => h.name).join(', ')} in ${dir}`);
 
-  // 2) MNE-Python, two processes (the machine's two cores), before mxne so the timings do not mix
-  const mne = a.mne ? await runMne(mneCases, dir, Math.min(2, os.cpus().length)) : new Map<number, MneReply>();
-  if (a.mne) console.log(`accuracy: MNE-Python done (${((performance.now() - t0) / 60000).toFixed(1)} min)`);
+  // 2) MNE-Python in two processes (one BLAS thread each), alongside mxne: the study's wall time
+  // is what limits how many cases it can afford
+  const mneRun = a.mne ? runMne(mneCases, dir, Math.min(2, os.cpus().length)).then((m) => { console.log(`accuracy: MNE-Python done (${((performance.now() - t0) / 60000).toFixed(1)} min)`); return m; }) : Promise.resolve(new Map<number, MneReply>());
 
   // 3) mxne, two cases at a time (its solves are native jobs on the thread pool: one per core)
   const cases: CaseResult[] = new Array(sims.length);
@@ -92,17 +105,22 @@ async function main(): Promise<void> {
   const worker = async () => {
     while (next < sims.length) {
       const s = sims[next++];
-      cases[s.spec.id] = await solveCase(s, byName.get(s.spec.head)!, mne.get(s.spec.id));
+      cases[s.spec.id] = await solveCase(s, byName.get(s.spec.head)!);
       if (++done % 20 === 0) console.log(`accuracy: ${done}/${sims.length} cases (${((performance.now() - t0) / 60000).toFixed(1)} min)`);
     }
   };
   await Promise.all(Array.from({ length: Math.min(2, os.cpus().length) }, worker));
+  const mne = await mneRun;
+  for (const c of cases) {
+    const m = mne.get(c.spec.id);
+    if (m !== undefined) c.methods = { [MNE_NAME]: m.error ? failed(c.spec, m.error) : { dipoles: m.dipoles!, seconds: m.seconds!, score: scoreCase(c.spec.sources, m.dipoles!) }, ...c.methods };
+  }
 
   // 4) multi-condition cases (shared and condition-specific sources)
-  const joint = await runJointStudy(heads, a.quick ? 6 : 36, a.seed + 100000);
+  const joint = await runJointStudy(heads, a.joint, a.seed + 100000);
 
   const results: StudyResults = {
-    command: `npm run accuracy${a.quick ? ' -- --quick' : ''}`, quick: a.quick, started: new Date(Date.now() - (performance.now() - t0)).toISOString(),
+    command: commandLine(process.argv.slice(2)), quick: a.quick, started: new Date(Date.now() - (performance.now() - t0)).toISOString(),
     minutes: (performance.now() - t0) / 60000, machine: `${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.platform()} ${os.release()}; Node ${process.version}; MNE-Python via ${PYTHON}`,
     load, heads: Object.fromEntries(heads.map((h) => [h.name, { nSources: h.forward.nsource, nChannels: h.info.nchan }])), cases, joint,
   };

@@ -1,7 +1,7 @@
 /**
  * One simulated recording of the study: 1–4 dipoles at random sources of a head (at least 20 mm
  * apart, so "within 10 mm" names one true source), orientations along the cortical normal tilted
- * up to ~35° (surfaces; loose orientation) or uniform (volume), Gabor time courses with random
+ * up to ~19° (surfaces; loose orientation) or uniform (volume), Gabor time courses with random
  * latency, frequency and width, and per-source SNR (whitened RMS over channels at the source's
  * peak, against the noise of the average) drawn log-uniformly; the noise is the head's covariance
  * divided by nave. Everything comes from one seed (lib/demo/rng.ts), recorded with the case.
@@ -54,7 +54,7 @@ function drawOrientation(head: Head, k: number, rng: Rng): [number, number, numb
   if (head.normals === null) return unit(g);
   const n = [0, 1, 2].map((d) => head.normals!.get(k, d));
   const dot = g[0] * n[0] + g[1] * n[1] + g[2] * n[2];
-  // A tangential part of 0.35 × a unit normal vector's length: tilts of up to ~35°.
+  // A tangential part of up to 0.35 × the normal: tilts of up to atan(0.35) ≈ 19°.
   const t = unit(g.map((v, d) => v - dot * n[d]));
   const tilt = 0.35 * rng.uniform();
   return unit(n.map((v, d) => v + tilt * t[d]));

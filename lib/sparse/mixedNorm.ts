@@ -25,7 +25,8 @@ import { normalizeMixedNormOptions, resolveLoose, type MixedNormOptions, type We
 import { dot } from './groupNorms.js';
 import { jointScales, scaleEvoked, unscaleCondition } from './jointConditions.js';
 import { l21DualNorm } from './penalties/l21.js';
-import { solveByDiscrepancy, solveBySure, solveForAlpha } from './solveForAlpha.js';
+import { solveByDiscrepancy } from './discrepancy.js';
+import { solveBySure, solveForAlpha } from './solveForAlpha.js';
 
 export interface MixedNormDiagnostics {
   /** max over sources of ‖(GᵀM)_source‖_F of the prepared, whitened problem (MNE's alpha_max before ×0.01). */
@@ -45,6 +46,8 @@ export interface MixedNormDiagnostics {
   surePath?: Float64Array;
   /** alpha = 'discrepancy': whitened residual mean square per alpha, largest alpha first (NaN: not tried). */
   discrepancyPath?: Float64Array;
+  /** alpha = 'discrepancy': sources dropped as explainable by noise (lib/sparse/discrepancy.ts). */
+  discrepancyPruned?: number;
   converged: boolean;
   /** Active-set iterations (MxNE), reweightings (irMxNE) or grid points (SURE). */
   nIterations: number;
@@ -199,7 +202,7 @@ export async function mixedNorm(evoked: Evoked | Evoked[], forward: Forward, noi
     diagnostics: {
       alphaMax, alpha: solved.alpha, tolScaled, nPcaComponents: M.cols,
       activeSetHistory: solved.activeSetHistory.map((a) => sourcesOf(prep.keptColumns === null ? a : a.map((c) => prep.keptColumns![c]))),
-      objective: solved.objective, dualGap: solved.dualGap, ...('surePath' in solved ? { surePath: solved.surePath as Float64Array } : {}), ...('discrepancyPath' in solved ? { discrepancyPath: solved.discrepancyPath as Float64Array } : {}), converged: solved.converged, nIterations: solved.nIterations, epochs: solved.epochs,
+      objective: solved.objective, dualGap: solved.dualGap, ...('surePath' in solved ? { surePath: solved.surePath as Float64Array } : {}), ...('discrepancyPath' in solved ? { discrepancyPath: solved.discrepancyPath as Float64Array, discrepancyPruned: 'discrepancyPruned' in solved ? (solved.discrepancyPruned as number) : 0 } : {}), converged: solved.converged, nIterations: solved.nIterations, epochs: solved.epochs,
       blasThreads: getNumThreads(), timings: clock.laps,
     },
     warnings,

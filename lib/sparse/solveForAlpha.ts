@@ -3,9 +3,7 @@
  * solver choice ('auto': coordinate descent for fixed orientation, else BCD).
  */
 import type { ConvergenceWarning } from '../errors.js';
-import { gemm } from '../linalg/blas.js';
 import type { Matrix } from '../linalg/matrix.js';
-import { dot } from './groupNorms.js';
 import { solveIrMxne } from './iterativeMixedNormSolver.js';
 import { prepareL21, solveMxne } from './mixedNormSolver.js';
 import type { MixedNormSettings } from './mixedNormOptions.js';
@@ -59,28 +57,3 @@ export async function solveBySure(M: Matrix, G: Matrix, grid: Float64Array, rand
   };
 }
 
-/**
- * alpha = 'discrepancy' (Morozov's discrepancy principle): down the grid from the largest alpha,
- * the first solution whose whitened residual looks like noise — mean square per channel and sample
- * ≤ 1 — is kept; if none does, the smallest alpha's. Descending is the cheap direction: large alphas
- * have small active sets, while one solve at a small alpha (bisection starts there) costs more than
- * all the larger ones together (38 s against 1 s at 5,960 sources). `energyOutside` is the data's
- * squared norm that time-PCA left out of M (0 without truncation), `nSamples` the samples before
- * time-PCA. Needs M whitened by the covariance of the noise of the average (unit noise variance).
- */
-export async function solveByDiscrepancy(M: Matrix, G: Matrix, grid: Float64Array, s: MixedNormSettings, nOrient: number, tol: number, nSamples: number, energyOutside: number): Promise<SolvedAlpha & { discrepancyPath: Float64Array }> {
-  const alphas = Float64Array.from(grid).sort().reverse();
-  const path = new Float64Array(alphas.length).fill(Number.NaN);
-  let epochs = 0;
-  let chosen: SolvedAlpha | null = null;
-  for (let j = 0; j < alphas.length; j++) {
-    const r = await solveForAlpha(M, G, alphas[j], s, nOrient, tol);
-    epochs += r.epochs;
-    const R = M.clone();
-    if (r.activeSet.length > 0) gemm(G.pickCols(r.activeSet), r.X, { alpha: -1, beta: 1, out: R });
-    path[j] = (dot(R.data, R.data) + energyOutside) / (M.rows * nSamples);
-    chosen = r;
-    if (path[j] <= 1) break;
-  }
-  return { ...chosen!, epochs, discrepancyPath: path };
-}
