@@ -110,6 +110,28 @@ function targets(r: StudyResults): string[] {
   return lines;
 }
 
+/** Where the spurious dipoles are: beside a true source (10–20 mm: a source split or displaced) or away from all, and how strong. */
+function spuriousAnalysis(r: StudyResults, names: string[]): string[] {
+  const dist = (a: number[], b: number[]) => Math.hypot(a[0] - b[0], a[1] - b[1], a[2] - b[2]) * 1000;
+  const rows = names.map((n) => {
+    let near = 0, far = 0;
+    const rel: number[] = [];
+    for (const c of r.cases) {
+      const m = c.methods[n];
+      if (m === undefined || m.dipoles.length === 0) continue;
+      const top = Math.max(...m.dipoles.map((d) => d.peak));
+      for (const d of m.dipoles) {
+        const mm = Math.min(...c.spec.sources.map((s) => dist(d.pos, s.pos)));
+        if (mm <= 10) continue;
+        if (mm <= 20) near++; else far++;
+        rel.push(d.peak / top);
+      }
+    }
+    return `| ${n} | ${near + far} | ${near} | ${far} | ${rel.length ? num(median(rel)) : '—'} |`;
+  });
+  return ['Where the spurious dipoles are (all cases):', '', '| method | spurious dipoles | 10–20 mm from a true source | further | peak relative to the case\'s strongest dipole, median |', '| --- | ---: | ---: | ---: | ---: |', ...rows];
+}
+
 async function snrPlot(r: StudyResults, names: string[]): Promise<string> {
   const values = names.flatMap((n) => SNR_BINS.map(([label, lo, hi]) => {
     const t = tally(r.cases, n, (s) => s.snr >= lo && s.snr < hi);
@@ -158,6 +180,8 @@ export async function writeReport(r: StudyResults, dir: string): Promise<void> {
     ...targets(r),
     '',
     `Hardest third: the ${hard.length} cases ranked hardest by the mean of three ranks (more sources, weaker weakest source, deeper deepest source).`,
+    '',
+    ...spuriousAnalysis(r, names),
     '',
     '## Breakdowns',
     '',
