@@ -11,6 +11,7 @@
  *   --out DIR      where the cases' files and results.json go (default: a temporary folder)
  *   --report FILE  only rewrite bench/ACCURACY.md and the plot from a run's results.json
  */
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -97,7 +98,9 @@ async function main(): Promise<void> {
 
   // 2) MNE-Python in two processes (one BLAS thread each), alongside mxne: the study's wall time
   // is what limits how many cases it can afford
-  const mneRun = a.mne ? runMne(mneCases, dir, Math.min(2, os.cpus().length)).then((m) => { console.log(`accuracy: MNE-Python done (${((performance.now() - t0) / 60000).toFixed(1)} min)`); return m; }) : Promise.resolve(new Map<number, MneReply>());
+  const mneOk = a.mne && spawnSync(PYTHON, ['-c', 'import mne'], { stdio: 'ignore' }).status === 0;
+  if (a.mne && !mneOk) console.log(`accuracy: ${PYTHON} cannot import mne: the MNE-Python side is skipped`);
+  const mneRun = mneOk ? runMne(mneCases, dir, Math.min(2, os.cpus().length)).then((m) => { console.log(`accuracy: MNE-Python done (${((performance.now() - t0) / 60000).toFixed(1)} min)`); return m; }) : Promise.resolve(new Map<number, MneReply>());
 
   // 3) mxne, two cases at a time (its solves are native jobs on the thread pool: one per core)
   const cases: CaseResult[] = new Array(sims.length);
