@@ -129,6 +129,7 @@ async function main(): Promise<void> {
   };
   fs.writeFileSync(path.join(dir, 'results.json'), JSON.stringify(results));
   const target = a.quick ? dir : path.join(packageRoot(), 'bench');
+  if (!a.quick) fs.writeFileSync(path.join(target, 'accuracy-results.json'), JSON.stringify(results));
   await writeReport(results, target);
   console.log(`accuracy: ${results.minutes.toFixed(1)} min; report in ${path.join(target, 'ACCURACY.md')}`);
 }
