@@ -43,6 +43,9 @@ export type { NoActiveSourceWarning } from './results/makeSparseResult.js';
 export { solveFiles, readSeedInputs, solveSeed } from './workflow/solveFiles.js';
 export type { SolveJob, SeedInputs } from './workflow/solveFiles.js';
 export type { SolveSummary } from './workflow/summary.js';
+// `mxne solve --auto`: alpha and weighting from the data (bench/ACCURACY.md)
+export { autoMixedNorm, averageNoiseCov, AUTO_STRATEGIES, DEFAULT_AUTO_STRATEGY } from './workflow/autoSolve.js';
+export type { AutoOptions, AutoStrategy } from './workflow/autoSolve.js';
 export { dspmWeights } from './workflow/dspmWeights.js';
 
 // Many recordings side by side (worker threads, one BLAS thread each)

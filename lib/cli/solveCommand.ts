@@ -1,5 +1,7 @@
 /** `mxne solve`: the seed workflow on FIF files, results written into --out. */
 import { Command, Option } from 'commander';
+import { InputError } from '../errors.js';
+import type { SolveProgress } from '../sparse/solverOptions.js';
 import { solveFiles, type SolveJob } from '../workflow/solveFiles.js';
 import { jsonSummary, summaryLines } from '../workflow/summary.js';
 import * as parse from './parsers.js';
@@ -33,7 +35,9 @@ export function solveCommand(): Command {
     .requiredOption('--evoked <file>', '(required) evoked responses (-ave.fif)', parse.once)
     .requiredOption('--cov <file>', '(required) noise covariance (-cov.fif)', parse.once)
     .requiredOption('--out <dir>', '(required) output folder (created if needed)', parse.once)
-    .option('--condition <name|index>', 'condition name or 0-based index', parse.condition, 0)
+    .addOption(new Option('--condition <name|index>', 'condition name or 0-based index; repeat it to solve several conditions together (concatenated in time, or jointly with --joint)')
+      .argParser((v: string, prev: Array<string | number>) => [...prev, parse.condition(v)]).default([] as Array<string | number>, '0'))
+    .option('--joint', 'with several --condition: one support shared by all conditions (L2,1,2), each condition weighed by its nave')
     .addOption(new Option('--baseline <start,end>', 'baseline interval in s ("none" = data edge), or off').argParser(parse.baseline).default([null, 0], 'none,0'))
     .option('--tmin <s>', 'crop start in s', parse.number, 0)
     .option('--tmax <s>', 'crop end in s', parse.number, 0.3);
@@ -42,14 +46,17 @@ export function solveCommand(): Command {
   addPictureFlags(cmd);
   addCommonFlags(cmd);
   return cmd.action(async (o: SolverFlags & CommonFlags & FileFlags & PictureFlags & {
-    condition: string | number; baseline: [number | null, number | null] | null; tmin: number; tmax: number }) => {
+    condition: Array<string | number>; joint?: boolean; baseline: [number | null, number | null] | null; tmin: number; tmax: number }) => {
     const reporter = reporterFor(o);
     const deadline = applyLimits(o, () => reporter.current);
-    const files = { fwd: o.fwd, evoked: o.evoked, cov: o.cov, out: o.out, condition: o.condition, baseline: o.baseline, tmin: o.tmin, tmax: o.tmax };
+    const files = { fwd: o.fwd, evoked: o.evoked, cov: o.cov, out: o.out, condition: o.condition[0] ?? 0, baseline: o.baseline, tmin: o.tmin, tmax: o.tmax };
     const other = sparseSolveJob(cmd, files);
+    const several = o.condition.length > 1 ? { conditions: o.condition, joint: !!o.joint } : {};
+    if (o.joint && o.condition.length < 2) throw new InputError('--joint', 'two or more --condition', `${o.condition.length} condition`);
     const settings = solverSettings(o);
     const nMxneIter = settings.mixedNorm.nMxneIter ?? 1;
-    const job: SolveJob = { ...files, ...settings, mixedNorm: { ...settings.mixedNorm, onProgress: (p) => reporter.progress(describeProgress(p, nMxneIter)) }, ...pictureSettings(o) };
+    const onProgress = (p: SolveProgress) => reporter.progress(describeProgress(p, nMxneIter));
+    const job: SolveJob = { ...files, ...settings, mixedNorm: { ...settings.mixedNorm, onProgress }, ...several, ...pictureSettings(o) };
     const onStage = (stage: Parameters<typeof reporter.stage>[0], detail?: string) => {
       if (stage === 'write') deadline.disarm();
       reporter.stage(stage, detail);

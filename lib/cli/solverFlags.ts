@@ -4,11 +4,13 @@
  */
 import { Command, Option } from 'commander';
 import type { SolveJob } from '../workflow/solveFiles.js';
+import { AUTO_STRATEGIES, DEFAULT_AUTO_STRATEGY, type AutoStrategy } from '../workflow/autoSolve.js';
 import * as parse from './parsers.js';
 
 export function addSolverFlags(cmd: Command): Command {
   return cmd
     .option('--alpha <percent|sure>', 'regularisation in % of alpha_max, or sure (chosen by SURE over 15 values)', parse.alpha, 55)
+    .addOption(new Option('--auto [strategy]', `alpha and weighting chosen from the data (${AUTO_STRATEGIES.join(', ')}; default ${DEFAULT_AUTO_STRATEGY}); --alpha and --weights are then not used`).choices([...AUTO_STRATEGIES]))
     .option('--random-state <n>', 'seed of the random perturbation of --alpha sure (same input, same alpha)', parse.nonNegativeInteger, 0)
     .option('--loose <x|auto>', 'orientation looseness: 0 fixed, 1 free, auto = 0.2 on surfaces and 1 on volumes', parse.numberOr('auto'), 'auto')
     .option('--depth <x|none>', 'depth-weighting exponent, or none', parse.numberOr('none'), 0.9)
@@ -27,11 +29,12 @@ export function addSolverFlags(cmd: Command): Command {
 export interface SolverFlags {
   alpha: number | 'sure'; randomState: number; loose: number | 'auto'; depth: number | 'none'; nMxneIter: number;
   weights: 'dspm' | 'none'; weightsMin: number; maxit: number; tol: number; activeSetSize: number | 'none';
-  debias: boolean; pickOri?: 'vector'; threads?: number; timeout?: number;
+  debias: boolean; pickOri?: 'vector'; threads?: number; timeout?: number; auto?: true | AutoStrategy;
 }
 
-export function solverSettings(f: SolverFlags): Pick<SolveJob, 'weights' | 'mixedNorm'> {
+export function solverSettings(f: SolverFlags): Pick<SolveJob, 'weights' | 'mixedNorm' | 'auto'> {
   return {
+    ...(f.auto === undefined ? {} : { auto: f.auto === true ? DEFAULT_AUTO_STRATEGY : f.auto }),
     weights: f.weights,
     mixedNorm: {
       alpha: f.alpha, randomState: f.randomState, loose: f.loose, depth: f.depth === 'none' ? null : f.depth,
