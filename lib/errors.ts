@@ -82,3 +82,18 @@ export interface ConvergenceWarning {
   readonly tol: number;
   readonly iterations: number;
 }
+
+/** A FreeSurfer file (MGH/MGZ volume, triangle surface) that cannot be what it claims to be. */
+export class FreeSurferError extends MxneError {
+  readonly file: string;
+  /** The header field or section at fault (e.g. 'dims', 'type', 'faces'). */
+  readonly field: string;
+  /** Byte offset of that field (in the inflated data for MGZ). */
+  readonly offset: number;
+  constructor(file: string, field: string, offset: number, message: string) {
+    super('EFREESURFER', `${file} @${offset} (${field}): ${message}`);
+    this.file = file;
+    this.field = field;
+    this.offset = offset;
+  }
+}

@@ -43,6 +43,9 @@ export type { NoActiveSourceWarning } from './results/makeSparseResult.js';
 export { solveFiles, readSeedInputs, solveSeed } from './workflow/solveFiles.js';
 export type { SolveJob, SeedInputs } from './workflow/solveFiles.js';
 export type { SolveSummary } from './workflow/summary.js';
+// `mxne solve --auto`: alpha and weighting from the data (bench/ACCURACY.md)
+export { autoMixedNorm, averageNoiseCov, AUTO_STRATEGIES, DEFAULT_AUTO_STRATEGY } from './workflow/autoSolve.js';
+export type { AutoOptions, AutoStrategy } from './workflow/autoSolve.js';
 export { dspmWeights } from './workflow/dspmWeights.js';
 
 // Many recordings side by side (worker threads, one BLAS thread each)
@@ -74,3 +77,17 @@ export { MxneError, InputError, FiffError, ChannelMismatchError, NativeError, Po
 export type { ConvergenceWarning } from './errors.js';
 export { Matrix } from './linalg/matrix.js';
 export { setNumThreads, getNumThreads } from './native.js';
+
+// Pictures, report and morph (issue 11)
+export { computeSourceMorph, applySourceMorph } from './morph/computeSourceMorph.js';
+export type { SourceMorph, SourceMorphOptions } from './morph/computeSourceMorph.js';
+export { readMgh } from './io/freesurfer/readMgh.js';
+export type { MghVolume } from './io/freesurfer/readMgh.js';
+export { readSurface, writeSurface } from './io/freesurfer/surface.js';
+export type { Surface } from './io/freesurfer/surface.js';
+export { writeMgh } from './io/freesurfer/writeMgh.js';
+export { makeFigures } from './viz/figures.js';
+export type { Figure, FigureInput } from './viz/figures.js';
+export { writeReport } from './report/writeReport.js';
+export { rebuildReport } from './report/rebuildReport.js';
+export { FreeSurferError } from './errors.js';

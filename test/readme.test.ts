@@ -36,6 +36,9 @@ const COVERED_ELSEWHERE: Record<string, string> = {
   'npm test': 'this very run',
   'npm run fuzz': 'test/reliability: a short campaign of the same mutants runs in the suite',
   'npm run soak': 'RELIABILITY.md: a campaign, run by hand (minutes)',
+  'npx mxne serve --port 8080 --data-root /data/meg --results /srv/mxne-results --jobs 2': 'test/service/serve.test.ts runs mxne serve as a process (these folders are examples)',
+  'npx mxne worker --queue redis://127.0.0.1:6379 --results /srv/mxne-results --jobs 2': 'test/service/redis.test.ts runs mxne worker processes on a real redis-server',
+  'npm run bench:service': 'bench/serviceLoad.ts: a load test of minutes, run by hand (bench/RESULTS.md)',
 };
 
 /** Runs a README shell command in `cwd`: `npx mxne` is this package's bin. */
@@ -61,11 +64,11 @@ after(() => { for (const d of dirs) fs.rmSync(d, { recursive: true, force: true 
 describe('README: every shell command is run by the suite', () => {
   it('each command is one this file runs, or names the test that covers it', () => {
     const known = /^npx mxne (demo|solve|batch|batch-collect) /;
-    const bench = /^npm run (bench|bench:micro|bench:quick)$/;
+    const bench = /^npm run (bench|bench:micro|bench:quick|accuracy|accuracy -- --quick)$/;
     for (const { command, line } of shellCommands()) {
       if (known.test(command) || command in COVERED_ELSEWHERE) continue;
       // Benchmarks take minutes and stay out of tests (bench/); the scripts must exist.
-      if (bench.test(command)) { assert.ok(pkg.scripts[command.slice('npm run '.length)], `README line ${line}: ${command}`); continue; }
+      if (bench.test(command)) { assert.ok(pkg.scripts[command.split(' ')[2]], `README line ${line}: ${command}`); continue; }
       assert.fail(`README line ${line}: no test runs "${command}"`);
     }
   });

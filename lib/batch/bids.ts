@@ -62,7 +62,7 @@ export async function discoverBids(root: string): Promise<Manifest> {
         // By name when it names one data set; else by index.
         const byName = name !== null && names.indexOf(name) === names.lastIndexOf(name);
         const condition = byName ? name : k;
-        rows.push({ row: rows.length + 1, id: `${stem}_${byName ? slug(name) : `condition-${k}`}`, forward, evoked, covariance, options: { condition: String(condition) }, values: { condition } });
+        rows.push({ row: rows.length + 1, id: `${stem}_${byName ? slug(name) : `condition-${k}`}`, forward, evoked, covariance, options: { condition: String(condition) }, values: { condition: [condition] } });
       });
     }
   }

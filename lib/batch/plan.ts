@@ -6,13 +6,16 @@
  */
 import * as path from 'node:path';
 import { InputError } from '../errors.js';
+import { pictureSettings } from '../cli/pictureFlags.js';
 import { solverSettings, type SolverFlags } from '../cli/solverFlags.js';
 import { normalizeMixedNormOptions } from '../sparse/mixedNormOptions.js';
 import type { SolveJob } from '../workflow/solveFiles.js';
 import { ManifestProblems, type Manifest } from './manifest.js';
 
 export interface RecordingFlags {
-  condition: string | number;
+  /** `mxne solve`'s --condition: repeatable (several conditions solved together); none given = 0. */
+  condition: Array<string | number>;
+  joint?: boolean;
   baseline: [number | null, number | null] | null;
   tmin: number;
   tmax: number;
@@ -38,10 +41,14 @@ export function planRows(manifest: Manifest, defaults: BatchDefaults, out: strin
   const planned: PlannedRow[] = [];
   for (const r of manifest.rows) {
     const flags = { ...defaults, ...r.values } as BatchDefaults;
+    const conditions = flags.condition;
     const job: SolveJob = {
       fwd: r.forward, evoked: r.evoked, cov: r.covariance, out: rowFolder(out, r.id),
-      condition: flags.condition, baseline: flags.baseline, tmin: flags.tmin, tmax: flags.tmax,
+      condition: conditions[0] ?? 0, baseline: flags.baseline, tmin: flags.tmin, tmax: flags.tmax,
       ...solverSettings(flags),
+      ...(conditions.length > 1 ? { conditions, joint: !!flags.joint } : {}),
+      // As `mxne solve --no-report`: a row writes no report.html (its figures cost more than the solve).
+      ...pictureSettings({ report: false }),
     };
     try {
       normalizeMixedNormOptions(job.mixedNorm);
@@ -50,7 +57,7 @@ export function planRows(manifest: Manifest, defaults: BatchDefaults, out: strin
       problems.add(r.row, e.field, e.message);
       continue;
     }
-    planned.push({ row: r.row, id: r.id, condition: flags.condition, job });
+    planned.push({ row: r.row, id: r.id, condition: conditions.length > 1 ? conditions.join('+') : job.condition, job });
   }
   problems.throwIfAny();
   return planned;

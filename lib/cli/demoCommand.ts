@@ -9,6 +9,7 @@ import { generateDemo, type DemoSource } from '../demo/index.js';
 import { solveFiles } from '../workflow/solveFiles.js';
 import { jsonSummary, summaryLines, type SolveSummary } from '../workflow/summary.js';
 import * as parse from './parsers.js';
+import { addPictureFlags } from './pictureFlags.js';
 import { applyLimits } from './runLimits.js';
 import { addCommonFlags, reporterFor, type CommonFlags } from './solveCommand.js';
 import { addSolverFlags, solverSettings, type SolverFlags } from './solverFlags.js';
@@ -33,15 +34,16 @@ export function demoCommand(): Command {
     .option('--n-sources <n>', 'cortical sources over both hemispheres', parse.integer, 2000)
     .option('--seed <n>', 'random seed of the simulation', parse.integer, 42);
   addSolverFlags(cmd);
+  addPictureFlags(cmd, false);
   addCommonFlags(cmd);
-  return cmd.action(async (o: SolverFlags & CommonFlags & { out: string; nSources: number; seed: number }) => {
+  return cmd.action(async (o: SolverFlags & CommonFlags & { out: string; nSources: number; seed: number; report: boolean }) => {
     const reporter = reporterFor(o);
     const deadline = applyLimits(o, () => reporter.current);
     reporter.stage('simulate', `${o.nSources} sources`);
     const data = await generateDemo({ outDir: path.join(o.out, 'data'), nSources: o.nSources, seed: o.seed });
     const summary = await solveFiles({
       fwd: data.fwd, evoked: data.evoked, cov: data.cov, out: path.join(o.out, 'result'), condition: data.condition,
-      baseline: [null, 0], tmin: 0, tmax: 0.3, ...solverSettings(o),
+      baseline: [null, 0], tmin: 0, tmax: 0.3, ...solverSettings(o), report: o.report, subjectsDir: data.subjectsDir, subject: data.subject,
     }, (stage, detail) => {
       if (stage === 'write') deadline.disarm();
       reporter.stage(stage, detail);

@@ -6,8 +6,11 @@ import { batchCommand } from './batchCommand.js';
 import { demoCommand } from './demoCommand.js';
 import { doctorCommand } from './doctorCommand.js';
 import { EXIT_BAD_INPUT, EXIT_OK, errorLine, exitCodeFor, type ErrorContext } from './exitCodes.js';
+import { reportCommand } from './reportCommand.js';
+import { serveCommand } from './serveCommand.js';
 import { solveCommand } from './solveCommand.js';
 import { version } from '../version.js';
+import { workerCommand } from './workerCommand.js';
 
 const FILE_OPTIONS = ['--fwd', '--evoked', '--cov', '--out'];
 
@@ -42,7 +45,10 @@ export async function main(argv: string[]): Promise<number> {
     .addCommand(demoCommand())
     .addCommand(doctorCommand())
     .addCommand(batchCommand())
-    .addCommand(batchCollectCommand());
+    .addCommand(batchCollectCommand())
+    .addCommand(reportCommand())
+    .addCommand(serveCommand())
+    .addCommand(workerCommand());
   for (const cmd of program.commands) cmd.exitOverride();
   try {
     await program.parseAsync(argv);

@@ -1,8 +1,11 @@
 /** `mxne solve`: the seed workflow on FIF files, results written into --out. */
 import { Command } from 'commander';
+import { InputError } from '../errors.js';
+import type { SolveProgress } from '../sparse/solverOptions.js';
 import { solveFiles, type SolveJob } from '../workflow/solveFiles.js';
 import { jsonSummary, summaryLines } from '../workflow/summary.js';
 import * as parse from './parsers.js';
+import { addPictureFlags, pictureSettings, type PictureFlags } from './pictureFlags.js';
 import { describeProgress, Reporter } from './reporter.js';
 import { applyLimits } from './runLimits.js';
 import { addRecordingFlags, addSolverFlags, solverSettings, type SolverFlags } from './solverFlags.js';
@@ -35,16 +38,20 @@ export function solveCommand(): Command {
   addRecordingFlags(cmd);
   addSolverFlags(cmd);
   addSparseSolverFlags(cmd);
+  addPictureFlags(cmd);
   addCommonFlags(cmd);
-  return cmd.action(async (o: SolverFlags & CommonFlags & FileFlags & {
-    condition: string | number; baseline: [number | null, number | null] | null; tmin: number; tmax: number }) => {
+  return cmd.action(async (o: SolverFlags & CommonFlags & FileFlags & PictureFlags & {
+    condition: Array<string | number>; joint?: boolean; baseline: [number | null, number | null] | null; tmin: number; tmax: number }) => {
     const reporter = reporterFor(o);
     const deadline = applyLimits(o, () => reporter.current);
-    const files = { fwd: o.fwd, evoked: o.evoked, cov: o.cov, out: o.out, condition: o.condition, baseline: o.baseline, tmin: o.tmin, tmax: o.tmax };
+    const files = { fwd: o.fwd, evoked: o.evoked, cov: o.cov, out: o.out, condition: o.condition[0] ?? 0, baseline: o.baseline, tmin: o.tmin, tmax: o.tmax };
     const other = sparseSolveJob(cmd, files);
+    const several = o.condition.length > 1 ? { conditions: o.condition, joint: !!o.joint } : {};
+    if (o.joint && o.condition.length < 2) throw new InputError('--joint', 'two or more --condition', `${o.condition.length} condition`);
     const settings = solverSettings(o);
     const nMxneIter = settings.mixedNorm.nMxneIter ?? 1;
-    const job: SolveJob = { ...files, ...settings, mixedNorm: { ...settings.mixedNorm, onProgress: (p) => reporter.progress(describeProgress(p, nMxneIter)) } };
+    const onProgress = (p: SolveProgress) => reporter.progress(describeProgress(p, nMxneIter));
+    const job: SolveJob = { ...files, ...settings, mixedNorm: { ...settings.mixedNorm, onProgress }, ...several, ...pictureSettings(o) };
     const onStage = (stage: Parameters<typeof reporter.stage>[0], detail?: string) => {
       if (stage === 'write') deadline.disarm();
       reporter.stage(stage, detail);

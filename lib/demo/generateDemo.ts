@@ -5,7 +5,8 @@
  * MEG+EEG forward (Sarvas / Berg–Scherg sphere), three true dipoles along the cortical normal with
  * damped-sine time courses, and Gaussian sensor noise drawn from a known diagonal noise covariance
  * (per channel type, as MNE's sample data), divided by √nave as in an average. Files:
- * demo-fwd.fif, demo-ave.fif (condition 'Demo', −0.1…0.3 s at 600 Hz, baseline applied), demo-cov.fif.
+ * demo-fwd.fif, demo-ave.fif (condition 'Demo', −0.1…0.3 s at 600 Hz, baseline applied), demo-cov.fif,
+ * and subjects/ (synthetic T1 and sphere.reg surfaces, subjectFiles.ts).
  * Deterministic with the seed.
  */
 import * as path from 'node:path';
@@ -21,6 +22,7 @@ import { makeFolders } from '../io/outputFolder.js';
 import { makeCortex } from './cortex.js';
 import { makeDemoInfo, makeForward } from './gain.js';
 import { makeRng } from './rng.js';
+import { DEMO_SUBJECT, writeDemoSubjects } from './subjectFiles.js';
 import { pickTruth, waveform, type DemoSource } from './truth.js';
 
 export type { DemoSource } from './truth.js';
@@ -38,6 +40,9 @@ export interface DemoDataset {
   /** Sources in the forward (both hemispheres). */
   nSources: number;
   nChannels: number;
+  /** FreeSurfer subjects folder with the demo subject's T1 and sphere.reg, and a template to morph to (subjectFiles.ts). */
+  subjectsDir: string;
+  subject: string;
 }
 
 // Per-trial sensor noise of the order of MNE's sample data (about 150 fT, 50 fT/cm, 4 µV), so the
@@ -118,5 +123,6 @@ export async function generateDemo(o: { outDir: string; nSources?: number; seed?
   await writeForward(files.fwd, fwd, { commandLine: `mxne demo (seed ${seed}, ${nSources} sources)` });
   await writeEvoked(files.evoked, evokeds);
   await writeCov(files.cov, demoCovariance(info));
-  return { dir, ...files, condition: DEMO_CONDITION, truth, conditions: evokeds.map((e) => e.comment), truths, nSources: fwd.nsource, nChannels: nch };
+  const subjectsDir = await writeDemoSubjects(dir, src);
+  return { dir, ...files, condition: DEMO_CONDITION, truth, conditions: evokeds.map((e) => e.comment), truths, nSources: fwd.nsource, nChannels: nch, subjectsDir, subject: DEMO_SUBJECT };
 }

@@ -23,7 +23,9 @@ import { makeSparseResult, type NoActiveSourceWarning } from '../results/makeSpa
 import { sourceGeometry } from '../results/sourceGeometry.js';
 import { normalizeMixedNormOptions, resolveLoose, type MixedNormOptions, type Weights } from './mixedNormOptions.js';
 import { dot } from './groupNorms.js';
+import { jointScales, scaleEvoked, unscaleCondition } from './jointConditions.js';
 import { l21DualNorm } from './penalties/l21.js';
+import { solveByDiscrepancy } from './discrepancy.js';
 import { solveBySure, solveForAlpha } from './solveForAlpha.js';
 import { optionsKey, type Preparation } from '../prepare/preparationCache.js';
 
@@ -43,6 +45,10 @@ export interface MixedNormDiagnostics {
   dualGap: number;
   /** alpha = 'sure': the risk estimate per alpha of the grid. */
   surePath?: Float64Array;
+  /** alpha = 'discrepancy': whitened residual mean square per alpha, largest alpha first (NaN: not tried). */
+  discrepancyPath?: Float64Array;
+  /** alpha = 'discrepancy': sources dropped as explainable by noise (lib/sparse/discrepancy.ts). */
+  discrepancyPruned?: number;
   converged: boolean;
   /** Active-set iterations (MxNE), reweightings (irMxNE) or grid points (SURE). */
   nIterations: number;
@@ -115,9 +121,12 @@ function weightsPerSource(w: Weights | null): Float64Array | null {
  */
 export async function mixedNorm(evoked: Evoked | Evoked[], forward: Forward, noiseCov: Covariance, options: MixedNormOptions = {}, preparation?: Preparation): Promise<MixedNormResult> {
   const settings = normalizeMixedNormOptions(options);
-  const evokeds = Array.isArray(evoked) ? evoked : [evoked];
-  if (evokeds.length === 0) throw new InputError('evoked', 'an Evoked or a non-empty list', 'an empty list');
-  checkSameChannels(evokeds);
+  const given = Array.isArray(evoked) ? evoked : [evoked];
+  if (given.length === 0) throw new InputError('evoked', 'an Evoked or a non-empty list', 'an empty list');
+  checkSameChannels(given);
+  // jointConditions: each condition weighed by its nave (jointConditions.ts), scaled back at the end.
+  const scales = settings.jointConditions ? jointScales(given) : null;
+  const evokeds = scales === null ? given : given.map((e, k) => scaleEvoked(e, scales[k]));
   evokeds.forEach((e, k) => {
     const bad = e.data.data.findIndex((v) => !Number.isFinite(v));
     if (bad >= 0) throw new InputError(`evoked${evokeds.length > 1 ? `[${k}]` : ''}.data`, 'finite values', `${e.data.data[bad]} at channel ${e.info.chNames[bad % e.data.rows]}, sample ${Math.floor(bad / e.data.rows)}`);
@@ -158,7 +167,9 @@ export async function mixedNorm(evoked: Evoked | Evoked[], forward: Forward, noi
   const solved = alphaScale === 0 ? noSource(M.cols, settings)
     : settings.alpha.kind === 'sure'
       ? await solveBySure(M, G, settings.alpha.grid, settings.alpha.randomState, settings, prep.nOrient, tolScaled)
-      : await solveForAlpha(M, G, settings.alpha.percent, settings, prep.nOrient, tolScaled);
+      : settings.alpha.kind === 'discrepancy'
+        ? await solveByDiscrepancy(M, G, settings.alpha.grid, settings, prep.nOrient, tolScaled, whitened.cols, Math.max(0, dot(whitened.data, whitened.data) - dot(M.data, M.data)))
+        : await solveForAlpha(M, G, settings.alpha.percent, settings, prep.nOrient, tolScaled);
   clock.lap('solve');
 
   // Back to the full gain's columns (MNE undoes the weights_min mask before building results).
@@ -182,7 +193,8 @@ export async function mixedNorm(evoked: Evoked | Evoked[], forward: Forward, noi
       pickOri: settings.pickOri,
       residualGain,
     });
-    conditions.push({ dipoles: r.dipoles, stc: r.stc, residual: r.residual as Evoked, times: e.times });
+    const condition = { dipoles: r.dipoles, stc: r.stc, residual: r.residual as Evoked, times: e.times };
+    conditions.push(scales === null ? condition : unscaleCondition(condition, scales[conditions.length]));
     if (conditions.length === 1) { explained = r.explainedVariance; warnings.push(...r.warnings); }
     t0 += e.nTimes;
   }
@@ -196,7 +208,7 @@ export async function mixedNorm(evoked: Evoked | Evoked[], forward: Forward, noi
     diagnostics: {
       alphaMax, alpha: solved.alpha, tolScaled, nPcaComponents: M.cols,
       activeSetHistory: solved.activeSetHistory.map((a) => sourcesOf(prep.keptColumns === null ? a : a.map((c) => prep.keptColumns![c]))),
-      objective: solved.objective, dualGap: solved.dualGap, ...('surePath' in solved ? { surePath: solved.surePath as Float64Array } : {}), converged: solved.converged, nIterations: solved.nIterations, epochs: solved.epochs,
+      objective: solved.objective, dualGap: solved.dualGap, ...('surePath' in solved ? { surePath: solved.surePath as Float64Array } : {}), ...('discrepancyPath' in solved ? { discrepancyPath: solved.discrepancyPath as Float64Array, discrepancyPruned: 'discrepancyPruned' in solved ? (solved.discrepancyPruned as number) : 0 } : {}), converged: solved.converged, nIterations: solved.nIterations, epochs: solved.epochs,
       blasThreads: getNumThreads(), timings: clock.laps,
     },
     warnings,

@@ -11,8 +11,13 @@ import type { SourceEstimate } from '../records/sourceEstimate.js';
 export type Weights = SourceEstimate | Float64Array;
 
 export interface MixedNormOptions {
-  /** Regularisation in % of alpha_max, in [0, 100), or 'sure' (SURE over `sureAlphaGrid`). @default 'sure' */
-  alpha?: number | 'sure';
+  /**
+   * Regularisation in % of alpha_max, in [0, 100), or 'sure' (SURE over `sureAlphaGrid`), or
+   * 'discrepancy' (mxne only: the largest alpha of `sureAlphaGrid` whose whitened residual has a
+   * mean square per channel and sample of at most 1, i.e. looks like noise; needs a covariance of
+   * the average's noise, as `autoMixedNorm` passes). @default 'sure'
+   */
+  alpha?: number | 'sure' | 'discrepancy';
   /** Orientation constraint: 0 fixed, 1 free, in between loose; 'auto' = 0.2 on a surface source space (two hemispheres), 1 on any other kind (volume, discrete, mixed). @default 'auto' */
   loose?: number | 'auto';
   /** Depth-weighting exponent (sparse defaults: whitened gain of all channels, Frobenius over xyz); null disables. @default 0.8 */
@@ -45,7 +50,7 @@ export interface MixedNormOptions {
   rank?: RankOption;
   /** null: amplitudes (norm over xyz); 'vector': the xyz components. @default null */
   pickOri?: null | 'vector';
-  /** Grid of alphas (% of alpha_max) for alpha = 'sure'; 'auto' = 15 values geometrically from 100 to 10. @default 'auto' */
+  /** Grid of alphas (% of alpha_max) for alpha = 'sure' or 'discrepancy'; 'auto' = 15 values geometrically from 100 to 10. @default 'auto' */
   sureAlphaGrid?: 'auto' | number[];
   /** Seed of the SURE perturbation (numpy RandomState semantics). @default null */
   randomState?: number | null;
@@ -53,10 +58,16 @@ export interface MixedNormOptions {
   signal?: AbortSignal;
   /** Called after each active-set iteration (MxNE) or reweighting (irMxNE). Not MNE's. */
   onProgress?: (p: SolveProgress) => void;
+  /**
+   * mxne only: with a list of evoked responses, solve them jointly under the L2,1,2 penalty (one
+   * support shared by all conditions, time courses free per condition, each condition weighed by
+   * its nave; lib/sparse/jointConditions.ts). false: MNE's concatenation in time. @default false
+   */
+  jointConditions?: boolean;
 }
 
 export type MixedNormSettings = Readonly<{
-  alpha: { kind: 'fixed'; percent: number } | { kind: 'sure'; grid: Float64Array; randomState: number | null };
+  alpha: { kind: 'fixed'; percent: number } | { kind: 'sure'; grid: Float64Array; randomState: number | null } | { kind: 'discrepancy'; grid: Float64Array };
   loose: number | 'auto';
   depth: number | null;
   maxit: number;
@@ -73,11 +84,12 @@ export type MixedNormSettings = Readonly<{
   pickOri: null | 'vector';
   signal?: AbortSignal;
   onProgress?: (p: SolveProgress) => void;
+  jointConditions: boolean;
 }>;
 
 const DEFAULTS: Required<Omit<MixedNormOptions, 'weights' | 'rank' | 'randomState' | 'signal' | 'onProgress'>> = {
   alpha: 'sure', loose: 'auto', depth: 0.8, maxit: 3000, tol: 1e-4, activeSetSize: 10, debias: true,
-  timePca: true, weightsMin: 0, solver: 'auto', nMxneIter: 1, dgapFreq: 10, pickOri: null, sureAlphaGrid: 'auto',
+  timePca: true, weightsMin: 0, solver: 'auto', nMxneIter: 1, dgapFreq: 10, pickOri: null, sureAlphaGrid: 'auto', jointConditions: false,
 };
 
 /** The defaults table, pinned by a test to the mixed_norm signature of MNE 1.3. */
@@ -98,14 +110,18 @@ function editDistance(a: string, b: string): number {
   return d[a.length][b.length];
 }
 
+/** `; did you mean "x"?` for the known name closest to `key` (snake_case read as camelCase), or '' when none is close. */
+export function didYouMean(key: string, known: readonly string[]): string {
+  const snake = key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+  const best = known.map((k) => [k, Math.min(editDistance(key, k), editDistance(snake, k))] as const)
+    .sort((x, y) => x[1] - y[1])[0];
+  return best !== undefined && best[1] <= Math.max(2, key.length / 3) ? `; did you mean "${best[0]}"?` : '';
+}
+
 function rejectUnknown(opts: object): void {
   for (const key of Object.keys(opts)) {
     if (KNOWN.includes(key)) continue;
-    const snake = key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
-    const best = KNOWN.map((k) => [k, Math.min(editDistance(key, k), editDistance(snake, k))] as const)
-      .sort((x, y) => x[1] - y[1])[0];
-    const hint = best[1] <= Math.max(2, key.length / 3) ? `; did you mean "${best[0]}"?` : '';
-    throw new InputError(`options.${key}`, `one of ${KNOWN.join(', ')}`, `unknown option "${key}"${hint}`);
+    throw new InputError(`options.${key}`, `one of ${KNOWN.join(', ')}`, `unknown option "${key}"${didYouMean(key, KNOWN)}`);
   }
 }
 
@@ -118,18 +134,19 @@ const isInt = (x: number) => Number.isInteger(x);
 
 function resolveAlpha(o: MixedNormOptions): MixedNormSettings['alpha'] {
   const alpha = o.alpha ?? DEFAULTS.alpha;
-  if (alpha === 'sure') {
+  if (alpha === 'sure' || alpha === 'discrepancy') {
     const grid = o.sureAlphaGrid ?? 'auto';
     const g = grid === 'auto' ? geomspace(100, 10, 15) : Float64Array.from(grid);
     if (g.length === 0 || g.some((a) => !(a >= 0 && a <= 100))) throw new InputError('sureAlphaGrid', "'auto' or values in [0, 100]", String(grid));
+    if (alpha === 'discrepancy') return { kind: 'discrepancy', grid: g };
     const rs = o.randomState ?? null;
     if (rs !== null) num('randomState', rs, (x) => isInt(x) && x >= 0, 'a non-negative integer or null');
     return { kind: 'sure', grid: g, randomState: rs };
   }
   if (o.sureAlphaGrid !== undefined && o.sureAlphaGrid !== 'auto') {
-    throw new InputError('sureAlphaGrid', `no grid unless alpha is 'sure'`, 'a grid with a fixed alpha');
+    throw new InputError('sureAlphaGrid', `no grid unless alpha is 'sure' or 'discrepancy'`, 'a grid with a fixed alpha');
   }
-  return { kind: 'fixed', percent: num('alpha', alpha, (x) => x >= 0 && x < 100, "a number in [0, 100) or 'sure'") };
+  return { kind: 'fixed', percent: num('alpha', alpha, (x) => x >= 0 && x < 100, "a number in [0, 100), 'sure' or 'discrepancy'") };
 }
 
 /**
@@ -163,6 +180,7 @@ export function normalizeMixedNormOptions(opts: MixedNormOptions = {}): MixedNor
   if (!['auto', 'bcd', 'cd'].includes(o.solver)) throw new InputError('solver', "'auto', 'bcd' or 'cd'", String(o.solver));
   if (o.pickOri !== null && o.pickOri !== 'vector') throw new InputError('pickOri', "null or 'vector'", String(o.pickOri));
   if (typeof o.debias !== 'boolean') throw new InputError('debias', 'a boolean', String(o.debias));
+  if (typeof o.jointConditions !== 'boolean') throw new InputError('jointConditions', 'a boolean', String(o.jointConditions));
   const weights = o.weights ?? null;
   if (weights !== null && !(weights instanceof Float64Array) && !(weights instanceof Promise) && !(typeof weights === 'object' && 'data' in weights)) {
     throw new InputError('weights', 'a SourceEstimate, a Float64Array, a Promise of one, or null', typeof weights);
@@ -191,5 +209,6 @@ export function normalizeMixedNormOptions(opts: MixedNormOptions = {}): MixedNor
     pickOri: o.pickOri,
     signal: o.signal,
     onProgress: o.onProgress,
+    jointConditions: o.jointConditions,
   });
 }

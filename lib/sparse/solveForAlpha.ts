@@ -56,3 +56,4 @@ export async function solveBySure(M: Matrix, G: Matrix, grid: Float64Array, rand
     }])],
   };
 }
+

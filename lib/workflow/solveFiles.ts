@@ -9,17 +9,20 @@ import * as path from 'node:path';
 import { readCov } from '../io/fiff/readCov.js';
 import { readEvoked } from '../io/fiff/readEvoked.js';
 import { readForward } from '../io/fiff/readForward.js';
-import { checkOutputFolder } from '../io/outputFolder.js';
+import { InputError } from '../errors.js';
+import { checkOutputFolder, replaceFolder } from '../io/outputFolder.js';
 import type { Covariance } from '../records/covariance.js';
 import type { Evoked } from '../records/evoked.js';
 import type { Forward } from '../records/forward.js';
 import type { SourceEstimate } from '../records/sourceEstimate.js';
 import { mixedNorm, type MixedNormResult } from '../sparse/mixedNorm.js';
 import { normalizeMixedNormOptions, type MixedNormOptions } from '../sparse/mixedNormOptions.js';
+import { autoMixedNorm, type AutoStrategy } from './autoSolve.js';
 import { dspmWeights } from './dspmWeights.js';
 import { infoDigest, type Preparation, type PreparationCache } from '../prepare/preparationCache.js';
 import { sha256File } from './sha256File.js';
 import { buildSummary, type SolveSummary } from './summary.js';
+import { checkExtras, extraOutputs } from './extraOutputs.js';
 import { writeOutputs } from './writeOutputs.js';
 
 export interface SolveJob {
@@ -34,12 +37,25 @@ export interface SolveJob {
   /** 'dspm': weights from a dSPM solution as in the seed example; 'none': plain (ir)MxNE. */
   weights: 'dspm' | 'none';
   mixedNorm: MixedNormOptions;
+  /** Pictures and morph (lib/workflow/extraOutputs.ts): FreeSurfer subjects folder, subject, morph target, report.html (only when true). */
+  subjectsDir?: string | null;
+  subject?: string | null;
+  morphTo?: string | null;
+  report?: boolean;
+  /** `--auto`: alpha and weighting from the data (autoSolve.ts); alpha, weights and weightsMin are then not used. */
+  auto?: AutoStrategy | null;
+  /** Two or more conditions solved together (`condition` is then the first): concatenated in time as MNE's list, or jointly with `joint`. */
+  conditions?: Array<string | number>;
+  /** With `conditions`: the joint L2,1,2 solve (mixedNorm's jointConditions). */
+  joint?: boolean;
 }
 
 export type StageListener = (stage: 'read' | 'weights' | 'solve' | 'write', detail?: string) => void;
 
 export interface SeedInputs {
   evoked: Evoked; forward: Forward; cov: Covariance;
+  /** Every condition of a multi-condition job (evoked is the first). */
+  conditions?: Evoked[];
   /** What the crop changed of the request (a limit beyond the data), said in the result's warnings. */
   notes?: string[];
 }
@@ -59,14 +75,16 @@ function cropNotes(full: Evoked, tmin: number | null, tmax: number | null): stri
  * With `shared` (a cache and the files' SHA-256), the forward and the covariance are read once per
  * content and shared by the solves that use them.
  */
-export async function readSeedInputs(job: Pick<SolveJob, 'fwd' | 'evoked' | 'cov' | 'condition' | 'baseline' | 'tmin' | 'tmax'>, shared?: { cache: PreparationCache; fwd: string; cov: string }): Promise<SeedInputs> {
+export async function readSeedInputs(job: Pick<SolveJob, 'fwd' | 'evoked' | 'cov' | 'condition' | 'baseline' | 'tmin' | 'tmax' | 'conditions'>, shared?: { cache: PreparationCache; fwd: string; cov: string }): Promise<SeedInputs> {
   // Read side by side: file I/O and the native gain widening overlap the parsing of the others.
-  const [cov, full, forward] = await Promise.all([
+  const names = job.conditions ?? [job.condition];
+  const [cov, forward, ...fulls] = await Promise.all([
     shared ? shared.cache.get(`cov:${shared.cov}`, () => readCov(job.cov)) : readCov(job.cov),
-    readEvoked(job.evoked, { condition: job.condition, baseline: job.baseline }),
     shared ? shared.cache.get(`fwd:${shared.fwd}`, () => readForward(job.fwd)) : readForward(job.fwd),
-  ]);
-  return { evoked: full.crop(job.tmin, job.tmax), forward, cov, notes: cropNotes(full, job.tmin, job.tmax) };
+    ...names.map((condition) => readEvoked(job.evoked, { condition, baseline: job.baseline })),
+  ] as const);
+  const evokeds = (fulls as Evoked[]).map((e) => e.crop(job.tmin, job.tmax));
+  return { evoked: evokeds[0], forward, cov, notes: cropNotes(fulls[0] as Evoked, job.tmin, job.tmax), ...(job.conditions ? { conditions: evokeds } : {}) };
 }
 
 /**
@@ -74,8 +92,15 @@ export async function readSeedInputs(job: Pick<SolveJob, 'fwd' | 'evoked' | 'cov
  * over as a Promise, so the dSPM and the sparse gain preparation run side by side on the thread
  * pool (each with its own BLAS thread).
  */
-export async function solveSeed(inputs: SeedInputs, job: Pick<SolveJob, 'weights' | 'mixedNorm'>, onStage: StageListener = () => {}, preparation?: Preparation): Promise<MixedNormResult> {
+export async function solveSeed(inputs: SeedInputs, job: Pick<SolveJob, 'weights' | 'mixedNorm' | 'auto' | 'joint'>, onStage: StageListener = () => {}, preparation?: Preparation): Promise<MixedNormResult> {
   const { evoked, forward, cov } = inputs;
+  if (job.auto) {
+    if (inputs.conditions) throw new InputError('--auto', 'one condition', `${inputs.conditions.length} conditions`);
+    onStage('solve', `irMxNE, --auto ${job.auto}, ${forward.nsource} sources`);
+    const { alpha: _a, weights: _w, weightsMin: _m, randomState: _r, sureAlphaGrid: _g, ...shared } = job.mixedNorm;
+    return autoMixedNorm(evoked, forward, cov, { strategy: job.auto, mixedNorm: shared });
+  }
+  if (inputs.conditions) return solveConditions(inputs.conditions, forward, cov, job, onStage);
   let weights: Promise<SourceEstimate> | null = null;
   if (job.weights === 'dspm') {
     onStage('weights', 'dSPM');
@@ -86,12 +111,31 @@ export async function solveSeed(inputs: SeedInputs, job: Pick<SolveJob, 'weights
 }
 
 /**
+ * Several conditions in one solve. dSPM weights: per source, the largest over the conditions (a
+ * source strong in any condition passes the weightsMin mask).
+ */
+async function solveConditions(evokeds: Evoked[], forward: Forward, cov: Covariance, job: Pick<SolveJob, 'weights' | 'mixedNorm' | 'joint'>, onStage: StageListener): Promise<MixedNormResult> {
+  let weights: Promise<Float64Array> | null = null;
+  if (job.weights === 'dspm') {
+    onStage('weights', `dSPM of ${evokeds.length} conditions`);
+    weights = Promise.all(evokeds.map((e) => dspmWeights(e, forward, cov, job.mixedNorm))).then((stcs) => {
+      const out = new Float64Array(stcs[0].data.rows);
+      for (const s of stcs) for (let t = 0; t < s.data.cols; t++) for (let i = 0; i < out.length; i++) out[i] = Math.max(out[i], Math.abs(s.data.data[i + t * s.data.rows]));
+      return out;
+    });
+  }
+  onStage('solve', `irMxNE, ${evokeds.length} conditions${job.joint ? ' (joint L2,1,2)' : ' (concatenated in time)'}, ${forward.nsource} sources`);
+  return mixedNorm(evokeds, forward, cov, { ...job.mixedNorm, weights, jointConditions: !!job.joint });
+}
+
+/**
  * `cache` (batch runs, one per pool task): rows that share a forward and a covariance read them,
  * prepare the gain and make the dSPM operator once; each row's results are the same as without.
  */
 export async function solveFiles(job: SolveJob, onStage: StageListener = () => {}, cache?: PreparationCache): Promise<SolveSummary> {
   const t0 = performance.now();
   normalizeMixedNormOptions(job.mixedNorm); // bad options fail before any file is read
+  checkExtras(job);
   await checkOutputFolder(job.out); // creates nothing: the folder appears only with a run's files
   onStage('read', path.basename(job.evoked));
   let inputs: SeedInputs, hashes: string[], preparation: Preparation | undefined;
@@ -120,6 +164,18 @@ export async function solveFiles(job: SolveJob, onStage: StageListener = () => {
     timings: { readSeconds: (tRead - t0) / 1000, solveSeconds: (tSolve - tRead) / 1000 },
     notes: inputs.notes,
   });
-  await writeOutputs(job.out, result, inputs.forward, summary);
+  if (job.conditions === undefined) {
+    await writeOutputs(job.out, result, inputs.forward, summary, extraOutputs(job, inputs, result, summary));
+    return summary;
+  }
+  // One folder per condition (condition-0, condition-1, …), all appearing together in --out.
+  await replaceFolder(job.out, async (staging) => {
+    for (const [k, c] of result.conditions.entries()) {
+      const one = { ...result, ...c };
+      const s = k === 0 ? summary : buildSummary({ job, result: one, forward: inputs.forward, inputs: summary.inputs, timings: summary.timings, notes: inputs.notes });
+      const evoked = inputs.conditions![k];
+      await writeOutputs(path.join(staging, `condition-${k}`), one, inputs.forward, s, extraOutputs(job, { ...inputs, evoked }, one, s));
+    }
+  });
   return summary;
 }

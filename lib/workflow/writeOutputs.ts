@@ -18,8 +18,10 @@ import { makeStcFromDipoles } from '../results/makeStcFromDipoles.js';
 import type { MixedNormResult } from '../sparse/mixedNorm.js';
 import type { SolveSummary } from './summary.js';
 
-export async function writeOutputs(out: string, result: MixedNormResult, forward: Forward, summary: SolveSummary): Promise<string[]> {
-  return replaceFolder(out, (staging) => writeFiles(staging, result, forward, summary));
+/** `extra` writes further files (morph, report) into the same staging folder, so they appear with the run. */
+export async function writeOutputs(out: string, result: MixedNormResult, forward: Forward, summary: SolveSummary,
+  extra?: (staging: string) => Promise<string[]>): Promise<string[]> {
+  return replaceFolder(out, async (staging) => [...(await writeFiles(staging, result, forward, summary)), ...(extra ? await extra(staging) : [])]);
 }
 
 async function writeFiles(out: string, result: MixedNormResult, forward: Forward, summary: SolveSummary): Promise<string[]> {

@@ -30,7 +30,7 @@ describe('batch: --bids discovery', function () {
 
   it('one row per subject × condition, with the matching forward and covariance', async () => {
     const m = await discoverBids(path.join(tmp, 'bids'));
-    assert.deepEqual(m.rows.map((r) => [r.id, r.values.condition]), [
+    assert.deepEqual(m.rows.map((r) => [r.id, (r.values.condition as unknown[])[0]]), [
       ['sub-01_task-aud_Demo', 'Demo'], ['sub-01_task-aud_Demo-2', 'Demo 2'], ['sub-01_task-aud_Demo-3', 'Demo 3'],
       ['sub-02_ses-a_task-aud_Demo', 'Demo'], ['sub-02_ses-a_task-aud_Demo-2', 'Demo 2'], ['sub-02_ses-a_task-aud_Demo-3', 'Demo 3']]);
     assert.equal(path.basename(m.rows[4].forward), 'sub-02_ses-a_fwd.fif');

@@ -48,8 +48,8 @@ describe('batch: manifest', () => {
       'b,sub-1/fwd.fif,sub-1/ave.fif,sub-1/cov.fif,1,sure,,,\n'));
     assert.equal(m.rows.length, 2);
     assert.equal(m.rows[0].forward, path.join(tmp, 'sub-1', 'fwd.fif'));
-    assert.deepEqual(m.rows[0].values, { condition: 'Left', alpha: 40, nMxneIter: 5, debias: false, baseline: [-0.1, 0] });
-    assert.deepEqual(m.rows[1].values, { condition: 1, alpha: 'sure' });
+    assert.deepEqual(m.rows[0].values, { condition: ['Left'], alpha: 40, nMxneIter: 5, debias: false, baseline: [-0.1, 0] });
+    assert.deepEqual(m.rows[1].values, { condition: [1], alpha: 'sure' });
   });
 
   it('reads JSON lines to the same rows', async () => {

@@ -14,7 +14,7 @@ import { errorLines, mxne } from '../helpers/cli.js';
 import { fixture, requireFixtures } from '../helpers/fixtures.js';
 import { requireMne, runPythonJson } from '../helpers/python.js';
 
-const OUTPUTS = ['dipoles', 'mxne-lh.stc', 'mxne-rh.stc', 'residual-ave.fif', 'result.json'];
+const OUTPUTS = ['dipoles', 'figures', 'mxne-lh.stc', 'mxne-rh.stc', 'report.html', 'residual-ave.fif', 'result.json'];
 /** One .bdip and one .dip per dipole, named in result.json's order. */
 const dipoleFiles = (n: number) => Array.from({ length: n }, (_, k) => [`dipole-${String(k).padStart(2, '0')}.bdip`, `dipole-${String(k).padStart(2, '0')}.dip`]).flat().sort();
 
@@ -145,7 +145,7 @@ describe('mxne solve on a volume source space (fixtures §2.3)', function () {
     const r = await mxne('solve', '--fwd', fixture('inputs', 'vol-fwd.fif'), '--evoked', fixture('inputs', 'right_visual-ave.fif'),
       '--cov', fixture('inputs', 'noise-cov.fif'), '--out', out, '--quiet');
     assert.equal(r.code, 0, r.stderr);
-    assert.deepEqual(fs.readdirSync(out).sort(), ['dipoles', 'mxne-vl.stc', 'residual-ave.fif', 'result.json']);
+    assert.deepEqual(fs.readdirSync(out).sort(), ['dipoles', 'figures', 'mxne-vl.stc', 'report.html', 'residual-ave.fif', 'result.json']);
     const saved = JSON.parse(fs.readFileSync(path.join(out, 'result.json'), 'utf8'));
     assert.ok(saved.dipoles.length > 0 && saved.dipoles.every((d: { hemi: string }) => d.hemi === 'vol'));
     volOut = out;

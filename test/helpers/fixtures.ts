@@ -27,3 +27,13 @@ export function fixturesMissing(file: string | undefined): boolean {
 export function requireFixtures(ctx: Mocha.Suite): void {
   if (fixturesMissing(ctx.file)) ctx.beforeAll(function () { this.skip(); });
 }
+
+export const haveSubjects = fs.existsSync(path.join(SUBJECTS, 'README.md'));
+
+/** Call inside describe(): skips the suite when ../shared/subjects is absent (reported at the end of the run). */
+export function requireSubjects(ctx: Mocha.Suite): void {
+  if (!haveSubjects) {
+    recordSkip(`subjects not found at ${SUBJECTS}`, HOW, ctx.file);
+    ctx.beforeAll(function () { this.skip(); });
+  }
+}

@@ -1,0 +1,137 @@
+/**
+ * `npm run accuracy` (bench/ACCURACY.md): simulated recordings with known sources on the demo's
+ * spherical head and (with ../shared) the fixture surface and volume forwards, solved by MNE-Python's
+ * seed settings, by mxne at the same settings and by every `--auto` strategy; scored and reported.
+ *
+ *   --quick        a CI-sized run (12 cases, 4 two-condition ones; the report goes to the run folder, not bench/)
+ *   --cases N      number of single-condition cases (default 204: 68 per head)
+ *   --seed S       base seed; case i uses S + i (default 1000)
+ *   --joint N      number of two-condition cases (default 36)
+ *   --no-mne       skip the MNE-Python side
+ *   --out DIR      where the cases' files and results.json go (default: a temporary folder)
+ *   --report FILE  only rewrite bench/ACCURACY.md and the plot from a run's results.json
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { writeEvoked } from '../../lib/io/fiff/writeEvoked.js';
+import { packageRoot } from '../../lib/native.js';
+import { fixtureHead, sphereHead, type Head, type HeadName } from './heads.js';
+import { MXNE_METHODS } from './methods.js';
+import { PYTHON, runMne, type MneCase, type MneReply } from './mneSide.js';
+import { scoreCase, type CaseScore, type EstimatedDipole } from './score.js';
+import { simulateCase, type CaseSpec, type SimulatedCase } from './simulate.js';
+import { writeReport } from './report.js';
+import { runJointStudy, type JointCaseResult } from './joint.js';
+
+export interface MethodResult { dipoles: EstimatedDipole[]; seconds: number; score: CaseScore; alpha?: number; error?: string }
+export interface CaseResult { spec: CaseSpec; methods: Record<string, MethodResult> }
+export interface StudyResults {
+  command: string; quick: boolean; started: string; minutes: number; machine: string; load: number[];
+  heads: Record<string, { nSources: number; nChannels: number }>; cases: CaseResult[]; joint: JointCaseResult[];
+}
+
+export const MNE_NAME = 'MNE seed';
+
+/** The command that reproduces the run (--out, a local folder, left out). */
+function commandLine(argv: string[]): string {
+  const i = argv.indexOf('--out');
+  const kept = i >= 0 ? [...argv.slice(0, i), ...argv.slice(i + 2)] : argv;
+  return `npm run accuracy${kept.length > 0 ? ` -- ${kept.join(' ')}` : ''}`;
+}
+
+function args(argv: string[]) {
+  const get = (k: string) => { const i = argv.indexOf(k); return i >= 0 ? argv[i + 1] : undefined; };
+  const quick = argv.includes('--quick');
+  return { quick, cases: Number(get('--cases') ?? (quick ? 12 : 204)), joint: Number(get('--joint') ?? (quick ? 4 : 36)), seed: Number(get('--seed') ?? 1000), mne: !argv.includes('--no-mne'), out: get('--out'), report: get('--report') };
+}
+
+function sharedFixtures(): string {
+  const shared = process.env.MXNE_SHARED ? path.resolve(process.env.MXNE_SHARED) : path.resolve(packageRoot(), '..', 'shared');
+  return path.join(shared, 'fixtures');
+}
+
+const failed = (spec: CaseSpec, error: string): MethodResult => ({ dipoles: [], seconds: Number.NaN, score: scoreCase(spec.sources, []), error });
+
+async function solveCase(s: SimulatedCase, h: Head): Promise<CaseResult> {
+  const methods: Record<string, MethodResult> = {};
+  for (const method of MXNE_METHODS) {
+    try {
+      const r = await method.run(s.evoked, h.forward, h.cov);
+      methods[method.name] = { ...r, score: scoreCase(s.spec.sources, r.dipoles) };
+    } catch (e) {
+      methods[method.name] = failed(s.spec, (e as Error).message);
+    }
+  }
+  return { spec: s.spec, methods };
+}
+
+async function main(): Promise<void> {
+  const a = args(process.argv.slice(2));
+  if (a.report !== undefined) {
+    await writeReport(JSON.parse(fs.readFileSync(a.report, 'utf8')) as StudyResults, path.join(packageRoot(), 'bench'));
+    return;
+  }
+  const t0 = performance.now();
+  const load = os.loadavg();
+  const dir = a.out ?? fs.mkdtempSync(path.join(os.tmpdir(), 'mxne-accuracy-'));
+  fs.mkdirSync(dir, { recursive: true });
+  const heads: Head[] = [await sphereHead(dir)];
+  for (const name of ['surf', 'vol'] as const) {
+    const h = await fixtureHead(name, sharedFixtures());
+    if (h !== null) heads.push(h);
+  }
+  if (heads.length === 1) console.log(`accuracy: ${sharedFixtures()} not found: sphere head only`);
+  const byName = new Map<HeadName, Head>(heads.map((h) => [h.name, h]));
+
+  // 1) simulate every case and write its evoked for the MNE side
+  const sims = Array.from({ length: a.cases }, (_, i) => simulateCase(heads[i % heads.length], i, a.seed + i));
+  const mneCases: MneCase[] = [];
+  for (const s of sims) {
+    const file = path.join(dir, `case-${s.spec.id}-ave.fif`);
+    await writeEvoked(file, s.evoked);
+    const h = byName.get(s.spec.head)!;
+    mneCases.push({ id: s.spec.id, evoked: file, fwd: h.fwdPath, cov: h.covPath });
+  }
+  console.log(`accuracy: ${sims.length} cases on ${heads.map((h) => h.name).join(', ')} in ${dir}`);
+
+  // 2) MNE-Python in two processes (one BLAS thread each), alongside mxne: the study's wall time
+  // is what limits how many cases it can afford
+  const mneOk = a.mne && spawnSync(PYTHON, ['-c', 'import mne'], { stdio: 'ignore' }).status === 0;
+  if (a.mne && !mneOk) console.log(`accuracy: ${PYTHON} cannot import mne: the MNE-Python side is skipped`);
+  const mneRun = mneOk ? runMne(mneCases, dir, Math.min(2, os.cpus().length)).then((m) => { console.log(`accuracy: MNE-Python done (${((performance.now() - t0) / 60000).toFixed(1)} min)`); return m; }) : Promise.resolve(new Map<number, MneReply>());
+
+  // 3) mxne, two cases at a time (its solves are native jobs on the thread pool: one per core)
+  const cases: CaseResult[] = new Array(sims.length);
+  let next = 0, done = 0;
+  const worker = async () => {
+    while (next < sims.length) {
+      const s = sims[next++];
+      cases[s.spec.id] = await solveCase(s, byName.get(s.spec.head)!);
+      if (++done % 20 === 0) console.log(`accuracy: ${done}/${sims.length} cases (${((performance.now() - t0) / 60000).toFixed(1)} min)`);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(2, os.cpus().length) }, worker));
+  const mne = await mneRun;
+  for (const c of cases) {
+    const m = mne.get(c.spec.id);
+    if (m !== undefined) c.methods = { [MNE_NAME]: m.error ? failed(c.spec, m.error) : { dipoles: m.dipoles!, seconds: m.seconds!, score: scoreCase(c.spec.sources, m.dipoles!) }, ...c.methods };
+  }
+
+  // 4) multi-condition cases (shared and condition-specific sources)
+  const joint = await runJointStudy(heads, a.joint, a.seed + 100000);
+
+  const results: StudyResults = {
+    command: commandLine(process.argv.slice(2)), quick: a.quick, started: new Date(Date.now() - (performance.now() - t0)).toISOString(),
+    minutes: (performance.now() - t0) / 60000, machine: `${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.platform()} ${os.release()}; Node ${process.version}; MNE-Python via ${PYTHON}`,
+    load, heads: Object.fromEntries(heads.map((h) => [h.name, { nSources: h.forward.nsource, nChannels: h.info.nchan }])), cases, joint,
+  };
+  fs.writeFileSync(path.join(dir, 'results.json'), JSON.stringify(results));
+  const target = a.quick ? dir : path.join(packageRoot(), 'bench');
+  if (!a.quick) fs.writeFileSync(path.join(target, 'accuracy-results.json'), JSON.stringify(results));
+  await writeReport(results, target);
+  console.log(`accuracy: ${results.minutes.toFixed(1)} min; report in ${path.join(target, 'ACCURACY.md')}`);
+}
+
+main().catch((e) => { console.error(e); process.exit(1); });

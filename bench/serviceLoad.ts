@@ -1,0 +1,192 @@
+/**
+ * Load test of `mxne serve` against a Python service running MNE's mixed_norm per request
+ * (bench/mne_service.py), same machine, same demo recording, same seed options: `--clients`
+ * concurrent clients on 127.0.0.1 submit and wait for results for `--seconds` each. Reports jobs
+ * per minute, submit→result p50/p99, 429s, errors, the server's RSS at start and end, and the
+ * longest event-loop stall of the mxne server while it solves (prom-client's
+ * monitorEventLoopDelay at 1 ms resolution, read from /metrics) next to that of an idle Node
+ * process over the same time (what the shared machine's scheduler alone causes).
+ *
+ *   npm run bench:service -- [--seconds 60] [--clients 50] [--n-sources 2000] [--jobs 2] [--no-python]
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { generateDemo } from '../lib/demo/index.js';
+import { packageRoot } from '../lib/native.js';
+
+function arg(name: string, fallback: number): number {
+  const k = process.argv.indexOf(`--${name}`);
+  return k > 0 && k + 1 < process.argv.length ? Number(process.argv[k + 1]) : fallback;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
+const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
+const quantile = (xs: number[], q: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length === 0 ? NaN : s[Math.min(s.length - 1, Math.floor(q * s.length))];
+};
+
+/** Starts a server process and resolves once it prints the line that `ready` matches (its port in group 1). */
+function startServer(cmd: string, args: string[], ready: RegExp, env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; port: number }> {
+  const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const on = (d: Buffer) => {
+      out += d.toString();
+      const m = ready.exec(out);
+      if (m) resolve({ child, port: Number(m[1]) });
+    };
+    child.stdout!.on('data', on);
+    child.stderr!.on('data', on);
+    child.on('exit', (code) => reject(new Error(`${cmd} exited (${code}): ${out.slice(-2000)}`)));
+  });
+}
+
+interface Tally { results: number; latencies: number[]; tooMany: number; errors: string[] }
+
+/** One client of the mxne service: submit, poll until done, fetch the result; on 429 wait Retry-After. */
+async function mxneClient(base: string, body: string, end: number, t: Tally): Promise<void> {
+  while (Date.now() < end) {
+    const t0 = Date.now();
+    try {
+      const r = await fetch(`${base}/v1/jobs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      if (r.status === 429) {
+        t.tooMany++;
+        await r.arrayBuffer();
+        await sleep(Math.min(Number(r.headers.get('retry-after') ?? 1) * 1000, end - Date.now()));
+        continue;
+      }
+      if (r.status !== 202) { t.errors.push(`POST ${r.status} ${await r.text()}`); continue; }
+      const { id } = (await r.json()) as { id: string };
+      for (;;) {
+        await sleep(250);
+        const v = (await (await fetch(`${base}/v1/jobs/${id}`)).json()) as { state: string; error: unknown };
+        if (v.state === 'done') break;
+        if (v.state !== 'queued' && v.state !== 'running') { t.errors.push(`job ${v.state} ${JSON.stringify(v.error)}`); break; }
+        if (Date.now() > end + 120_000) return;
+      }
+      const res = await fetch(`${base}/v1/jobs/${id}/result`);
+      if (res.status !== 200) { t.errors.push(`result ${res.status}`); continue; }
+      await res.arrayBuffer();
+      if (Date.now() <= end) { t.results++; t.latencies.push(Date.now() - t0); }
+    } catch (e) {
+      t.errors.push(String(e));
+    }
+  }
+}
+
+/** One client of the Python service: the request returns the result. */
+async function pythonClient(base: string, body: string, end: number, t: Tally): Promise<void> {
+  while (Date.now() < end) {
+    const t0 = Date.now();
+    try {
+      const r = await fetch(`${base}/v1/solve`, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal: AbortSignal.timeout(Math.max(1, end - t0)) });
+      if (r.status !== 200) { t.errors.push(`POST ${r.status} ${await r.text()}`); continue; }
+      await r.arrayBuffer();
+      t.results++;
+      t.latencies.push(Date.now() - t0);
+    } catch (e) {
+      // A request still waiting at the end of the run is cut there, not an error.
+      if ((e as Error).name !== 'TimeoutError') t.errors.push(String(e));
+    }
+  }
+}
+
+/** One request before measuring (first-call costs: module loading, BLAS start-up, file cache). */
+async function warmUp(url: string, body: string, settle: (r: Response) => Promise<void>): Promise<void> {
+  const r = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  if (!r.ok) throw new Error(`warm-up: ${r.status} ${await r.text()}`);
+  await settle(r);
+}
+
+/**
+ * An idle Node process watching its own event loop alongside: on a shared machine the scheduler
+ * alone stalls a loop, and this says how much of the server's stall is that.
+ */
+function startCanary(): { read(): Promise<number>; stop(): void } {
+  const child = spawn(process.execPath, ['-e', `const h = require('node:perf_hooks').monitorEventLoopDelay({ resolution: 1 }); h.enable();
+    process.stdin.on('data', () => { process.stdout.write(String(h.max / 1e6) + '\\n'); h.reset(); });`], { stdio: ['pipe', 'pipe', 'inherit'] });
+  return {
+    read: () => new Promise((resolve) => { child.stdout!.once('data', (d: Buffer) => resolve(Number(d.toString()))); child.stdin!.write('\n'); }),
+    stop: () => child.kill(),
+  };
+}
+
+async function stallMs(base: string): Promise<number> {
+  const m = /^mxne_nodejs_eventloop_lag_max_seconds (\S+)/m.exec(await (await fetch(`${base}/metrics`)).text());
+  return Number(m![1]) * 1000;
+}
+
+function report(name: string, t: Tally, seconds: number, extra: Record<string, string>): Record<string, string> {
+  return {
+    service: name,
+    'jobs/min': (t.results / (seconds / 60)).toFixed(1),
+    'p50 submit→result s': (quantile(t.latencies, 0.5) / 1000).toFixed(2),
+    'p99 submit→result s': (quantile(t.latencies, 0.99) / 1000).toFixed(2),
+    '429s': String(t.tooMany),
+    errors: String(t.errors.length),
+    ...extra,
+  };
+}
+
+async function main(): Promise<void> {
+  const seconds = arg('seconds', 60), clients = arg('clients', 50), nSources = arg('n-sources', 2000), jobs = arg('jobs', 2);
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mxne-service-load-'));
+  const rows: Record<string, string>[] = [];
+  try {
+    const demo = await generateDemo({ outDir: path.join(tmp, 'data'), nSources, seed: 42 });
+    const load = os.loadavg().map((x) => x.toFixed(2)).join(' ');
+
+    // mxne serve, one process, --jobs worker threads.
+    const main = path.join(packageRoot(), 'dist', 'lib', 'cli', 'main.js');
+    const mx = await startServer(process.execPath, [main, 'serve', '--port', '0', '--data-root', demo.dir, '--results', path.join(tmp, 'results'), '--jobs', String(jobs), '--max-queue', '32'],
+      /listening on http:\/\/127\.0\.0\.1:(\d+)/, { MXNE_LOG_LEVEL: 'warn' });
+    const base = `http://127.0.0.1:${mx.port}`;
+    const body = JSON.stringify({ fwd: 'demo-fwd.fif', evoked: 'demo-ave.fif', cov: 'demo-cov.fif' });
+    await warmUp(`${base}/v1/jobs`, body, async (r) => {
+      const { id } = (await r.json()) as { id: string };
+      while (((await (await fetch(`${base}/v1/jobs/${id}`)).json()) as { state: string }).state !== 'done') await sleep(100);
+    });
+    const rss0 = rssMb(mx.child.pid!);
+    await stallMs(base); // resets the histogram: the maximum below is the run's
+    const canary = startCanary();
+    await canary.read();
+    const t: Tally = { results: 0, latencies: [], tooMany: 0, errors: [] };
+    const end = Date.now() + seconds * 1000;
+    await Promise.all(Array.from({ length: clients }, () => mxneClient(base, body, end, t)));
+    const stall = await stallMs(base);
+    const idleStall = await canary.read();
+    canary.stop();
+    const rss1 = rssMb(mx.child.pid!);
+    mx.child.kill('SIGTERM');
+    rows.push(report(`mxne serve --jobs ${jobs}`, t, seconds, { 'RSS start→end MB': `${rss0.toFixed(0)} → ${rss1.toFixed(0)}`, 'longest event-loop stall ms': stall.toFixed(1), 'same, idle Node process alongside ms': idleStall.toFixed(1) }));
+    if (t.errors.length) console.error('mxne errors:', t.errors.slice(0, 5));
+    await new Promise((r) => mx.child.once('exit', r));
+
+    if (!process.argv.includes('--no-python')) {
+      const py = await startServer('/usr/bin/python3', [path.join(packageRoot(), 'bench', 'mne_service.py')], /listening on (\d+)/, {});
+      const pbase = `http://127.0.0.1:${py.port}`;
+      const pbody = JSON.stringify({ fwd: demo.fwd, evoked: demo.evoked, cov: demo.cov });
+      await warmUp(`${pbase}/v1/solve`, pbody, async (r) => { await r.arrayBuffer(); });
+      const prss0 = rssMb(py.child.pid!);
+      const pt: Tally = { results: 0, latencies: [], tooMany: 0, errors: [] };
+      const pend = Date.now() + seconds * 1000;
+      await Promise.all(Array.from({ length: clients }, () => pythonClient(pbase, pbody, pend, pt)));
+      const prss1 = rssMb(py.child.pid!);
+      py.child.kill('SIGTERM');
+      rows.push(report('Python http.server + MNE mixed_norm', pt, seconds, { 'RSS start→end MB': `${prss0.toFixed(0)} → ${prss1.toFixed(0)}`, 'longest event-loop stall ms': '—', 'same, idle Node process alongside ms': '—' }));
+      if (pt.errors.length) console.error('python errors:', pt.errors.slice(0, 5));
+      rows.push({ service: 'ratio (jobs/min)', 'jobs/min': `${(Number(rows[0]['jobs/min']) / Number(rows[1]['jobs/min'])).toFixed(1)}×` });
+    }
+    console.log(`\n${clients} clients, ${seconds} s each side, demo recording (${demo.nSources} sources, ${demo.nChannels} channels); load average at start ${load}, at end ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}\n`);
+    const cols = Object.keys(rows[0]);
+    console.log(`| ${cols.join(' | ')} |\n| ${cols.map(() => '---').join(' | ')} |`);
+    for (const r of rows) console.log(`| ${cols.map((c) => r[c] ?? '').join(' | ')} |`);
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+void main();

@@ -1,0 +1,38 @@
+/** `mxne serve`: the HTTP service (lib/service) until SIGTERM or SIGINT, then a graceful stop. */
+import { Command } from 'commander';
+import * as os from 'node:os';
+import { readToken } from '../service/auth.js';
+import { startService } from '../service/service.js';
+import * as parse from './parsers.js';
+
+export function serveCommand(): Command {
+  return new Command('serve')
+    .description('HTTP service: POST /v1/jobs, GET /v1/jobs/:id[/result|/files/:name], DELETE /v1/jobs/:id, /healthz, /readyz, /metrics')
+    .option('--port <n>', 'TCP port (0: any free port)', parse.nonNegativeInteger, 8080)
+    .option('--host <address>', 'address to bind; anything but loopback needs a token', '127.0.0.1')
+    .option('--data-root <dir>', 'jobs may name input files under this folder (else they upload them)', parse.once)
+    .option('--results <dir>', 'job folders (outputs, uploads, the queue across restarts)', 'mxne-results')
+    .option('--jobs <n>', 'solves side by side (one BLAS thread each)', parse.positiveInteger, os.availableParallelism())
+    .option('--max-queue <n>', 'jobs waiting beyond those running; one more is answered 429', parse.nonNegativeInteger, 64)
+    .option('--job-timeout <seconds>', 'a running job is stopped after this long', parse.positiveNumber, 900)
+    .option('--max-upload-mb <n>', 'largest uploaded file', parse.positiveNumber, 512)
+    .option('--token-file <file>', 'bearer token clients must send (or MXNE_TOKEN)')
+    .option('--queue <redis-url>', 'redis://HOST:PORT: queue jobs in Redis (BullMQ) for `mxne worker` processes')
+    .action(async (o: { port: number; host: string; dataRoot?: string; results: string; jobs: number; maxQueue: number; jobTimeout: number;
+      maxUploadMb: number; tokenFile?: string; queue?: string }) => {
+      const service = await startService({
+        port: o.port, host: o.host, dataRoot: o.dataRoot, results: o.results, jobs: o.jobs, maxQueue: o.maxQueue,
+        jobTimeoutSeconds: o.jobTimeout, maxUploadBytes: Math.round(o.maxUploadMb * 2 ** 20), token: readToken(o.tokenFile),
+        queue: o.queue, logger: { level: process.env.MXNE_LOG_LEVEL ?? 'info' },
+      });
+      process.stderr.write(`mxne serve: listening on ${service.url}\n`);
+      await new Promise<void>((resolve) => {
+        const stop = (signal: string) => {
+          process.stderr.write(`mxne serve: ${signal}: no new jobs; finishing running ones, keeping queued ones\n`);
+          service.stop().then(resolve, resolve);
+        };
+        process.once('SIGTERM', stop);
+        process.once('SIGINT', stop);
+      });
+    });
+}

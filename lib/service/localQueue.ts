@@ -1,0 +1,173 @@
+/**
+ * The embedded queue: jobs solved by a SolvePool in this process, records kept in memory and in
+ * <results>/<id>/job.json. Its bound is the pool's (EQUEUEFULL → 429). Jobs found queued or
+ * running at start (a previous run's queue, or a crash) are solved again, in submission order,
+ * before new ones.
+ */
+import { PoolError } from '../errors.js';
+import { SolvePool } from '../pool/solvePool.js';
+import type { JobQueue, QueueCounts } from './jobQueue.js';
+import { loadRecords, removeJobFolder, saveRecord } from './jobFiles.js';
+import { publicError, recordProgress, type JobRecord } from './jobRecord.js';
+import type { ServiceMetrics } from './metrics.js';
+
+export interface LocalQueueOptions {
+  results: string;
+  /** Worker threads. */
+  jobs: number;
+  /** Jobs allowed to wait beyond those running. */
+  maxQueue: number;
+  /** A running job is stopped (failed, ETIMEOUT) after this long. */
+  timeoutSeconds: number;
+  metrics: ServiceMetrics;
+}
+
+type StopReason = 'cancel' | 'timeout' | 'shutdown';
+
+export class LocalQueue implements JobQueue {
+  private readonly pool: SolvePool;
+  private readonly records = new Map<string, JobRecord>();
+  private readonly controls = new Map<string, { controller: AbortController; why: StopReason | null; settled: Promise<void> }>();
+  /** Restored jobs waiting for room in the pool (new submissions do not overtake them). */
+  private readonly backlog: JobRecord[] = [];
+  private closing = false;
+  private meanRunSeconds = 0;
+  private finishedRuns = 0;
+
+  constructor(private readonly o: LocalQueueOptions) {
+    this.pool = new SolvePool({ jobs: o.jobs, maxQueue: o.maxQueue });
+  }
+
+  /** Loads the recorded jobs and requeues those that did not finish. */
+  async start(): Promise<void> {
+    for (const r of await loadRecords(this.o.results)) {
+      this.records.set(r.id, r);
+      if (r.state === 'queued' || r.state === 'running') {
+        Object.assign(r, { state: 'queued', progress: {}, startedAt: undefined });
+        this.backlog.push(r);
+      }
+    }
+    this.drain();
+  }
+
+  /** Accepted jobs whose record is being written: they count against the bound before they reach the pool. */
+  private reserved = 0;
+
+  private hasRoom(): boolean {
+    return this.pool.queued + this.pool.running + this.reserved < this.pool.size + this.o.maxQueue;
+  }
+
+  private drain(): void {
+    while (!this.closing && this.backlog.length > 0 && this.hasRoom()) this.dispatch(this.backlog.shift()!);
+  }
+
+  async submit(r: JobRecord): Promise<void> {
+    if (this.closing) throw new PoolError('EQUEUEFULL', 'the service is shutting down');
+    if (this.backlog.length > 0 || !this.hasRoom()) throw new PoolError('EQUEUEFULL', `the queue is full (${this.pool.queued} jobs waiting)`);
+    this.reserved++;
+    try {
+      await saveRecord(this.o.results, r);
+    } finally {
+      this.reserved--;
+    }
+    this.records.set(r.id, r);
+    this.dispatch(r);
+  }
+
+  private dispatch(r: JobRecord): void {
+    const controller = new AbortController();
+    const control = { controller, why: null as StopReason | null, settled: Promise.resolve() };
+    let timer: NodeJS.Timeout | undefined;
+    const stop = (why: StopReason) => { if (!controller.signal.aborted) { control.why = why; controller.abort(); } };
+    const run = this.pool.run(r.job, {
+      signal: controller.signal,
+      onStage: (_row, stage, detail) => {
+        if (r.state === 'queued') {
+          Object.assign(r, { state: 'running', startedAt: Date.now() });
+          timer = setTimeout(() => stop('timeout'), this.o.timeoutSeconds * 1000);
+          void saveRecord(this.o.results, r);
+        }
+        recordProgress(r, { stage, detail });
+      },
+      onProgress: (_row, p) => recordProgress(r, p),
+    });
+    control.settled = run.then(
+      () => this.finish(r, 'done'),
+      (e: unknown) => {
+        if (control.why === 'shutdown') return this.keepForNextStart(r);
+        if (control.why === 'cancel') return this.finish(r, 'cancelled');
+        if (control.why === 'timeout') return this.finish(r, 'failed', { code: 'ETIMEOUT', message: `the job ran longer than ${this.o.timeoutSeconds} s and was stopped` });
+        return this.finish(r, 'failed', publicError(e, r));
+      },
+    ).finally(() => {
+      clearTimeout(timer);
+      this.controls.delete(r.id);
+      this.drain();
+    });
+    this.controls.set(r.id, control);
+  }
+
+  private async finish(r: JobRecord, state: 'done' | 'failed' | 'cancelled', error?: JobRecord['error']): Promise<void> {
+    Object.assign(r, { state, finishedAt: Date.now(), error });
+    const runSeconds = r.startedAt === undefined ? null : (r.finishedAt! - r.startedAt) / 1000;
+    if (state === 'done' && runSeconds !== null) {
+      this.finishedRuns++;
+      this.meanRunSeconds += (runSeconds - this.meanRunSeconds) / this.finishedRuns;
+    }
+    this.o.metrics.finished(state, runSeconds);
+    await saveRecord(this.o.results, r);
+  }
+
+  /** Stopped by a shutdown before it really ran: queued again on disk for the next start. */
+  private async keepForNextStart(r: JobRecord): Promise<void> {
+    Object.assign(r, { state: 'queued', progress: {}, startedAt: undefined });
+    await saveRecord(this.o.results, r);
+  }
+
+  async get(id: string): Promise<JobRecord | null> {
+    return this.records.get(id) ?? null;
+  }
+
+  async cancel(id: string): Promise<JobRecord | null> {
+    const r = this.records.get(id);
+    if (!r) return null;
+    const k = this.backlog.indexOf(r);
+    if (k >= 0) {
+      this.backlog.splice(k, 1);
+      await this.finish(r, 'cancelled');
+    }
+    const c = this.controls.get(id);
+    if (c) {
+      if (!c.controller.signal.aborted) { c.why = 'cancel'; c.controller.abort(); }
+      await c.settled;
+    }
+    return r;
+  }
+
+  async remove(id: string): Promise<void> {
+    this.records.delete(id);
+    await removeJobFolder(this.o.results, id);
+  }
+
+  async counts(): Promise<QueueCounts> {
+    return { queued: this.pool.queued + this.backlog.length, running: this.pool.running };
+  }
+
+  async ready(): Promise<boolean> {
+    return !this.closing;
+  }
+
+  retryAfterSeconds(): number {
+    const perJob = this.finishedRuns > 0 ? this.meanRunSeconds : 5;
+    return Math.max(1, Math.ceil((perJob * (this.pool.queued + 1)) / this.pool.size));
+  }
+
+  async shutdown(): Promise<void> {
+    this.closing = true;
+    for (const [id, c] of this.controls) {
+      if (this.records.get(id)?.state === 'queued') { c.why = 'shutdown'; c.controller.abort(); }
+    }
+    await Promise.all([...this.controls.values()].map((c) => c.settled));
+    await this.pool.close();
+  }
+}

@@ -1,0 +1,101 @@
+/**
+ * The demo's report.html in a real headless Chromium (Debian's `chromium`, driven by
+ * playwright-core): no console errors, no failed requests (everything is inline), every figure
+ * decodes, the 3-D canvas draws, the time slider changes the picture, and the page shows the
+ * dipoles of result.json. A screenshot is kept in test-artifacts/ to look at.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { PNG } from 'pngjs';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { packageRoot } from '../../lib/native.js';
+import { mxne } from '../helpers/cli.js';
+import { recordSkip } from '../helpers/skips.js';
+import { foreignEnv } from '../helpers/foreignEnv.js';
+
+const CHROMIUM = process.env.MXNE_CHROMIUM ?? ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => fs.existsSync(p));
+export const ARTIFACTS = path.join(packageRoot(), 'test-artifacts');
+
+/** Pixels of `png` that are not (near) white. */
+function inked(png: PNG): number {
+  let n = 0;
+  for (let o = 0; o < png.data.length; o += 4) if (png.data[o] < 245 || png.data[o + 1] < 245 || png.data[o + 2] < 245) n++;
+  return n;
+}
+
+function differing(a: PNG, b: PNG): number {
+  let n = 0;
+  for (let o = 0; o < a.data.length; o += 4) if (a.data[o] !== b.data[o] || a.data[o + 1] !== b.data[o + 1] || a.data[o + 2] !== b.data[o + 2]) n++;
+  return n;
+}
+
+describe('report: report.html in headless Chromium', function () {
+  this.timeout(180000);
+  if (!CHROMIUM) {
+    recordSkip('chromium not found (/usr/bin/chromium)', 'To run it: apt-get install chromium (or set MXNE_CHROMIUM to a Chromium binary).', this.file);
+    before(function () { this.skip(); });
+    return;
+  }
+  let tmp = '', browser: Browser, page: Page;
+  const problems: string[] = [];
+  let result: { dipoles: { pos: number[]; hemi: string; vertno: number; peakAmplitude: number }[] };
+
+  before(async () => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mxne-report-'));
+    const r = await mxne('demo', '--out', tmp, '--n-sources', '600', '--quiet');
+    assert.equal(r.code, 0, r.stderr);
+    result = JSON.parse(fs.readFileSync(path.join(tmp, 'result', 'result.json'), 'utf8'));
+    browser = await chromium.launch({ executablePath: CHROMIUM, env: foreignEnv(), args: ['--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'] });
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`); });
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    page.on('requestfailed', (q) => problems.push(`request failed: ${q.url().slice(0, 80)} ${q.failure()?.errorText}`));
+    page.on('request', (q) => { if (!/^(file|data):/.test(q.url())) problems.push(`request leaves the page: ${q.url()}`); });
+    await page.goto(`file://${path.join(tmp, 'result', 'report.html')}`);
+    await page.waitForSelector('body[data-viewer-ready="true"]', { timeout: 60000 });
+  });
+  after(async () => {
+    await browser?.close();
+    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('loads with no console error, no failed or outside request, and every figure decoded', async () => {
+    const images = await page.$$eval('#figures img', (imgs) => imgs.map((i) => ({ id: i.closest('figure')!.id, w: (i as HTMLImageElement).naturalWidth })));
+    assert.deepEqual(images.map((i) => i.id).sort(), [
+      'fig-butterfly-evoked-eeg', 'fig-butterfly-evoked-grad', 'fig-butterfly-evoked-mag', 'fig-butterfly-residual-eeg', 'fig-butterfly-residual-grad', 'fig-butterfly-residual-mag',
+      'fig-dipole-amplitudes', 'fig-glass-brain', ...result.dipoles.map((_, k) => `fig-mri-dipole-${k}`), 'fig-mri-strongest',
+    ].sort());
+    for (const i of images) assert.ok(i.w > 100, `${i.id} decoded (${i.w} px wide)`);
+    assert.deepEqual(problems, []);
+  });
+
+  it('shows the dipoles of result.json: table rows and 3-D scene positions', async () => {
+    const rows = await page.$$eval('#dipole-table tr', (trs) => trs.slice(1).map((tr) => Array.from(tr.querySelectorAll('td'), (td) => td.textContent)));
+    assert.equal(rows.length, result.dipoles.length);
+    result.dipoles.forEach((d, k) => {
+      assert.equal(rows[k][1], d.hemi);
+      assert.equal(rows[k][2], String(d.vertno));
+      assert.equal(rows[k][3], d.pos.map((x) => (x * 1e3).toFixed(1)).join(', '));
+    });
+    const scene = JSON.parse(await page.$eval('#scene-data', (s) => s.textContent!));
+    scene.dipoles.forEach((d: { pos: number[] }, k: number) => d.pos.forEach((x, c) => assert.ok(Math.abs(x - result.dipoles[k].pos[c] * 1e3) < 1e-9)));
+  });
+
+  it('draws the 3-D view, and the time slider changes it; a screenshot is kept', async () => {
+    const canvas = page.locator('#view3d-canvas');
+    const before = PNG.sync.read(await canvas.screenshot());
+    assert.ok(inked(before) > 0.05 * before.width * before.height, `cortex and arrows drawn: ${inked(before)} of ${before.width * before.height} pixels`);
+    fs.mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'report-page.png'), fullPage: true });
+    fs.writeFileSync(path.join(ARTIFACTS, 'report-3d-peak.png'), PNG.sync.write(before));
+    const label = await page.textContent('#time-label');
+    await page.$eval('#time-slider', (s) => { (s as HTMLInputElement).value = '0'; s.dispatchEvent(new Event('input')); });
+    const after = PNG.sync.read(await canvas.screenshot());
+    fs.writeFileSync(path.join(ARTIFACTS, 'report-3d-t0.png'), PNG.sync.write(after));
+    assert.notEqual(await page.textContent('#time-label'), label);
+    assert.ok(differing(before, after) > 200, `${differing(before, after)} pixels changed with the slider`);
+    assert.deepEqual(problems, []);
+  });
+});

@@ -1,0 +1,190 @@
+/**
+ * Scale-out on a real redis-server: `mxne serve --queue` accepts, `mxne worker` processes solve.
+ * Two workers share the queue; a worker killed mid-job has its job finished elsewhere, once; a
+ * restarted server loses no queued job; Redis absent at start is a clear error, and Redis going
+ * away during a run only makes jobs wait.
+ */
+import * as assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Queue } from 'bullmq';
+import { InputError } from '../../lib/errors.js';
+import type { JobView } from '../../lib/service/jobRecord.js';
+import { QUEUE_NAME, redisOptions } from '../../lib/service/redisConnection.js';
+import { startWorker } from '../../lib/service/redisWorker.js';
+import { startService, type RunningService } from '../../lib/service/service.js';
+import { MAIN } from '../helpers/cli.js';
+import { FILES, demoData } from './helpers.js';
+import { freePort, requireRedis, startRedis, type RedisServer } from './redisServer.js';
+
+interface WorkerProcess { child: ChildProcess; exited: Promise<number | null> }
+
+describe('service: scale-out on Redis (BullMQ)', function () {
+  requireRedis(this);
+  this.timeout(240_000);
+  let tmp: string;
+  let root: string;
+  let results: string;
+  let redis: RedisServer;
+  const workers: WorkerProcess[] = [];
+  const services: RunningService[] = [];
+
+  const worker = (extra: string[] = []): Promise<WorkerProcess> => new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [MAIN, 'worker', '--queue', redis.url, '--results', results, '--jobs', '1', '--lock-seconds', '2', '--max-retries', '1', ...extra], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    let err = '';
+    child.stderr!.on('data', (d: Buffer) => {
+      err += d.toString();
+      if (/taking jobs/.test(err)) resolve({ child, exited });
+    });
+    void exited.then((code) => reject(new Error(`mxne worker exited (${code}): ${err}`)));
+    workers.push({ child, exited });
+  });
+  const serve = async () => {
+    const s = await startService({ port: 0, host: '127.0.0.1', dataRoot: root, results, jobs: 1, maxQueue: 100, jobTimeoutSeconds: 600, maxUploadBytes: 1 << 20, token: null, queue: redis.url });
+    services.push(s);
+    return s;
+  };
+  const post = async (s: RunningService, options: object) => {
+    const r = await s.app.inject({ method: 'POST', url: '/v1/jobs', payload: { ...FILES, options } });
+    assert.equal(r.statusCode, 202, r.body);
+    return (r.json() as JobView).id;
+  };
+  const view = async (s: RunningService, id: string) => (await s.app.inject({ url: `/v1/jobs/${id}` })).json() as JobView;
+  const until = async (s: RunningService, id: string, ok: (v: JobView) => boolean, ms = 90_000) => {
+    const t0 = Date.now();
+    for (;;) {
+      const v = await view(s, id);
+      if (ok(v)) return v;
+      assert.ok(Date.now() - t0 < ms, `job ${id} still ${v.state} (${JSON.stringify(v.error)})`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+  const metric = async (s: RunningService, state: string) =>
+    Number(new RegExp(`mxne_jobs_finished_total\\{state="${state}"\\} (\\d+)`).exec((await s.app.inject({ url: '/metrics' })).body)![1]);
+  const stopWorkers = async () => {
+    for (const w of workers.splice(0)) { if (w.child.exitCode === null) w.child.kill('SIGTERM'); await w.exited; }
+  };
+
+  before(async () => {
+    ({ tmp, root } = await demoData('mxne-redis-'));
+    results = path.join(tmp, 'results');
+    fs.mkdirSync(path.join(tmp, 'redis'));
+    redis = await startRedis(path.join(tmp, 'redis'));
+  });
+  afterEach(async () => {
+    await stopWorkers();
+    for (const s of services.splice(0)) await s.stop();
+  });
+  after(async () => {
+    await redis?.stop();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('Redis unreachable at start: serve and worker fail with an error naming --queue', async () => {
+    const nobody = `redis://127.0.0.1:${await freePort()}`;
+    const isClear = (e: unknown) => e instanceof InputError && e.field === '--queue' && /reachable Redis/.test(e.message) && e.message.includes(nobody);
+    await assert.rejects(startService({ port: 0, host: '127.0.0.1', results, jobs: 1, maxQueue: 1, jobTimeoutSeconds: 60, maxUploadBytes: 1, token: null, queue: nobody }), isClear);
+    await assert.rejects(startWorker({ url: nobody, results, jobs: 1, maxRetries: 1, lockSeconds: 2, timeoutSeconds: 60 }), isClear);
+  });
+
+  it('two workers share the queue; each job is solved once; the result is the same as in-process', async () => {
+    const s = await serve();
+    await Promise.all([worker(), worker()]);
+    const ids = [];
+    for (let k = 0; k < 6; k++) ids.push(await post(s, { alpha: 50 + k }));
+    const views = await Promise.all(ids.map((id) => until(s, id, (v) => v.state === 'done' || v.state === 'failed')));
+    assert.deepEqual(views.map((v) => v.state), ids.map(() => 'done'));
+    const q = new Queue(QUEUE_NAME, { connection: redisOptions(redis.url) });
+    try {
+      const by = await Promise.all(ids.map(async (id) => (await q.getJob(id))!.processedBy));
+      assert.equal(new Set(by).size, 2, `both workers took jobs: ${by.join(', ')}`);
+    } finally {
+      await q.close();
+    }
+    const result = (await s.app.inject({ url: `/v1/jobs/${ids[0]}/result` })).json();
+    assert.equal(result.options.mixedNorm.alpha, 50);
+    assert.ok(result.dipoles.length > 0);
+    assert.equal(await metric(s, 'done'), 6);
+  });
+
+  it('a worker SIGKILLed mid-job: the job completes on another worker, once', async () => {
+    const s = await serve();
+    const doneBefore = await metric(s, 'done');
+    const a = await worker();
+    const id = await post(s, { alpha: 'sure', tol: 1e-8, maxit: 100000 });
+    await until(s, id, (v) => v.state === 'running' && v.progress.stage === 'solve');
+    a.child.kill('SIGKILL');
+    await a.exited;
+    await worker();
+    const v = await until(s, id, (x) => x.state === 'done' || x.state === 'failed');
+    assert.equal(v.state, 'done', JSON.stringify(v.error));
+    const q = new Queue(QUEUE_NAME, { connection: redisOptions(redis.url) });
+    try {
+      const job = (await q.getJob(id))!;
+      assert.equal(job.stalledCounter, 1, 'put back once by the stalled-job check');
+    } finally {
+      await q.close();
+    }
+    assert.equal(await metric(s, 'done'), doneBefore + 1, 'counted once');
+    assert.equal(await metric(s, 'failed'), 0);
+    assert.ok(fs.existsSync(path.join(results, id, 'out', 'result.json')));
+  });
+
+  it('a job whose worker dies more often than --max-retries fails, counted once', async () => {
+    const s = await serve();
+    const a = await worker(['--max-retries', '0']);
+    const id = await post(s, { alpha: 'sure', tol: 1e-8, maxit: 100000 });
+    await until(s, id, (v) => v.state === 'running' && v.progress.stage === 'solve');
+    a.child.kill('SIGKILL');
+    await a.exited;
+    await worker(['--max-retries', '0']);
+    const v = await until(s, id, (x) => x.state === 'done' || x.state === 'failed');
+    assert.equal(v.state, 'failed');
+    assert.equal(v.error!.code, 'EWORKER');
+    assert.match(v.error!.message, /stalled/);
+    assert.equal(await metric(s, 'failed'), 1);
+    assert.equal(await metric(s, 'done'), 0);
+  });
+
+  it('a server restarted with jobs queued loses none; cancelling a queued job removes it from Redis', async () => {
+    const first = await serve();
+    const ids = [await post(first, { alpha: 45 }), await post(first, { alpha: 46 }), await post(first, { alpha: 47 })];
+    const cancelled = await post(first, { alpha: 48 });
+    await first.stop();
+    services.splice(services.indexOf(first), 1);
+    const second = await serve();
+    for (const id of ids) assert.equal((await view(second, id)).state, 'queued');
+    const c = await second.app.inject({ method: 'DELETE', url: `/v1/jobs/${cancelled}` });
+    assert.equal(c.json().state, 'cancelled');
+    await worker();
+    for (const id of ids) assert.equal((await until(second, id, (v) => v.state === 'done' || v.state === 'failed')).state, 'done');
+    assert.equal((await view(second, cancelled)).state, 'cancelled');
+  });
+
+  it('a running job cancelled through the server stops on its worker', async () => {
+    const s = await serve();
+    await worker();
+    const id = await post(s, { alpha: 'sure', tol: 1e-12, maxit: 100000 });
+    await until(s, id, (v) => v.state === 'running' && v.progress.stage === 'solve');
+    const r = await s.app.inject({ method: 'DELETE', url: `/v1/jobs/${id}` });
+    assert.equal(r.json().state, 'cancelled');
+    assert.ok(!fs.existsSync(path.join(results, id, 'out')));
+  });
+
+  it('Redis going away during a run: jobs wait and none is lost', async () => {
+    const s = await serve();
+    await worker();
+    const ids = [];
+    for (let k = 0; k < 4; k++) ids.push(await post(s, { alpha: 'sure', tol: 1e-6 }));
+    await until(s, ids[0], (v) => v.state === 'running');
+    await redis.stop();
+    assert.equal((await s.app.inject({ url: '/readyz' })).statusCode, 503);
+    await new Promise((r) => setTimeout(r, 1500));
+    redis = await startRedis(path.join(tmp, 'redis'), redis.port);
+    const views = await Promise.all(ids.map((id) => until(s, id, (v) => v.state === 'done' || v.state === 'failed', 120_000)));
+    assert.deepEqual(views.map((v) => v.state), ids.map(() => 'done'), JSON.stringify(views.map((v) => v.error)));
+    assert.equal((await s.app.inject({ url: '/readyz' })).statusCode, 200);
+  });
+});
