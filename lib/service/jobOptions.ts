@@ -11,6 +11,7 @@ import { addSparseSolverFlags } from '../cli/sparseSolverFlags.js';
 import { InputError } from '../errors.js';
 import { didYouMean, normalizeMixedNormOptions } from '../sparse/mixedNormOptions.js';
 import type { SolveJob } from '../workflow/solveFiles.js';
+import { pictureSettings } from '../cli/pictureFlags.js';
 
 /** Flags of `solve` that are not options of a job: its files, its output and terminal, the process's limits. */
 const NOT_JOB_OPTIONS = new Set(['fwd', 'evoked', 'cov', 'out', 'json', 'quiet', 'verbose', 'threads', 'timeout']);
@@ -51,7 +52,7 @@ function asCliText(v: unknown): string {
   return String(v);
 }
 
-export type JobSettings = Pick<SolveJob, 'condition' | 'baseline' | 'tmin' | 'tmax' | 'weights' | 'mixedNorm'>;
+export type JobSettings = Pick<SolveJob, 'condition' | 'baseline' | 'tmin' | 'tmax' | 'weights' | 'mixedNorm' | 'report' | 'subjectsDir' | 'subject' | 'morphTo'>;
 
 /** Validates a job's options (InputError naming `options.<name>`) and resolves them with the CLI's defaults. */
 export function parseJobOptions(given: Record<string, unknown> = {}): JobSettings {
@@ -69,7 +70,8 @@ export function parseJobOptions(given: Record<string, unknown> = {}): JobSetting
     const text = asCliText(v);
     if (o.argChoices && !o.argChoices.includes(text)) throw new InputError(`options.${name}`, `one of ${o.argChoices.join(', ')}`, JSON.stringify(v));
     try {
-      flags[name] = o.parseArg ? o.parseArg(text, undefined as never) : text;
+      // A repeatable option's parser (--condition) folds into its default ([]), as commander does.
+      flags[name] = o.parseArg ? o.parseArg(text, o.defaultValue as never) : text;
     } catch (e) {
       throw new InputError(`options.${name}`, o.flags, JSON.stringify(v), (e as Error).message);
     }
@@ -77,8 +79,9 @@ export function parseJobOptions(given: Record<string, unknown> = {}): JobSetting
   if (flags.solver !== undefined && flags.solver !== 'mxne') {
     throw new InputError('options.solver', '"mxne" (the service runs MxNE/irMxNE)', JSON.stringify(flags.solver));
   }
-  const f = flags as unknown as SolverFlags & Pick<SolveJob, 'condition' | 'baseline' | 'tmin' | 'tmax'>;
-  const settings = { condition: f.condition, baseline: f.baseline, tmin: f.tmin, tmax: f.tmax, ...solverSettings(f) };
+  const f = flags as unknown as SolverFlags & Pick<SolveJob, 'baseline' | 'tmin' | 'tmax'> & { condition: Array<string | number> };
+  // As `mxne solve --no-report` (and batch rows): a job writes no report.html.
+  const settings = { condition: f.condition[0] ?? 0, baseline: f.baseline, tmin: f.tmin, tmax: f.tmax, ...solverSettings(f), ...pictureSettings({ report: false }) };
   try {
     normalizeMixedNormOptions(settings.mixedNorm);
   } catch (e) {

@@ -72,7 +72,7 @@ describe('service: jobs on the in-process queue', function () {
     assert.equal((r.json.error as { field: string }).field, 'cov');
   });
 
-  it('a job\'s result.json is that of `mxne solve` on the same inputs and options (timings and host paths aside)', async () => {
+  it('a job\'s result.json is that of `mxne solve --no-report` on the same inputs and options (timings and host paths aside)', async () => {
     const options = { alpha: 40, depth: 0.8, loose: 0.5, nMxneIter: 5, weightsMin: 2, tmin: 0.01, tmax: 0.25 };
     const r = await submit(s.app, { ...FILES, options });
     assert.equal(r.status, 202);
@@ -82,7 +82,7 @@ describe('service: jobs on the in-process queue', function () {
     assert.ok(view.timings.runSeconds! > 0 && view.progress.epochs! > 0);
     const served = (await s.app.inject({ url: `/v1/jobs/${view.id}/result` })).json();
     const out = path.join(tmp, 'cli-out');
-    const cli = await mxne('solve', '--fwd', demo.fwd, '--evoked', demo.evoked, '--cov', demo.cov, '--out', out,
+    const cli = await mxne('solve', '--no-report', '--fwd', demo.fwd, '--evoked', demo.evoked, '--cov', demo.cov, '--out', out,
       '--alpha', '40', '--depth', '0.8', '--loose', '0.5', '--n-mxne-iter', '5', '--weights-min', '2', '--tmin', '0.01', '--tmax', '0.25');
     assert.equal(cli.code, 0, cli.stderr);
     const expected = JSON.parse(fs.readFileSync(path.join(out, 'result.json'), 'utf8'));
