@@ -11,12 +11,16 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { packageRoot } from '../../lib/native.js';
+import { foreignEnv } from '../helpers/foreignEnv.js';
 import { namedBlock } from '../helpers/readme.js';
 
-/** The environment of a user's shell: none of npm's lifecycle variables from this test run. */
+/**
+ * The environment of a user's shell: none of npm's lifecycle variables from this test run, and no
+ * sanitizer runtime (under scripts/sanitize.sh, cmake and ninja would report their own leaks).
+ */
 function userEnv(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!/^(npm_|MXNE_PREBUILD|INIT_CWD)/i.test(k)) env[k] = v;
+  for (const [k, v] of Object.entries(foreignEnv())) if (!/^(npm_|MXNE_PREBUILD|INIT_CWD)/i.test(k)) env[k] = v;
   return env;
 }
 
