@@ -10,7 +10,7 @@ import { gemmAsync } from '../linalg/blas.js';
 import { Matrix } from '../linalg/matrix.js';
 import { addon, runCancellable } from '../native.js';
 import { dot, groupsNorm2 } from './groupNorms.js';
-import { l21DualNorm, l21Value } from './penalties/l21.js';
+import { l21Value } from './penalties/l21.js';
 import type { L21Options } from './solverOptions.js';
 
 /** M (m × T) and its correlation with every column, GᵀM (transposed: T × n), shared by callers. */
@@ -34,9 +34,9 @@ export interface ActiveSetOutcome {
 }
 
 /** One native inner solve on `cols`, warm-started from and written into Xt (T × cols.length). */
-async function innerSolve(d: L21Data, cols: Int32Array, Xt: Matrix, alpha: number, o: L21Options, maxit: number) {
+async function innerSolve(d: L21Data, normM2: number, cols: Int32Array, Xt: Matrix, alpha: number, o: L21Options, maxit: number) {
   return runCancellable((cancel) => addon.l21InnerSolveAsync({
-    m: d.M.rows, n: d.G.cols, T: d.M.cols, G: d.G.data, GtMt: d.GtMt.data, cols, Xt: Xt.data, normM2: dot(d.M.data, d.M.data),
+    m: d.M.rows, n: d.G.cols, T: d.M.cols, G: d.G.data, GtMt: d.GtMt.data, cols, Xt: Xt.data, normM2,
     alpha, maxit, tol: o.tol, nOrient: o.nOrient, cd: o.solver === 'cd', dgapFreq: o.dgapFreq, cancel,
   }), o.signal);
 }
@@ -57,9 +57,10 @@ function nonZeroRows(Xt: Matrix, nOrient: number): { keep: number[]; X: Matrix }
 
 export async function activeSetSolve(d: L21Data, alpha: number, o: L21Options): Promise<ActiveSetOutcome> {
   const { M, G, GtMt } = d, n = G.cols, T = M.cols, no = o.nOrient;
+  const normM2 = dot(M.data, M.data);
   if (o.activeSetSize === null) {
     const Xt = new Matrix(T, n);
-    const r = await innerSolve(d, Int32Array.from({ length: n }, (_, c) => c), Xt, alpha, o, o.maxit);
+    const r = await innerSolve(d, normM2, Int32Array.from({ length: n }, (_, c) => c), Xt, alpha, o, o.maxit);
     const { keep, X } = nonZeroRows(Xt, no);
     o.onProgress?.({ outer: 1, epochs: r.epochs, gap: r.gap });
     return { X, active: Int32Array.from(keep), E: Array.from(r.E), gap: r.gap, converged: r.converged, outer: 1, epochs: r.epochs };
@@ -79,7 +80,7 @@ export async function activeSetSolve(d: L21Data, alpha: number, o: L21Options): 
     // 2) solve on the active set, warm-started.
     const A = Int32Array.from(inSet.keys()).filter((c) => inSet[c] === 1);
     const Xt = XtInit ?? new Matrix(T, A.length);
-    const r = await innerSolve(d, A, Xt, alpha, o, o.maxit - epochs);
+    const r = await innerSolve(d, normM2, A, Xt, alpha, o, o.maxit - epochs);
     epochs += r.epochs;
     const rows = nonZeroRows(Xt, no);
     for (const c of A) inSet[c] = 0;
@@ -94,7 +95,8 @@ export async function activeSetSolve(d: L21Data, alpha: number, o: L21Options): 
     const XtA = X.transpose();
     const primal = 0.5 * nR2 + alpha * l21Value(XtA, no);
     const gn = groupsNorm2(GtRt, no);
-    const scale = Math.min(alpha / l21DualNorm(GtRt, no), 1);
+    // The dual norm max_j ‖(GᵀR)_j‖ (penalties/l21.ts l21DualNorm) from the block norms the growth step reuses.
+    const scale = Math.min(alpha / Math.sqrt(gn.reduce((a, v) => Math.max(a, v), 0)), 1);
     const dual = (scale - 0.5 * scale * scale) * nR2 + scale * dot(XtA.data, GtRt.pickCols(cols).data);
     highestDual = Math.max(highestDual, dual);
     gap = primal - highestDual;
