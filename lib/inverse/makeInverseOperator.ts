@@ -15,6 +15,7 @@ import type { Info, Projection } from '../records/info.js';
 import type { SourceSpace } from '../records/sourceSpace.js';
 import { prepareForward } from '../prepare/prepareForward.js';
 import { DEPTH_MNE, depthChannels } from '../prepare/priors.js';
+import type { Memo } from '../prepare/preparationCache.js';
 import type { RankOption } from '../prepare/rank.js';
 import type { PreparedNoiseCov } from '../prepare/whitener.js';
 import { depthPriorFloat32 } from './depthPriorMne.js';
@@ -81,8 +82,9 @@ export interface InverseOperator {
 
 const KNOWN = new Set(['loose', 'depth', 'fixed', 'useCps', 'rank']);
 
-export async function makeInverseOperator(info: Info, fwd: Forward, cov: Covariance, o: InverseOperatorOptions = {}): Promise<InverseOperator> {
-  return buildInverseOperator(info, fwd, cov, o, null);
+/** `memo`: steps shared with other preparations of the same inputs (prepareForward's `memo`). */
+export async function makeInverseOperator(info: Info, fwd: Forward, cov: Covariance, o: InverseOperatorOptions = {}, memo?: Memo): Promise<InverseOperator> {
+  return buildInverseOperator(info, fwd, cov, o, null, memo);
 }
 
 /**
@@ -91,7 +93,7 @@ export async function makeInverseOperator(info: Info, fwd: Forward, cov: Covaria
  * `w ** exp` runs through numpy's SIMD (SVML) powf, whose last bit no portable code reproduces,
  * so tests check the rest of the operator on MNE's own prior.
  */
-export async function buildInverseOperator(info: Info, fwd: Forward, cov: Covariance, o: InverseOperatorOptions, depthOverride: Float64Array | null): Promise<InverseOperator> {
+export async function buildInverseOperator(info: Info, fwd: Forward, cov: Covariance, o: InverseOperatorOptions, depthOverride: Float64Array | null, memo?: Memo): Promise<InverseOperator> {
   checkRecords(info, fwd, cov);
   if (o === null || typeof o !== 'object') throw new InputError('options', 'an options object', String(o));
   for (const k of Object.keys(o)) if (!KNOWN.has(k)) throw new InputError(`options.${k}`, `one of ${[...KNOWN].join(', ')}`, k);
@@ -119,7 +121,7 @@ export async function buildInverseOperator(info: Info, fwd: Forward, cov: Covari
   const float32Prior = async (sol: Matrix, rows: Int32Array, inf: Info) =>
     depthOverride ?? depthPriorFloat32(sol, Array.from(depthChannels(inf), (k) => rows[k]), depth!.exp, depth!.limit);
   const p = await prepareForward(fwd, info, cov, {
-    loose, depth: float32Depth ? null : depth, rank: o.rank ?? null, pca: 'white', useCps, allowFixedDepth: false,
+    loose, depth: float32Depth ? null : depth, rank: o.rank ?? null, pca: 'white', useCps, allowFixedDepth: false, memo,
     ...(float32Depth ? { depthPerSource: float32Prior } : {}),
   });
   const { U, s: sing, V } = await thinSvdByGram(p.gain);

@@ -37,6 +37,20 @@ export class PreparationCache {
 export interface Preparation {
   cache: PreparationCache;
   key: string;
+  /**
+   * true: the cache lives for one solve only (solveSeed's own), so what it holds is used by that
+   * solve alone and need not be copied before it is changed; it still shares the steps the dSPM
+   * operator and the sparse gain have in common (the prepared noise covariance).
+   */
+  single?: boolean;
+}
+
+/** A memo around one preparation step: the value for `key`, made by `make` once. */
+export type Memo = <T>(key: string, make: () => Promise<T>) => Promise<T>;
+
+/** The memo of a preparation's steps (keys are scoped to its inputs). */
+export function stepMemo(p: Preparation): Memo {
+  return (key, make) => p.cache.get(`${p.key}|${key}`, make);
 }
 
 /** A digest of a measurement info (channels, bads, projectors, transforms): conditions of one file share it. */

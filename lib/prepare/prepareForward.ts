@@ -13,6 +13,7 @@ import { addon, callAsync } from '../native.js';
 import type { Covariance } from '../records/covariance.js';
 import type { Forward } from '../records/forward.js';
 import type { Info } from '../records/info.js';
+import { optionsKey, type Memo } from './preparationCache.js';
 import { pickInfo, selectChannels } from './pickChannels.js';
 import { depthChannels, depthPrior, depthWeights, orientPrior, type DepthOptions } from './priors.js';
 import type { RankOption } from './rank.js';
@@ -39,6 +40,12 @@ export interface PrepareForwardOptions {
    * columns it keeps, saving a pass over the full gain). @default true
    */
   scaleGain?: boolean;
+  /**
+   * Shares the prepared noise covariance with other preparations of the same inputs (the dSPM
+   * operator and the sparse gain of one solve): it depends on the covariance, the info, the
+   * channels and the rank only.
+   */
+  memo?: Memo;
 }
 
 export interface PreparedForward {
@@ -93,7 +100,8 @@ export async function prepareForward(fwd: Forward, info: Info, cov: Covariance, 
   const rowOf = new Map(forward.chNames.map((n, k) => [n, k] as const));
   const rows = Int32Array.from(chNames, (n) => rowOf.get(n)!);
   const infoPicked = pickInfo(info, chNames);
-  const noiseCov = await prepareNoiseCov(cov, info, chNames, o.rank);
+  const makeNoiseCov = () => prepareNoiseCov(cov, info, chNames, o.rank);
+  const noiseCov = await (o.memo ? o.memo(`noiseCov|${optionsKey([o.rank, chNames])}`, makeNoiseCov) : makeNoiseCov());
   const whitener = computeWhitener(noiseCov, { pca: o.pca });
 
   let dPrior: Float64Array | null = null;

@@ -11,6 +11,7 @@ import type { Info } from '../records/info.js';
 import { scaleColumns } from '../linalg/columns.js';
 import { prepareForward, type PreparedForward } from './prepareForward.js';
 import { DEPTH_SPARSE } from './priors.js';
+import type { Memo } from './preparationCache.js';
 import type { RankOption } from './rank.js';
 
 export interface PrepareGainOptions {
@@ -27,6 +28,8 @@ export interface PrepareGainOptions {
    * place here (a copy is), so the shared one is never changed.
    */
   shared?: (make: () => Promise<PreparedForward>) => Promise<PreparedForward>;
+  /** Steps shared with other preparations of the same inputs (prepareForward's `memo`). */
+  memo?: Memo;
 }
 
 export interface SparseGain extends PreparedForward {
@@ -41,7 +44,7 @@ export interface SparseGain extends PreparedForward {
 export async function prepareGain(fwd: Forward, info: Info, cov: Covariance, o: PrepareGainOptions): Promise<SparseGain> {
   const depth = o.depth === null ? null : { exp: o.depth, ...DEPTH_SPARSE };
   // The gain comes back as W·G: source_std (× weights) is applied below to the columns kept only.
-  const make = () => prepareForward(fwd, info, cov, { loose: o.loose, depth, rank: o.rank, pca: true, useCps: true, allowFixedDepth: true, scaleGain: false });
+  const make = () => prepareForward(fwd, info, cov, { loose: o.loose, depth, rank: o.rank, pca: true, useCps: true, allowFixedDepth: true, scaleGain: false, memo: o.memo });
   const p = o.shared ? await o.shared(make) : await make();
   // A shared prepared gain is never changed: what is scaled in place is a copy (pickCols makes one).
   const own = (m: Matrix) => (o.shared ? m.clone() : m);

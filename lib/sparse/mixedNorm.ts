@@ -27,7 +27,7 @@ import { jointScales, scaleEvoked, unscaleCondition } from './jointConditions.js
 import { l21DualNorm } from './penalties/l21.js';
 import { solveByDiscrepancy } from './discrepancy.js';
 import { solveBySure, solveForAlpha } from './solveForAlpha.js';
-import { optionsKey, type Preparation } from '../prepare/preparationCache.js';
+import { optionsKey, stepMemo, type Preparation } from '../prepare/preparationCache.js';
 
 export interface MixedNormDiagnostics {
   /** max over sources of ‖(GᵀM)_source‖_F of the prepared, whitened problem (MNE's alpha_max before ×0.01). */
@@ -117,7 +117,8 @@ function weightsPerSource(w: Weights | null): Float64Array | null {
  * MxNE / irMxNE on one evoked response or a list of them (same channels, concatenated in time).
  * Returns dipoles, the sparse source estimate, the residual and diagnostics; never prints.
  * `preparation` (batch runs): the prepared gain is taken from, or left in, a cache shared by solves
- * of the same forward, covariance and measurement info; the result is the same.
+ * of the same forward, covariance and measurement info; the result is the same. A `single` one
+ * (solveSeed's own) only shares the noise covariance with the dSPM operator of the same solve.
  */
 export async function mixedNorm(evoked: Evoked | Evoked[], forward: Forward, noiseCov: Covariance, options: MixedNormOptions = {}, preparation?: Preparation): Promise<MixedNormResult> {
   const settings = normalizeMixedNormOptions(options);
@@ -144,7 +145,8 @@ export async function mixedNorm(evoked: Evoked | Evoked[], forward: Forward, noi
   if (weights instanceof Promise) weights.catch(() => {});
   const prep = await prepareGain(forward, evokeds[0].info, noiseCov, {
     depth: settings.depth, loose, rank: settings.rank, weights, weightsMin: settings.weightsMin,
-    shared: preparation && ((make) => preparation.cache.get(`${preparation.key}|sparse|${optionsKey([loose, settings.depth, settings.rank])}`, make)),
+    shared: preparation && !preparation.single ? (make) => preparation.cache.get(`${preparation.key}|sparse|${optionsKey([loose, settings.depth, settings.rank])}`, make) : undefined,
+    memo: preparation && stepMemo(preparation),
   });
   if (settings.pickOri === 'vector' && prep.nOrient === 1) {
     throw new InputError('pickOri', "null with a fixed-orientation forward", "'vector'");

@@ -11,7 +11,7 @@ import type { Evoked } from '../records/evoked.js';
 import type { Forward } from '../records/forward.js';
 import type { SourceEstimate } from '../records/sourceEstimate.js';
 import { resolveLoose, type MixedNormOptions } from '../sparse/mixedNormOptions.js';
-import { optionsKey, type Preparation } from '../prepare/preparationCache.js';
+import { optionsKey, stepMemo, type Preparation } from '../prepare/preparationCache.js';
 
 export async function dspmWeights(evoked: Evoked, forward: Forward, cov: Covariance, o: Pick<MixedNormOptions, 'loose' | 'depth' | 'rank'>, preparation?: Preparation): Promise<SourceEstimate> {
   const volume = forward.src.some((s) => s.type === 'vol');
@@ -21,7 +21,7 @@ export async function dspmWeights(evoked: Evoked, forward: Forward, cov: Covaria
     depth: o.depth === undefined ? 0.8 : o.depth, useCps: true, rank: o.rank ?? null,
     ...(fixed ? { fixed: true } : { loose: 1, fixed: false }),
   };
-  const make = () => makeInverseOperator(evoked.info, forward, cov, options);
+  const make = () => makeInverseOperator(evoked.info, forward, cov, options, preparation && stepMemo(preparation));
   // The operator depends on the info, forward, covariance and options, not on the data: shared by a subject's conditions.
   const inv = await (preparation ? preparation.cache.get(`${preparation.key}|dspm|${optionsKey([options])}`, make) : make());
   return applyInverse(evoked, inv, { lambda2: 1 / 9, method: 'dSPM' });

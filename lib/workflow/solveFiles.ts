@@ -19,7 +19,7 @@ import { mixedNorm, type MixedNormResult } from '../sparse/mixedNorm.js';
 import { normalizeMixedNormOptions, type MixedNormOptions } from '../sparse/mixedNormOptions.js';
 import { autoMixedNorm, type AutoStrategy } from './autoSolve.js';
 import { dspmWeights } from './dspmWeights.js';
-import { infoDigest, type Preparation, type PreparationCache } from '../prepare/preparationCache.js';
+import { infoDigest, PreparationCache, type Preparation } from '../prepare/preparationCache.js';
 import { sha256File } from './sha256File.js';
 import { buildSummary, type SolveSummary } from './summary.js';
 import { checkExtras, extraOutputs } from './extraOutputs.js';
@@ -101,13 +101,15 @@ export async function solveSeed(inputs: SeedInputs, job: Pick<SolveJob, 'weights
     return autoMixedNorm(evoked, forward, cov, { strategy: job.auto, mixedNorm: shared });
   }
   if (inputs.conditions) return solveConditions(inputs.conditions, forward, cov, job, onStage);
+  // Without a batch cache, one for this solve: the dSPM operator and the sparse gain then prepare the noise covariance once.
+  const shared = preparation ?? { cache: new PreparationCache(), key: 'solve', single: true };
   let weights: Promise<SourceEstimate> | null = null;
   if (job.weights === 'dspm') {
     onStage('weights', 'dSPM');
-    weights = dspmWeights(evoked, forward, cov, job.mixedNorm, preparation);
+    weights = dspmWeights(evoked, forward, cov, job.mixedNorm, shared);
   }
   onStage('solve', `irMxNE, ${forward.nsource} sources`);
-  return mixedNorm(evoked, forward, cov, { ...job.mixedNorm, weights }, preparation);
+  return mixedNorm(evoked, forward, cov, { ...job.mixedNorm, weights }, shared);
 }
 
 /**
