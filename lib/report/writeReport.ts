@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { atomicWrite } from '../io/atomicWrite.js';
 import { readMgh, type MghVolume } from '../io/freesurfer/readMgh.js';
-import { makeFigures, type FigureInput } from '../viz/figures.js';
+import { makeFigures, type FigureDrawing, type FigureInput } from '../viz/figures.js';
 import type { SolveSummary } from '../workflow/summary.js';
 import { readMorphedGlass } from './morphedGlass.js';
 import { reportHtml } from './reportHtml.js';
@@ -23,6 +23,8 @@ export interface ReportInput extends Omit<FigureInput, 'times' | 'dipoles'> {
   /** The subject the run's estimate was morphed to (its glass brain is drawn from the run's files). */
   morphTo?: string | null;
   subjectsDir?: string | null;
+  /** Draw the figures in a worker thread (makeFigures' `drawing`); by default in this thread. */
+  drawing?: FigureDrawing;
 }
 
 /**
@@ -40,7 +42,7 @@ export async function writeReport(dir: string, input: ReportInput): Promise<stri
   const { summary } = input;
   const { glass, note } = await readMorphedGlass(dir, input.subjectsDir, input.morphTo);
   const notes = [...(input.notes ?? []), ...(note ? [note] : [])];
-  const [figures, viewer] = await Promise.all([makeFigures({ ...input, times: summary.times, dipoles: summary.dipoles, morphed: glass }), viewerBundle()]);
+  const [figures, viewer] = await Promise.all([makeFigures({ ...input, times: summary.times, dipoles: summary.dipoles, morphed: glass }, input.drawing), viewerBundle()]);
   await fs.promises.mkdir(path.join(dir, 'figures'), { recursive: true });
   const written: string[] = [];
   for (const f of figures) {

@@ -2,7 +2,8 @@
  * Every figure of a solve, as the seed example draws them: dipole amplitudes, evoked and residual
  * butterflies per channel type, the glass brain, and the MRI orthoviews (through each dipole and,
  * first, through the strongest one). SVG from vega-lite, PNG from pngjs; rendered one after the
- * other (vega is single-threaded JavaScript: running them side by side gains nothing).
+ * other in this thread (vega is single-threaded JavaScript: interleaving them gains nothing), or
+ * all queued at once to a worker thread (figureThread.ts) when a `FigureDrawing` is given.
  */
 import type { MghVolume } from '../io/freesurfer/readMgh.js';
 import type { Affine } from '../linalg/affine.js';
@@ -15,6 +16,7 @@ import { dipoleAmplitudesSpec, dipoleLabel } from './dipoleAmplitudes.js';
 import { glassBrainSpec, type GlassDipole } from './glassBrain.js';
 import { headToSurfaceRas, headToSurfaceRasDirection, intensityWindow, orthoviewPng } from './mriSlices.js';
 import { dipoleRgb } from './palette.js';
+import type { TopLevelSpec } from 'vega-lite';
 import { renderSvg } from './renderSvg.js';
 
 export interface Figure {
@@ -39,6 +41,35 @@ export interface FigureInput {
   t1: MghVolume | null;
   /** After a morph: the target subject's white-surface points and the morphed sources (m, its surface RAS). */
   morphed?: { subject: string; points: Matrix; dipoles: GlassDipole[] } | null;
+}
+
+/** A figure whose content is still being drawn. */
+export interface PendingFigure extends Omit<Figure, 'content'> {
+  content: Promise<string>;
+}
+
+/** Figures drawn by `render` (e.g. FigureThread's), all queued at once. */
+export interface FigureDrawing {
+  render: (spec: TopLevelSpec) => Promise<string>;
+  /** The input evoked's butterflies, started early (before the solve) with evokedButterflies and the same render. */
+  evoked?: PendingFigure[];
+}
+
+type SvgFigure = { id: string; title: string; spec: TopLevelSpec };
+
+function butterflies(name: 'evoked' | 'residual', evoked: Evoked): SvgFigure[] {
+  const title = name === 'evoked' ? 'Evoked' : 'Residual';
+  return butterflyTypes(evoked).map((type) => ({ id: `butterfly-${name}-${type}`, title: `${title}: ${type}`, spec: butterflySpec(evoked, type, title) }));
+}
+
+/** The evoked's butterflies, which need no solve: a run starts them while it solves. */
+export function evokedButterflies(evoked: Evoked, render: FigureDrawing['render']): PendingFigure[] {
+  return butterflies('evoked', evoked).map(({ id, title, spec }) => {
+    const content = render(spec);
+    // Awaited by makeFigures; a run that fails before it must not leave an unhandled rejection.
+    content.catch(() => {});
+    return { id, title, format: 'svg' as const, content };
+  });
 }
 
 function usedPositions(src: SourceSpace[]): Matrix {
@@ -74,18 +105,21 @@ function orthoviews(input: FigureInput): Figure[] {
   });
 }
 
-export async function makeFigures(input: FigureInput): Promise<Figure[]> {
-  const figures: Figure[] = [];
-  const svg = async (id: string, title: string, spec: Parameters<typeof renderSvg>[0]) => figures.push({ id, title, format: 'svg', content: await renderSvg(spec) });
-  if (input.dipoles.length > 0) await svg('dipole-amplitudes', 'Dipole amplitudes', dipoleAmplitudesSpec(input.times, input.dipoles));
-  for (const [name, evoked] of [['evoked', input.evoked], ['residual', input.residual]] as const) {
-    if (evoked === null) continue;
-    const title = name === 'evoked' ? 'Evoked' : 'Residual';
-    for (const type of butterflyTypes(evoked)) await svg(`butterfly-${name}-${type}`, `${title}: ${type}`, butterflySpec(evoked, type, title));
+export async function makeFigures(input: FigureInput, drawing?: FigureDrawing): Promise<Figure[]> {
+  const figures: Array<Figure | PendingFigure> = [];
+  const svg = async ({ id, title, spec }: SvgFigure) => {
+    if (drawing) figures.push({ id, title, format: 'svg', content: drawing.render(spec) });
+    else figures.push({ id, title, format: 'svg', content: await renderSvg(spec) });
+  };
+  if (input.dipoles.length > 0) await svg({ id: 'dipole-amplitudes', title: 'Dipole amplitudes', spec: dipoleAmplitudesSpec(input.times, input.dipoles) });
+  if (input.evoked !== null) {
+    if (drawing?.evoked) figures.push(...drawing.evoked);
+    else for (const f of butterflies('evoked', input.evoked)) await svg(f);
   }
-  if (input.src.length > 0) await svg('glass-brain', 'Glass brain', glassBrainSpec(usedPositions(input.src), input.dipoles));
+  if (input.residual !== null) for (const f of butterflies('residual', input.residual)) await svg(f);
+  if (input.src.length > 0) await svg({ id: 'glass-brain', title: 'Glass brain', spec: glassBrainSpec(usedPositions(input.src), input.dipoles) });
   const m = input.morphed;
-  if (m) await svg(`glass-brain-${m.subject}`, `Glass brain on ${m.subject} (morphed)`, glassBrainSpec(m.points, m.dipoles, `Active sources morphed to ${m.subject}`));
+  if (m) await svg({ id: `glass-brain-${m.subject}`, title: `Glass brain on ${m.subject} (morphed)`, spec: glassBrainSpec(m.points, m.dipoles, `Active sources morphed to ${m.subject}`) });
   figures.push(...orthoviews(input));
-  return figures;
+  return Promise.all(figures.map(async (f) => ({ ...f, content: await f.content })));
 }

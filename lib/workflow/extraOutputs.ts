@@ -14,6 +14,7 @@ import { readSubjectT1, writeReport } from '../report/writeReport.js';
 import { applySourceMorph, computeSourceMorph } from '../morph/computeSourceMorph.js';
 import { makeStcFromDipoles } from '../results/makeStcFromDipoles.js';
 import type { MixedNormResult } from '../sparse/mixedNorm.js';
+import type { FigureDrawing } from '../viz/figures.js';
 import type { SeedInputs, SolveJob } from './solveFiles.js';
 import type { SolveSummary } from './summary.js';
 
@@ -42,18 +43,19 @@ export async function writeMorph(staging: string, job: ExtraJob, inputs: Pick<Se
   return files.map((f) => path.basename(f));
 }
 
-export async function writeRunReport(staging: string, job: ExtraJob, inputs: SeedInputs, result: MixedNormResult, summary: SolveSummary, extraFiles: string[]): Promise<string[]> {
+export async function writeRunReport(staging: string, job: ExtraJob, inputs: SeedInputs, result: MixedNormResult, summary: SolveSummary, extraFiles: string[], drawing?: FigureDrawing): Promise<string[]> {
   if (job.report !== true) return [];
   const { t1, note } = await readSubjectT1(job.subjectsDir, subjectOf(job, inputs));
   return writeReport(staging, {
     summary, evoked: inputs.evoked, residual: result.residual, src: inputs.forward.src,
-    mriHeadT: affineOf(inputs.forward.mriHeadT.trans), t1, extraFiles, notes: note ? [note] : [], morphTo: job.morphTo, subjectsDir: job.subjectsDir,
+    mriHeadT: affineOf(inputs.forward.mriHeadT.trans), t1, extraFiles, notes: note ? [note] : [], morphTo: job.morphTo, subjectsDir: job.subjectsDir, drawing,
   });
 }
 
-export function extraOutputs(job: ExtraJob, inputs: SeedInputs, result: MixedNormResult, summary: SolveSummary): (staging: string) => Promise<string[]> {
+/** `drawing`: the report's figures drawn in a worker thread, the evoked's started early (solveFiles). */
+export function extraOutputs(job: ExtraJob, inputs: SeedInputs, result: MixedNormResult, summary: SolveSummary, drawing?: FigureDrawing): (staging: string) => Promise<string[]> {
   return async (staging) => {
     const morphed = await writeMorph(staging, job, inputs, result);
-    return [...morphed, ...(await writeRunReport(staging, job, inputs, result, summary, morphed))];
+    return [...morphed, ...(await writeRunReport(staging, job, inputs, result, summary, morphed, drawing))];
   };
 }

@@ -22,6 +22,8 @@ import { dspmWeights } from './dspmWeights.js';
 import { infoDigest, PreparationCache, type Preparation } from '../prepare/preparationCache.js';
 import { sha256File } from './sha256File.js';
 import { buildSummary, type SolveSummary } from './summary.js';
+import { evokedButterflies } from '../viz/figures.js';
+import { FigureThread } from '../viz/figureThread.js';
 import { checkExtras, extraOutputs } from './extraOutputs.js';
 import { writeOutputs } from './writeOutputs.js';
 
@@ -135,12 +137,22 @@ async function solveConditions(evokeds: Evoked[], forward: Forward, cov: Covaria
  * prepare the gain and make the dSPM operator once; each row's results are the same as without.
  */
 export async function solveFiles(job: SolveJob, onStage: StageListener = () => {}, cache?: PreparationCache): Promise<SolveSummary> {
+  // The report's figures draw in a worker thread, the evoked's while the solve runs (figures.ts).
+  const figureThread = job.report === true && job.conditions === undefined ? new FigureThread() : null;
+  try {
+    return await solveAndWrite(job, onStage, cache, figureThread);
+  } finally {
+    await figureThread?.close();
+  }
+}
+
+async function solveAndWrite(job: SolveJob, onStage: StageListener, cache: PreparationCache | undefined, figureThread: FigureThread | null): Promise<SolveSummary> {
   const t0 = performance.now();
   normalizeMixedNormOptions(job.mixedNorm); // bad options fail before any file is read
   checkExtras(job);
   await checkOutputFolder(job.out); // creates nothing: the folder appears only with a run's files
   onStage('read', path.basename(job.evoked));
-  let inputs: SeedInputs, hashes: string[], preparation: Preparation | undefined;
+  let inputs: SeedInputs, hashing: Promise<string[]>, preparation: Preparation | undefined;
   if (cache) {
     // Content first: it is the cache's key. A file unchanged since it was hashed (same inode,
     // size and modification time) is not read again for it: one forward serves a subject's rows.
@@ -149,16 +161,21 @@ export async function solveFiles(job: SolveJob, onStage: StageListener = () => {
       return cache.get(`sha256:${path.resolve(file)}:${st.ino}:${st.size}:${st.mtimeMs}`, () => sha256File(file));
     };
     // A file that cannot be hashed cannot be read either: the readers say so as they always do (typed, naming it).
-    hashes = await Promise.all([job.fwd, job.evoked, job.cov].map(hashOnce)).catch(async (e: unknown) => { await readSeedInputs(job); throw e; });
+    const hashes = await Promise.all([job.fwd, job.evoked, job.cov].map(hashOnce)).catch(async (e: unknown) => { await readSeedInputs(job); throw e; });
+    hashing = Promise.resolve(hashes);
     inputs = await readSeedInputs(job, { cache, fwd: hashes[0], cov: hashes[2] });
     preparation = { cache, key: `${hashes[0]}|${hashes[2]}|${infoDigest(inputs.evoked.info)}` };
   } else {
     inputs = await readSeedInputs(job);
-    hashes = await Promise.all([job.fwd, job.evoked, job.cov].map(sha256File));
+    // Hashed while the solve runs (the main thread waits on native work most of that time).
+    hashing = Promise.all([job.fwd, job.evoked, job.cov].map(sha256File));
+    hashing.catch(() => {});
   }
+  const drawing = figureThread && { render: figureThread.render, evoked: evokedButterflies(inputs.evoked, figureThread.render) };
   const tRead = performance.now();
   const result = await solveSeed(inputs, job, onStage, preparation);
   const tSolve = performance.now();
+  const hashes = await hashing;
   onStage('write', job.out);
   const summary = buildSummary({
     job, result, forward: inputs.forward,
@@ -167,7 +184,7 @@ export async function solveFiles(job: SolveJob, onStage: StageListener = () => {
     notes: inputs.notes,
   });
   if (job.conditions === undefined) {
-    await writeOutputs(job.out, result, inputs.forward, summary, extraOutputs(job, inputs, result, summary));
+    await writeOutputs(job.out, result, inputs.forward, summary, extraOutputs(job, inputs, result, summary, drawing ?? undefined));
     return summary;
   }
   // One folder per condition (condition-0, condition-1, …), all appearing together in --out.

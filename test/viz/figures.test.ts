@@ -4,7 +4,8 @@ import { Matrix } from '../../lib/linalg/matrix.js';
 import { Evoked } from '../../lib/records/evoked.js';
 import { butterflySpec, butterflyTypes, SEED_YLIM } from '../../lib/viz/butterfly.js';
 import { dipoleAmplitudesSpec } from '../../lib/viz/dipoleAmplitudes.js';
-import { makeFigures, strongestDipole } from '../../lib/viz/figures.js';
+import { FigureThread } from '../../lib/viz/figureThread.js';
+import { evokedButterflies, makeFigures, strongestDipole } from '../../lib/viz/figures.js';
 import { DIPOLE_HEX } from '../../lib/viz/palette.js';
 import { renderSvg } from '../../lib/viz/renderSvg.js';
 import type { DipoleSummary } from '../../lib/workflow/summary.js';
@@ -52,5 +53,31 @@ describe('viz: figure specs and SVG rendering', () => {
     const figures = await makeFigures({ times: [0, 0.01], dipoles: [dipole('lh', 1, 2e-8), dipole('rh', 2, -5e-8)], evoked: ev, residual: ev, src: [], mriHeadT: [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1], t1: null });
     assert.deepEqual(figures.map((f) => f.id), ['dipole-amplitudes', 'butterfly-evoked-grad', 'butterfly-evoked-mag', 'butterfly-evoked-eeg', 'butterfly-residual-grad', 'butterfly-residual-mag', 'butterfly-residual-eeg']);
     assert.equal(strongestDipole([dipole('lh', 1, 2e-8), dipole('rh', 2, -5e-8)]), 1);
+  });
+
+  it('drawn in a FigureThread, the evoked butterflies started early: the same figures in the same order', async function () {
+    this.timeout(60_000);
+    const ev = evokedWithBad();
+    const input = { times: [0, 0.01], dipoles: [dipole('lh', 1, 2e-8), dipole('rh', 2, -5e-8)], evoked: ev, residual: ev, src: [], mriHeadT: [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1], t1: null };
+    const here = await makeFigures(input);
+    const thread = new FigureThread();
+    try {
+      const early = evokedButterflies(ev, thread.render);
+      const there = await makeFigures(input, { render: thread.render, evoked: early });
+      assert.deepEqual(there.map((f) => [f.id, f.title, f.format]), here.map((f) => [f.id, f.title, f.format]));
+      // vega numbers clip paths per thread (the report embeds each SVG as an image, so ids never meet).
+      const unnumbered = (svg: string | Buffer) => String(svg).replace(/clip\d+/g, 'clip');
+      there.forEach((f, k) => assert.equal(unnumbered(f.content), unnumbered(here[k].content), f.id));
+    } finally {
+      await thread.close();
+    }
+  });
+
+  it('a FigureThread closed before its renders finish rejects them (nothing left unhandled)', async function () {
+    this.timeout(60_000);
+    const thread = new FigureThread();
+    const early = evokedButterflies(evokedWithBad(), thread.render);
+    await thread.close();
+    for (const f of early) await assert.rejects(f.content);
   });
 });
