@@ -5,10 +5,8 @@
  */
 import * as path from 'node:path';
 import { Command } from 'commander';
-import { discoverBids, manifestCsv } from '../batch/bids.js';
 import { readManifest, type Manifest } from '../batch/manifest.js';
 import { planRows, type BatchDefaults } from '../batch/plan.js';
-import { runBatch } from '../batch/runBatch.js';
 import { resolveShard, shardSuffix, takeShard, SHARDS_ENV } from '../batch/shard.js';
 import { tableFiles } from '../batch/tables.js';
 import { InputError } from '../errors.js';
@@ -42,6 +40,8 @@ export function batchCommand(): Command {
     if (o.threads !== undefined) throw new InputError('--threads', '--jobs for mxne batch (each worker runs one BLAS thread)', `--threads ${o.threads}`);
     if (o.timeout !== undefined) throw new InputError('--timeout', 'no --timeout with mxne batch (a cluster job has its own limit)', `--timeout ${o.timeout}`);
     if ((manifestFile === undefined) === (o.bids === undefined)) throw new InputError('MANIFEST', 'a manifest file or --bids DIR (one of them)', manifestFile === undefined ? 'neither' : 'both');
+    // Loaded here: the pool and the BIDS reader would add to every other command's start-up.
+    const [{ discoverBids, manifestCsv }, { runBatch }] = await Promise.all([import('../batch/bids.js'), import('../batch/runBatch.js')]);
     const manifest: Manifest = o.bids !== undefined ? await discoverBids(o.bids) : await readManifest(manifestFile!);
     if (o.dryRun) {
       process.stdout.write(manifestCsv(manifest));

@@ -1,8 +1,6 @@
 /** `mxne serve`: the HTTP service (lib/service) until SIGTERM or SIGINT, then a graceful stop. */
 import { Command } from 'commander';
 import * as os from 'node:os';
-import { readToken } from '../service/auth.js';
-import { startService } from '../service/service.js';
 import * as parse from './parsers.js';
 
 export function serveCommand(): Command {
@@ -20,6 +18,8 @@ export function serveCommand(): Command {
     .option('--queue <redis-url>', 'redis://HOST:PORT: queue jobs in Redis (BullMQ) for `mxne worker` processes')
     .action(async (o: { port: number; host: string; dataRoot?: string; results: string; jobs: number; maxQueue: number; jobTimeout: number;
       maxUploadMb: number; tokenFile?: string; queue?: string }) => {
+      // Loaded here: the service (fastify, metrics) would add to every other command's start-up.
+      const [{ readToken }, { startService }] = await Promise.all([import('../service/auth.js'), import('../service/service.js')]);
       const service = await startService({
         port: o.port, host: o.host, dataRoot: o.dataRoot, results: o.results, jobs: o.jobs, maxQueue: o.maxQueue,
         jobTimeoutSeconds: o.jobTimeout, maxUploadBytes: Math.round(o.maxUploadMb * 2 ** 20), token: readToken(o.tokenFile),

@@ -1,7 +1,6 @@
 /** `mxne worker`: solves jobs of `mxne serve --queue` from Redis until SIGTERM or SIGINT (then finishes its running jobs). */
 import { Command } from 'commander';
 import * as os from 'node:os';
-import { startWorker } from '../service/redisWorker.js';
 import * as parse from './parsers.js';
 
 export function workerCommand(): Command {
@@ -14,6 +13,8 @@ export function workerCommand(): Command {
     .option('--lock-seconds <s>', 'a worker silent this long is taken for dead and its job retried', parse.positiveNumber, 30)
     .option('--job-timeout <seconds>', 'a running job is stopped after this long', parse.positiveNumber, 900)
     .action(async (o: { queue: string; results: string; jobs: number; maxRetries: number; lockSeconds: number; jobTimeout: number }) => {
+      // Loaded here: BullMQ and ioredis would add ~0.2 s to every other command's start-up.
+      const { startWorker } = await import('../service/redisWorker.js');
       const worker = await startWorker({ url: o.queue, results: o.results, jobs: o.jobs, maxRetries: o.maxRetries, lockSeconds: o.lockSeconds, timeoutSeconds: o.jobTimeout });
       process.stderr.write(`mxne worker: taking jobs from ${o.queue}\n`);
       await new Promise<void>((resolve) => {
