@@ -177,10 +177,17 @@ async function whiten(W: Matrix, wRowChannel: number[], nc: PreparedNoiseCov, ro
     && blocks.every((a, i) => blocks.every((b, j) => i === j || a.f1 <= b.f0 || b.f1 <= a.f0));
   if (!ranges || blocks.some((b) => b.wn === 0)) return gemmAsync(Ws, G);
   const out = new Matrix(W.rows, G.cols);
-  await Promise.all(blocks.map((b) => callAsync(() => addon.gemmBlockAsync(b.w1 - b.w0, G.cols, b.f1 - b.f0, 1,
-    Ws.data, b.w0 + b.f0 * Ws.rows, Ws.rows, G.data, b.f0, G.rows, 0, out.data, b.w0, out.rows))));
+  // The large (MEG) block also in two column halves, so that it runs on two cores when they are
+  // free (a lone mixedNorm call; one BLAS thread per job). Each column's arithmetic is unchanged.
+  const halves = G.cols >= 2 * SPLIT_COLUMNS ? [[0, G.cols >> 1], [G.cols >> 1, G.cols]] : [[0, G.cols]];
+  const big = blocks.reduce((a, b) => ((b.w1 - b.w0) * (b.f1 - b.f0) > (a.w1 - a.w0) * (a.f1 - a.f0) ? b : a));
+  await Promise.all(blocks.flatMap((b) => (b === big ? halves : [[0, G.cols]]).map(([c0, c1]) => callAsync(() => addon.gemmBlockAsync(b.w1 - b.w0, c1 - c0, b.f1 - b.f0, 1,
+    Ws.data, b.w0 + b.f0 * Ws.rows, Ws.rows, G.data, b.f0 + c0 * G.rows, G.rows, 0, out.data, b.w0 + c0 * out.rows, out.rows)))));
   return out;
 }
+
+/** Below this many columns per half a split whitening GEMM costs more in thread hand-over than it saves. */
+const SPLIT_COLUMNS = 1000;
 
 /** W over chosen channels → the same rows over all `nRows` forward rows (zero columns elsewhere). */
 function spread(W: Matrix, rows: Int32Array, nRows: number): Matrix {
