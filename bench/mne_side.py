@@ -4,10 +4,16 @@ Usage: python3 bench/mne_side.py '<workload spec as JSON>'
 Each workload function does exactly what the mxne side (bench/mxneSide.ts) does, with MNE 1.3's
 public API, and returns a check (active sources or columns) so the harness can confirm both sides
 found the same solution. "probe" is answered like "run" (event-loop stalls are a Node notion).
+For 'process' workloads each run is bench/mne_script.py as a whole process, and "quit" answers
+the largest peak RSS of those processes.
 """
 import json
+import os
 import resource
+import shutil
+import subprocess
 import sys
+import tempfile
 import time
 
 import numpy as np
@@ -97,6 +103,21 @@ def make_workload(spec):
             return {'activeSources': _sources(dips, fwd)}, {}
         return run
 
+    if spec['kind'] == 'process':
+        out = tempfile.mkdtemp(prefix='mne-bench-process-')
+        script = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'mne_script.py')
+        cmd = [sys.executable, script, json.dumps(spec), out] + (['--figures'] if spec.get('figures') else [])
+
+        def run():
+            r = subprocess.run(cmd, capture_output=True, text=True)
+            if r.returncode != 0:
+                raise RuntimeError(' | '.join(r.stderr.strip().splitlines()[-3:]))
+            # MNE prints "Convergence reached …" on stdout: the check is the last JSON line.
+            last = [line for line in r.stdout.splitlines() if line.startswith('{')][-1]
+            return json.loads(last), {}
+        run.cleanup = lambda: shutil.rmtree(out, ignore_errors=True)
+        return run
+
     if spec['kind'] == 'pipeline':
         def run():
             t0 = time.perf_counter()
@@ -162,7 +183,8 @@ def main():
         print(json.dumps({'blasCore': _blas_core()}), flush=True)
         return
     try:
-        run = make_workload(json.loads(sys.argv[1]))
+        spec = json.loads(sys.argv[1])
+        run = make_workload(spec)
     except Exception as e:
         print(json.dumps({'ready': False, 'error': f'{type(e).__name__}: {e}'}), flush=True)
         return
@@ -175,7 +197,11 @@ def main():
         if line.strip() in ('run', 'probe'):
             print(json.dumps(_attempt(run)), flush=True)
         elif line.strip() == 'quit':
-            rss_mb = _peak_rss_mb()
+            if spec['kind'] == 'process':
+                run.cleanup()
+                rss_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+            else:
+                rss_mb = _peak_rss_mb()
             print(json.dumps({'maxRssMb': rss_mb}), flush=True)
             return
 

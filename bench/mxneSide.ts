@@ -3,13 +3,18 @@
  *   node dist/bench/mxneSide.js '<workload spec as JSON>'
  * Loads what the workload keeps out of the timing, runs it once as warm-up, prints {"ready": …},
  * then answers each stdin line: "run" → {seconds, check, stages}, "probe" → one more run with
- * perf_hooks.monitorEventLoopDelay at 1 ms resolution → {seconds, loopMaxMs, loopP99Ms, check},
- * "quit" → {maxRssMb} (lifetime peak RSS). Every computation mirrors bench/mne_side.py.
+ * perf_hooks.monitorEventLoopDelay at 1 ms resolution → {seconds, loopMaxMs, loopP99Ms, check}
+ * (a plain run for 'process' workloads),
+ * "quit" → {maxRssMb} (lifetime peak RSS; for 'process' workloads the largest of the processes it
+ * started). Every computation mirrors bench/mne_side.py.
  */
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { readNpyMatrix } from '../lib/io/npy.js';
-import { blasSelection, getNumThreads } from '../lib/native.js';
+import { blasSelection, getNumThreads, packageRoot } from '../lib/native.js';
 import { iterativeMixedNormSolver } from '../lib/sparse/iterativeMixedNormSolver.js';
 import { mixedNorm, type MixedNormResult } from '../lib/sparse/mixedNorm.js';
 import { mixedNormSolver } from '../lib/sparse/mixedNormSolver.js';
@@ -39,6 +44,30 @@ function sourcesOf(r: MixedNormResult): Check {
 /** mixedNorm's own per-stage seconds (diagnostics.timings), prefixed for the breakdown table. */
 function mixedNormStages(r: MixedNormResult): Record<string, number> {
   return Object.fromEntries(Object.entries(r.diagnostics.timings).map(([k, v]) => [`mixed_norm.${k}`, v]));
+}
+
+/** Peak RSS of the processes 'process' workloads started (their VmHWM, sampled every 10 ms while they run). */
+let childPeakRssMb = 0;
+
+/** Runs a whole process to its end; rejects with the end of its stderr when it fails. */
+function runProcess(command: string, args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => { stderr = (stderr + d.toString()).slice(-2000); });
+    const poll = setInterval(() => {
+      try {
+        const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+        if (m) childPeakRssMb = Math.max(childPeakRssMb, Number(m[1]) / 1024);
+      } catch { /* exited, or not Linux */ }
+    }, 10);
+    child.on('error', (e) => { clearInterval(poll); reject(e); });
+    child.on('exit', (code) => {
+      clearInterval(poll);
+      if (code === 0) resolve();
+      else reject(new Error(`exit code ${code}: ${stderr.trim().split('\n').slice(-3).join(' | ')}`));
+    });
+  });
 }
 
 export async function makeWorkload(spec: WorkloadSpec): Promise<Run> {
@@ -71,6 +100,21 @@ export async function makeWorkload(spec: WorkloadSpec): Promise<Run> {
         ? await tfMixedNorm(evoked, forward, cov, { alpha: o.alpha, l1Ratio: o.l1Ratio as number })
         : await gammaMap(evoked, forward, cov, o.alpha);
       return { check: { activeSources: r.dipoles.map((d) => d.sourceIndex).sort((a, b) => a - b) }, stages: {} };
+    };
+  }
+  if (spec.kind === 'process') {
+    // `mxne solve` as users run it: a fresh Node, its default report unless figures is false.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mxne-bench-process-'));
+    process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+    const out = path.join(dir, 'out');
+    const [tmin, tmax] = spec.crop ?? DEFAULT_CROP;
+    const args = [path.join(packageRoot(), 'dist', 'lib', 'cli', 'main.js'), 'solve', '--fwd', spec.fwd as string, '--evoked', spec.evoked as string,
+      '--cov', spec.cov as string, '--condition', String(spec.condition ?? 0), '--tmin', String(tmin), '--tmax', String(tmax), '--out', out, '-q',
+      ...(spec.figures ? [] : ['--no-report'])];
+    return async () => {
+      await runProcess(process.execPath, args);
+      const summary = JSON.parse(fs.readFileSync(path.join(out, 'result.json'), 'utf8')) as { dipoles: Array<{ sourceIndex: number }> };
+      return { check: { activeSources: summary.dipoles.map((d) => d.sourceIndex).sort((a, b) => a - b) }, stages: {} };
     };
   }
   if (spec.kind === 'pipeline') {
@@ -112,8 +156,9 @@ export function peakRssMb(): number {
 async function main(): Promise<void> {
   const say = (x: unknown) => process.stdout.write(`${JSON.stringify(x)}\n`);
   let run: Run;
+  const spec = JSON.parse(process.argv[2]) as WorkloadSpec;
   try {
-    run = await makeWorkload(JSON.parse(process.argv[2]) as WorkloadSpec);
+    run = await makeWorkload(spec);
   } catch (e) {
     say({ ready: false, error: (e as Error).message });
     return;
@@ -124,6 +169,9 @@ async function main(): Promise<void> {
   for await (const raw of lines) {
     const line = raw.trim();
     if (line === 'run') {
+      say(await attempt(run));
+    } else if (line === 'probe' && spec.kind === 'process') {
+      // The stalls that matter are the started process's, not this waiting side's: a plain run.
       say(await attempt(run));
     } else if (line === 'probe') {
       // The main thread's longest stall while the workload's Promise is pending.
@@ -137,7 +185,7 @@ async function main(): Promise<void> {
       h.disable();
       say({ ...r, loopMaxMs: h.max / 1e6, loopP99Ms: h.percentile(99) / 1e6, loopMeanMs: h.mean / 1e6 });
     } else if (line === 'quit') {
-      say({ maxRssMb: peakRssMb() });
+      say({ maxRssMb: spec.kind === 'process' ? childPeakRssMb : peakRssMb() });
       lines.close();
       break;
     }

@@ -9,6 +9,9 @@
  *   scaling     the pipeline on synthetic forwards of growing size (lib/demo generateDemo)
  *   samples     the pipeline on surf-fwd.fif (5960 sources) with longer and longer crops (31 … 421 samples)
  *   sparse      MNE's other sparse solvers, tf_mixed_norm and gamma_map, as in the fixtures (inputs read outside the timing)
+ *   process     the pipeline as users run it, one whole process per run: `mxne solve` (with its default
+ *               report, or --no-report) beside bench/mne_script.py (the seed as one script, with its
+ *               2-D figures or without): start-up, module loading, hashing and writing included
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -19,7 +22,7 @@ export const SEED_OPTIONS = {
 } as const;
 
 export interface WorkloadSpec {
-  kind: 'solver' | 'mixedNorm' | 'pipeline' | 'tfMixedNorm' | 'gammaMap';
+  kind: 'solver' | 'mixedNorm' | 'pipeline' | 'tfMixedNorm' | 'gammaMap' | 'process';
   /** solver: problem.json path, fixtures root and which run (irmxne / mxne). */
   problem?: string;
   fixtures?: string;
@@ -33,11 +36,13 @@ export interface WorkloadSpec {
   crop?: [number, number];
   /** Overrides of SEED_OPTIONS (camelCase; mne_side.py maps them to MNE's names). */
   options?: Record<string, unknown>;
+  /** process: mxne writes its report (the CLI's default) and MNE's script its figures. */
+  figures?: boolean;
 }
 
 export interface Workload {
   name: string;
-  group: 'pipeline' | 'mixed_norm' | 'solver' | 'scaling' | 'samples' | 'sparse';
+  group: 'pipeline' | 'mixed_norm' | 'solver' | 'scaling' | 'samples' | 'sparse' | 'process';
   nSources?: number;
   /** Time samples after the crop (samples workloads). */
   nTimes?: number;
@@ -70,6 +75,11 @@ export function fixtureWorkloads(fixtures: string): Workload[] {
     out.push({ name: `pipeline ${fwd}`, group: 'pipeline', nSources: n, quick: small, profile: !small, spec: { kind: 'pipeline', ...files(fwd) } });
     // mixed_norm on surf-fwd (5960) is where the event-loop stall is measured: in quick runs too.
     out.push({ name: `mixed_norm ${fwd}`, group: 'mixed_norm', nSources: n, quick: true, profile: !small, spec: { kind: 'mixedNorm', ...files(fwd) } });
+  }
+  // The CLI as a whole process beside MNE's script as a whole process (issue 12 §2), with and without pictures.
+  for (const figures of [true, false]) {
+    out.push({ name: `process surf-fwd.fif${figures ? ' (report / figures)' : ' (no report)'}`, group: 'process', nSources: 5960, rounds: 5,
+      spec: { kind: 'process', ...files('surf-fwd.fif'), figures } });
   }
   // (d) alpha = 'sure' (MNE's _compute_mxne_sure, 15 alphas × 2 fits × irMxNE), seeded as the fixtures.
   out.push({ name: 'mixed_norm SURE surf-small-fwd.fif', group: 'mixed_norm', nSources: 900, rounds: 2,

@@ -103,4 +103,23 @@ describe('bench harness (smoke, no timing assertions)', function () {
     writeResults(file, [r], { command: 'test', threads: 1, rounds: 2, mne, wallSeconds: 1, kernels: { mxne: 'Zen', mneInstalled: null, same: false } });
     assert.match(fs.readFileSync(file, 'utf8'), /scaling synthetic 400/);
   });
+
+  it('process workloads: `mxne solve` and MNE\'s script as whole processes, the same sources, the started processes\' peak RSS', async function () {
+    this.timeout(400000); // each run starts a fresh interpreter and reads everything: minutes on a loaded 2-core machine
+    const mne = mneAvailable();
+    if (!mne) console.log(`      [skip] ${process.env.MXNE_PYTHON ?? '/usr/bin/python3'} cannot import mne: MNE side of the process workload skipped (mxne only)`);
+    const [w] = scalingWorkloads([400]);
+    await prepareSynthetic([w], dir, () => {});
+    const proc = { ...w, name: 'process synthetic 400 (no report)', group: 'process' as const, spec: { ...w.spec, kind: 'process' as const, figures: false } };
+    const r = await runWorkload(proc, { rounds: 1, mne }, { ...process.env, OPENBLAS_NUM_THREADS: '1', MNE_LOGGING_LEVEL: 'ERROR' });
+    assert.deepEqual(r.errors, []);
+    assert.ok(r.mxne && r.mxne.n === 1);
+    // The CLI's own peak (a Node process reading a forward is well above 30 MB), not the side's.
+    assert.ok(r.mxne.maxRssMb > 30, String(r.mxne.maxRssMb));
+    assert.ok((r.mxneCheck as { activeSources: number[] }).activeSources.length > 0);
+    if (mne) {
+      assert.ok(r.mne && r.mne.maxRssMb > 30);
+      assert.equal(r.sameActiveSet, true, `mxne ${JSON.stringify(r.mxneCheck)} vs MNE ${JSON.stringify(r.mneCheck)}`);
+    }
+  });
 });
