@@ -1,6 +1,5 @@
 /** `mxne batch-collect DIR`: merges the tables of the shards of a batch, says what is missing or failed. */
 import { Command } from 'commander';
-import { collectBatch } from '../batch/collect.js';
 
 export function batchCollectCommand(): Command {
   return new Command('batch-collect')
@@ -8,6 +7,7 @@ export function batchCollectCommand(): Command {
     .argument('<dir>', 'the --out folder the shards wrote into')
     .option('--json', 'print the merged counts, missing and failed rows as JSON')
     .action(async (dir: string, o: { json?: boolean }) => {
+      const { collectBatch } = await import('../batch/collect.js');
       const { summary, failed, missing } = await collectBatch(dir);
       const c = summary.counts;
       if (o.json) process.stdout.write(`${JSON.stringify({ counts: c, missing, failed: failed.map((r) => ({ id: r.id, row: r.row, error: r.error })), collectedFrom: summary.collectedFrom }, null, 2)}\n`);

@@ -5,12 +5,10 @@
  */
 import * as path from 'node:path';
 import { Command } from 'commander';
-import { readManifest, type Manifest } from '../batch/manifest.js';
-import { planRows, type BatchDefaults } from '../batch/plan.js';
+import type { Manifest } from '../batch/manifest.js';
+import type { BatchDefaults } from '../batch/plan.js';
 import { resolveShard, shardSuffix, takeShard, SHARDS_ENV } from '../batch/shard.js';
-import { tableFiles } from '../batch/tables.js';
 import { InputError } from '../errors.js';
-import { BatchReporter } from './batchReporter.js';
 import * as parse from './parsers.js';
 import { addRecordingFlags, addSolverFlags } from './solverFlags.js';
 
@@ -40,8 +38,9 @@ export function batchCommand(): Command {
     if (o.threads !== undefined) throw new InputError('--threads', '--jobs for mxne batch (each worker runs one BLAS thread)', `--threads ${o.threads}`);
     if (o.timeout !== undefined) throw new InputError('--timeout', 'no --timeout with mxne batch (a cluster job has its own limit)', `--timeout ${o.timeout}`);
     if ((manifestFile === undefined) === (o.bids === undefined)) throw new InputError('MANIFEST', 'a manifest file or --bids DIR (one of them)', manifestFile === undefined ? 'neither' : 'both');
-    // Loaded here: the pool and the BIDS reader would add to every other command's start-up.
-    const [{ discoverBids, manifestCsv }, { runBatch }] = await Promise.all([import('../batch/bids.js'), import('../batch/runBatch.js')]);
+    // Loaded here: the pool, the BIDS and CSV readers and the progress bars would add to every other command's start-up.
+    const [{ discoverBids, manifestCsv }, { readManifest }, { planRows }, { runBatch }, { tableFiles }, { BatchReporter }] = await Promise.all([
+      import('../batch/bids.js'), import('../batch/manifest.js'), import('../batch/plan.js'), import('../batch/runBatch.js'), import('../batch/tables.js'), import('./batchReporter.js')]);
     const manifest: Manifest = o.bids !== undefined ? await discoverBids(o.bids) : await readManifest(manifestFile!);
     if (o.dryRun) {
       process.stdout.write(manifestCsv(manifest));

@@ -5,7 +5,7 @@
  */
 import { Command } from 'commander';
 import * as path from 'node:path';
-import { generateDemo, type DemoSource } from '../demo/index.js';
+import type { DemoSource } from '../demo/index.js';
 import { solveFiles } from '../workflow/solveFiles.js';
 import { jsonSummary, summaryLines, type SolveSummary } from '../workflow/summary.js';
 import * as parse from './parsers.js';
@@ -40,6 +40,7 @@ export function demoCommand(): Command {
     const reporter = reporterFor(o);
     const deadline = applyLimits(o, () => reporter.current);
     reporter.stage('simulate', `${o.nSources} sources`);
+    const { generateDemo } = await import('../demo/index.js');
     const data = await generateDemo({ outDir: path.join(o.out, 'data'), nSources: o.nSources, seed: o.seed });
     const summary = await solveFiles({
       fwd: data.fwd, evoked: data.evoked, cov: data.cov, out: path.join(o.out, 'result'), condition: data.condition,

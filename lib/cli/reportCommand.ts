@@ -1,7 +1,6 @@
 /** `mxne report DIR`: rebuilds report.html and figures/ of a result folder (after an upgrade, or a run with --no-report). */
 import { Command } from 'commander';
 import * as path from 'node:path';
-import { rebuildReport } from '../report/rebuildReport.js';
 import { addCommonFlags, reporterFor, type CommonFlags } from './solveCommand.js';
 
 export function reportCommand(): Command {
@@ -12,6 +11,7 @@ export function reportCommand(): Command {
   return cmd.action(async (dir: string, o: CommonFlags) => {
     const reporter = reporterFor(o);
     reporter.stage('write', `report in ${dir}`);
+    const { rebuildReport } = await import('../report/rebuildReport.js');
     const files = await rebuildReport(dir);
     reporter.done();
     reporter.print(`report: ${path.resolve(dir, 'report.html')} (${files.length - 1} figures)`);

@@ -10,7 +10,6 @@ import { InputError } from '../errors.js';
 import { writeStc } from '../io/stc.js';
 import { affineOf } from '../linalg/affine.js';
 import { Matrix } from '../linalg/matrix.js';
-import { readSubjectT1, writeReport } from '../report/writeReport.js';
 import { applySourceMorph, computeSourceMorph } from '../morph/computeSourceMorph.js';
 import { makeStcFromDipoles } from '../results/makeStcFromDipoles.js';
 import type { MixedNormResult } from '../sparse/mixedNorm.js';
@@ -45,6 +44,8 @@ export async function writeMorph(staging: string, job: ExtraJob, inputs: Pick<Se
 
 export async function writeRunReport(staging: string, job: ExtraJob, inputs: SeedInputs, result: MixedNormResult, summary: SolveSummary, extraFiles: string[], drawing?: FigureDrawing): Promise<string[]> {
   if (job.report !== true) return [];
+  // Loaded only for a report (vega-lite specs, PNG encoding, the viewer).
+  const { readSubjectT1, writeReport } = await import('../report/writeReport.js');
   const { t1, note } = await readSubjectT1(job.subjectsDir, subjectOf(job, inputs));
   return writeReport(staging, {
     summary, evoked: inputs.evoked, residual: result.residual, src: inputs.forward.src,

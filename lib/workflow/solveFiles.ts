@@ -22,8 +22,7 @@ import { dspmWeights } from './dspmWeights.js';
 import { infoDigest, PreparationCache, type Preparation } from '../prepare/preparationCache.js';
 import { sha256File } from './sha256File.js';
 import { buildSummary, type SolveSummary } from './summary.js';
-import { evokedButterflies } from '../viz/figures.js';
-import { FigureThread } from '../viz/figureThread.js';
+import type { FigureThread } from '../viz/figureThread.js';
 import { checkExtras, extraOutputs } from './extraOutputs.js';
 import { writeOutputs } from './writeOutputs.js';
 
@@ -138,7 +137,8 @@ async function solveConditions(evokeds: Evoked[], forward: Forward, cov: Covaria
  */
 export async function solveFiles(job: SolveJob, onStage: StageListener = () => {}, cache?: PreparationCache): Promise<SolveSummary> {
   // The report's figures draw in a worker thread, the evoked's while the solve runs (figures.ts).
-  const figureThread = job.report === true && job.conditions === undefined ? new FigureThread() : null;
+  // Loaded only then: piscina and the figure code are no part of a run without a report.
+  const figureThread = job.report === true && job.conditions === undefined ? new (await import('../viz/figureThread.js')).FigureThread() : null;
   try {
     return await solveAndWrite(job, onStage, cache, figureThread);
   } finally {
@@ -171,7 +171,7 @@ async function solveAndWrite(job: SolveJob, onStage: StageListener, cache: Prepa
     hashing = Promise.all([job.fwd, job.evoked, job.cov].map(sha256File));
     hashing.catch(() => {});
   }
-  const drawing = figureThread && { render: figureThread.render, evoked: evokedButterflies(inputs.evoked, figureThread.render) };
+  const drawing = figureThread && { render: figureThread.render, evoked: (await import('../viz/figures.js')).evokedButterflies(inputs.evoked, figureThread.render) };
   const tRead = performance.now();
   const result = await solveSeed(inputs, job, onStage, preparation);
   const tSolve = performance.now();
