@@ -82,17 +82,23 @@ export async function prepareForward(fwd: Forward, info: Info, cov: Covariance, 
   const depth = o.depth && o.depth.exp > 0 ? o.depth : null;
   if (!fixed && fwd.sourceOri === 1) throw new InputError('forward', 'a free-orientation forward for a loose or free inverse (loose > 0)', 'a fixed-orientation forward');
 
+  // One surface basis per solve with a memo: the dSPM operator's fixed orientation and the sparse
+  // gain's loose one share it (`fixed` changes it only without CPS normals, or refuses a volume).
+  const basisOf = (fixed: boolean, useCps: boolean) => {
+    const make = () => surfaceBasis(fwd, { fixed, useCps });
+    return o.memo ? o.memo(`surfaceBasis|${optionsKey([useCps, fixed && (!useCps || hasVolume)])}`, make) : make();
+  };
   let forward = fwd;
   let nOrient: 1 | 3 = 3;
   // MNE inverse with a fixed orientation: the depth prior comes from the free gain, then fixed.
   const depthBeforeFixing = fixed && !o.allowFixedDepth && fwd.sourceOri !== 1;
   if (fixed && !depthBeforeFixing) {
-    forward = await toSurfaceOrientation(fwd, { fixed: true, useCps: true });
+    forward = await toSurfaceOrientation(fwd, { fixed: true, useCps: true }, fwd.sourceOri === 1 ? undefined : basisOf(true, true));
     nOrient = 1;
   }
   let rotateAfterWhitening: Float64Array | null = null;
   if (!fixed && o.loose < 1) {
-    const b = await surfaceBasis(fwd, { fixed: false, useCps: o.useCps });
+    const b = await basisOf(false, o.useCps);
     forward = { ...fwd, sourceNn: b.sourceNn, surfOri: true };
     rotateAfterWhitening = b.basis;
   }
@@ -118,7 +124,7 @@ export async function prepareForward(fwd: Forward, info: Info, cov: Covariance, 
   if (depthBeforeFixing) {
     dPrior = await priorOf(forward, 3, null);
     if (dPrior) dPrior = dPrior.filter((_, k) => k % 3 === 2);
-    forward = await toSurfaceOrientation(fwd, { fixed: true, useCps: o.useCps });
+    forward = await toSurfaceOrientation(fwd, { fixed: true, useCps: o.useCps }, fwd.sourceOri === 1 ? undefined : basisOf(true, o.useCps));
     nOrient = 1;
   }
   const gain = await whiten(whitener, whitenerRows(noiseCov, o.pca), noiseCov, rows, forward.sol);

@@ -81,7 +81,8 @@ export async function surfaceBasis(fwd: Forward, o: { fixed: boolean; useCps: bo
   return { sourceNn: nn, basis };
 }
 
-export async function toSurfaceOrientation(fwd: Forward, o: { fixed: boolean; useCps: boolean }): Promise<Forward> {
+/** `basis`: surfaceBasis(fwd, o) when the caller has it already (shared by the preparations of one solve). */
+export async function toSurfaceOrientation(fwd: Forward, o: { fixed: boolean; useCps: boolean }, basis?: Promise<SurfaceBasis>): Promise<Forward> {
   if (fwd.sourceOri === 1) {
     // Already fixed on disk: MNE only recomputes the normals.
     if (!o.fixed) throw new InputError('forward', 'a free-orientation forward for a loose or free inverse', 'a fixed-orientation forward');
@@ -89,11 +90,11 @@ export async function toSurfaceOrientation(fwd: Forward, o: { fixed: boolean; us
     return { ...fwd, sourceNn: nn, surfOri: true };
   }
   if (fwd.surfOri) throw new InputError('forward', 'a forward in x/y/z source orientation as read from file', 'an already surface-oriented forward');
-  const { sourceNn: nn, basis } = await surfaceBasis(fwd, o);
+  const { sourceNn: nn, basis: rotation } = await (basis ?? surfaceBasis(fwd, o));
   const nchan = fwd.sol.rows, ns = fwd.nsource;
   const sol = new Matrix(nchan, o.fixed ? ns : 3 * ns);
   // In C++ (same arithmetic, rounded to float32 for a fixed orientation as MNE stores it).
-  await callAsync(() => addon.rotateSourcesAsync(nchan, ns, fwd.sol.data, basis, o.fixed, sol.data));
+  await callAsync(() => addon.rotateSourcesAsync(nchan, ns, fwd.sol.data, rotation, o.fixed, sol.data));
   const sourceNn = o.fixed ? new Matrix(ns, 3) : nn;
   if (o.fixed) for (let k = 0; k < ns; k++) for (let c = 0; c < 3; c++) sourceNn.set(k, c, nn.get(3 * k + 2, c));
   return { ...fwd, sol, sourceNn, surfOri: true, sourceOri: o.fixed ? 1 : 2 };

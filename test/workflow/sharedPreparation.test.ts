@@ -1,13 +1,14 @@
 /**
- * One covariance preparation per solve: solveSeed's dSPM operator and sparse gain share the
- * prepared noise covariance (prepareForward's memo), and the result is the one of the two steps
- * run on their own, value for value.
+ * One covariance preparation and one surface basis per solve: solveSeed's dSPM operator and
+ * sparse gain share them (prepareForward's memo), and the result is the one of the two steps run
+ * on their own, value for value.
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { generateDemo } from '../../lib/demo/index.js';
+import * as orientation from '../../lib/prepare/surfaceOrientation.js';
 import * as whitener from '../../lib/prepare/whitener.js';
 import { mixedNorm } from '../../lib/sparse/mixedNorm.js';
 import { dspmWeights } from '../../lib/workflow/dspmWeights.js';
@@ -15,7 +16,7 @@ import { readSeedInputs, solveSeed, type SeedInputs } from '../../lib/workflow/s
 
 const SEED = { alpha: 55, loose: 0.2, depth: 0.9, weightsMin: 2, nMxneIter: 10, tol: 1e-6 } as const;
 
-describe('workflow: one noise covariance preparation per solve', function () {
+describe('workflow: one noise covariance preparation and one surface basis per solve', function () {
   this.timeout(120_000);
   let tmp: string;
   let inputs: SeedInputs;
@@ -27,19 +28,21 @@ describe('workflow: one noise covariance preparation per solve', function () {
   });
   after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-  it('prepares the covariance once and finds what the separate steps find, bit for bit', async () => {
-    // Counted through the module's export, which prepareForward calls at run time.
-    const real = whitener.prepareNoiseCov;
-    let calls = 0;
-    const counting: typeof real = (...a) => { calls++; return real(...a); };
-    (whitener as { prepareNoiseCov: typeof real }).prepareNoiseCov = counting;
+  it('prepares the covariance and the surface basis once and finds what the separate steps find, bit for bit', async () => {
+    // Counted through the modules' exports, which prepareForward calls at run time.
+    const realCov = whitener.prepareNoiseCov, realBasis = orientation.surfaceBasis;
+    let covCalls = 0, basisCalls = 0;
+    (whitener as { prepareNoiseCov: typeof realCov }).prepareNoiseCov = (...a) => { covCalls++; return realCov(...a); };
+    (orientation as { surfaceBasis: typeof realBasis }).surfaceBasis = (...a) => { basisCalls++; return realBasis(...a); };
     let together;
     try {
       together = await solveSeed(inputs, { weights: 'dspm', mixedNorm: SEED });
     } finally {
-      (whitener as { prepareNoiseCov: typeof real }).prepareNoiseCov = real;
+      (whitener as { prepareNoiseCov: typeof realCov }).prepareNoiseCov = realCov;
+      (orientation as { surfaceBasis: typeof realBasis }).surfaceBasis = realBasis;
     }
-    assert.equal(calls, 1);
+    assert.equal(covCalls, 1);
+    assert.equal(basisCalls, 1);
 
     const weights = await dspmWeights(inputs.evoked, inputs.forward, inputs.cov, SEED);
     const apart = await mixedNorm(inputs.evoked, inputs.forward, inputs.cov, { ...SEED, weights });
