@@ -1,4 +1,4 @@
-// The L21 solvers' inner loops on an active set, in Gram form (see lib/sparse/bcd.ts for the
+// The L21 solvers' inner loops on an active set, in Gram form (see lib/sparse/mixedNormSolver.ts for the
 // algorithm and why each MNE quirk is kept). Pure C++ over BLAS/LAPACKE, no N-API: the exports
 // validate every argument first. Layout: GtG is a x a (column-major, symmetric), GtMt and Xt are
 // T x a column-major, i.e. source rows stored contiguously (row j of X = column j of Xt).

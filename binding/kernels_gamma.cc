@@ -1,6 +1,7 @@
 #include "kernels_gamma.h"
 
 #include <cblas.h>
+#include <lapacke.h>
 
 #include <cmath>
 #include <limits>
@@ -10,6 +11,31 @@
 #include "decomp.h"
 
 namespace mxne {
+namespace {
+
+// CMinvG = CM⁻¹ G through CM's Cholesky factor (two triangular solves on G's k columns).
+// false when CM is not numerically positive definite; CM is overwritten by the factor.
+bool SolveByCholesky(int n, int k, double* CM, const double* G, double* CMinvG) {
+  if (LAPACKE_dpotrf(LAPACK_COL_MAJOR, 'L', n, CM, n) != 0) return false;
+  std::copy(G, G + size_t(n) * k, CMinvG);
+  return LAPACKE_dpotrs(LAPACK_COL_MAJOR, 'L', n, k, CM, n, CMinvG, n) == 0;
+}
+
+// MNE's inverse, U diag(1/(s + eps)) Uᵀ, from CM's eigendecomposition (its singular one, CM being
+// symmetric positive semi-definite), then CMinvG = CM⁻¹ G.
+Status SolveByEigh(int n, int k, const double* CM, const double* G, double* CMinvG) {
+  std::vector<double> U(size_t(n) * n), s(n), Us(size_t(n) * n), inv(size_t(n) * n);
+  Status st = Eigh(n, CM, s.data(), U.data());
+  if (!st.ok()) return st;
+  const double eps = std::numeric_limits<double>::epsilon();
+  for (int j = 0; j < n; j++)
+    for (int i = 0; i < n; i++) Us[i + size_t(j) * n] = U[i + size_t(j) * n] / (std::fabs(s[j]) + eps);
+  cblas_dgemm(CblasColMajor, CblasNoTrans, CblasTrans, n, n, n, 1.0, Us.data(), n, U.data(), n, 0.0, inv.data(), n);
+  cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, n, k, n, 1.0, inv.data(), n, G, n, 0.0, CMinvG, n);
+  return Status::Ok();
+}
+
+}  // namespace
 
 Status GammaMapStep(int n, int k, int T, const double* G, const double* M, const double* gammas, double alpha,
                     int updateMode, const GammaMapStepOut& out) {
@@ -17,9 +43,9 @@ Status GammaMapStep(int n, int k, int T, const double* G, const double* M, const
   // No active source left (MNE still runs this iteration, on empty arrays, before stopping).
   if (n == 0 || k == 0) return Status::Ok();
   const size_t nn = size_t(n) * n, nk = size_t(n) * k;
-  std::vector<double> Gg, CM, U, s, Vt, Us, CMinvG;
+  std::vector<double> Gg, CM, CMinvG;
   try {
-    Gg.resize(nk); CM.resize(nn); U.resize(nn); s.resize(n); Vt.resize(nn); Us.resize(nn); CMinvG.resize(nk);
+    Gg.resize(nk); CM.resize(nn); CMinvG.resize(nk);
   } catch (const std::bad_alloc&) {
     return Status::Fail("gammaMapStep: out of memory for the workspace");
   }
@@ -28,19 +54,12 @@ Status GammaMapStep(int n, int k, int T, const double* G, const double* M, const
   // MNE: np.dot(G * gammas, G.T), then alpha on the diagonal.
   cblas_dgemm(CblasColMajor, CblasNoTrans, CblasTrans, n, n, k, 1.0, Gg.data(), n, G, n, 0.0, CM.data(), n);
   for (int i = 0; i < n; i++) CM[i + size_t(i) * n] += alpha;
-  Status st = Svd(n, n, CM.data(), U.data(), s.data(), Vt.data());
-  if (!st.ok() && st.info > 0) {
-    // dgesdd's "did not converge" (MNE raises LinAlgError here; fixtures README §4.1).
-    st = Eigh(n, CM.data(), s.data(), U.data());
+  const std::vector<double> cm = CM;  // the factorisation overwrites CM; the fallback needs it whole
+  if (!SolveByCholesky(n, k, CM.data(), G, CMinvG.data())) {
     *out.eighFallback = true;
+    Status st = SolveByEigh(n, k, cm.data(), G, CMinvG.data());
+    if (!st.ok()) return st;
   }
-  if (!st.ok()) return st;
-  const double eps = std::numeric_limits<double>::epsilon();
-  for (int j = 0; j < n; j++)
-    for (int i = 0; i < n; i++) Us[i + size_t(j) * n] = U[i + size_t(j) * n] / (s[j] + eps);
-  // CMinv = (U / (S + eps)) Uᵀ, CMinvG = CMinv G, A = CMinvGᵀ M (MNE's order of products).
-  cblas_dgemm(CblasColMajor, CblasNoTrans, CblasTrans, n, n, n, 1.0, Us.data(), n, U.data(), n, 0.0, CM.data(), n);
-  cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, n, k, n, 1.0, CM.data(), n, G, n, 0.0, CMinvG.data(), n);
   cblas_dgemm(CblasColMajor, CblasTrans, CblasNoTrans, k, T, n, 1.0, CMinvG.data(), n, M, n, 0.0, out.A, k);
   for (int j = 0; j < k; j++) {
     double a2 = 0, gc = 0;

@@ -1,9 +1,9 @@
 // The inner L21 solvers (kernels.h): Gram-form BCD with MNE's Anderson step, scikit-learn's CD.
 #include "kernels.h"
+#include "anderson.h"
 #include "blocks.h"
 
 #include <cblas.h>
-#include <lapacke.h>
 
 #include <algorithm>
 #include <cmath>
@@ -14,8 +14,6 @@
 
 namespace mxne {
 namespace {
-
-constexpr int kAndersonK = 5;
 
 // GtRt = GtMt - Xt * GtG (T x a).
 void ResidualCorrelation(const L21Problem& p, const double* Xt, double* GtRt) {
@@ -50,42 +48,6 @@ double Primal(const L21Problem& p, const double* Xt, const double* GtRt, double 
   return 0.5 * ResidualNorm2(p, Xt, GtRt) + alpha * L21(Xt, p.a / p.nOrient, len);
 }
 
-// Anderson weights c (K) from K + 1 iterates, or false when MNE refuses (ill-conditioned).
-bool AndersonWeights(const std::vector<std::vector<double>>& ring, double* c) {
-  const int K = kAndersonK;
-  const size_t n = ring[0].size();
-  std::vector<std::vector<double>> U(K, std::vector<double>(n));
-  for (int k = 0; k < K; k++)
-    for (size_t q = 0; q < n; q++) U[k][q] = ring[k + 1][q] - ring[k][q];
-  double C[K * K], w[K];
-  for (int i = 0; i < K; i++)
-    for (int j = i; j < K; j++) {
-      double s = 0;
-      for (size_t q = 0; q < n; q++) s += U[i][q] * U[j][q];
-      C[i + j * K] = s;
-      C[j + i * K] = s;
-    }
-  for (double v : C)
-    if (!std::isfinite(v)) return false;
-  if (LAPACKE_dsyevd(LAPACK_COL_MAJOR, 'V', 'L', K, C, K, w) != 0) return false;
-  double smax = 0, smin = std::numeric_limits<double>::infinity();
-  for (double v : w) {
-    smax = std::max(smax, std::fabs(v));
-    smin = std::min(smin, std::fabs(v));
-  }
-  if (!(smin > 1e-6 * smax)) return false;
-  double z[K] = {0, 0, 0, 0, 0};
-  for (int e = 0; e < K; e++) {
-    double u1 = 0;
-    for (int i = 0; i < K; i++) u1 += C[i + e * K];
-    for (int i = 0; i < K; i++) z[i] += (C[i + e * K] * u1) / w[e];
-  }
-  double sum = 0;
-  for (double v : z) sum += v;
-  for (int i = 0; i < K; i++) c[i] = z[i] / sum;
-  return true;
-}
-
 // GtR -= G_A^T G_j delta_j for block j.
 void SubtractGramBlock(const L21Problem& p, int j, const double* delta, double* R) {
   const int a = p.a, T = p.T;
@@ -108,8 +70,7 @@ Status BcdGram(const L21Problem& p, const L21Run& r, double* X, std::vector<doub
   const size_t len = size_t(no) * T, n = size_t(a) * T;
   std::vector<double> R(n), xNew(len), delta(len), accR(n), acc(n);
   ResidualCorrelation(p, X, R.data());
-  std::vector<std::vector<double>> ring;
-  if (r.anderson) ring.assign(kAndersonK + 1, std::vector<double>(n));
+  AndersonRing ring(r.anderson ? n : 0);
   double highestDual = -std::numeric_limits<double>::infinity();
   *out = L21Outcome{};
   out->gap = std::numeric_limits<double>::infinity();
@@ -163,23 +124,15 @@ Status BcdGram(const L21Problem& p, const L21Run& r, double* X, std::vector<doub
       }
     }
 
-    if (r.anderson) {
-      std::copy(X, X + n, ring[i % (kAndersonK + 1)].begin());
-      if (i % (kAndersonK + 1) == kAndersonK) {
-        double c[kAndersonK];
-        if (!AndersonWeights(ring, c)) continue;
-        std::fill(acc.begin(), acc.end(), 0.0);
-        for (int k = 0; k < kAndersonK; k++)
-          for (size_t q = 0; q < n; q++) acc[q] += ring[k][q] * c[k];
-        // MNE squares the candidate in place (groups_norm2); see lib/sparse/bcd.ts.
-        for (size_t q = 0; q < n; q++) acc[q] *= acc[q];
-        ResidualCorrelation(p, acc.data(), accR.data());
-        std::vector<double> cur(n);
-        ResidualCorrelation(p, X, cur.data());
-        if (Primal(p, acc.data(), accR.data(), r.alpha) < Primal(p, X, cur.data(), r.alpha)) {
-          std::copy(acc.begin(), acc.end(), X);
-          R.swap(accR);
-        }
+    if (r.anderson && ring.Push(i, X, acc.data())) {
+      // MNE squares the candidate in place (groups_norm2); see lib/sparse/mixedNormSolver.ts.
+      for (size_t q = 0; q < n; q++) acc[q] *= acc[q];
+      ResidualCorrelation(p, acc.data(), accR.data());
+      std::vector<double> cur(n);
+      ResidualCorrelation(p, X, cur.data());
+      if (Primal(p, acc.data(), accR.data(), r.alpha) < Primal(p, X, cur.data(), r.alpha)) {
+        std::copy(acc.begin(), acc.end(), X);
+        R.swap(accR);
       }
     }
   }

@@ -9,6 +9,8 @@ import type { ErrorRecord } from './transferError.js';
 export interface GroupTask {
   jobs: SolveJob[];
   port: MessagePort;
+  /** Prepare with the worker's long-lived cache rather than one for this task alone (SolvePoolOptions). */
+  keepPreparation: boolean;
 }
 
 /** One row's outcome: a failed row never stops the rows after it. */

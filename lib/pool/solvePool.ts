@@ -26,6 +26,13 @@ export interface SolvePoolOptions {
   jobs?: number;
   /** Tasks allowed to wait for a worker; one more is refused with PoolError 'EQUEUEFULL'. @default Infinity */
   maxQueue?: number;
+  /**
+   * Keep each worker's prepared inputs (read forward and covariance, whitener, prepared gain,
+   * dSPM operator; keyed by file contents, LRU-bounded) from task to task, for services whose
+   * submissions repeat a subject's forward and covariance. Off, what a task prepares is dropped
+   * when it ends (a batch's groups already share within the task). @default false
+   */
+  keepPreparation?: boolean;
 }
 
 export interface TaskOptions {
@@ -44,6 +51,7 @@ export class SolvePool {
   private readonly piscina: Piscina<GroupTask, RowResult[]>;
   readonly size: number;
   private readonly maxQueue: number;
+  private readonly keepPreparation: boolean;
   /** Tasks submitted and not finished, and those of them a worker has started. */
   private inFlight = 0;
   private started = 0;
@@ -51,6 +59,7 @@ export class SolvePool {
   constructor(o: SolvePoolOptions = {}) {
     this.size = o.jobs ?? os.availableParallelism();
     this.maxQueue = o.maxQueue ?? Infinity;
+    this.keepPreparation = o.keepPreparation ?? false;
     if (!Number.isInteger(this.size) || this.size < 1) throw new InputError('jobs', 'a positive integer', String(o.jobs));
     this.piscina = new Piscina({
       filename: path.join(__dirname, 'solveWorker.js'),
@@ -127,7 +136,7 @@ export class SolvePool {
     });
     try {
       // The result can overtake the port's last messages: rows not yet reported come from it.
-      const results = await this.piscina.run({ jobs, port: port2 }, { transferList: [port2 as never], signal: dequeue.signal });
+      const results = await this.piscina.run({ jobs, port: port2, keepPreparation: this.keepPreparation }, { transferList: [port2 as never], signal: dequeue.signal });
       results.forEach((r, row) => report(row, r));
       return { died: null };
     } catch (e) {

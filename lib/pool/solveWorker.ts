@@ -12,8 +12,13 @@ import { errorRecord } from './transferError.js';
 
 setNumThreads(1);
 
+// For pools that keep preparation (SolvePoolOptions.keepPreparation): lives as long as the worker.
+const workerCache = new PreparationCache();
+
 export default async function runGroup(task: GroupTask): Promise<RowResult[]> {
   const { jobs, port } = task;
+  // The task's rows share a forward and a covariance (a batch's group): prepared once for all.
+  const cache = task.keepPreparation ? workerCache : new PreparationCache();
   const controller = new AbortController();
   const post = (m: WorkerMessage) => port.postMessage(m);
   port.on('message', (m: PoolMessage) => {
@@ -21,8 +26,6 @@ export default async function runGroup(task: GroupTask): Promise<RowResult[]> {
   });
   post({ type: 'start' });
   const results: RowResult[] = [];
-  // The task's rows share a forward and a covariance (a batch's group): prepared once for all.
-  const cache = new PreparationCache();
   try {
     for (const [row, job] of jobs.entries()) {
       let result: RowResult;

@@ -3,7 +3,7 @@
  * solvers' prepared gain (channels, whitener, depth prior, orientation prior, whitened gain) and
  * the dSPM operator. Keys are file contents (SHA-256) and the options each step depends on, never
  * paths, so a changed file is never served stale. Bounded: the least recently used entry goes
- * first. A pool worker holds one per task (the rows of one forward and covariance).
+ * first. A pool worker holds one per task, or for its life (SolvePoolOptions.keepPreparation).
  */
 import { createHash } from 'node:crypto';
 import type { Info } from '../records/info.js';

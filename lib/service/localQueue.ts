@@ -35,7 +35,7 @@ export class LocalQueue implements JobQueue {
   private finishedRuns = 0;
 
   constructor(private readonly o: LocalQueueOptions) {
-    this.pool = new SolvePool({ jobs: o.jobs, maxQueue: o.maxQueue });
+    this.pool = new SolvePool({ jobs: o.jobs, maxQueue: o.maxQueue, keepPreparation: true });
   }
 
   /** Loads the recorded jobs and requeues those that did not finish. */

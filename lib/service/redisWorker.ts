@@ -39,7 +39,7 @@ export async function startWorker(o: WorkerOptions): Promise<RunningWorker> {
   await checkReachable(o.url);
   const results = path.resolve(o.results);
   const connection = redisOptions(o.url);
-  const pool = new SolvePool({ jobs: o.jobs, maxQueue: 0 });
+  const pool = new SolvePool({ jobs: o.jobs, maxQueue: 0, keepPreparation: true });
   const running = new Map<string, { controller: AbortController; why: 'cancel' | 'timeout' | null }>();
   const subscriber = new Redis(connection);
   subscriber.on('error', () => {});

@@ -46,6 +46,20 @@ describe('pool: solves in worker threads', function () {
     assert.equal(pooled.versions.openblasThreads, 1, 'one BLAS thread per worker');
   });
 
+  it('keepPreparation: a later task on the same forward and covariance (another crop, another alpha) gets the results of a fresh solve', async () => {
+    const keeping = new SolvePool({ jobs: 1, keepPreparation: true });
+    try {
+      await keeping.run(job('warm'));
+      const second = { ...job('kept'), tmax: 0.25, mixedNorm: { alpha: 40, nMxneIter: 10, weightsMin: 8, depth: 0.9, loose: 0.9 } };
+      const kept = await keeping.run(second);
+      const fresh = await solveFiles({ ...second, out: path.join(tmp, 'fresh') });
+      assert.ok(kept.dipoles.length > 0);
+      assert.deepEqual(stable(kept), stable(fresh));
+    } finally {
+      await keeping.close();
+    }
+  });
+
   it('errors keep their class and fields: a missing file is a FiffError naming it, a bad option an InputError naming it', async () => {
     const missing = { ...job('missing'), cov: path.join(tmp, 'nope-cov.fif') };
     await assert.rejects(pool.run(missing), (e: unknown) => e instanceof FiffError && e.file.endsWith('nope-cov.fif'));

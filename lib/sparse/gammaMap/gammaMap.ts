@@ -42,8 +42,8 @@ export interface GammaMapDiagnostics {
   converged: boolean;
   /** The last relative change of the gammas (compared with tol). */
   change: number;
-  /** Iterations where dgesdd did not converge and an eigendecomposition inverted CM instead. */
-  svdFallbacks: number;
+  /** Iterations where CM had no Cholesky factor and an eigendecomposition inverted it instead. */
+  eighFallbacks: number;
   /** Active columns of the prepared gain (before completing free sources to 3 components). */
   activeColumns: Int32Array;
   groupSize: number;
@@ -81,7 +81,7 @@ export async function gammaMap(evoked: Evoked, forward: Forward, noiseCov: Covar
   return {
     ...result,
     diagnostics: {
-      nIterations: solved.nIterations, converged: solved.converged, change: solved.change, svdFallbacks: solved.svdFallbacks,
+      nIterations: solved.nIterations, converged: solved.converged, change: solved.change, eighFallbacks: solved.eighFallbacks,
       activeColumns: solved.activeSet, groupSize,
     },
     warnings,

@@ -2,7 +2,7 @@
  * Gamma-MAP (hierarchical Bayes; Wipf & Nagarajan 2009), MNE 1.3's `_gamma_map_opt`: every source
  * gets a Gaussian prior of variance gamma; MacKay fixed-point updates drive most gammas to zero.
  * This file is the policy (normalisation, pruning, group averaging, stopping rule); each
- * iteration's linear algebra — CM = G·diag(γ)·Gᵀ + αI, its inverse, (CM⁻¹G)ᵀM — is one native job
+ * iteration's linear algebra — CM = G·diag(γ)·Gᵀ + αI, CM⁻¹G (Cholesky), (CM⁻¹G)ᵀM — is one native job
  * (binding/kernels_gamma.cc).
  */
 import { InputError } from '../../errors.js';
@@ -36,8 +36,8 @@ export interface GammaMapSolution {
   converged: boolean;
   /** The last relative change of the gammas. */
   change: number;
-  /** Iterations where LAPACK's SVD did not converge and an eigendecomposition inverted CM instead. */
-  svdFallbacks: number;
+  /** Iterations where CM was not numerically positive definite (no Cholesky factor) and an eigendecomposition inverted it instead. */
+  eighFallbacks: number;
 }
 
 const EPS = 2.220446049250313e-16;
@@ -71,7 +71,7 @@ export async function gammaMapSolver(M: Matrix, G: Matrix, alpha: number, option
   let activeSet = Int32Array.from({ length: nSources }, (_, j) => j);
   let fullOld: Float64Array = Float64Array.from(gammas);
   let A = new Matrix(0, T);
-  let itno = 0, change = NaN, svdFallbacks = 0;
+  let itno = 0, change = NaN, eighFallbacks = 0;
   const flags = new Float64Array(1);
   for (itno = 0; itno < maxit; itno++) {
     // 1) prune: a gamma at (or below) machine epsilon stays zero for good.
@@ -87,7 +87,7 @@ export async function gammaMapSolver(M: Matrix, G: Matrix, alpha: number, option
     const numer = new Float64Array(k), denom = new Float64Array(k);
     A = new Matrix(k, T);
     await callAsync(() => addon.gammaMapStepAsync(n, k, T, Ga.data, Mn.data, gammas, alphaN, updateMode, numer, denom, A.data, flags));
-    svdFallbacks += flags[0];
+    eighFallbacks += flags[0];
     // 3) MacKay's fixed point, averaged over the group when sources share a gamma.
     gammas = updateGammas(numer, denom, updateMode, groupSize);
     // 4) stopping rule on the relative change of the full gamma vector.
@@ -105,7 +105,7 @@ export async function gammaMapSolver(M: Matrix, G: Matrix, alpha: number, option
   const scale = Math.sqrt(mNorm) / gNorm;
   const X = new Matrix(activeSet.length, T);
   for (let t = 0; t < T; t++) for (let a = 0; a < activeSet.length; a++) X.data[a + t * X.rows] = scale * gammas[a] * A.data[a + t * A.rows];
-  return { X, activeSet, gammas, nIterations, converged, change, svdFallbacks };
+  return { X, activeSet, gammas, nIterations, converged, change, eighFallbacks };
 }
 
 function updateGammas(numer: Float64Array, denom: Float64Array, updateMode: 1 | 2, groupSize: number): Float64Array {

@@ -1,0 +1,60 @@
+#include "anderson.h"
+
+#include <lapacke.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace mxne {
+
+bool AndersonRing::Push(int epoch, const double* X, double* candidate) {
+  const size_t n = ring_[0].size();
+  std::copy(X, X + n, ring_[epoch % (kDepth + 1)].begin());
+  if (epoch % (kDepth + 1) != kDepth) return false;
+  double c[kDepth];
+  if (!Weights(c)) return false;
+  std::fill(candidate, candidate + n, 0.0);
+  for (int k = 0; k < kDepth; k++)
+    for (size_t q = 0; q < n; q++) candidate[q] += ring_[k][q] * c[k];
+  return true;
+}
+
+// c ∝ C⁻¹ 1 with C the Gram of the successive differences, through its eigendecomposition
+// (numpy's eigh in MNE), normalised to sum to 1.
+bool AndersonRing::Weights(double* c) const {
+  const int K = kDepth;
+  const size_t n = ring_[0].size();
+  std::vector<std::vector<double>> U(K, std::vector<double>(n));
+  for (int k = 0; k < K; k++)
+    for (size_t q = 0; q < n; q++) U[k][q] = ring_[k + 1][q] - ring_[k][q];
+  double C[K * K], w[K];
+  for (int i = 0; i < K; i++)
+    for (int j = i; j < K; j++) {
+      double s = 0;
+      for (size_t q = 0; q < n; q++) s += U[i][q] * U[j][q];
+      C[i + j * K] = s;
+      C[j + i * K] = s;
+    }
+  for (double v : C)
+    if (!std::isfinite(v)) return false;
+  if (LAPACKE_dsyevd(LAPACK_COL_MAJOR, 'V', 'L', K, C, K, w) != 0) return false;
+  double smax = 0, smin = std::numeric_limits<double>::infinity();
+  for (double v : w) {
+    smax = std::max(smax, std::fabs(v));
+    smin = std::min(smin, std::fabs(v));
+  }
+  if (!(smin > 1e-6 * smax)) return false;
+  double z[K] = {0, 0, 0, 0, 0};
+  for (int e = 0; e < K; e++) {
+    double u1 = 0;
+    for (int i = 0; i < K; i++) u1 += C[i + e * K];
+    for (int i = 0; i < K; i++) z[i] += (C[i + e * K] * u1) / w[e];
+  }
+  double sum = 0;
+  for (double v : z) sum += v;
+  for (int i = 0; i < K; i++) c[i] = z[i] / sum;
+  return true;
+}
+
+}  // namespace mxne
