@@ -2,18 +2,24 @@
  * alpha = 'discrepancy' (Morozov's discrepancy principle), for data whitened by the covariance of
  * the noise of the average (unit noise variance; autoMixedNorm passes cov/nave):
  *   1) down the grid from the largest alpha, keep the first solution whose whitened residual looks
- *      like noise — mean square per channel and sample ≤ tau (the smallest alpha's if none does).
- *      Descending is the cheap direction: large alphas have small active sets, while one solve at a
- *      small alpha (where a bisection starts) costs more than all the larger ones together.
- *   2) prune: where the model cannot fit the data to the noise level (a source outside the loose
- *      orientation cone, the amplitude shrinkage of the penalty), step 1 lowers alpha until weak
- *      dipoles fit the leftovers — mostly next to a true source. Pruning drops the sources the data
- *      do not need, and the survivors are solved again at the same alpha:
- *      'refit' (default): the likelihood-ratio test of lib/sparse/dipoleSignificance.ts — a source
- *        stays when leaving it out of the least-squares refit of the others raises the residual by
- *        more than the best of the source space's noise-only sources would (χ² at 1 − level/P);
+ *      like noise — mean square per channel and sample ≤ tau, optionally plus the model's relative
+ *      error (the smallest alpha's if none does). Descending is the cheap direction: large alphas
+ *      have small active sets, while one solve at a small alpha (where a bisection starts) costs
+ *      more than all the larger ones together.
+ *   2) prune: where the model cannot fit the data to the noise level, step 1 lowers alpha until
+ *      weak dipoles fit the leftovers — mostly a satellite of a true source, carrying its time
+ *      course: the penalty (depth weighting, loose orientation) placed the source a grid step from
+ *      where it fits, and at high SNR that misfit is larger than noise. Pruning drops what the data
+ *      do not need:
+ *      'refit' (default): move each source to the best-fitting of its neighbours in field
+ *        (lib/sparse/relocateSources.ts), then the likelihood-ratio test of
+ *        lib/sparse/dipoleSignificance.ts — a source stays when leaving it out of the least-squares
+ *        refit of the others raises the residual by more than the best of the source space's
+ *        noise-only sources would (χ² at 1 − level/P); the result is the survivors' least-squares
+ *        refit (without relocation: the survivors solved again at the same alpha);
  *      'residual': a source stays when removing it from the solution as it is (the others fixed)
- *        raises the residual by more than d + 4√(2d), d = nOrient·K its degrees of freedom;
+ *        raises the residual by more than d + 4√(2d), d = nOrient·K its degrees of freedom; the
+ *        survivors are solved again at the same alpha;
  *      'none': no pruning.
  */
 import { gemm } from '../linalg/blas.js';
@@ -80,7 +86,7 @@ export async function solveByDiscrepancy(M: Matrix, G: Matrix, d: DiscrepancySet
   // 2) prune the sources noise could explain, solve the rest again
   const before = new Set(Array.from(chosen!.activeSet, (c) => Math.floor(c / nOrient)));
   const keep = keptSources(M, G, chosen!, R!, nOrient, d);
-  if (d.relocate) {
+  if (d.prune === 'refit' && d.relocate) {
     // Relocated sources need not solve the penalised problem at this alpha (the penalty is what
     // misplaced them): their amplitudes are the least-squares refit the test was computed on.
     const cols = [...keep].sort((a, b) => a - b).flatMap((b) => Array.from({ length: nOrient }, (_, o) => b * nOrient + o));

@@ -65,11 +65,15 @@ export interface MixedNormOptions {
    */
   jointConditions?: boolean;
   /**
-   * mxne only, with alpha = 'discrepancy' (lib/sparse/discrepancy.ts): `tau`, the residual mean
-   * square that counts as noise (Morozov's τ, on the squared norm; default 1); `prune`, how the
-   * sources the data do not need are dropped — 'refit' (a likelihood-ratio test on a least-squares
-   * refit, family-wise `level` over the source space, default 0.05), 'residual' (the rise of the
-   * residual with the other sources fixed, above 4σ of its χ²) or 'none'. @default { tau: 1, prune: 'refit', level: 0.05 }
+   * mxne only, with alpha = 'discrepancy' (lib/sparse/discrepancy.ts). `tau`: the residual mean
+   * square that counts as noise (Morozov's τ, on the squared norm); `modelError`: a relative error
+   * of the forward model added to the target (the generalised discrepancy principle: the residual
+   * norm may reach √tau·noise + modelError·signal); `prune`: how the sources the data do not need
+   * are dropped — 'refit' (a likelihood-ratio test on a least-squares refit, family-wise `level`
+   * over the source space), 'residual' (the rise of the residual with the other sources fixed,
+   * above 4σ of its χ²) or 'none'; `relocate` (with 'refit'): move each source to the best-fitting
+   * of its neighbours in field before the test, and report the least-squares refit of the survivors.
+   * @default { tau: 1, modelError: 0, prune: 'refit', level: 0.05, relocate: true }
    */
   discrepancy?: { tau?: number; modelError?: number; prune?: DiscrepancyPrune; level?: number; relocate?: boolean };
 }
@@ -152,7 +156,7 @@ function discrepancySettings(d: NonNullable<MixedNormOptions['discrepancy']>): O
     modelError: num('discrepancy.modelError', d.modelError ?? 0, (x) => x >= 0 && x < 1, 'a number in [0, 1)'),
     prune,
     level: num('discrepancy.level', d.level ?? 0.05, (x) => x > 0 && x < 1, 'a number in (0, 1)'),
-    relocate: d.relocate ?? false,
+    relocate: d.relocate ?? true,
   };
 }
 

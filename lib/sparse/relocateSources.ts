@@ -17,23 +17,34 @@ const N_CANDIDATES = 20;
 
 /** Sources nearest in field to the one of basis q (excluding `taken`), most similar first. */
 function nearestInField(G: Matrix, q: Matrix, nOrient: number, columnEnergy: Float64Array, taken: Set<number>): number[] {
-  const QtG = gemm(q, G, { transA: true });
-  const nSources = G.cols / nOrient, score = new Float64Array(nSources);
+  const QtG = gemm(q, G, { transA: true }), p = QtG.data, rows = QtG.rows;
+  const nSources = G.cols / nOrient;
+  // The N_CANDIDATES best, kept sorted (a full sort of every source's score costs more than the search).
+  const best: Array<{ k: number; score: number }> = [];
   for (let k = 0; k < nSources; k++) {
+    if (taken.has(k)) continue;
     let inside = 0, all = 0;
     for (let c = k * nOrient; c < (k + 1) * nOrient; c++) {
-      for (let r = 0; r < QtG.rows; r++) inside += QtG.data[r + c * QtG.rows] ** 2;
+      for (let r = 0; r < rows; r++) inside += p[r + c * rows] * p[r + c * rows];
       all += columnEnergy[c];
     }
-    score[k] = taken.has(k) || all === 0 ? -1 : inside / all;
+    const score = all === 0 ? 0 : inside / all;
+    if (best.length === N_CANDIDATES && score <= best[N_CANDIDATES - 1].score) continue;
+    let at = best.length === N_CANDIDATES ? N_CANDIDATES - 1 : best.length;
+    best[at] = { k, score };
+    for (; at > 0 && best[at - 1].score < score; at--) [best[at - 1], best[at]] = [best[at], best[at - 1]];
   }
-  return Array.from(score.keys()).sort((a, b) => score[b] - score[a]).slice(0, N_CANDIDATES);
+  return best.map((b) => b.k);
 }
 
 /** `blocks` (sources = blocks of nOrient columns of G) each moved to its best-fitting point, one source at a time, in order. */
 export function relocateSources(M: Matrix, G: Matrix, blocks: readonly number[], nOrient: number): number[] {
-  const columnEnergy = new Float64Array(G.cols);
-  for (let c = 0; c < G.cols; c++) for (let r = 0; r < G.rows; r++) columnEnergy[c] += G.data[r + c * G.rows] ** 2;
+  const columnEnergy = new Float64Array(G.cols), g = G.data, n = G.rows;
+  for (let c = 0; c < G.cols; c++) {
+    let e = 0;
+    for (let r = c * n; r < (c + 1) * n; r++) e += g[r] * g[r];
+    columnEnergy[c] = e;
+  }
   const current = [...blocks];
   for (let i = 0; i < current.length; i++) {
     const others = current.filter((_, k) => k !== i).map((b) => fieldBasis(G, b, nOrient));
