@@ -83,11 +83,6 @@ export function noiseProbability(s: RefitStatistic): number {
   return s.dof === 0 ? 1 : 1 - jStat.chisquare.cdf(Math.max(0, s.deltaRss), s.dof);
 }
 
-/** The χ²_d quantile at 1 − level/nCandidates: what the best of nCandidates noise-only sources stays under with probability 1 − level. */
-export function significanceThreshold(d: number, nCandidates: number, level: number): number {
-  return jStat.chisquare.inv(1 - level / nCandidates, d);
-}
-
 /**
  * The sources of `blocks` that survive backward elimination (ascending): while the least
  * significant one has a noise probability above level/nCandidates, it is dropped and the others refitted.

@@ -13,7 +13,8 @@ import { NOISE_VARIANCE } from '../../lib/demo/generateDemo.js';
 import { makeRng, type Rng } from '../../lib/demo/rng.js';
 import { gemm } from '../../lib/linalg/blas.js';
 import { Matrix } from '../../lib/linalg/matrix.js';
-import { noiseProbability, refitStatistics, significanceThreshold, significantSources } from '../../lib/sparse/dipoleSignificance.js';
+import jStat from 'jstat';
+import { noiseProbability, refitStatistics, significantSources } from '../../lib/sparse/dipoleSignificance.js';
 import { relocateSources } from '../../lib/sparse/relocateSources.js';
 import type { Forward } from '../../lib/records/forward.js';
 
@@ -26,6 +27,9 @@ function noise(rows: number, rng: Rng): Matrix {
   for (let k = 0; k < N.data.length; k++) N.data[k] = rng.normal();
   return N;
 }
+
+/** What the best of P noise-only sources stays under with probability 1 − level: the χ²_d quantile at 1 − level/P. */
+const significanceThreshold = (dof: number, P: number, level: number) => jStat.chisquare.inv(1 - level / P, dof);
 
 const distMm = (f: Forward, a: number, b: number) => Math.hypot(...[0, 1, 2].map((c) => f.sourceRr.get(a, c) - f.sourceRr.get(b, c))) * 1000;
 
@@ -64,9 +68,13 @@ describe('dipole significance (the likelihood-ratio pruning of alpha = discrepan
     return M;
   }
 
-  it("the threshold is the χ²_d quantile at 1 − level/P (scipy's chi2.isf(0.05/600, 90) = 149.48211162347)", () => {
-    assert.ok(Math.abs(significanceThreshold(90, 600, 0.05) - 149.48211162347) < 1e-6, String(significanceThreshold(90, 600, 0.05)));
-    assert.ok(significanceThreshold(90, 6000, 0.05) > significanceThreshold(90, 600, 0.05));
+  it("a statistic's noise probability is the χ² tail (scipy: chi2.sf(149.48211162347, 90) = 8.3333333333e-5, chi2.sf(120, 60) = 6.876264968732e-6)", () => {
+    assert.ok(Math.abs(noiseProbability({ deltaRss: 149.48211162347, dof: 90 }) / 8.333333333336774e-5 - 1) < 1e-8);
+    assert.ok(Math.abs(noiseProbability({ deltaRss: 120, dof: 60 }) / 6.876264968732136e-6 - 1) < 1e-8);
+    // a source that adds no dimension of field is never significant
+    assert.equal(noiseProbability({ deltaRss: 5, dof: 0 }), 1);
+    // the test's threshold at level 0.05 over 600 sources is where the probability is 0.05/600
+    assert.ok(Math.abs(significanceThreshold(90, 600, 0.05) - 149.48211162347) < 1e-6);
   });
 
   it('under noise alone a source\'s statistic is χ² with d = 2K degrees of freedom (mean d, variance 2d)', () => {
