@@ -64,7 +64,7 @@ after(() => { for (const d of dirs) fs.rmSync(d, { recursive: true, force: true 
 describe('README: every shell command is run by the suite', () => {
   it('each command is one this file runs, or names the test that covers it', () => {
     const known = /^npx mxne (demo|solve|batch|batch-collect) /;
-    const bench = /^npm run (bench|bench:micro|bench:quick|accuracy|accuracy -- --quick)$/;
+    const bench = /^npm run (bench|bench:micro|bench:quick|accuracy|accuracy:variants|accuracy -- --quick)$/;
     for (const { command, line } of shellCommands()) {
       if (known.test(command) || command in COVERED_ELSEWHERE) continue;
       // Benchmarks take minutes and stay out of tests (bench/); the scripts must exist.

@@ -10,6 +10,9 @@
  *   --no-mne       skip the MNE-Python side
  *   --out DIR      where the cases' files and results.json go (default: a temporary folder)
  *   --report FILE  only rewrite bench/ACCURACY.md and the plot from a run's results.json
+ *   --reuse FILE   take from an earlier run's results.json the results of every method but the
+ *                  default --auto strategy (and MNE's) for the cases it holds with the same seed and
+ *                  truth; their times are left out of the time medians (a run under another load)
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -22,29 +25,31 @@ import { MXNE_METHODS } from './methods.js';
 import { PYTHON, runMne, type MneCase, type MneReply } from './mneSide.js';
 import { scoreCase, type CaseScore, type EstimatedDipole } from './score.js';
 import { simulateCase, type CaseSpec, type SimulatedCase } from './simulate.js';
-import { writeReport } from './report.js';
+import { AUTO_NAME, writeReport } from './report.js';
 import { runJointStudy, type JointCaseResult } from './joint.js';
 
-export interface MethodResult { dipoles: EstimatedDipole[]; seconds: number; score: CaseScore; alpha?: number; error?: string }
+export interface MethodResult { dipoles: EstimatedDipole[]; seconds: number; score: CaseScore; alpha?: number; error?: string; /** Taken from an earlier run (--reuse). */ reused?: boolean }
 export interface CaseResult { spec: CaseSpec; methods: Record<string, MethodResult> }
 export interface StudyResults {
   command: string; quick: boolean; started: string; minutes: number; machine: string; load: number[];
   heads: Record<string, { nSources: number; nChannels: number }>; cases: CaseResult[]; joint: JointCaseResult[];
+  /** --reuse: the earlier run's start and how many cases' results came from it. */
+  reused?: { started: string; cases: number; methods: string[] };
 }
 
 export const MNE_NAME = 'MNE seed';
 
 /** The command that reproduces the run (--out, a local folder, left out). */
 function commandLine(argv: string[]): string {
-  const i = argv.indexOf('--out');
-  const kept = i >= 0 ? [...argv.slice(0, i), ...argv.slice(i + 2)] : argv;
+  let kept = argv;
+  for (const flag of ['--out']) { const i = kept.indexOf(flag); if (i >= 0) kept = [...kept.slice(0, i), ...kept.slice(i + 2)]; }
   return `npm run accuracy${kept.length > 0 ? ` -- ${kept.join(' ')}` : ''}`;
 }
 
 function args(argv: string[]) {
   const get = (k: string) => { const i = argv.indexOf(k); return i >= 0 ? argv[i + 1] : undefined; };
   const quick = argv.includes('--quick');
-  return { quick, cases: Number(get('--cases') ?? (quick ? 12 : 204)), joint: Number(get('--joint') ?? (quick ? 4 : 36)), seed: Number(get('--seed') ?? 1000), mne: !argv.includes('--no-mne'), out: get('--out'), report: get('--report') };
+  return { quick, cases: Number(get('--cases') ?? (quick ? 12 : 204)), joint: Number(get('--joint') ?? (quick ? 4 : 36)), seed: Number(get('--seed') ?? 1000), mne: !argv.includes('--no-mne'), out: get('--out'), report: get('--report'), reuse: get('--reuse') };
 }
 
 function sharedFixtures(): string {
@@ -54,9 +59,10 @@ function sharedFixtures(): string {
 
 const failed = (spec: CaseSpec, error: string): MethodResult => ({ dipoles: [], seconds: Number.NaN, score: scoreCase(spec.sources, []), error });
 
-async function solveCase(s: SimulatedCase, h: Head): Promise<CaseResult> {
+async function solveCase(s: SimulatedCase, h: Head, earlier: Record<string, MethodResult>): Promise<CaseResult> {
   const methods: Record<string, MethodResult> = {};
   for (const method of MXNE_METHODS) {
+    if (earlier[method.name] !== undefined) { methods[method.name] = { ...earlier[method.name], reused: true }; continue; }
     try {
       const r = await method.run(s.evoked, h.forward, h.cov);
       methods[method.name] = { ...r, score: scoreCase(s.spec.sources, r.dipoles) };
@@ -87,8 +93,16 @@ async function main(): Promise<void> {
 
   // 1) simulate every case and write its evoked for the MNE side
   const sims = Array.from({ length: a.cases }, (_, i) => simulateCase(heads[i % heads.length], i, a.seed + i));
+  const previous = a.reuse === undefined ? null : (JSON.parse(fs.readFileSync(a.reuse, 'utf8')) as StudyResults);
+  // An earlier case counts only with the same seed, head and truth; the default strategy is always solved again.
+  const earlier = sims.map((s) => {
+    const c = previous?.cases.find((p) => p.spec.id === s.spec.id);
+    if (c === undefined || JSON.stringify(c.spec) !== JSON.stringify(JSON.parse(JSON.stringify(s.spec)))) return {};
+    return Object.fromEntries(Object.entries(c.methods).filter(([n]) => n !== AUTO_NAME));
+  });
   const mneCases: MneCase[] = [];
   for (const s of sims) {
+    if (earlier[s.spec.id][MNE_NAME] !== undefined) continue;
     const file = path.join(dir, `case-${s.spec.id}-ave.fif`);
     await writeEvoked(file, s.evoked);
     const h = byName.get(s.spec.head)!;
@@ -108,13 +122,15 @@ async function main(): Promise<void> {
   const worker = async () => {
     while (next < sims.length) {
       const s = sims[next++];
-      cases[s.spec.id] = await solveCase(s, byName.get(s.spec.head)!);
+      cases[s.spec.id] = await solveCase(s, byName.get(s.spec.head)!, earlier[s.spec.id]);
       if (++done % 20 === 0) console.log(`accuracy: ${done}/${sims.length} cases (${((performance.now() - t0) / 60000).toFixed(1)} min)`);
     }
   };
   await Promise.all(Array.from({ length: Math.min(2, os.cpus().length) }, worker));
   const mne = await mneRun;
   for (const c of cases) {
+    const before = earlier[c.spec.id][MNE_NAME];
+    if (before !== undefined) { c.methods = { [MNE_NAME]: { ...before, reused: true }, ...c.methods }; continue; }
     const m = mne.get(c.spec.id);
     if (m !== undefined) c.methods = { [MNE_NAME]: m.error ? failed(c.spec, m.error) : { dipoles: m.dipoles!, seconds: m.seconds!, score: scoreCase(c.spec.sources, m.dipoles!) }, ...c.methods };
   }
@@ -126,6 +142,7 @@ async function main(): Promise<void> {
     command: commandLine(process.argv.slice(2)), quick: a.quick, started: new Date(Date.now() - (performance.now() - t0)).toISOString(),
     minutes: (performance.now() - t0) / 60000, machine: `${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.platform()} ${os.release()}; Node ${process.version}; MNE-Python via ${PYTHON}`,
     load, heads: Object.fromEntries(heads.map((h) => [h.name, { nSources: h.forward.nsource, nChannels: h.info.nchan }])), cases, joint,
+    ...(previous === null ? {} : { reused: { started: previous.started, cases: earlier.filter((e) => Object.keys(e).length > 0).length, methods: [...new Set(earlier.flatMap((e) => Object.keys(e)))] } }),
   };
   fs.writeFileSync(path.join(dir, 'results.json'), JSON.stringify(results));
   const target = a.quick ? dir : path.join(packageRoot(), 'bench');

@@ -170,7 +170,7 @@ export async function mixedNorm(evoked: Evoked | Evoked[], forward: Forward, noi
     : settings.alpha.kind === 'sure'
       ? await solveBySure(M, G, settings.alpha.grid, settings.alpha.randomState, settings, prep.nOrient, tolScaled)
       : settings.alpha.kind === 'discrepancy'
-        ? await solveByDiscrepancy(M, G, settings.alpha.grid, settings, prep.nOrient, tolScaled, whitened.cols, Math.max(0, dot(whitened.data, whitened.data) - dot(M.data, M.data)))
+        ? await solveByDiscrepancy(M, G, settings.alpha, settings, prep.nOrient, tolScaled, whitened.cols, Math.max(0, dot(whitened.data, whitened.data) - dot(M.data, M.data)))
         : await solveForAlpha(M, G, settings.alpha.percent, settings, prep.nOrient, tolScaled);
   clock.lap('solve');
 

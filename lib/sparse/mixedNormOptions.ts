@@ -64,10 +64,26 @@ export interface MixedNormOptions {
    * its nave; lib/sparse/jointConditions.ts). false: MNE's concatenation in time. @default false
    */
   jointConditions?: boolean;
+  /**
+   * mxne only, with alpha = 'discrepancy' (lib/sparse/discrepancy.ts). `tau`: the residual mean
+   * square that counts as noise (Morozov's τ, on the squared norm); `modelError`: a relative error
+   * of the forward model added to the target (the generalised discrepancy principle: the residual
+   * norm may reach √tau·noise + modelError·signal); `prune`: how the sources the data do not need
+   * are dropped — 'refit' (a likelihood-ratio test on a least-squares refit, family-wise `level`
+   * over the source space), 'residual' (the rise of the residual with the other sources fixed,
+   * above 4σ of its χ²) or 'none'; `relocate` (with 'refit'): move each source to the best-fitting
+   * of its neighbours in field before the test, and report the least-squares refit of the survivors.
+   * @default { tau: 1, modelError: 0, prune: 'refit', level: 0.05, relocate: true }
+   */
+  discrepancy?: { tau?: number; modelError?: number; prune?: DiscrepancyPrune; level?: number; relocate?: boolean };
 }
 
+export const DISCREPANCY_PRUNES = ['refit', 'residual', 'none'] as const;
+export type DiscrepancyPrune = (typeof DISCREPANCY_PRUNES)[number];
+export interface DiscrepancySettings { kind: 'discrepancy'; grid: Float64Array; tau: number; modelError: number; prune: DiscrepancyPrune; level: number; relocate: boolean }
+
 export type MixedNormSettings = Readonly<{
-  alpha: { kind: 'fixed'; percent: number } | { kind: 'sure'; grid: Float64Array; randomState: number | null } | { kind: 'discrepancy'; grid: Float64Array };
+  alpha: { kind: 'fixed'; percent: number } | { kind: 'sure'; grid: Float64Array; randomState: number | null } | DiscrepancySettings;
   loose: number | 'auto';
   depth: number | null;
   maxit: number;
@@ -87,7 +103,7 @@ export type MixedNormSettings = Readonly<{
   jointConditions: boolean;
 }>;
 
-const DEFAULTS: Required<Omit<MixedNormOptions, 'weights' | 'rank' | 'randomState' | 'signal' | 'onProgress'>> = {
+const DEFAULTS: Required<Omit<MixedNormOptions, 'weights' | 'rank' | 'randomState' | 'signal' | 'onProgress' | 'discrepancy'>> = {
   alpha: 'sure', loose: 'auto', depth: 0.8, maxit: 3000, tol: 1e-4, activeSetSize: 10, debias: true,
   timePca: true, weightsMin: 0, solver: 'auto', nMxneIter: 1, dgapFreq: 10, pickOri: null, sureAlphaGrid: 'auto', jointConditions: false,
 };
@@ -96,8 +112,8 @@ const DEFAULTS: Required<Omit<MixedNormOptions, 'weights' | 'rank' | 'randomStat
 export const MIXED_NORM_DEFAULTS: Readonly<typeof DEFAULTS & { weights: null; rank: null; randomState: null }> =
   Object.freeze({ ...DEFAULTS, weights: null, rank: null, randomState: null });
 
-// The run controls (signal, onProgress) are mxne's, not MNE's: known, but not in MNE's defaults table.
-const KNOWN = [...Object.keys(MIXED_NORM_DEFAULTS), 'signal', 'onProgress'];
+// The run controls (signal, onProgress) and the discrepancy settings are mxne's, not MNE's: known, but not in MNE's defaults table.
+const KNOWN = [...Object.keys(MIXED_NORM_DEFAULTS), 'signal', 'onProgress', 'discrepancy'];
 
 function editDistance(a: string, b: string): number {
   const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
@@ -132,13 +148,26 @@ function num(field: string, v: unknown, ok: (x: number) => boolean, expected: st
 
 const isInt = (x: number) => Number.isInteger(x);
 
+function discrepancySettings(d: NonNullable<MixedNormOptions['discrepancy']>): Omit<DiscrepancySettings, 'kind' | 'grid'> {
+  const prune = d.prune ?? 'refit';
+  if (!DISCREPANCY_PRUNES.includes(prune)) throw new InputError('discrepancy.prune', DISCREPANCY_PRUNES.join(', '), String(prune));
+  return {
+    tau: num('discrepancy.tau', d.tau ?? 1, (x) => x > 0, 'a positive number'),
+    modelError: num('discrepancy.modelError', d.modelError ?? 0, (x) => x >= 0 && x < 1, 'a number in [0, 1)'),
+    prune,
+    level: num('discrepancy.level', d.level ?? 0.05, (x) => x > 0 && x < 1, 'a number in (0, 1)'),
+    relocate: d.relocate ?? true,
+  };
+}
+
 function resolveAlpha(o: MixedNormOptions): MixedNormSettings['alpha'] {
   const alpha = o.alpha ?? DEFAULTS.alpha;
+  if (o.discrepancy !== undefined && alpha !== 'discrepancy') throw new InputError('discrepancy', "no settings unless alpha is 'discrepancy'", JSON.stringify(o.discrepancy));
   if (alpha === 'sure' || alpha === 'discrepancy') {
     const grid = o.sureAlphaGrid ?? 'auto';
     const g = grid === 'auto' ? geomspace(100, 10, 15) : Float64Array.from(grid);
     if (g.length === 0 || g.some((a) => !(a >= 0 && a <= 100))) throw new InputError('sureAlphaGrid', "'auto' or values in [0, 100]", String(grid));
-    if (alpha === 'discrepancy') return { kind: 'discrepancy', grid: g };
+    if (alpha === 'discrepancy') return { kind: 'discrepancy', grid: g, ...discrepancySettings(o.discrepancy ?? {}) };
     const rs = o.randomState ?? null;
     if (rs !== null) num('randomState', rs, (x) => isInt(x) && x >= 0, 'a non-negative integer or null');
     return { kind: 'sure', grid: g, randomState: rs };

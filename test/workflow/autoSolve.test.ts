@@ -38,6 +38,30 @@ describe('alpha: discrepancy and autoMixedNorm (on the demo generator\'s data)',
     assert.throws(() => averageNoiseCov(inputs.cov, 0), (e: unknown) => e instanceof InputError && e.field === 'evoked.nave');
   });
 
+  it('discrepancy settings: the defaults, every pruning reachable, bad values an InputError naming the field', () => {
+    const s = normalizeMixedNormOptions({ alpha: 'discrepancy' });
+    assert.ok(s.alpha.kind === 'discrepancy');
+    if (s.alpha.kind !== 'discrepancy') return;
+    assert.deepEqual({ tau: s.alpha.tau, modelError: s.alpha.modelError, prune: s.alpha.prune, level: s.alpha.level, relocate: s.alpha.relocate }, { tau: 1, modelError: 0, prune: 'refit', level: 0.05, relocate: true });
+    const t = normalizeMixedNormOptions({ alpha: 'discrepancy', discrepancy: { prune: 'residual', tau: 1.05, relocate: false } });
+    assert.ok(t.alpha.kind === 'discrepancy' && t.alpha.prune === 'residual' && t.alpha.tau === 1.05 && !t.alpha.relocate);
+    const field = (o: object) => { try { normalizeMixedNormOptions(o); } catch (e) { return e instanceof InputError ? e.field : String(e); } return 'accepted'; };
+    assert.equal(field({ alpha: 'discrepancy', discrepancy: { prune: 'bic' } }), 'discrepancy.prune');
+    assert.equal(field({ alpha: 'discrepancy', discrepancy: { level: 0 } }), 'discrepancy.level');
+    assert.equal(field({ alpha: 'discrepancy', discrepancy: { tau: -1 } }), 'discrepancy.tau');
+    assert.equal(field({ alpha: 'discrepancy', discrepancy: { modelError: 2 } }), 'discrepancy.modelError');
+    assert.equal(field({ alpha: 50, discrepancy: { tau: 1 } }), 'discrepancy');
+  });
+
+  it("discrepancy pruning 'none' keeps the satellites the default drops; 'residual' (the earlier test) is reachable", async () => {
+    const none = await autoMixedNorm(inputs.evoked, inputs.forward, inputs.cov, { mixedNorm: { discrepancy: { prune: 'none' } } });
+    const residual = await autoMixedNorm(inputs.evoked, inputs.forward, inputs.cov, { mixedNorm: { discrepancy: { prune: 'residual' } } });
+    const refit = await autoMixedNorm(inputs.evoked, inputs.forward, inputs.cov);
+    assert.equal(none.diagnostics.alpha, refit.diagnostics.alpha);
+    assert.equal(none.diagnostics.discrepancyPruned, 0);
+    assert.ok(none.dipoles.length >= refit.dipoles.length && residual.dipoles.length >= refit.dipoles.length, `none ${none.dipoles.length}, residual ${residual.dipoles.length}, refit ${refit.dipoles.length}`);
+  });
+
   it('discrepancy: the three true sources, the residual at the noise level and the larger alphas above it', async () => {
     const r = await autoMixedNorm(inputs.evoked, inputs.forward, inputs.cov);
     assert.equal(r.strategy, 'discrepancy');
@@ -45,7 +69,9 @@ describe('alpha: discrepancy and autoMixedNorm (on the demo generator\'s data)',
       const mm = Math.min(...r.dipoles.map((d) => Math.hypot(d.pos[0] - t.pos[0], d.pos[1] - t.pos[1], d.pos[2] - t.pos[2]))) * 1000;
       assert.ok(mm <= 10, `true source ${t.vertno}: nearest dipole ${mm.toFixed(1)} mm`);
     }
-    assert.ok(r.dipoles.length <= 4, `${r.dipoles.length} dipoles`);
+    // the pruning leaves the true sources only, each at its own grid point
+    assert.equal(r.dipoles.length, demo.truth.length, `${r.dipoles.length} dipoles`);
+    for (const t of demo.truth) assert.ok(r.dipoles.some((d) => d.sourceIndex === t.sourceIndex), `true source ${t.vertno} (index ${t.sourceIndex}) exactly: ${r.dipoles.map((d) => d.sourceIndex)}`);
     const p = Array.from(r.diagnostics.discrepancyPath!).filter((v) => !Number.isNaN(v));
     assert.ok(p[p.length - 1] <= 1 && p.slice(0, -1).every((v) => v > 1), `path ${p}`);
     assert.ok(r.diagnostics.converged);
