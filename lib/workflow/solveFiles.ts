@@ -22,7 +22,7 @@ import { dspmWeights } from './dspmWeights.js';
 import { infoDigest, type Preparation, type PreparationCache } from '../prepare/preparationCache.js';
 import { sha256File } from './sha256File.js';
 import { buildSummary, type SolveSummary } from './summary.js';
-import { checkExtras, extraOutputs } from './extraOutputs.js';
+import { checkExtras, extraOutputs, morphRun } from './extraOutputs.js';
 import { writeOutputs } from './writeOutputs.js';
 
 export interface SolveJob {
@@ -158,23 +158,26 @@ export async function solveFiles(job: SolveJob, onStage: StageListener = () => {
   const result = await solveSeed(inputs, job, onStage, preparation);
   const tSolve = performance.now();
   onStage('write', job.out);
+  // Several conditions: the summary returned (and condition-0's) is the first condition's.
+  const morph = await morphRun(job, inputs, job.conditions === undefined ? result : { ...result, ...result.conditions[0] });
   const summary = buildSummary({
     job, result, forward: inputs.forward,
     inputs: { fwd: { path: path.resolve(job.fwd), sha256: hashes[0] }, evoked: { path: path.resolve(job.evoked), sha256: hashes[1] }, cov: { path: path.resolve(job.cov), sha256: hashes[2] } },
     timings: { readSeconds: (tRead - t0) / 1000, solveSeconds: (tSolve - tRead) / 1000 },
-    notes: inputs.notes,
+    notes: inputs.notes, morph: morph?.summary,
   });
   if (job.conditions === undefined) {
-    await writeOutputs(job.out, result, inputs.forward, summary, extraOutputs(job, inputs, result, summary));
+    await writeOutputs(job.out, result, inputs.forward, summary, extraOutputs(job, inputs, result, summary, morph));
     return summary;
   }
   // One folder per condition (condition-0, condition-1, …), all appearing together in --out.
   await replaceFolder(job.out, async (staging) => {
     for (const [k, c] of result.conditions.entries()) {
       const one = { ...result, ...c };
-      const s = k === 0 ? summary : buildSummary({ job, result: one, forward: inputs.forward, inputs: summary.inputs, timings: summary.timings, notes: inputs.notes });
+      const m = k === 0 ? morph : await morphRun(job, inputs, one);
+      const s = k === 0 ? summary : buildSummary({ job, result: one, forward: inputs.forward, inputs: summary.inputs, timings: summary.timings, notes: inputs.notes, morph: m?.summary });
       const evoked = inputs.conditions![k];
-      await writeOutputs(path.join(staging, `condition-${k}`), one, inputs.forward, s, extraOutputs(job, { ...inputs, evoked }, one, s));
+      await writeOutputs(path.join(staging, `condition-${k}`), one, inputs.forward, s, extraOutputs(job, { ...inputs, evoked }, one, s, m));
     }
   });
   return summary;
