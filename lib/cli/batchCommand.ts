@@ -7,12 +7,13 @@ import * as path from 'node:path';
 import { Command } from 'commander';
 import { discoverBids, manifestCsv } from '../batch/bids.js';
 import { readManifest, type Manifest } from '../batch/manifest.js';
-import { planRows, type BatchDefaults } from '../batch/plan.js';
+import { checkMorphTarget, planRows, type BatchDefaults } from '../batch/plan.js';
 import { runBatch } from '../batch/runBatch.js';
 import { resolveShard, shardSuffix, takeShard, SHARDS_ENV } from '../batch/shard.js';
 import { tableFiles } from '../batch/tables.js';
 import { InputError } from '../errors.js';
 import { BatchReporter } from './batchReporter.js';
+import { addPictureFlags } from './pictureFlags.js';
 import * as parse from './parsers.js';
 import { addRecordingFlags, addSolverFlags } from './solverFlags.js';
 
@@ -24,8 +25,8 @@ interface BatchFlags {
 export function batchCommand(): Command {
   const cmd = new Command('batch')
     .description('Solve every recording of a manifest (CSV or JSON lines) or a BIDS derivatives folder, on all cores; rerun to resume')
-    .argument('[manifest]', 'CSV with a header (id, forward, evoked, covariance, then mxne solve options) or JSON lines')
-    .option('--out <dir>', 'output folder: DIR/<id>/ per recording, batch-summary.json/.csv, dipoles.csv', parse.once)
+    .argument('[manifest]', 'CSV with a header (id, forward, evoked, covariance, optional subject, then mxne solve options) or JSON lines')
+    .option('--out <dir>', 'output folder: DIR/<id>/ per recording, batch-summary.json/.csv, dipoles.csv, index.html', parse.once)
     .option('--bids <dir>', 'discover the recordings of a derivatives folder (sub-*/[ses-*/]meg/*_ave.fif)', parse.once)
     .option('--dry-run', 'print the manifest (the one --bids discovers) and stop')
     .option('--jobs <n>', 'worker threads, one BLAS thread each (default: the number of cores)', parse.positiveInteger)
@@ -36,6 +37,8 @@ export function batchCommand(): Command {
     .option('-q, --quiet', 'print nothing but errors');
   addRecordingFlags(cmd);
   addSolverFlags(cmd);
+  // As for mxne solve: report.html per recording unless --no-report; --subject is the default of a manifest's `subject` column.
+  addPictureFlags(cmd);
   // Run controls of a single solve: refused below with what to use instead, so not offered.
   for (const o of cmd.options) if (o.long === '--threads' || o.long === '--timeout') o.hideHelp();
   return cmd.action(async (manifestFile: string | undefined, o: BatchFlags & BatchDefaults) => {
@@ -49,9 +52,11 @@ export function batchCommand(): Command {
     }
     if (o.out === undefined) throw new InputError('--out', 'an output folder', 'none');
     const planned = planRows(manifest, o, o.out);
+    const morphNote = checkMorphTarget(o);
     const shard = resolveShard(o);
     const rows = takeShard(planned, shard);
     const reporter = new BatchReporter({ json: !!o.json, quiet: !!o.quiet });
+    if (morphNote !== null) reporter.note(morphNote);
     reporter.note(shard === null
       ? `all ${rows.length} rows of ${manifest.file}`
       : `shard ${shard.index} of ${shard.count} (from ${shard.source}): ${rows.length} of ${planned.length} rows`);
@@ -63,7 +68,7 @@ export function batchCommand(): Command {
     reporter.done();
     const files = tableFiles(o.out, shardSuffix(shard));
     const c = summary.counts;
-    reporter.note(`${c.solved} solved, ${c.skipped} skipped (done before), ${c.failed} failed in ${summary.seconds.toFixed(1)} s; ${path.resolve(files.summaryJson)}`);
+    reporter.note(`${c.solved} solved, ${c.skipped} skipped (done before), ${c.failed} failed in ${summary.seconds.toFixed(1)} s; ${path.resolve(files.summaryJson)}, ${path.resolve(files.index)}`);
     const failed = summary.rows.filter((r) => r.status === 'failed');
     // A plain Error: exit code 1 (a failure, not bad arguments), its one line naming each failed row.
     if (failed.length > 0) throw new Error(`${failed.length} of ${summary.rows.length} rows failed: ${failed.map((r) => `${r.id} (row ${r.row}): ${r.error}`).join('; ')}`);
