@@ -5,15 +5,14 @@
  * appear with the run or not at all. The report is written when `report: true` (the CLI's default; `--no-report` turns it off): API and pool
  * callers of solveFiles opt in, so a batch does not pay for pictures it did not ask for.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { InputError } from '../errors.js';
 import { writeStc } from '../io/stc.js';
 import { affineOf } from '../linalg/affine.js';
 import { Matrix } from '../linalg/matrix.js';
-import { readSurface } from '../io/freesurfer/surface.js';
 import { readSubjectT1, writeReport } from '../report/writeReport.js';
 import { applySourceMorph, computeSourceMorph } from '../morph/computeSourceMorph.js';
+import { readWhiteSurfaces } from '../morph/whiteSurfaces.js';
 import { makeStcFromDipoles } from '../results/makeStcFromDipoles.js';
 import type { SourceEstimate } from '../records/sourceEstimate.js';
 import type { MixedNormResult } from '../sparse/mixedNorm.js';
@@ -44,15 +43,6 @@ export interface MorphSummary {
 /** A run's estimate on the morph target: the estimate (for `mxne-<target>-lh/rh.stc`) and where each dipole went (result.json's `morph`). */
 export interface RunMorph { stc: SourceEstimate; summary: MorphSummary }
 
-/** The target's vertex positions per hemisphere (mm, surface RAS) from `?h.white`, or why there are none. */
-async function targetPositions(subjectsDir: string, subject: string): Promise<{ rr: Matrix[] | null; surface: string; note: string | null }> {
-  const files = ['lh', 'rh'].map((h) => path.join(subjectsDir, subject, 'surf', `${h}.white`));
-  const surface = path.join(subjectsDir, subject, 'surf', '?h.white');
-  const missing = files.find((f) => !fs.existsSync(f));
-  if (missing) return { rr: null, surface, note: `No positions on ${subject}: ${missing} does not exist (vertices only).` };
-  return { rr: (await Promise.all(files.map((f) => readSurface(f, 'morphTo ?h.white')))).map((s) => s.rr), surface, note: null };
-}
-
 /** MNE's sparse morph of the run's estimate (built from the dipoles as in the seed example), or null when no morph was asked. */
 export async function morphRun(job: ExtraJob, inputs: Pick<SeedInputs, 'forward'>, result: MixedNormResult): Promise<RunMorph | null> {
   if (!job.morphTo || !job.subjectsDir) return null;
@@ -62,10 +52,11 @@ export async function morphRun(job: ExtraJob, inputs: Pick<SeedInputs, 'forward'
   if (!subjectFrom) throw new InputError('subject', 'the subject of the data (the forward names none)', 'nothing');
   // No dipoles: an empty estimate.
   const stc = result.dipoles.length > 0 ? makeStcFromDipoles(result.dipoles, src) : { ...result.stc, vector: false, data: new Matrix(0, result.stc.data.cols) };
-  const [morph, target] = await Promise.all([
+  const [morph, white] = await Promise.all([
     computeSourceMorph(stc, { subjectFrom, subjectTo: job.morphTo, subjectsDir: job.subjectsDir, sparse: true }),
-    targetPositions(job.subjectsDir, job.morphTo),
+    readWhiteSurfaces(job.subjectsDir, job.morphTo, 'morphTo ?h.white'),
   ]);
+  const rr = white.missing === null ? [white.lh.rr, white.rh.rr] : null;
   // Source row j of hemisphere h (the j-th dipole of h, in the estimate's order) → its target vertex.
   const targetOf = morph.rowsFrom.map((order, h) => {
     const to = new Int32Array(order.length);
@@ -76,11 +67,12 @@ export async function morphRun(job: ExtraJob, inputs: Pick<SeedInputs, 'forward'
   const dipoles = result.dipoles.map((d) => {
     const h = d.hemi === 'lh' ? 0 : 1;
     const vertex = targetOf[h][seen[h]++];
-    return { hemi: d.hemi, vertex, pos: target.rr ? [0, 1, 2].map((c) => target.rr![h].get(vertex, c) / 1e3) : null };
+    return { hemi: d.hemi, vertex, pos: rr ? [0, 1, 2].map((c) => rr[h].get(vertex, c) / 1e3) : null };
   });
+  const note = white.missing === null ? null : `No positions on ${job.morphTo}: ${white.missing} does not exist (vertices only).`;
   return {
     stc: applySourceMorph(morph, { ...stc, subject: subjectFrom }),
-    summary: { subject: job.morphTo, surface: target.rr ? target.surface : null, note: target.note, dipoles },
+    summary: { subject: job.morphTo, surface: rr ? path.join(job.subjectsDir, job.morphTo, 'surf', '?h.white') : null, note, dipoles },
   };
 }
 
