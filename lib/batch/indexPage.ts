@@ -1,12 +1,14 @@
 /**
  * The cohort's index page (`DIR/index.html`, a shard's `index.shard-i-of-n.html`): one row per
  * recording with its status, dipoles, explained variance, alpha and a link to its report.html
- * (one per condition folder for a row of several conditions). Self-contained like the reports:
+ * (one per condition folder for a row of several conditions), and after --morph-to the glass brain
+ * of the cohort's dipoles on the target (cohortGlassBrain.ts). Self-contained like the reports:
  * inline style, no script, relative links, so the folder opens offline and can be moved whole.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { escapeHtml, REPORT_CSS } from '../report/reportHtml.js';
+import { escapeHtml, figureHtml, REPORT_CSS } from '../report/reportHtml.js';
+import type { CohortFigure } from './cohortGlassBrain.js';
 import type { BatchSummary, RowRecord } from './tables.js';
 
 const INDEX_CSS = `${REPORT_CSS}
@@ -39,7 +41,7 @@ function rowHtml(out: string, r: RowRecord): string {
 }
 
 /** The page for a run's (or the collected) summary; `missing` are manifest ids no run finished (batch-collect). */
-export function indexHtml(out: string, summary: BatchSummary, tables: { summaryCsv: string; dipolesCsv: string }, missing: string[] = []): string {
+export function indexHtml(out: string, summary: BatchSummary, tables: { summaryCsv: string; dipolesCsv: string }, missing: string[] = [], cohort: CohortFigure = { svg: null, note: null }): string {
   const c = summary.counts;
   const shard = summary.shard ? `, shard ${summary.shard.index} of ${summary.shard.count}` : '';
   const counts = `${summary.rows.length} recordings${shard}: ${c.solved} solved, ${c.skipped} done before, ${c.failed} failed${missing.length ? `, ${missing.length} missing` : ''}`;
@@ -53,6 +55,7 @@ export function indexHtml(out: string, summary: BatchSummary, tables: { summaryC
 <p id="counts">${escapeHtml(counts)}.</p>
 <p>Manifest <code>${escapeHtml(summary.manifest.file)}</code>; tables: ${link(tables.summaryCsv)}, ${link(tables.dipolesCsv)} (one row per dipole).</p>
 <table id="recordings">${header}${summary.rows.map((r) => rowHtml(out, r)).join('')}${missingRows.join('')}</table>
+${cohort.svg === null ? '' : figureHtml({ id: 'cohort-glass-brain', title: 'The cohort\'s dipoles in one space', format: 'svg', content: cohort.svg })}${cohort.note === null ? '' : `<p>${escapeHtml(cohort.note)}</p>`}
 </body></html>
 `;
 }

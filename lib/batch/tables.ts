@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { atomicWrite } from '../io/atomicWrite.js';
 import type { SolveSummary } from '../workflow/summary.js';
+import { cohortGlassBrain } from './cohortGlassBrain.js';
 import { indexHtml } from './indexPage.js';
 
 export type RowStatus = 'solved' | 'skipped' | 'failed';
@@ -101,6 +102,6 @@ export async function writeTables(out: string, suffix: string, summary: BatchSum
   await atomicWrite(files.summaryJson, `${JSON.stringify(summary, null, 1)}\n`);
   await atomicWrite(files.summaryCsv, toCsv(summary.rows, SUMMARY_COLUMNS));
   await atomicWrite(files.dipolesCsv, toCsv(dipoles, dipoleColumns(dipoles)));
-  await atomicWrite(files.index, indexHtml(out, summary, files, missing));
+  await atomicWrite(files.index, indexHtml(out, summary, files, missing, await cohortGlassBrain(out, dipoles)));
   return files;
 }

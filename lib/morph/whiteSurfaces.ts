@@ -7,6 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readSurface, type Surface } from '../io/freesurfer/surface.js';
+import { Matrix } from '../linalg/matrix.js';
 
 export type WhiteSurfaces = { lh: Surface; rh: Surface; missing: null } | { missing: string };
 
@@ -16,4 +17,12 @@ export async function readWhiteSurfaces(subjectsDir: string, subject: string, fi
   if (missing) return { missing };
   const [l, r] = await Promise.all([readSurface(lh, field), readSurface(rh, field)]);
   return { lh: l, rh: r, missing: null };
+}
+
+/** Every vertex of both hemispheres (lh then rh), in m: the background of a glass brain. */
+export function whitePoints(white: { lh: Surface; rh: Surface }): Matrix {
+  const { lh, rh } = white;
+  const points = new Matrix(lh.rr.rows + rh.rr.rows, 3);
+  [lh, rh].forEach((s, h) => { for (let i = 0; i < s.rr.rows; i++) for (let c = 0; c < 3; c++) points.set(i + h * lh.rr.rows, c, s.rr.get(i, c) / 1e3); });
+  return points;
 }

@@ -7,7 +7,7 @@
 import * as path from 'node:path';
 import { readStc } from '../io/stc.js';
 import { Matrix } from '../linalg/matrix.js';
-import { readWhiteSurfaces } from '../morph/whiteSurfaces.js';
+import { readWhiteSurfaces, whitePoints } from '../morph/whiteSurfaces.js';
 import type { GlassDipole } from '../viz/glassBrain.js';
 
 export interface MorphedGlass { subject: string; points: Matrix; dipoles: GlassDipole[] }
@@ -19,8 +19,7 @@ export async function readMorphedGlass(dir: string, subjectsDir: string | null |
   if (white.missing !== null) return { glass: null, note: `No glass brain on ${subject}: ${white.missing} does not exist.` };
   const { lh, rh } = white;
   const stc = await readStc(path.join(dir, `mxne-${subject}-lh.stc`), subject);
-  const points = new Matrix(lh.rr.rows + rh.rr.rows, 3);
-  [lh, rh].forEach((s, h) => { for (let i = 0; i < s.rr.rows; i++) for (let c = 0; c < 3; c++) points.set(i + h * lh.rr.rows, c, s.rr.get(i, c) / 1e3); });
+  const points = whitePoints(white);
   const dipoles: GlassDipole[] = [];
   let row = 0;
   stc.vertices.forEach((verts, h) => {

@@ -29,7 +29,7 @@ function rows(pairs: [string, string][]): string {
   return `<table>${pairs.map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${v}</td></tr>`).join('')}</table>`;
 }
 
-function figureHtml(f: Figure): string {
+export function figureHtml(f: Figure): string {
   const mime = f.format === 'svg' ? 'image/svg+xml' : 'image/png';
   const b64 = Buffer.from(f.content).toString('base64');
   // SVGs as images, not inline markup: vega names clip paths per chart, and several inline SVGs would share ids.

@@ -2,8 +2,9 @@
  * What a solve writes beside its results when asked: the estimate morphed to another subject
  * (`mxne-<subject>-lh/rh.stc`, MNE's sparse morph; where each dipole lands goes into result.json's
  * `morph`) and the report. Written into the run's staging folder (writeOutputs' `extra`), so they
- * appear with the run or not at all. The report is written when `report: true` (the CLI's default; `--no-report` turns it off): API and pool
- * callers of solveFiles opt in, so a batch does not pay for pictures it did not ask for.
+ * appear with the run or not at all. The report is written when `report: true` (the CLI's
+ * default, `mxne batch` included; `--no-report` turns it off): API and pool callers of solveFiles
+ * opt in, so they do not pay for pictures they did not ask for.
  */
 import * as path from 'node:path';
 import { InputError } from '../errors.js';

@@ -1,6 +1,7 @@
 /**
  * `mxne batch` with pictures: every recording's report.html (what `mxne solve` writes), the
- * cohort's index.html (per shard, and rebuilt across shards by batch-collect), and --morph-to:
+ * cohort's index.html (per shard, and rebuilt across shards by batch-collect, with the cohort's
+ * glass brain on the morph target), and --morph-to:
  * dipoles.csv gains each dipole's vertex and position on the target subject, each row's subject
  * from the manifest. On the demo generator's subjects (demo → demo-template, with ?h.white) and on
  * ../shared/subjects (sample_ds → fsaverage_ds, which has no ?h.white: vertices only, said so).
@@ -109,6 +110,11 @@ describe('batch: reports, the index page and --morph-to (demo data)', function (
     assert.doesNotMatch(trs[2][2], /href=/, 'no report for a failed row');
     assert.match(trs[2][2], /EFIFF: /);
     assert.match(html, /3 recordings: 2 solved, 0 done before, 1 failed/);
+    // After --morph-to, the cohort's dipoles in one space: every dipole of dipoles.csv on demo-template, by condition.
+    const svg = Buffer.from(/<figure id="fig-cohort-glass-brain">.*?src="data:image\/svg\+xml;base64,([^"]+)"/s.exec(html)![1], 'base64').toString('utf8');
+    const n = csv(at('out', 'dipoles.csv')).length;
+    assert.ok(svg.includes(`${n} dipoles of the cohort on demo-template`), 'title with the count');
+    for (const label of ['condition Demo', 'condition Demo 2']) assert.ok(svg.includes(label), label);
     const shards = fs.readdirSync(at('out')).filter((f) => /^index\.shard-\d-of-2\.html$/.test(f));
     assert.equal(shards.length, 2);
     const ids = shards.flatMap((f) => [...fs.readFileSync(at('out', f), 'utf8').matchAll(/<tr class="\w+"><td><code>(.*?)<\/code>/g)].map((m) => m[1]));
@@ -144,6 +150,7 @@ describe('batch: reports, the index page and --morph-to (demo data)', function (
       assert.match(html, /No glass brain on fsaverage_ds: .*lh\.white does not exist/);
       assert.match(html, /No MRI slices: .*sample_ds\/mri\/T1\.mgz does not exist/);
       assert.ok(fs.existsSync(at('ds', 'ds', 'mxne-fsaverage_ds-lh.stc')));
+      assert.doesNotMatch(fs.readFileSync(at('ds', 'index.html'), 'utf8'), /fig-cohort-glass-brain/, 'no positions, no cohort glass brain');
     });
   });
 });
