@@ -2,7 +2,8 @@
  * `mxne batch --bids DIR`: the recordings of an MNE-BIDS-Pipeline-style derivatives folder,
  * `sub-*` / optional `ses-*` / `meg/` with `*_ave.fif` and the matching `*_fwd.fif` and
  * `*_cov.fif` (same name stem, or the only one in the folder): one row per subject × condition
- * of each evoked file. The rows are a manifest (`--dry-run` prints it as CSV, paths relative to DIR).
+ * of each evoked file, its FreeSurfer subject named as the folder (`sub-XX`). The rows are a
+ * manifest (`--dry-run` prints it as CSV, paths relative to DIR).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -19,13 +20,14 @@ async function listDir(dir: string): Promise<fs.Dirent[]> {
   }
 }
 
-async function megFolders(root: string): Promise<string[]> {
-  const out: string[] = [];
+/** The meg/ folders and the subject of each (`sub-XX`: MNE-BIDS-Pipeline's FreeSurfer subject name). */
+async function megFolders(root: string): Promise<Array<{ dir: string; subject: string }>> {
+  const out: Array<{ dir: string; subject: string }> = [];
   for (const sub of await listDir(root)) {
     if (!sub.isDirectory() || !sub.name.startsWith('sub-')) continue;
     const subDir = path.join(root, sub.name);
-    out.push(path.join(subDir, 'meg'));
-    for (const ses of await listDir(subDir)) if (ses.isDirectory() && ses.name.startsWith('ses-')) out.push(path.join(subDir, ses.name, 'meg'));
+    out.push({ dir: path.join(subDir, 'meg'), subject: sub.name });
+    for (const ses of await listDir(subDir)) if (ses.isDirectory() && ses.name.startsWith('ses-')) out.push({ dir: path.join(subDir, ses.name, 'meg'), subject: sub.name });
   }
   return out;
 }
@@ -50,7 +52,7 @@ export async function discoverBids(root: string): Promise<Manifest> {
   const st = await fs.promises.stat(abs).catch(() => null);
   if (st === null || !st.isDirectory()) throw new InputError('--bids', 'a derivatives folder (sub-*/[ses-*/]meg/*_ave.fif)', root);
   const rows: ManifestRow[] = [];
-  for (const dir of await megFolders(abs)) {
+  for (const { dir, subject } of await megFolders(abs)) {
     const files = (await listDir(dir)).filter((e) => e.isFile()).map((e) => e.name);
     for (const ave of files.filter((f) => f.endsWith('_ave.fif'))) {
       const stem = ave.slice(0, -'_ave.fif'.length);
@@ -62,7 +64,7 @@ export async function discoverBids(root: string): Promise<Manifest> {
         // By name when it names one data set; else by index.
         const byName = name !== null && names.indexOf(name) === names.lastIndexOf(name);
         const condition = byName ? name : k;
-        rows.push({ row: rows.length + 1, id: `${stem}_${byName ? slug(name) : `condition-${k}`}`, forward, evoked, covariance, options: { condition: String(condition) }, values: { condition: [condition] } });
+        rows.push({ row: rows.length + 1, id: `${stem}_${byName ? slug(name) : `condition-${k}`}`, forward, evoked, covariance, subject, options: { condition: String(condition) }, values: { condition: [condition] } });
       });
     }
   }
@@ -79,6 +81,6 @@ export async function discoverBids(root: string): Promise<Manifest> {
 export function manifestCsv(m: Manifest): string {
   const dir = path.dirname(m.file);
   return toCsv(m.rows.map((r) => ({
-    id: r.id, forward: path.relative(dir, r.forward), evoked: path.relative(dir, r.evoked), covariance: path.relative(dir, r.covariance), condition: r.options.condition ?? '',
-  })), ['id', 'forward', 'evoked', 'covariance', 'condition']);
+    id: r.id, forward: path.relative(dir, r.forward), evoked: path.relative(dir, r.evoked), covariance: path.relative(dir, r.covariance), subject: r.subject ?? '', condition: r.options.condition ?? '',
+  })), ['id', 'forward', 'evoked', 'covariance', 'subject', 'condition']);
 }

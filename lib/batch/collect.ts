@@ -1,13 +1,13 @@
 /**
  * `mxne batch-collect DIR`: the shards' tables (batch-summary.shard-i-of-n.json, dipoles.shard-…csv)
- * merged into DIR/batch-summary.json / .csv and DIR/dipoles.csv, in manifest order, with the rows
+ * merged into DIR/batch-summary.json / .csv, DIR/dipoles.csv and DIR/index.html, in manifest order, with the rows
  * of the manifest that no shard finished (missing) and those that failed.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { InputError } from '../errors.js';
-import { DIPOLE_COLUMNS, writeTables, type BatchSummary, type DipoleRow, type RowRecord } from './tables.js';
+import { DIPOLE_COLUMNS, MORPH_COLUMNS, writeTables, type BatchSummary, type DipoleRow, type RowRecord } from './tables.js';
 
 export interface Collected {
   summary: BatchSummary & { collectedFrom: string[]; missing: string[] };
@@ -59,6 +59,8 @@ export async function collectBatch(dir: string): Promise<Collected> {
     seconds: Math.max(...parts.map((p) => p.summary.seconds)),
     rows, collectedFrom: parts.map((p) => p.name), missing,
   };
-  await writeTables(dir, '', summary, dipoles.map((d) => Object.fromEntries(DIPOLE_COLUMNS.map((c) => [c, d[c]])) as unknown as DipoleRow));
+  // Only the table's columns (csv-parse's cast turns empty cells into ''; the morph columns when any shard has them).
+  const columns = dipoles.some((d) => d.morphSubject !== undefined && String(d.morphSubject) !== '') ? [...DIPOLE_COLUMNS, ...MORPH_COLUMNS] : DIPOLE_COLUMNS;
+  await writeTables(dir, '', summary, dipoles.map((d) => Object.fromEntries(columns.map((c) => [c, d[c] === '' ? null : d[c]])) as unknown as DipoleRow), missing);
   return { summary, failed: rows.filter((r) => r.status === 'failed'), missing };
 }

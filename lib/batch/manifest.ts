@@ -1,6 +1,6 @@
 /**
  * A batch manifest: CSV with a header row (csv-parse) or JSON lines, one recording per row. Columns
- * `id`, `forward`, `evoked`, `covariance`; every other column is a `mxne solve` option named as the
+ * `id`, `forward`, `evoked`, `covariance`, optionally `subject` (FreeSurfer); every other column is a `mxne solve` option named as the
  * flag without its dashes (`alpha`, `condition`, `n-mxne-iter` or `n_mxne_iter`, `debias` = false
  * for --no-debias), parsed by the very option definitions of `mxne solve` (rowOptions.ts). Paths
  * are relative to the manifest's folder; lines starting with # are comments. The whole manifest
@@ -15,6 +15,8 @@ import { checkOptionColumn, parseRowOptions } from './rowOptions.js';
 
 export const PATH_COLUMNS = ['forward', 'evoked', 'covariance'] as const;
 export const REQUIRED_COLUMNS = ['id', ...PATH_COLUMNS] as const;
+/** Optional columns that are not `mxne solve` options: `subject`, the FreeSurfer subject of the row (MRI slices, --morph-to). */
+const OWN_COLUMNS: readonly string[] = [...REQUIRED_COLUMNS, 'subject'];
 
 export interface ManifestRow {
   /** 1-based data row of the manifest (what error messages name). */
@@ -23,6 +25,8 @@ export interface ManifestRow {
   forward: string;
   evoked: string;
   covariance: string;
+  /** The FreeSurfer subject of the recording in --subjects-dir (column `subject`); else as the batch's --subject or the forward says. */
+  subject?: string;
   /** Option columns with a value in this row, by flag name (kebab-case), as written. */
   options: Record<string, string>;
   /** The same, parsed by `mxne solve`'s option definitions (by their attribute names). */
@@ -130,7 +134,7 @@ export async function checkManifest(file: string, text: string): Promise<Manifes
   const { header, records } = readRecords(file, text, problems);
   problems.throwIfAny();
   for (const c of REQUIRED_COLUMNS) if (!header.includes(c)) problems.add(null, c, 'missing (the columns are id, forward, evoked, covariance, then mxne solve options)');
-  const optionColumns = header.filter((c) => !(REQUIRED_COLUMNS as readonly string[]).includes(c));
+  const optionColumns = header.filter((c) => !OWN_COLUMNS.includes(c));
   for (const c of optionColumns) {
     const bad = checkOptionColumn(c);
     if (bad !== null) problems.add(null, c, bad);
@@ -159,11 +163,13 @@ export async function checkManifest(file: string, text: string): Promise<Manifes
       if (!checked.has(abs)) checked.set(abs, readableFile(abs));
       pathChecks.push(checked.get(abs)!.then((why) => { if (why !== null) problems.add(row, c, `cannot read ${abs} (${why})`); }));
     }
+    const subject = (rec.subject ?? '').trim();
+    if (subject !== '' && !ID.test(subject)) problems.add(row, 'subject', `"${subject}" is not a plain name (a folder of --subjects-dir)`);
     const options: Record<string, string> = {};
     for (const c of optionColumns) if ((rec[c] ?? '').trim() !== '') options[c] = rec[c].trim();
     const { values, problems: bad } = parseRowOptions(options);
     for (const [column, why] of bad) problems.add(row, column, why);
-    rows.push({ row, id, ...paths, options, values });
+    rows.push({ row, id, ...paths, ...(subject !== '' ? { subject } : {}), options, values });
   });
   await Promise.all(pathChecks);
   problems.list.sort((a, b) => rowOf(a) - rowOf(b));

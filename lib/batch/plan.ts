@@ -4,11 +4,13 @@
  * would check them, before any work. Rows that share a forward and a covariance form one group:
  * one pool task, one worker, what they share prepared once.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { InputError } from '../errors.js';
-import { pictureSettings } from '../cli/pictureFlags.js';
+import { pictureSettings, type PictureFlags } from '../cli/pictureFlags.js';
 import { solverSettings, type SolverFlags } from '../cli/solverFlags.js';
 import { normalizeMixedNormOptions } from '../sparse/mixedNormOptions.js';
+import { checkExtras } from '../workflow/extraOutputs.js';
 import type { SolveJob } from '../workflow/solveFiles.js';
 import { ManifestProblems, type Manifest } from './manifest.js';
 
@@ -21,7 +23,10 @@ export interface RecordingFlags {
   tmax: number;
 }
 
-export type BatchDefaults = SolverFlags & RecordingFlags;
+/** `mxne solve`'s picture flags; without `report` (API callers) a row writes no report.html. */
+export type BatchPictureFlags = Partial<PictureFlags>;
+
+export type BatchDefaults = SolverFlags & RecordingFlags & BatchPictureFlags;
 
 export interface PlannedRow {
   row: number;
@@ -37,6 +42,7 @@ export function rowFolder(out: string, id: string): string {
 
 /** Jobs for every row; throws one InputError listing every bad option cell (row and column). */
 export function planRows(manifest: Manifest, defaults: BatchDefaults, out: string): PlannedRow[] {
+  checkExtras(pictureSettings({ report: false, subjectsDir: defaults.subjectsDir, morphTo: defaults.morphTo }));
   const problems = new ManifestProblems(manifest.file);
   const planned: PlannedRow[] = [];
   for (const r of manifest.rows) {
@@ -47,8 +53,8 @@ export function planRows(manifest: Manifest, defaults: BatchDefaults, out: strin
       condition: conditions[0] ?? 0, baseline: flags.baseline, tmin: flags.tmin, tmax: flags.tmax,
       ...solverSettings(flags),
       ...(conditions.length > 1 ? { conditions, joint: !!flags.joint } : {}),
-      // As `mxne solve --no-report`: a row writes no report.html (its figures cost more than the solve).
-      ...pictureSettings({ report: false }),
+      // The row's subject (its manifest cell) over the batch's --subject over the forward's.
+      ...pictureSettings({ report: flags.report ?? false, subjectsDir: flags.subjectsDir, subject: r.subject ?? flags.subject, morphTo: flags.morphTo }),
     };
     try {
       normalizeMixedNormOptions(job.mixedNorm);
@@ -61,6 +67,20 @@ export function planRows(manifest: Manifest, defaults: BatchDefaults, out: strin
   }
   problems.throwIfAny();
   return planned;
+}
+
+/**
+ * Before any work, the morph target of --morph-to: its `?h.sphere.reg` must exist (an InputError
+ * naming the file, not a failure of every row); without its `?h.white` the dipoles get target
+ * vertices but no positions, which the returned note says.
+ */
+export function checkMorphTarget(defaults: BatchPictureFlags): string | null {
+  const { subjectsDir, morphTo } = pictureSettings({ report: false, subjectsDir: defaults.subjectsDir, morphTo: defaults.morphTo });
+  if (!morphTo || !subjectsDir) return null;
+  const file = (h: string, kind: string) => path.join(subjectsDir, morphTo, 'surf', `${h}.${kind}`);
+  for (const h of ['lh', 'rh']) if (!fs.existsSync(file(h, 'sphere.reg'))) throw new InputError('morphTo', `a subject of --subjects-dir with surf/${h}.sphere.reg`, `${morphTo}: ${file(h, 'sphere.reg')} does not exist`);
+  const white = ['lh', 'rh'].map((h) => file(h, 'white')).find((f) => !fs.existsSync(f));
+  return white === undefined ? null : `--morph-to ${morphTo}: ${white} does not exist, so dipoles.csv gets the ${morphTo} vertices without positions, and the reports no glass brain on ${morphTo}`;
 }
 
 /** Rows grouped by (forward, covariance), in manifest order within a group and of first appearance. */

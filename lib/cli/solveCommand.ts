@@ -45,7 +45,7 @@ export function solveCommand(): Command {
     const reporter = reporterFor(o);
     const deadline = applyLimits(o, () => reporter.current);
     const files = { fwd: o.fwd, evoked: o.evoked, cov: o.cov, out: o.out, condition: o.condition[0] ?? 0, baseline: o.baseline, tmin: o.tmin, tmax: o.tmax };
-    const other = sparseSolveJob(cmd, files);
+    const other = sparseSolveJob(cmd, { ...files, ...pictureSettings(o) });
     const several = o.condition.length > 1 ? { conditions: o.condition, joint: !!o.joint } : {};
     if (o.joint && o.condition.length < 2) throw new InputError('--joint', 'two or more --condition', `${o.condition.length} condition`);
     const settings = solverSettings(o);

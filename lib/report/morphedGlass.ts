@@ -4,11 +4,10 @@
  * subject's `surf/?h.white`, whose vertices are numbered as its `sphere.reg`'s. Without those
  * surfaces there is nothing brain-shaped to draw on, and the report says so.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { readSurface } from '../io/freesurfer/surface.js';
 import { readStc } from '../io/stc.js';
 import { Matrix } from '../linalg/matrix.js';
+import { readWhiteSurfaces, whitePoints } from '../morph/whiteSurfaces.js';
 import type { GlassDipole } from '../viz/glassBrain.js';
 
 export interface MorphedGlass { subject: string; points: Matrix; dipoles: GlassDipole[] }
@@ -16,12 +15,11 @@ export interface MorphedGlass { subject: string; points: Matrix; dipoles: GlassD
 /** Reads the run's morphed estimate in `dir` and the target's white surfaces; a note instead when they are missing. */
 export async function readMorphedGlass(dir: string, subjectsDir: string | null | undefined, subject: string | null | undefined): Promise<{ glass: MorphedGlass | null; note: string | null }> {
   if (!subjectsDir || !subject) return { glass: null, note: null };
-  const whites = ['lh', 'rh'].map((h) => path.join(subjectsDir, subject, 'surf', `${h}.white`));
-  const missing = whites.find((f) => !fs.existsSync(f));
-  if (missing) return { glass: null, note: `No glass brain on ${subject}: ${missing} does not exist.` };
-  const [stc, lh, rh] = await Promise.all([readStc(path.join(dir, `mxne-${subject}-lh.stc`), subject), readSurface(whites[0], 'subjectsDir'), readSurface(whites[1], 'subjectsDir')]);
-  const points = new Matrix(lh.rr.rows + rh.rr.rows, 3);
-  [lh, rh].forEach((s, h) => { for (let i = 0; i < s.rr.rows; i++) for (let c = 0; c < 3; c++) points.set(i + h * lh.rr.rows, c, s.rr.get(i, c) / 1e3); });
+  const white = await readWhiteSurfaces(subjectsDir, subject, 'subjectsDir');
+  if (white.missing !== null) return { glass: null, note: `No glass brain on ${subject}: ${white.missing} does not exist.` };
+  const { lh, rh } = white;
+  const stc = await readStc(path.join(dir, `mxne-${subject}-lh.stc`), subject);
+  const points = whitePoints(white);
   const dipoles: GlassDipole[] = [];
   let row = 0;
   stc.vertices.forEach((verts, h) => {

@@ -17,7 +17,8 @@ function scriptJson(x: unknown): string {
   return JSON.stringify(x).replace(/</g, '\\u003c');
 }
 
-const CSS = `body{font:14px/1.45 system-ui,sans-serif;margin:24px auto;max-width:1200px;padding:0 16px;color:#222}
+/** The pages' style (the report's; the batch index reuses it). */
+export const REPORT_CSS = `body{font:14px/1.45 system-ui,sans-serif;margin:24px auto;max-width:1200px;padding:0 16px;color:#222}
 h1{font-size:22px}h2{font-size:17px;margin-top:28px;border-bottom:1px solid #ddd}table{border-collapse:collapse}
 td,th{padding:3px 10px;border-bottom:1px solid #eee;text-align:left;vertical-align:top}td.n{text-align:right;font-variant-numeric:tabular-nums}
 code,pre{font:12px ui-monospace,monospace}pre{background:#f6f6f6;padding:8px;overflow:auto}figure{margin:18px 0}figcaption{font-weight:600;margin-bottom:4px}
@@ -28,11 +29,28 @@ function rows(pairs: [string, string][]): string {
   return `<table>${pairs.map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${v}</td></tr>`).join('')}</table>`;
 }
 
-function figureHtml(f: Figure): string {
+export function figureHtml(f: Figure): string {
   const mime = f.format === 'svg' ? 'image/svg+xml' : 'image/png';
   const b64 = Buffer.from(f.content).toString('base64');
   // SVGs as images, not inline markup: vega names clip paths per chart, and several inline SVGs would share ids.
   return `<figure id="fig-${f.id}"><figcaption>${escapeHtml(f.title)}</figcaption><img alt="${escapeHtml(f.title)}" src="data:${mime};base64,${b64}">${f.caption ? `<p>${escapeHtml(f.caption)}</p>` : ''}</figure>`;
+}
+
+/** A number of result.json, which holds NaN as null (e.g. Gamma-MAP has no alpha_max and no dual gap). */
+const known = (x: number | null): x is number => x !== null && Number.isFinite(x);
+
+/** The rows that depend on the solver: MxNE and TF-MxNE take alpha in % of alpha_max and stop on a dual gap; Gamma-MAP's alpha is a noise variance. */
+function solverRows(s: SolveSummary & { solver?: string }, fmt: (x: number, d?: number) => string): [string, string][] {
+  const gammaMap = s.solver === 'gammamap';
+  const name = gammaMap ? 'Gamma-MAP' : s.solver === 'tfmxne' ? 'TF-MxNE' : 'MxNE / irMxNE';
+  const alpha = gammaMap ? `${fmt(s.alpha, 4)} (noise variance)` : `${fmt(s.alpha, 4)} % of alpha_max${s.sure ? ` (SURE, random state ${s.sure.randomState})` : ''}`;
+  const gap = known(s.dualGap) ? `, dual gap ${fmt(s.dualGap, 4)}` : '';
+  return [
+    ['solver', name],
+    ['alpha', alpha],
+    ...(known(s.alphaMax) ? [['alpha_max', fmt(s.alphaMax, 6)] as [string, string]] : []),
+    ['convergence', `${s.converged ? 'converged' : '<span class="warn">NOT converged</span>'}${gap}, ${s.nIterations} iterations`],
+  ];
 }
 
 export function reportHtml(s: SolveSummary, figures: Figure[], scene: SceneData, viewerScript: string, extraFiles: string[] = [], notes: string[] = []): string {
@@ -40,10 +58,8 @@ export function reportHtml(s: SolveSummary, figures: Figure[], scene: SceneData,
   const summary = rows([
     ['dipoles', String(s.dipoles.length)],
     ['explained variance', `${s.explainedVariance.toFixed(2)} %`],
-    ['alpha', `${fmt(s.alpha, 4)} % of alpha_max${s.sure ? ` (SURE, random state ${s.sure.randomState})` : ''}`],
-    ['alpha_max', fmt(s.alphaMax, 6)],
-    ['convergence', `${s.converged ? 'converged' : '<span class="warn">NOT converged</span>'}, dual gap ${fmt(s.dualGap, 4)}, ${s.nIterations} iterations`],
-    ['timings', Object.entries(s.timings).map(([k, v]) => `${escapeHtml(k)} ${fmt(v, 3)}`).join(', ')],
+    ...solverRows(s, fmt),
+    ['timings', Object.entries(s.timings).filter(([, v]) => known(v)).map(([k, v]) => `${escapeHtml(k)} ${fmt(v, 3)}`).join(', ')],
     ['mxne', `${escapeHtml(s.versions.mxne)} (Node ${escapeHtml(s.versions.node)}, OpenBLAS ${escapeHtml(s.versions.openblas)})`],
     ...(extraFiles.length ? [['also written', extraFiles.map((f) => `<code>${escapeHtml(f)}</code>`).join(', ')] as [string, string]] : []),
   ]);
@@ -54,7 +70,7 @@ export function reportHtml(s: SolveSummary, figures: Figure[], scene: SceneData,
     return `<tr><td><span class="swatch" style="background:${scene.dipoles[k].colour}"></span>${escapeHtml(dipoleLabel(k, d))}</td><td>${d.hemi}</td><td class="n">${d.vertno}</td><td class="n">${d.pos.map((x) => (x * 1e3).toFixed(1)).join(', ')}</td><td class="n">${(d.peakAmplitude * 1e9).toFixed(2)}</td><td class="n">${(d.peakTime * 1e3).toFixed(1)}</td><td class="n">${d.gof[peak].toFixed(1)}</td></tr>`;
   }).join('')}</table>`;
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>mxne report</title><link rel="icon" href="data:,"><style>${CSS}</style></head>
+<html lang="en"><head><meta charset="utf-8"><title>mxne report</title><link rel="icon" href="data:,"><style>${REPORT_CSS}</style></head>
 <body>
 <h1>mxne report</h1>
 <section id="summary"><h2>Summary</h2>${summary}${warnings}</section>

@@ -1,12 +1,12 @@
 /**
  * The report's 3-D view, as browser JavaScript (an ES module that esbuild bundles with three.js
  * into the page, viewerBundle.ts). It reads the scene from the page's `#scene-data` JSON: the
- * cortex (source space surfaces, mm) drawn translucent, one ball and arrow per dipole; the arrow's length follows
+ * cortex (source space surfaces, mm) drawn translucent (a volume source space: its sources as points), one ball and arrow per dipole; the arrow's length follows
  * |amplitude| at the slider's time and whose direction is the dipole's orientation (flipped when
  * the amplitude is negative). It renders on demand: on load, on the slider, on a drag of the view.
  */
 export const VIEWER_SOURCE = String.raw`
-import { AmbientLight, BufferAttribute, BufferGeometry, Color, ConeGeometry, CylinderGeometry, DirectionalLight, DoubleSide, Group, Mesh, MeshLambertMaterial, PerspectiveCamera, Quaternion, Scene, SphereGeometry, Vector3, WebGLRenderer } from 'three';
+import { AmbientLight, BufferAttribute, BufferGeometry, Color, ConeGeometry, CylinderGeometry, DirectionalLight, DoubleSide, Group, Mesh, MeshLambertMaterial, PerspectiveCamera, Points, PointsMaterial, Quaternion, Scene, SphereGeometry, Vector3, WebGLRenderer } from 'three';
 import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
 
 function decode(b64, Type) {
@@ -37,6 +37,13 @@ for (const surf of data.surfaces) {
   geometry.computeVertexNormals();
   const material = new MeshLambertMaterial({ color: 0xb8b0a8, transparent: true, opacity: 0.3, side: DoubleSide, depthWrite: false });
   scene.add(new Mesh(geometry, material));
+}
+
+// A volume source space has no surface: its sources as small translucent points.
+if (data.points) {
+  const geometry = new BufferGeometry();
+  geometry.setAttribute('position', new BufferAttribute(decode(data.points, Float32Array), 3));
+  scene.add(new Points(geometry, new PointsMaterial({ color: 0x8a8078, size: 2, transparent: true, opacity: 0.35, depthWrite: false })));
 }
 
 // Each dipole: a ball at its position (always shown) and an arrow (shaft + head, unit length

@@ -24,8 +24,8 @@ const VIEWS = [
   { title: 'From behind', x: 0, y: 2, xTitle: 'x: right (mm)', yTitle: 'z: superior (mm)' },
 ] as const;
 
-/** `points`: n × 3 source positions (m); dipoles' `pos` in the same frame (m). */
-export function glassBrainSpec(points: Matrix, dipoles: GlassDipole[], title = 'Active sources'): TopLevelSpec {
+/** `points`: n × 3 source positions (m); dipoles' `pos` in the same frame (m); dots coloured by label, under `legendTitle`. */
+export function glassBrainSpec(points: Matrix, dipoles: GlassDipole[], title = 'Active sources', legendTitle = 'Dipole'): TopLevelSpec {
   const step = Math.max(1, Math.ceil(points.rows / MAX_BACKGROUND));
   const background: { p0: number; p1: number; p2: number }[] = [];
   for (let i = 0; i < points.rows; i += step) background.push({ p0: points.get(i, 0) * 1e3, p1: points.get(i, 1) * 1e3, p2: points.get(i, 2) * 1e3 });
@@ -48,7 +48,7 @@ export function glassBrainSpec(points: Matrix, dipoles: GlassDipole[], title = '
           encoding: {
             x: { field: `p${v.x}`, type: 'quantitative' }, y: { field: `p${v.y}`, type: 'quantitative' },
             size: { field: 'amp', type: 'quantitative', title: 'Peak (nAm)', scale: { range: [40, 400], zero: true } },
-            color: { field: 'dipole', type: 'nominal', title: 'Dipole', sort: null, scale: dipoleColourScale(active.length) },
+            color: { field: 'dipole', type: 'nominal', title: legendTitle, sort: null, scale: dipoleColourScale(active.length) },
           } },
       ],
     })),

@@ -15,6 +15,10 @@ function load(): Promise<[Vega, VegaLite]> {
 
 export async function renderSvg(spec: TopLevelSpec): Promise<string> {
   const [vega, vl] = await load();
+  // Clip-path ids count up across every chart a process draws: restarted per chart, a figure's
+  // bytes depend on its spec alone (a batch row's figures equal mxne solve's). Each SVG is its
+  // own document (an <img> in the report), so ids repeated across figures never meet.
+  vega.resetSVGDefIds();
   const view = new vega.View(vega.parse(vl.compile(spec).spec), { renderer: 'none' });
   try {
     return await view.toSVG();

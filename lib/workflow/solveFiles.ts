@@ -6,6 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { isMainThread } from 'node:worker_threads';
 import { readCov } from '../io/fiff/readCov.js';
 import { readEvoked } from '../io/fiff/readEvoked.js';
 import { readForward } from '../io/fiff/readForward.js';
@@ -23,7 +24,7 @@ import { infoDigest, PreparationCache, type Preparation } from '../prepare/prepa
 import { sha256File } from './sha256File.js';
 import { buildSummary, type SolveSummary } from './summary.js';
 import type { FigureThread } from '../viz/figureThread.js';
-import { checkExtras, extraOutputs } from './extraOutputs.js';
+import { checkExtras, extraOutputs, morphRun } from './extraOutputs.js';
 import { writeOutputs } from './writeOutputs.js';
 
 export interface SolveJob {
@@ -136,9 +137,11 @@ async function solveConditions(evokeds: Evoked[], forward: Forward, cov: Covaria
  * prepare the gain and make the dSPM operator once; each row's results are the same as without.
  */
 export async function solveFiles(job: SolveJob, onStage: StageListener = () => {}, cache?: PreparationCache): Promise<SolveSummary> {
-  // The report's figures draw in a worker thread, the evoked's while the solve runs (figures.ts).
+  // On the main thread, the report's figures draw in a worker thread, the evoked's while the solve
+  // runs (figures.ts). A pool worker (batch, service) draws them itself: it is off the main thread
+  // already, and a thread per row would load vega again for every recording.
   // Loaded only then: piscina and the figure code are no part of a run without a report.
-  const figureThread = job.report === true && job.conditions === undefined ? new (await import('../viz/figureThread.js')).FigureThread() : null;
+  const figureThread = job.report === true && job.conditions === undefined && isMainThread ? new (await import('../viz/figureThread.js')).FigureThread() : null;
   try {
     return await solveAndWrite(job, onStage, cache, figureThread);
   } finally {
@@ -177,23 +180,26 @@ async function solveAndWrite(job: SolveJob, onStage: StageListener, cache: Prepa
   const tSolve = performance.now();
   const hashes = await hashing;
   onStage('write', job.out);
+  // Several conditions: the summary returned (and condition-0's) is the first condition's.
+  const morph = await morphRun(job, inputs, job.conditions === undefined ? result : { ...result, ...result.conditions[0] });
   const summary = buildSummary({
     job, result, forward: inputs.forward,
     inputs: { fwd: { path: path.resolve(job.fwd), sha256: hashes[0] }, evoked: { path: path.resolve(job.evoked), sha256: hashes[1] }, cov: { path: path.resolve(job.cov), sha256: hashes[2] } },
     timings: { readSeconds: (tRead - t0) / 1000, solveSeconds: (tSolve - tRead) / 1000 },
-    notes: inputs.notes,
+    notes: inputs.notes, morph: morph?.summary,
   });
   if (job.conditions === undefined) {
-    await writeOutputs(job.out, result, inputs.forward, summary, extraOutputs(job, inputs, result, summary, drawing ?? undefined));
+    await writeOutputs(job.out, result, inputs.forward, summary, extraOutputs(job, inputs, result, summary, morph, drawing ?? undefined));
     return summary;
   }
   // One folder per condition (condition-0, condition-1, …), all appearing together in --out.
   await replaceFolder(job.out, async (staging) => {
     for (const [k, c] of result.conditions.entries()) {
       const one = { ...result, ...c };
-      const s = k === 0 ? summary : buildSummary({ job, result: one, forward: inputs.forward, inputs: summary.inputs, timings: summary.timings, notes: inputs.notes });
+      const m = k === 0 ? morph : await morphRun(job, inputs, one);
+      const s = k === 0 ? summary : buildSummary({ job, result: one, forward: inputs.forward, inputs: summary.inputs, timings: summary.timings, notes: inputs.notes, morph: m?.summary });
       const evoked = inputs.conditions![k];
-      await writeOutputs(path.join(staging, `condition-${k}`), one, inputs.forward, s, extraOutputs(job, { ...inputs, evoked }, one, s));
+      await writeOutputs(path.join(staging, `condition-${k}`), one, inputs.forward, s, extraOutputs(job, { ...inputs, evoked }, one, s, m));
     }
   });
   return summary;

@@ -1,7 +1,7 @@
 /**
  * `mxne solve --solver tfmxne|gammamap`: MNE's two other sparse solvers on files, with the same
- * outputs as the seed workflow (result.json, dipole files, stc, residual-ave.fif) through the same
- * summary and writers. result.json gains `solver` and `solverDiagnostics`; `alphaMax` is null for
+ * outputs as the seed workflow (result.json, dipole files, stc, residual-ave.fif, and report.html and
+ * the morph when asked) through the same summary and writers. result.json gains `solver` and `solverDiagnostics`; `alphaMax` is null for
  * Gamma-MAP (its alpha is a noise variance, not a share of alpha_max).
  */
 import * as path from 'node:path';
@@ -11,6 +11,7 @@ import { getNumThreads } from '../native.js';
 import { gammaMap, type GammaMapOptions, type GammaMapResult } from '../sparse/gammaMap/gammaMap.js';
 import type { MixedNormResult } from '../sparse/mixedNorm.js';
 import { tfMixedNorm, type TfMixedNormOptions, type TfMixedNormResult } from '../sparse/tfmxne/tfMixedNorm.js';
+import { checkExtras, extraOutputs, morphRun } from './extraOutputs.js';
 import { readSeedInputs, type SolveJob, type StageListener } from './solveFiles.js';
 import { sha256File } from './sha256File.js';
 import { buildSummary, type SolveSummary } from './summary.js';
@@ -49,6 +50,7 @@ function asMixedNormResult(r: TfMixedNormResult | GammaMapResult, choice: Sparse
 
 export async function solveSparseFiles(job: SparseSolveJob, onStage: StageListener = () => {}): Promise<SparseSolveSummary> {
   const t0 = performance.now();
+  checkExtras(job);
   try {
     await fs.promises.mkdir(job.out, { recursive: true });
     await fs.promises.access(job.out, fs.constants.W_OK);
@@ -67,15 +69,17 @@ export async function solveSparseFiles(job: SparseSolveJob, onStage: StageListen
   const result = asMixedNormResult(r, job, (tSolve - tRead) / 1000);
   onStage('write', job.out);
   const { solver: _s, ...rest } = job;
+  const morph = await morphRun(job, inputs, result);
   const base = buildSummary({
     job: { ...rest, weights: 'none', mixedNorm: {} } as SolveJob, result, forward: inputs.forward,
     inputs: { fwd: { path: path.resolve(job.fwd), sha256: hashes[0] }, evoked: { path: path.resolve(job.evoked), sha256: hashes[1] }, cov: { path: path.resolve(job.cov), sha256: hashes[2] } },
-    timings: { readSeconds: (tRead - t0) / 1000, solveSeconds: (tSolve - tRead) / 1000 },
+    timings: { readSeconds: (tRead - t0) / 1000, solveSeconds: (tSolve - tRead) / 1000 }, morph: morph?.summary,
   });
   const { weights: _w, mixedNorm: _m, ...options } = base.options as SolveSummary['options'] & Record<string, unknown>;
   const diag = { ...r.diagnostics } as Record<string, unknown>;
   for (const [k, v] of Object.entries(diag)) if (v instanceof Int32Array || v instanceof Float64Array) diag[k] = Array.from(v);
   const summary: SparseSolveSummary = { ...base, options: options as SolveSummary['options'], solver: job.solver, solverDiagnostics: diag };
-  await writeOutputs(job.out, result, inputs.forward, summary);
+  // The report and the morph as for the seed workflow (extraOutputs), from the same result record.
+  await writeOutputs(job.out, result, inputs.forward, summary, extraOutputs(job, inputs, result, summary, morph));
   return summary;
 }

@@ -8,6 +8,7 @@ import type { MixedNormResult } from '../sparse/mixedNorm.js';
 import { blasSelection } from '../native.js';
 import { normalizeMixedNormOptions } from '../sparse/mixedNormOptions.js';
 import { version } from '../version.js';
+import type { MorphSummary } from './extraOutputs.js';
 import type { SolveJob } from './solveFiles.js';
 
 export interface InputRecord { path: string; sha256: string }
@@ -46,6 +47,8 @@ export interface SolveSummary {
   options: Omit<SolveJob, 'fwd' | 'evoked' | 'cov' | 'out' | 'mixedNorm'> & { mixedNorm: Omit<SolveJob['mixedNorm'], 'signal' | 'onProgress'> };
   versions: { mxne: string; node: string; openblasThreads: number | null; openblas: string; blasKernels: { corename: string; reason: string; warning: string | null } };
   timings: Record<string, number>;
+  /** With a morph (`morphTo`): each dipole's vertex and position on the target subject. */
+  morph?: MorphSummary;
 }
 
 export interface SummaryInput {
@@ -56,6 +59,7 @@ export interface SummaryInput {
   timings: Record<string, number>;
   /** Said about the inputs before solving (e.g. a crop beyond the data), shown with the warnings. */
   notes?: string[];
+  morph?: MorphSummary | null;
 }
 
 function surePath(job: SolveJob, result: MixedNormResult): SolveSummary['sure'] {
@@ -65,7 +69,7 @@ function surePath(job: SolveJob, result: MixedNormResult): SolveSummary['sure'] 
   return { randomState: alpha.randomState, path: Array.from(alpha.grid, (a, j) => ({ alpha: a, sure: risk[j] })) };
 }
 
-export function buildSummary({ job, result, inputs, timings, notes = [] }: SummaryInput): SolveSummary {
+export function buildSummary({ job, result, inputs, timings, notes = [], morph = null }: SummaryInput): SolveSummary {
   const { fwd: _f, evoked: _e, cov: _c, out: _o, ...rest } = job;
   // The run's controls are not options of the result (and a signal or a callback is not data).
   const { signal: _s, onProgress: _p, ...mixedNorm } = job.mixedNorm;
@@ -99,6 +103,7 @@ export function buildSummary({ job, result, inputs, timings, notes = [] }: Summa
       blasKernels: { corename: blasSelection.corename, reason: blasSelection.choice.reason, warning: blasSelection.warning },
     },
     timings: { ...timings, ...d.timings },
+    ...(morph ? { morph } : {}),
   };
 }
 

@@ -1,6 +1,6 @@
 /**
- * `mxne batch` end to end on data the demo generator makes: results equal to `mxne solve` (shared
- * preparation included), a poisoned row (corrupt FIF, channel mismatch) next to good rows, resume
+ * `mxne batch --no-report` end to end on data the demo generator makes (reports, the index page and
+ * the morph: reports.test.ts): results equal to `mxne solve --no-report` (shared preparation included), a poisoned row (corrupt FIF, channel mismatch) next to good rows, resume
  * after a rerun and after SIGKILL, shards merged by batch-collect.
  */
 import * as assert from 'node:assert/strict';
@@ -49,7 +49,7 @@ describe('batch: mxne batch on demo data', function () {
   after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
   it('solves every good row, reports the poisoned ones (exit 1, naming them) and writes the tables', async () => {
-    const r = await mxne('batch', at('all.csv'), '--out', at('out'), '--json', '--jobs', '2');
+    const r = await mxne('batch', at('all.csv'), '--out', at('out'), '--json', '--jobs', '2', '--no-report');
     assert.equal(r.code, 1, r.stderr);
     assert.match(r.stderr, /^mxne: 2 of 7 rows failed: corrupt \(row 2\): .*corrupt-ave\.fif.*; renamed \(row 5\): No good data channel/m);
     const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
@@ -95,18 +95,18 @@ describe('batch: mxne batch on demo data', function () {
 
   it('a rerun skips the rows done (their results untouched) and retries the failed; --force redoes', async () => {
     const mtime = fs.statSync(at('out', 's2-a', 'result.json')).mtimeMs;
-    const r = await mxne('batch', at('all.csv'), '--out', at('out'));
+    const r = await mxne('batch', at('all.csv'), '--out', at('out'), '--no-report');
     assert.equal(r.code, 1);
     assert.deepEqual(summary('out').counts, { solved: 0, skipped: 5, failed: 2 });
     assert.equal(fs.statSync(at('out', 's2-a', 'result.json')).mtimeMs, mtime);
     assert.equal(summary('out').rows[0].dipoles, result('out', 's1-a').dipoles.length, 'a skipped row\'s summary comes from its result.json');
-    const forced = await mxne('batch', at('good.csv'), '--out', at('out'), '--force', '--shard', '0/1');
+    const forced = await mxne('batch', at('good.csv'), '--out', at('out'), '--force', '--shard', '0/1', '--no-report');
     assert.equal(forced.code, 0, forced.stderr);
     assert.deepEqual(summary('out', '.shard-0-of-1').counts, { solved: 4, skipped: 0, failed: 0 });
   });
 
   it('killed with SIGKILL mid-run, a rerun finishes it: no half-written file, outputs equal an uninterrupted run', async () => {
-    const child = spawn(process.execPath, [MAIN, 'batch', at('good.csv'), '--out', at('killed'), '--jobs', '1', '-q'], { stdio: 'ignore' });
+    const child = spawn(process.execPath, [MAIN, 'batch', at('good.csv'), '--out', at('killed'), '--jobs', '1', '-q', '--no-report'], { stdio: 'ignore' });
     const sidecars = () => (fs.existsSync(at('killed')) ? fs.readdirSync(at('killed')).filter((f) => f.endsWith('.done.json')).length : 0);
     let exited = false;
     child.once('exit', () => { exited = true; });
@@ -120,7 +120,7 @@ describe('batch: mxne batch on demo data', function () {
     for (const f of fs.readdirSync(at('killed')).filter((n) => !n.startsWith('.'))) {
       assert.ok(f.endsWith('.done.json') || fs.existsSync(at('killed', f, 'result.json')), `${f} is whole`);
     }
-    const r = await mxne('batch', at('good.csv'), '--out', at('killed'));
+    const r = await mxne('batch', at('good.csv'), '--out', at('killed'), '--no-report');
     assert.equal(r.code, 0, r.stderr);
     const s = summary('killed');
     assert.equal(s.counts.skipped, doneAtKill);
@@ -135,7 +135,7 @@ describe('batch: mxne batch on demo data', function () {
       assert.notEqual(r.code, 0, '--shards needs an index');
       const env = { ...process.env, JOB_COMPLETION_INDEX: String(i), MXNE_SHARDS: '2' };
       const run = await new Promise<{ code: number | null; err: string }>((resolve) => {
-        const c = spawn(process.execPath, [MAIN, 'batch', at('good.csv'), '--out', at('killed')], { env });
+        const c = spawn(process.execPath, [MAIN, 'batch', at('good.csv'), '--out', at('killed'), '--no-report'], { env });
         let err = '';
         c.stderr.on('data', (d) => { err += d; });
         c.on('exit', (code) => resolve({ code, err }));

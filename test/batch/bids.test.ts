@@ -5,8 +5,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { discoverBids } from '../../lib/batch/bids.js';
+import { planRows } from '../../lib/batch/plan.js';
 import { generateDemo } from '../../lib/demo/index.js';
 import { InputError } from '../../lib/errors.js';
+import { batchDefaults } from '../helpers/batchDefaults.js';
 import { mxne } from '../helpers/cli.js';
 
 describe('batch: --bids discovery', function () {
@@ -35,6 +37,11 @@ describe('batch: --bids discovery', function () {
       ['sub-02_ses-a_task-aud_Demo', 'Demo'], ['sub-02_ses-a_task-aud_Demo-2', 'Demo 2'], ['sub-02_ses-a_task-aud_Demo-3', 'Demo 3']]);
     assert.equal(path.basename(m.rows[4].forward), 'sub-02_ses-a_fwd.fif');
     assert.equal(path.basename(m.rows[4].covariance), 'sub-02_ses-a_cov.fif');
+    // The FreeSurfer subject of each row (MRI slices, --morph-to) is its sub- folder, as MNE-BIDS-Pipeline names them.
+    assert.deepEqual([...new Set(m.rows.map((r) => r.subject))], ['sub-01', 'sub-02']);
+    const planned = planRows(m, { ...batchDefaults(), report: true, subjectsDir: path.join(tmp, 'subjects') }, path.join(tmp, 'out'));
+    assert.deepEqual(planned.map((r) => r.job.subject), m.rows.map((r) => r.subject));
+    assert.ok(planned.every((r) => r.job.report === true && r.job.subjectsDir === path.join(tmp, 'subjects')));
   });
 
   it('--dry-run prints the manifest: a CSV that reads back as a manifest of the same rows', async () => {
@@ -42,7 +49,8 @@ describe('batch: --bids discovery', function () {
     assert.equal(r.code, 0, r.stderr);
     const rows = parseCsv(r.stdout, { columns: true }) as Record<string, string>[];
     assert.equal(rows.length, 6);
-    assert.deepEqual(rows[1], { id: 'sub-01_task-aud_Demo-2', forward: 'sub-01/meg/sub-01_task-aud_fwd.fif', evoked: 'sub-01/meg/sub-01_task-aud_ave.fif', covariance: 'sub-01/meg/sub-01_task-aud_cov.fif', condition: 'Demo 2' });
+    assert.deepEqual(rows[1], { id: 'sub-01_task-aud_Demo-2', forward: 'sub-01/meg/sub-01_task-aud_fwd.fif', evoked: 'sub-01/meg/sub-01_task-aud_ave.fif', covariance: 'sub-01/meg/sub-01_task-aud_cov.fif', subject: 'sub-01', condition: 'Demo 2' });
+    assert.equal(rows[4].subject, 'sub-02', 'the subject of a session\'s rows is its sub- folder');
   });
 
   it('an ambiguous forward and an empty folder are InputErrors', async () => {

@@ -7,16 +7,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { checkManifest, ManifestError, readManifest } from '../../lib/batch/manifest.js';
-import { groupRows, planRows, type BatchDefaults } from '../../lib/batch/plan.js';
-import { recordingOptionsCommand } from '../../lib/batch/rowOptions.js';
+import { groupRows, planRows } from '../../lib/batch/plan.js';
+import { batchDefaults } from '../helpers/batchDefaults.js';
 import { mxne } from '../helpers/cli.js';
-
-/** The defaults of `mxne batch` with no option given: those of `mxne solve`. */
-function defaults(): BatchDefaults {
-  const cmd = recordingOptionsCommand();
-  cmd.parse([], { from: 'user' });
-  return cmd.opts() as BatchDefaults;
-}
 
 describe('batch: manifest', () => {
   let tmp: string;
@@ -60,7 +53,7 @@ describe('batch: manifest', () => {
 
   it('a row\'s cells win over the batch\'s options, which win over the defaults; rows group by forward and covariance', async () => {
     const m = await readManifest(write('m.csv', 'id,forward,evoked,covariance,alpha\na,sub-1/fwd.fif,sub-1/ave.fif,sub-1/cov.fif,40\nb,sub-1/fwd.fif,sub-1/ave.fif,sub-1/cov.fif,\n'));
-    const rows = planRows(m, { ...defaults(), alpha: 30, depth: 'none' }, path.join(tmp, 'out'));
+    const rows = planRows(m, { ...batchDefaults(), alpha: 30, depth: 'none' }, path.join(tmp, 'out'));
     assert.equal(rows[0].job.mixedNorm.alpha, 40);
     assert.equal(rows[1].job.mixedNorm.alpha, 30);
     assert.equal(rows[1].job.mixedNorm.depth, null);
@@ -87,9 +80,18 @@ describe('batch: manifest', () => {
     assert.match(list[3], /cannot read .*none\.fif \(ENOENT\)/);
   });
 
+  it('an optional subject column names each row\'s FreeSurfer subject (over the batch\'s --subject); a path is refused', async () => {
+    const m = await readManifest(write('m.csv', 'id,forward,evoked,covariance,subject\na,sub-1/fwd.fif,sub-1/ave.fif,sub-1/cov.fif,sample_ds\nb,sub-1/fwd.fif,sub-1/ave.fif,sub-1/cov.fif,\n'));
+    assert.deepEqual(m.rows.map((r) => [r.subject, r.options]), [['sample_ds', {}], [undefined, {}]]);
+    const rows = planRows(m, { ...batchDefaults(), subject: 'fallback', subjectsDir: tmp }, path.join(tmp, 'out'));
+    assert.deepEqual(rows.map((r) => [r.job.subject, r.job.report]), [['sample_ds', false], ['fallback', false]], 'no report unless asked (API callers)');
+    assert.deepEqual(await problems('id,forward,evoked,covariance,subject\na,sub-1/fwd.fif,sub-1/ave.fif,sub-1/cov.fif,../x\n'),
+      ['row 1, column "subject": "../x" is not a plain name (a folder of --subjects-dir)']);
+  });
+
   it('checks option values as a solve would (loose 2), naming the row', async () => {
     const m = await checkManifest(path.join(tmp, 'm.csv'), 'id,forward,evoked,covariance,loose\na,sub-1/fwd.fif,sub-1/ave.fif,sub-1/cov.fif,2\n');
-    assert.throws(() => planRows(m, defaults(), tmp), (e: unknown) => e instanceof ManifestError && /^row 1, column "loose"/.test(e.problems[0]));
+    assert.throws(() => planRows(m, batchDefaults(), tmp), (e: unknown) => e instanceof ManifestError && /^row 1, column "loose"/.test(e.problems[0]));
   });
 
   it('the CLI refuses a bad manifest before any work: exit 2, one line, no output folder', async function () {

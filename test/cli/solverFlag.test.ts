@@ -13,7 +13,8 @@ import { generateDemo, type DemoDataset } from '../../lib/demo/index.js';
 import { packageRoot } from '../../lib/native.js';
 
 const MAIN = path.join(packageRoot(), 'dist', 'lib', 'cli', 'main.js');
-const OUTPUTS = ['dipoles', 'mxne-lh.stc', 'mxne-rh.stc', 'residual-ave.fif', 'result.json'];
+// The seed workflow's files, its report included (as mxne solve writes by default; test/report/solverReports.test.ts looks inside).
+const OUTPUTS = ['dipoles', 'figures', 'mxne-lh.stc', 'mxne-rh.stc', 'report.html', 'residual-ave.fif', 'result.json'];
 
 function mxne(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
