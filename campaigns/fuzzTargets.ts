@@ -24,6 +24,7 @@ import { decodeStc, encodeStc } from '../lib/io/stc.js';
 import { Matrix } from '../lib/linalg/matrix.js';
 import { Evoked } from '../lib/records/evoked.js';
 import type { ChannelInfo, Info } from '../lib/records/info.js';
+import { bidsTarget } from './bidsTarget.js';
 import { freesurferTargets } from './freesurferTargets.js';
 import { manifestTargets } from './manifestTargets.js';
 import { serviceTarget } from './serviceTarget.js';
@@ -115,7 +116,10 @@ export function makeTargets(names?: readonly string[]): Target[] {
     { name: 'dip', file: 'fuzz.dip', seeds: dips, text: true, hot: [], read: (b) => decodeDip(b.toString('utf8'), 'fuzz.dip'), covers: ioModule('dipText') },
     { name: 'bdip', file: 'fuzz.bdip', seeds: bdips, text: false, hot: bdips.map(() => [0, 4, 24, 36, 48, 184, 196]), read: (b) => decodeBdip(b, 'fuzz.bdip'), covers: ioModule('bdip') },
   ];
-  all.push(...freesurferTargets(), ...manifestTargets(), serviceTarget());
+  // Discovery reads only the condition names: three channels keep its target's reads short.
+  const tiny = subset((c, k) => c.type !== 'eeg' && k < 3);
+  const twoConditions = encodeEvoked([new Evoked(tiny, data(3, 4, 1), 0, 1, 'Demo'), new Evoked(tiny, data(3, 4, 2), 0, 1, 'Demo 2')]);
+  all.push(...freesurferTargets(), ...manifestTargets(), bidsTarget(twoConditions), serviceTarget());
   for (const t of all) if (t.hot.length === 0) t.hot = t.name.endsWith('-gz') ? t.seeds.map(() => [0, 10]) : t.seeds.map((s) => (t.text ? [] : fifHot(s)));
   return names === undefined ? all : all.filter((t) => names.includes(t.name));
 }
