@@ -1,8 +1,10 @@
 /**
  * The fuzz campaign's targets: every reader of mxne with its seed files, made by the demo
  * generator's pieces and mxne's writers (files MNE reads), small so that 100,000 mutants per
- * reader run in minutes. A mutant's allowed outcomes are a read, or a typed error naming the file
- * (FiffError also carries the byte offset); anything else is a failure.
+ * reader run in minutes. The FIF, .stc and .dip/.bdip targets are here; FreeSurfer files, batch
+ * manifests, --bids discovery and job requests have their own modules. A mutant's allowed outcomes
+ * are a read, or a typed error naming the file (FiffError and FreeSurferError also carry the byte
+ * offset); anything else is a failure.
  */
 import * as zlib from 'node:zlib';
 import { averageReferenceProj } from '../lib/demo/gain.js';
