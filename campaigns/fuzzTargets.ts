@@ -1,13 +1,15 @@
 /**
  * The fuzz campaign's targets: every reader of mxne with its seed files, made by the demo
  * generator's pieces and mxne's writers (files MNE reads), small so that 100,000 mutants per
- * reader run in minutes. A mutant's allowed outcomes are a read, or a typed error naming the file
- * (FiffError also carries the byte offset); anything else is a failure.
+ * reader run in minutes. The FIF, .stc and .dip/.bdip targets are here; FreeSurfer files, batch
+ * manifests, --bids discovery and job requests have their own modules. A mutant's allowed outcomes
+ * are a read, or a typed error naming the file (FiffError and FreeSurferError also carry the byte
+ * offset); anything else is a failure.
  */
 import * as zlib from 'node:zlib';
 import { averageReferenceProj } from '../lib/demo/gain.js';
 import { demoCovariance, makeCortex, makeDemoInfo, makeForward } from '../lib/demo/index.js';
-import { FiffError, InputError } from '../lib/errors.js';
+import { FiffError, FreeSurferError, InputError } from '../lib/errors.js';
 import { decodeBdip, encodeBdip } from '../lib/io/bdip.js';
 import type { DipoleTable } from '../lib/io/dipoleTable.js';
 import { decodeDip, encodeDip } from '../lib/io/dipText.js';
@@ -24,6 +26,10 @@ import { decodeStc, encodeStc } from '../lib/io/stc.js';
 import { Matrix } from '../lib/linalg/matrix.js';
 import { Evoked } from '../lib/records/evoked.js';
 import type { ChannelInfo, Info } from '../lib/records/info.js';
+import { bidsTarget } from './bidsTarget.js';
+import { freesurferTargets } from './freesurferTargets.js';
+import { manifestTargets } from './manifestTargets.js';
+import { serviceTarget } from './serviceTarget.js';
 
 export interface Target {
   name: string;
@@ -36,6 +42,13 @@ export interface Target {
   read: (bytes: Buffer) => unknown;
   /** The compiled modules whose coverage the campaign reports (the reader's own code). */
   covers: RegExp;
+  /** Words token replacements draw from, and what separates words (text formats; mutate.ts). */
+  tokens?: readonly string[];
+  separator?: RegExp;
+  /** Errors this target counts as typed besides mxne's own (the service's 4xx answers). */
+  typed?: (error: unknown) => boolean;
+  /** Removes what the reads needed (a scratch folder, a server). */
+  close?: () => Promise<void>;
 }
 
 /** Small sines, so values are not all one pattern. */
@@ -105,12 +118,18 @@ export function makeTargets(names?: readonly string[]): Target[] {
     { name: 'dip', file: 'fuzz.dip', seeds: dips, text: true, hot: [], read: (b) => decodeDip(b.toString('utf8'), 'fuzz.dip'), covers: ioModule('dipText') },
     { name: 'bdip', file: 'fuzz.bdip', seeds: bdips, text: false, hot: bdips.map(() => [0, 4, 24, 36, 48, 184, 196]), read: (b) => decodeBdip(b, 'fuzz.bdip'), covers: ioModule('bdip') },
   ];
+  // Discovery reads only the condition names: three channels keep its target's reads short.
+  const tiny = subset((c, k) => c.type !== 'eeg' && k < 3);
+  const twoConditions = encodeEvoked([new Evoked(tiny, data(3, 4, 1), 0, 1, 'Demo'), new Evoked(tiny, data(3, 4, 2), 0, 1, 'Demo 2')]);
+  all.push(...freesurferTargets(), ...manifestTargets(), bidsTarget(twoConditions), serviceTarget());
   for (const t of all) if (t.hot.length === 0) t.hot = t.name.endsWith('-gz') ? t.seeds.map(() => [0, 10]) : t.seeds.map((s) => (t.text ? [] : fifHot(s)));
   return names === undefined ? all : all.filter((t) => names.includes(t.name));
 }
 
 /** null when the outcome is allowed; else a one-line signature of the failure (for uniqueness). */
 export function judge(t: Target, error: unknown): string | null {
+  if (t.typed?.(error)) return null;
+  if (error instanceof FreeSurferError) return error.file === t.file ? null : `FreeSurferError naming ${error.file}`;
   if (error instanceof FiffError) return error.file === t.file ? null : `FiffError naming ${error.file}`;
   if (error instanceof InputError) return error.message.includes(t.file) ? null : `InputError not naming the file: ${error.field}: ${error.expected}`;
   const e = error as Error;

@@ -53,23 +53,28 @@ export async function runCampaign(t: Target, o: { runs: number; seed: number; ti
     if (f) f.count++; else report.failures.set(sig, { count: 1, example: bytes });
   };
   const t0 = performance.now();
-  await fc.assert(fc.asyncProperty(mutantArbitrary(t.seeds.length, t.text), async (m) => {
-    const bytes = applyMutant(t.seeds[m.seed], t.hot[m.seed], m);
-    let r = await once(t, bytes);
-    for (let k = 0; k < 2 && o.timeBound && r.ms > timeLimitMs(bytes.length); k++) r = await once(t, bytes);
-    report.executions++;
-    o.onProgress?.(report.executions);
-    report.maxMs = Math.max(report.maxMs, r.ms);
-    report.maxExtraMb = Math.max(report.maxExtraMb, r.extra / 2 ** 20);
-    if (r.ok) report.reads++;
-    else {
-      const sig = judge(t, r.error);
-      if (sig === null) report.typedErrors++; else fail(sig, bytes);
-    }
-    if (r.extra > memoryLimitBytes(bytes.length)) fail(`memory: ${(r.extra / 2 ** 20).toFixed(0)} MB left allocated by a ${bytes.length}-byte file`, bytes);
-    if (o.timeBound && r.ms > timeLimitMs(bytes.length)) fail(`time: over ${timeLimitMs(bytes.length).toFixed(0)} ms of CPU (${r.ms.toFixed(0)} ms in the third try)`, bytes);
-    return true;
-  }), { numRuns: o.runs, seed: o.seed });
+  try {
+    await fc.assert(fc.asyncProperty(mutantArbitrary(t.seeds.length, t.text, t.tokens), async (m) => {
+      const bytes = applyMutant(t.seeds[m.seed], t.hot[m.seed], m, t.separator);
+      let r = await once(t, bytes);
+      for (let k = 0; k < 2 && o.timeBound && r.ms > timeLimitMs(bytes.length); k++) r = await once(t, bytes);
+      report.executions++;
+      o.onProgress?.(report.executions);
+      report.maxMs = Math.max(report.maxMs, r.ms);
+      report.maxExtraMb = Math.max(report.maxExtraMb, r.extra / 2 ** 20);
+      if (r.ok) report.reads++;
+      else {
+        const sig = judge(t, r.error);
+        if (sig === null) report.typedErrors++; else fail(sig, bytes);
+      }
+      if (r.extra > memoryLimitBytes(bytes.length)) fail(`memory: ${(r.extra / 2 ** 20).toFixed(0)} MB left allocated by a ${bytes.length}-byte file`, bytes);
+      if (o.timeBound && r.ms > timeLimitMs(bytes.length)) fail(`time: over ${timeLimitMs(bytes.length).toFixed(0)} ms of CPU (${r.ms.toFixed(0)} ms in the third try)`, bytes);
+      return true;
+    }), { numRuns: o.runs, seed: o.seed });
+  } finally {
+    // Targets that made a folder or a server for their reads remove it.
+    await t.close?.();
+  }
   report.seconds = (performance.now() - t0) / 1000;
   return report;
 }

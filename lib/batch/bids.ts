@@ -69,10 +69,14 @@ export async function discoverBids(root: string): Promise<Manifest> {
     }
   }
   if (rows.length === 0) throw new InputError('--bids', 'a derivatives folder with sub-*/[ses-*/]meg/*_ave.fif files', `${root}: none found`);
-  const seen = new Set<string>();
+  // An id names a row's output folder: two rows with one id (the same file stem in two sessions,
+  // or conditions that differ only in characters a file name drops) are refused, naming both.
+  const seen = new Map<string, ManifestRow>();
+  const where = (r: ManifestRow) => `${r.evoked} (condition ${r.options.condition})`;
   for (const r of rows) {
-    if (seen.has(r.id)) throw new InputError('--bids', 'conditions whose names differ once made file names', `two rows named ${r.id}`);
-    seen.add(r.id);
+    const first = seen.get(r.id);
+    if (first !== undefined) throw new InputError('--bids', 'evoked file stems and conditions that differ once made file names', `two rows named ${r.id}`, `from ${where(first)} and ${where(r)}`);
+    seen.set(r.id, r);
   }
   return { file: path.join(abs, 'bids-manifest.csv'), rows };
 }

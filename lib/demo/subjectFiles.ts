@@ -9,8 +9,8 @@
  */
 import * as path from 'node:path';
 import { makeFolders } from '../io/outputFolder.js';
-import { writeMgh } from '../io/freesurfer/writeMgh.js';
-import { writeSurface } from '../io/freesurfer/surface.js';
+import { writeMgh, type MghWriteInput } from '../io/freesurfer/writeMgh.js';
+import { writeSurface, type Surface } from '../io/freesurfer/surface.js';
 import { Matrix } from '../linalg/matrix.js';
 import type { SourceSpace } from '../records/sourceSpace.js';
 import { HEAD_ORIGIN } from './helmet.js';
@@ -32,15 +32,19 @@ function t1Intensity(x: number, y: number, z: number): number {
   return r > 58 ? 95 : 150; // grey matter around the cortex (62–70 mm), white matter inside
 }
 
-async function writeT1(file: string): Promise<void> {
+/**
+ * The synthetic T1 on an n³ grid of `voxelMm` voxels (the demo writes 64 × 4 mm; the fuzz campaign
+ * draws small ones as seeds).
+ */
+export function demoT1(n = N, voxelMm = VOXEL_MM): MghWriteInput {
   // Conformed LIA orientation, as FreeSurfer's T1.mgz: voxel i → left, j → inferior, k → anterior.
   const mdc = [-1, 0, 0, 0, 0, 1, 0, -1, 0];
-  const data = new Uint8Array(N * N * N);
-  const half = (N * VOXEL_MM) / 2;
-  for (let k = 0; k < N; k++) for (let j = 0; j < N; j++) for (let i = 0; i < N; i++) {
-    data[i + N * (j + N * k)] = t1Intensity(half - i * VOXEL_MM, k * VOXEL_MM - half, half - j * VOXEL_MM);
+  const data = new Uint8Array(n * n * n);
+  const half = (n * voxelMm) / 2;
+  for (let k = 0; k < n; k++) for (let j = 0; j < n; j++) for (let i = 0; i < n; i++) {
+    data[i + n * (j + n * k)] = t1Intensity(half - i * voxelMm, k * voxelMm - half, half - j * voxelMm);
   }
-  await writeMgh(file, { dims: [N, N, N], type: 'uint8', data, voxelSize: [VOXEL_MM, VOXEL_MM, VOXEL_MM], mdc, cRas: [0, 0, 0] });
+  return { dims: [n, n, n], type: 'uint8', data, voxelSize: [voxelMm, voxelMm, voxelMm], mdc, cRas: [0, 0, 0] };
 }
 
 /** Points of `rr` (m) projected from the head centre onto the 100 mm sphere (mm). */
@@ -89,16 +93,24 @@ function templateWhite(sphere: Matrix, hemi: 'lh' | 'rh'): Matrix {
   return out;
 }
 
+/**
+ * The demo's surfaces by path under the subjects folder: the subject's sphere.reg (its cortex `src`
+ * on the sphere) and the template's sphere.reg and white (an icosphere of `templateLevels`).
+ */
+export function demoSurfaces(src: SourceSpace[], templateLevels = 4): Array<[string, Surface]> {
+  const template = icosphere(templateLevels);
+  return (['lh', 'rh'] as const).flatMap((hemi, h): Array<[string, Surface]> => [
+    [path.join(DEMO_SUBJECT, 'surf', `${hemi}.sphere.reg`), { rr: onSphere(src[h].rr), tris: src[h].tris! }],
+    [path.join(DEMO_TEMPLATE, 'surf', `${hemi}.sphere.reg`), template],
+    [path.join(DEMO_TEMPLATE, 'surf', `${hemi}.white`), { rr: templateWhite(template.rr, hemi), tris: template.tris }],
+  ]);
+}
+
 /** Writes the demo's subjects folder under `dir`; returns its path. */
 export async function writeDemoSubjects(dir: string, src: SourceSpace[]): Promise<string> {
   const subjectsDir = path.join(dir, 'subjects');
   for (const sub of [`${DEMO_SUBJECT}/mri`, `${DEMO_SUBJECT}/surf`, `${DEMO_TEMPLATE}/surf`]) await makeFolders(path.join(subjectsDir, sub));
-  await writeT1(path.join(subjectsDir, DEMO_SUBJECT, 'mri', 'T1.mgz'));
-  const template = icosphere(4);
-  for (const [h, hemi] of (['lh', 'rh'] as const).entries()) {
-    await writeSurface(path.join(subjectsDir, DEMO_SUBJECT, 'surf', `${hemi}.sphere.reg`), { rr: onSphere(src[h].rr), tris: src[h].tris! });
-    await writeSurface(path.join(subjectsDir, DEMO_TEMPLATE, 'surf', `${hemi}.sphere.reg`), template);
-    await writeSurface(path.join(subjectsDir, DEMO_TEMPLATE, 'surf', `${hemi}.white`), { rr: templateWhite(template.rr, hemi), tris: template.tris });
-  }
+  await writeMgh(path.join(subjectsDir, DEMO_SUBJECT, 'mri', 'T1.mgz'), demoT1());
+  for (const [file, surface] of demoSurfaces(src)) await writeSurface(path.join(subjectsDir, file), surface);
   return subjectsDir;
 }

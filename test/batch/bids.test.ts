@@ -53,6 +53,14 @@ describe('batch: --bids discovery', function () {
     assert.equal(rows[4].subject, 'sub-02', 'the subject of a session\'s rows is its sub- folder');
   });
 
+  it('two rows with one id (the same file stem in two sessions) are an InputError naming both evoked files', async () => {
+    const d = path.join(tmp, 'demo'), root = path.join(tmp, 'bids-same-stem');
+    place(d, path.join(root, 'sub-01', 'ses-a', 'meg'), { fwd: 'sub-01_fwd.fif', cov: 'sub-01_cov.fif', ave: 'sub-01_ave.fif' });
+    place(d, path.join(root, 'sub-01', 'ses-b', 'meg'), { fwd: 'sub-01_fwd.fif', cov: 'sub-01_cov.fif', ave: 'sub-01_ave.fif' });
+    const [a, b] = ['ses-a', 'ses-b'].map((ses) => path.join(root, 'sub-01', ses, 'meg', 'sub-01_ave.fif'));
+    await assert.rejects(discoverBids(root), (e: unknown) => e instanceof InputError && /two rows named sub-01_Demo\b/.test(e.message) && e.message.includes(a) && e.message.includes(b));
+  });
+
   it('an ambiguous forward and an empty folder are InputErrors', async () => {
     fs.copyFileSync(path.join(tmp, 'demo', 'demo-fwd.fif'), path.join(tmp, 'bids', 'sub-02', 'ses-a', 'meg', 'sub-02_ses-a_other_fwd.fif'));
     await assert.rejects(discoverBids(path.join(tmp, 'bids')), (e: unknown) => e instanceof InputError && /forward of .*sub-02_ses-a_task-aud_ave\.fif/.test(e.field));

@@ -69,9 +69,13 @@ export function decodeMgh(file: string, b: Buffer, header: MghHeader): MghVolume
   return { header, data, vox2ras: mghVox2Ras(header, false), vox2rasTkr: mghVox2Ras(header, true) };
 }
 
-/** Reads an .mgh or .mgz file (gzip is recognised by its magic bytes, not the name). */
-export async function readMgh(file: string, field = file): Promise<MghVolume> {
-  const raw = await readInputFile(file, field);
+/** Decodes the bytes of an .mgh or .mgz file (gzip is recognised by its magic bytes, not the name). */
+export async function mghFromBuffer(file: string, raw: Buffer): Promise<MghVolume> {
   const b = isGzip(raw) ? await inflateMgh(file, raw) : raw;
   return decodeMgh(file, b, parseMghHeader(file, b));
+}
+
+/** Reads an .mgh or .mgz file. */
+export async function readMgh(file: string, field = file): Promise<MghVolume> {
+  return mghFromBuffer(file, await readInputFile(file, field));
 }
