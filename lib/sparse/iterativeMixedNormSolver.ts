@@ -35,8 +35,7 @@ export async function solveIrMxne(M: Matrix, G: Matrix, alpha: number, nMxneIter
   for (let k = 0; k < nMxneIter; k++) {
     const X0 = X, active0 = active;
     // MxNE on the weighted active columns; the active-set strategy only when they outnumber it.
-    const Gk = G.pickCols(active);
-    for (let j = 0; j < active.length; j++) for (let i = 0; i < Gk.rows; i++) Gk.data[i + j * Gk.rows] *= weights[j];
+    const Gk = weightedColumns(G, active, weights);
     const useActiveSet = o.activeSetSize !== null && active.length > o.activeSetSize * o.nOrient;
     const sub = await activeSetSolve(await prepareL21(M, Gk), alpha, { ...o, activeSetSize: useActiveSet ? o.activeSetSize : null, onProgress: undefined });
     gap = sub.gap;
@@ -68,6 +67,14 @@ export async function solveIrMxne(M: Matrix, G: Matrix, alpha: number, nMxneIter
     X, activeSet: active, E, activeSetHistory: history, gap, converged, nIterations: outer, epochs, debias,
     warnings: [...(converged ? [] : [convergenceWarning('irmxne', gap, o.tol, outer)]), ...debiasWarning(debias)],
   };
+}
+
+/** G's `active` columns scaled by `weights`; G itself when that is every column with weight 1 (the first round without weightInit). */
+function weightedColumns(G: Matrix, active: Int32Array, weights: Float64Array): Matrix {
+  if (active.length === G.cols && weights.every((w) => w === 1)) return G;
+  const Gk = G.pickCols(active);
+  for (let j = 0; j < active.length; j++) for (let i = 0; i < Gk.rows; i++) Gk.data[i + j * Gk.rows] *= weights[j];
+  return Gk;
 }
 
 function sameColumns(a: Int32Array, b: Int32Array): boolean {
