@@ -52,12 +52,16 @@ Status GammaMapStep(int n, int k, int T, const double* G, const double* M, const
   for (int j = 0; j < k; j++)
     for (int i = 0; i < n; i++) Gg[i + size_t(j) * n] = G[i + size_t(j) * n] * gammas[j];
   // MNE: np.dot(G * gammas, G.T), then alpha on the diagonal.
-  cblas_dgemm(CblasColMajor, CblasNoTrans, CblasTrans, n, n, k, 1.0, Gg.data(), n, G, n, 0.0, CM.data(), n);
-  for (int i = 0; i < n; i++) CM[i + size_t(i) * n] += alpha;
-  const std::vector<double> cm = CM;  // the factorisation overwrites CM; the fallback needs it whole
+  const auto formCM = [&] {
+    cblas_dgemm(CblasColMajor, CblasNoTrans, CblasTrans, n, n, k, 1.0, Gg.data(), n, G, n, 0.0, CM.data(), n);
+    for (int i = 0; i < n; i++) CM[i + size_t(i) * n] += alpha;
+  };
+  formCM();
   if (!SolveByCholesky(n, k, CM.data(), G, CMinvG.data())) {
+    // The failed factorisation overwrote CM: form it again (rare) rather than copy it every iteration.
+    formCM();
     *out.eighFallback = true;
-    Status st = SolveByEigh(n, k, cm.data(), G, CMinvG.data());
+    Status st = SolveByEigh(n, k, CM.data(), G, CMinvG.data());
     if (!st.ok()) return st;
   }
   cblas_dgemm(CblasColMajor, CblasTrans, CblasNoTrans, k, T, n, 1.0, CMinvG.data(), n, M, n, 0.0, out.A, k);
