@@ -6,6 +6,7 @@
  */
 import { InputError } from '../errors.js';
 import { gemmAsync } from '../linalg/blas.js';
+import { scaleColumns } from '../linalg/columns.js';
 import { Matrix } from '../linalg/matrix.js';
 import { activeSetSolve } from './activeSet.js';
 import { dot } from './groupNorms.js';
@@ -35,7 +36,7 @@ export async function solveIrMxne(M: Matrix, G: Matrix, alpha: number, nMxneIter
   for (let k = 0; k < nMxneIter; k++) {
     const X0 = X, active0 = active;
     // MxNE on the weighted active columns; the active-set strategy only when they outnumber it.
-    const Gk = weightedColumns(G, active, weights);
+    const Gk = await weightedColumns(G, active, weights);
     const useActiveSet = o.activeSetSize !== null && active.length > o.activeSetSize * o.nOrient;
     const sub = await activeSetSolve(await prepareL21(M, Gk), alpha, { ...o, activeSetSize: useActiveSet ? o.activeSetSize : null, onProgress: undefined });
     gap = sub.gap;
@@ -70,11 +71,9 @@ export async function solveIrMxne(M: Matrix, G: Matrix, alpha: number, nMxneIter
 }
 
 /** G's `active` columns scaled by `weights`; G itself when that is every column with weight 1 (the first round without weightInit). */
-function weightedColumns(G: Matrix, active: Int32Array, weights: Float64Array): Matrix {
+async function weightedColumns(G: Matrix, active: Int32Array, weights: Float64Array): Promise<Matrix> {
   if (active.length === G.cols && weights.every((w) => w === 1)) return G;
-  const Gk = G.pickCols(active);
-  for (let j = 0; j < active.length; j++) for (let i = 0; i < Gk.rows; i++) Gk.data[i + j * Gk.rows] *= weights[j];
-  return Gk;
+  return scaleColumns(G.pickCols(active), weights);
 }
 
 function sameColumns(a: Int32Array, b: Int32Array): boolean {
