@@ -36,11 +36,6 @@ export interface PrepareForwardOptions {
   /** Fixed orientation first, then the depth prior (sparse); or depth from the free gain first (MNE inverse). */
   allowFixedDepth: boolean;
   /**
-   * false: `gain` is returned as W·G only and the caller applies `sourceStd` itself (to just the
-   * columns it keeps, saving a pass over the full gain). @default true
-   */
-  scaleGain?: boolean;
-  /**
    * Shares the prepared noise covariance with other preparations of the same inputs (the dSPM
    * operator and the sparse gain of one solve): it depends on the covariance, the info, the
    * channels and the rank only.
@@ -48,7 +43,8 @@ export interface PrepareForwardOptions {
   memo?: Memo;
 }
 
-export interface PreparedForward {
+/** Everything prepareForward makes but the whitened gain itself (prepareForwardColumns). */
+export interface PreparedColumns {
   /**
    * Oriented (surface / fixed) geometry. Its gain keeps all the forward's rows (see `rows`); for a
    * loose orientation it is the gain as read (x/y/z): the rotation is applied after whitening,
@@ -62,8 +58,6 @@ export interface PreparedForward {
   info: Info;
   chNames: string[];
   nOrient: 1 | 3;
-  /** Whitened, source-weighted, scaled gain: whitened dimension × (nsource · nOrient). */
-  gain: Matrix;
   /** Over `chNames` (for the data). */
   whitener: Matrix;
   noiseCov: PreparedNoiseCov;
@@ -71,9 +65,78 @@ export interface PreparedForward {
   orientPrior: Float64Array | null;
   sourceStd: Float64Array;
   traceGRGT: number;
+  /**
+   * W·G in the prepared basis (not scaled by `sourceStd`) for the given sources' columns (nOrient
+   * each, in order): whitened from the forward's columns when asked, so only what is kept is held.
+   */
+  whitenSources(sources: ArrayLike<number>): Promise<Matrix>;
 }
 
+export interface PreparedForward extends PreparedColumns {
+  /** Whitened, source-weighted, scaled gain: whitened dimension × (nsource · nOrient). */
+  gain: Matrix;
+}
+
+/** The whitened, scaled gain in full (the minimum-norm operator's SVD needs all of it). */
 export async function prepareForward(fwd: Forward, info: Info, cov: Covariance, o: PrepareForwardOptions): Promise<PreparedForward> {
+  const s = await setUp(fwd, info, cov, o);
+  const gain = new Matrix(s.W.rows, s.forward.sol.cols);
+  await s.plan.whiten(s.forward.sol, 0, gain.cols, gain.data, gain.cols >= 2 * SPLIT_COLUMNS);
+  const colNorm2 = s.rotation ? await rotateColumnsInPlace(gain, s.rotation) : await columnNorms2(gain);
+  const p = await finish(s, colNorm2, gain);
+  await scaleColumns(gain, p.sourceStd);
+  return { ...p, gain };
+}
+
+/**
+ * prepareForward without the full whitened gain (the sparse solvers, which keep the columns their
+ * weights select): the forward's columns go through the whitening in blocks, each block giving
+ * its columns' norms (depth prior, trace) before the next reuses its buffer, so the whitened gain
+ * (360 × 17,880 doubles = 52 MB at 5,960 sources) is never held; `whitenSources` makes the columns
+ * kept. Same products column by column as prepareForward's.
+ */
+export async function prepareForwardColumns(fwd: Forward, info: Info, cov: Covariance, o: PrepareForwardOptions): Promise<PreparedColumns> {
+  const s = await setUp(fwd, info, cov, o);
+  const sol = s.forward.sol, n = sol.cols, rows = s.W.rows;
+  const colNorm2 = new Float64Array(n);
+  const blocks = Math.ceil(n / BLOCK_COLUMNS);
+  // Two lanes, each with its own buffer, so that two blocks run at once when two cores are free.
+  const lane = async (first: number) => {
+    const buf = new Float64Array(rows * Math.min(BLOCK_COLUMNS, n));
+    for (let b = first; b < blocks; b += 2) {
+      const c0 = b * BLOCK_COLUMNS, c1 = Math.min(n, c0 + BLOCK_COLUMNS);
+      const out = buf.subarray(0, rows * (c1 - c0));
+      await s.plan.whiten(sol, c0, c1, out, false);
+      const norms = colNorm2.subarray(c0, c1);
+      if (s.rotation) await callAsync(() => addon.rotateSourcesInPlaceAsync(rows, (c1 - c0) / 3, out, s.rotation!.subarray(3 * c0, 3 * c1), norms));
+      else await callAsync(() => addon.columnNorms2Async(rows, c1 - c0, out, norms));
+    }
+  };
+  await Promise.all([lane(0), lane(1)]);
+  return finish(s, colNorm2, null);
+}
+
+/** What both preparations share: orientation, channels, noise covariance, whitener. */
+interface SetUp {
+  o: PrepareForwardOptions;
+  depth: DepthOptions | null;
+  /** Oriented forward whose `sol` the whitening reads (x/y/z for a loose orientation: see `rotation`). */
+  forward: Forward;
+  nOrient: 1 | 3;
+  /** Per-source rotation applied after whitening (loose orientation), 9 values per source. */
+  rotation: Float64Array | null;
+  rows: Int32Array;
+  chNames: string[];
+  infoPicked: Info;
+  noiseCov: PreparedNoiseCov;
+  W: Matrix;
+  plan: WhitenPlan;
+  /** Depth prior taken from the free gain before fixing the orientation (MNE's fixed inverse). */
+  dPrior: Float64Array | null;
+  depthBeforeFixing: boolean;
+}
+
+async function setUp(fwd: Forward, info: Info, cov: Covariance, o: PrepareForwardOptions): Promise<SetUp> {
   if (!(o.loose >= 0 && o.loose <= 1)) throw new InputError('loose', 'a number in [0, 1]', String(o.loose));
   const hasVolume = fwd.src.some((s) => s.type === 'vol');
   if (hasVolume && o.loose < 1) throw new InputError('loose', '1 for a volume source space (orientations are free there)', String(o.loose));
@@ -96,11 +159,11 @@ export async function prepareForward(fwd: Forward, info: Info, cov: Covariance, 
     forward = await toSurfaceOrientation(fwd, { fixed: true, useCps: true }, fwd.sourceOri === 1 ? undefined : basisOf(true, true));
     nOrient = 1;
   }
-  let rotateAfterWhitening: Float64Array | null = null;
+  let rotation: Float64Array | null = null;
   if (!fixed && o.loose < 1) {
     const b = await basisOf(false, o.useCps);
     forward = { ...fwd, sourceNn: b.sourceNn, surfOri: true };
-    rotateAfterWhitening = b.basis;
+    rotation = b.basis;
   }
   const chNames = selectChannels(info, forward, cov);
   const rowOf = new Map(forward.chNames.map((n, k) => [n, k] as const));
@@ -108,36 +171,46 @@ export async function prepareForward(fwd: Forward, info: Info, cov: Covariance, 
   const infoPicked = pickInfo(info, chNames);
   const makeNoiseCov = () => prepareNoiseCov(cov, info, chNames, o.rank);
   const noiseCov = await (o.memo ? o.memo(`noiseCov|${optionsKey([o.rank, chNames])}`, makeNoiseCov) : makeNoiseCov());
-  const whitener = computeWhitener(noiseCov, { pca: o.pca });
-
-  let dPrior: Float64Array | null = null;
-  const priorOf = async (f: Forward, no: 1 | 3, whitened: Matrix | null): Promise<Float64Array | null> => {
-    if (o.depthPerSource) return expand(await o.depthPerSource(f.sol, rows, infoPicked), no);
-    if (!depth) return null;
-    if (depth.limitDepthChs === 'whiten') {
-      // MNE whitens for the depth prior with pca=True; only an MNE-style inverse (pca 'white') needs its own product.
-      const W = o.pca === true ? whitener : computeWhitener(noiseCov, { pca: true });
-      return depthPrior(whitened ?? await gemmAsync(spread(W, rows, f.sol.rows), f.sol), no, depth);
-    }
-    return depthPrior(f.sol.pickRows(Array.from(depthChannels(infoPicked), (k) => rows[k])), no, depth);
-  };
+  const W = computeWhitener(noiseCov, { pca: o.pca });
+  const s: SetUp = { o, depth, forward, nOrient, rotation, rows, chNames, infoPicked, noiseCov, W, plan: null!, dPrior: null, depthBeforeFixing };
   if (depthBeforeFixing) {
-    dPrior = await priorOf(forward, 3, null);
-    if (dPrior) dPrior = dPrior.filter((_, k) => k % 3 === 2);
-    forward = await toSurfaceOrientation(fwd, { fixed: true, useCps: o.useCps }, fwd.sourceOri === 1 ? undefined : basisOf(true, o.useCps));
-    nOrient = 1;
+    s.dPrior = await priorOf(s, forward, 3, null);
+    if (s.dPrior) s.dPrior = s.dPrior.filter((_, k) => k % 3 === 2);
+    s.forward = await toSurfaceOrientation(fwd, { fixed: true, useCps: o.useCps }, fwd.sourceOri === 1 ? undefined : basisOf(true, o.useCps));
+    s.nOrient = 1;
   }
-  const gain = await whiten(whitener, whitenerRows(noiseCov, o.pca), noiseCov, rows, forward.sol);
-  const colNorm2 = rotateAfterWhitening ? await rotateColumnsInPlace(gain, rotateAfterWhitening) : await columnNorms2(gain);
-  if (!depthBeforeFixing) {
+  s.plan = whitenPlan(W, whitenerRows(noiseCov, o.pca), noiseCov, rows, s.forward.sol.rows);
+  return s;
+}
+
+async function priorOf(s: SetUp, f: Forward, no: 1 | 3, whitened: Matrix | null): Promise<Float64Array | null> {
+  const { o, depth, rows } = s;
+  if (o.depthPerSource) return expand(await o.depthPerSource(f.sol, rows, s.infoPicked), no);
+  if (!depth) return null;
+  if (depth.limitDepthChs === 'whiten') {
+    // MNE whitens for the depth prior with pca=True; only an MNE-style inverse (pca 'white') needs its own product.
+    const W = o.pca === true ? s.W : computeWhitener(s.noiseCov, { pca: true });
+    return depthPrior(whitened ?? await gemmAsync(spread(W, rows, f.sol.rows), f.sol), no, depth);
+  }
+  return depthPrior(f.sol.pickRows(Array.from(depthChannels(s.infoPicked), (k) => rows[k])), no, depth);
+}
+
+/** Priors, source_std and the trace scaling from the whitened columns' squared norms. */
+async function finish(s: SetUp, colNorm2: Float64Array, gain: Matrix | null): Promise<PreparedColumns> {
+  const { o, depth, forward, nOrient, rows, noiseCov, rotation } = s;
+  let dPrior = s.dPrior;
+  if (!s.depthBeforeFixing) {
     // The sparse prior ('whiten', 'fro') is the column norms of W·G with W's non-zero rows: the gain's own when pca.
-    dPrior = depth && depth.limitDepthChs === 'whiten' && depth.combineXyz === 'fro' && o.pca === true && !o.depthPerSource
-      ? depthWeights(blockSums(colNorm2, nOrient), nOrient, depth)
-      : await priorOf(forward, nOrient, o.pca === true ? gain : null);
+    const fromNorms = depth !== null && depth.limitDepthChs === 'whiten' && depth.combineXyz === 'fro' && o.pca === true && !o.depthPerSource;
+    if (fromNorms) dPrior = depthWeights(blockSums(colNorm2, nOrient), nOrient, depth);
+    else if (gain === null && depth !== null && depth.limitDepthChs === 'whiten' && !o.depthPerSource) {
+      throw new InputError('depth', "the sparse solvers' depth prior (whitened, 'fro') when the gain is whitened in blocks", depth.combineXyz);
+    } else dPrior = await priorOf(s, forward, nOrient, o.pca === true ? gain : null);
   }
+  const fixed = o.loose === 0;
   const oPrior = fixed ? null : orientPrior(forward.src, o.loose);
 
-  const n = gain.cols;
+  const n = colNorm2.length;
   const sourceStd = new Float64Array(n).fill(1);
   let traceGRGT = 0;
   for (let k = 0; k < n; k++) {
@@ -147,17 +220,29 @@ export async function prepareForward(fwd: Forward, info: Info, cov: Covariance, 
     traceGRGT += colNorm2[k] * sourceStd[k] * sourceStd[k];
   }
   if (!(traceGRGT > 0) || !Number.isFinite(traceGRGT)) throw new InputError('forward.sol', 'a finite, non-zero gain over the chosen channels', String(traceGRGT));
-  // MNE scales gain and source_std so that ‖gain‖²_F is the whitened dimension: one pass here.
+  // MNE scales gain and source_std so that ‖gain‖²_F is the whitened dimension.
   const scale = Math.sqrt(noiseCov.nNonzero / traceGRGT);
   for (let k = 0; k < n; k++) sourceStd[k] *= scale;
-  if (o.scaleGain !== false) await scaleColumns(gain, sourceStd);
   const sol = forward.sol;
-  const gainColumns = rotateAfterWhitening
-    ? (cols: ArrayLike<number>) => rotatedColumns(sol, rotateAfterWhitening!, cols, rows)
+  const gainColumns = rotation
+    ? (cols: ArrayLike<number>) => rotatedColumns(sol, rotation, cols, rows)
     : (cols: ArrayLike<number>) => sol.pickCols(cols).pickRows(rows);
-  return { forward, gainColumns, rows, info: infoPicked, chNames, nOrient, gain, whitener, noiseCov, depthPrior: dPrior, orientPrior: oPrior, sourceStd, traceGRGT };
+  const whitenSources = async (sources: ArrayLike<number>): Promise<Matrix> => {
+    // All of them (no weights): straight from the forward, no gathered copy.
+    const every = sources.length * nOrient === sol.cols && Array.prototype.every.call(sources, (v: number, j: number) => v === j);
+    const cols = every ? null : Int32Array.from({ length: sources.length * nOrient }, (_, j) => sources[Math.floor(j / nOrient)] * nOrient + (j % nOrient));
+    const G = cols === null ? sol : sol.pickCols(cols);
+    const out = new Matrix(s.W.rows, G.cols);
+    await s.plan.whiten(G, 0, G.cols, out.data, G.cols >= 2 * SPLIT_COLUMNS);
+    if (rotation) {
+      const basis = every ? rotation : new Float64Array(9 * sources.length);
+      if (!every) for (let j = 0; j < sources.length; j++) basis.set(rotation.subarray(9 * sources[j], 9 * sources[j] + 9), 9 * j);
+      await rotateColumnsInPlace(out, basis);
+    }
+    return out;
+  };
+  return { forward, gainColumns, rows, info: s.infoPicked, chNames: s.chNames, nOrient, whitener: s.W, noiseCov, depthPrior: dPrior, orientPrior: oPrior, sourceStd, traceGRGT, whitenSources };
 }
-
 
 function blockSums(v: Float64Array, nOrient: number): Float64Array {
   const out = new Float64Array(v.length / nOrient);
@@ -165,14 +250,19 @@ function blockSums(v: Float64Array, nOrient: number): Float64Array {
   return out;
 }
 
+/** How W·G runs: columns [c0, c1) of G (all forward rows) into `out` (W.rows × (c1 − c0), packed). */
+interface WhitenPlan {
+  whiten(G: Matrix, c0: number, c1: number, out: Float64Array, split: boolean): Promise<void>;
+}
+
 /**
- * W·G for W over the chosen channels and G over all forward rows. The whitener is block-diagonal
- * by channel group (MEG, EEG: cross terms ignored, as MNE), so when each group's whitener rows and
+ * W over the chosen channels times G over all forward rows. The whitener is block-diagonal by
+ * channel group (MEG, EEG: cross terms ignored, as MNE), so when each group's whitener rows and
  * forward rows form ranges, one GEMM per group skips the zero blocks (~28 % of the flops with
  * 306 MEG + 60 EEG channels). Otherwise one GEMM with W spread over the forward's rows.
  */
-async function whiten(W: Matrix, wRowChannel: number[], nc: PreparedNoiseCov, rows: Int32Array, G: Matrix): Promise<Matrix> {
-  const Ws = spread(W, rows, G.rows);
+function whitenPlan(W: Matrix, wRowChannel: number[], nc: PreparedNoiseCov, rows: Int32Array, nFwdRows: number): WhitenPlan {
+  const Ws = spread(W, rows, nFwdRows);
   const blocks = nc.groups.map(({ picks }) => {
     const inGroup = new Set(picks);
     const wr = wRowChannel.flatMap((c, r) => (inGroup.has(c) ? [r] : []));
@@ -181,19 +271,34 @@ async function whiten(W: Matrix, wRowChannel: number[], nc: PreparedNoiseCov, ro
   });
   const ranges = blocks.every((b) => b.wn === 0 || b.w1 - b.w0 === b.wn)
     && blocks.every((a, i) => blocks.every((b, j) => i === j || a.f1 <= b.f0 || b.f1 <= a.f0));
-  if (!ranges || blocks.some((b) => b.wn === 0)) return gemmAsync(Ws, G);
-  const out = new Matrix(W.rows, G.cols);
-  // The large (MEG) block also in two column halves, so that it runs on two cores when they are
-  // free (a lone mixedNorm call; one BLAS thread per job). Each column's arithmetic is unchanged.
-  const halves = G.cols >= 2 * SPLIT_COLUMNS ? [[0, G.cols >> 1], [G.cols >> 1, G.cols]] : [[0, G.cols]];
+  const m = W.rows;
+  if (!ranges || blocks.some((b) => b.wn === 0)) {
+    return { whiten: async (G, c0, c1, out) => { await callAsync(() => addon.gemmBlockAsync(m, c1 - c0, G.rows, 1, Ws.data, 0, Ws.rows, G.data, c0 * G.rows, G.rows, 0, out, 0, m)); } };
+  }
+  // Whitener rows no group writes (zero rows of W) must read as zeros in a reused buffer.
+  const covered = blocks.reduce((k, b) => k + b.wn, 0) === m;
   const big = blocks.reduce((a, b) => ((b.w1 - b.w0) * (b.f1 - b.f0) > (a.w1 - a.w0) * (a.f1 - a.f0) ? b : a));
-  await Promise.all(blocks.flatMap((b) => (b === big ? halves : [[0, G.cols]]).map(([c0, c1]) => callAsync(() => addon.gemmBlockAsync(b.w1 - b.w0, c1 - c0, b.f1 - b.f0, 1,
-    Ws.data, b.w0 + b.f0 * Ws.rows, Ws.rows, G.data, b.f0 + c0 * G.rows, G.rows, 0, out.data, b.w0 + c0 * out.rows, out.rows)))));
-  return out;
+  return {
+    whiten: async (G, c0, c1, out, split) => {
+      if (!covered) out.fill(0);
+      // With `split`, the large (MEG) block also in two column halves, so that it runs on two cores
+      // when they are free (a lone preparation; one BLAS thread per job). Each column's arithmetic is unchanged.
+      const mid = (c0 + c1) >> 1;
+      const halves = split ? [[c0, mid], [mid, c1]] : [[c0, c1]];
+      await Promise.all(blocks.flatMap((b) => (b === big ? halves : [[c0, c1]]).map(([a, e]) => callAsync(() => addon.gemmBlockAsync(b.w1 - b.w0, e - a, b.f1 - b.f0, 1,
+        Ws.data, b.w0 + b.f0 * Ws.rows, Ws.rows, G.data, b.f0 + a * G.rows, G.rows, 0, out, b.w0 + (a - c0) * m, m)))));
+    },
+  };
 }
 
 /** Below this many columns per half a split whitening GEMM costs more in thread hand-over than it saves. */
 const SPLIT_COLUMNS = 1000;
+
+/**
+ * Columns per block of prepareForwardColumns (a multiple of 3: whole sources): 360 × 1,536 doubles
+ * is 4.4 MB per buffer, large enough for GEMM to run at its full rate.
+ */
+const BLOCK_COLUMNS = 1536;
 
 /** W over chosen channels → the same rows over all `nRows` forward rows (zero columns elsewhere). */
 function spread(W: Matrix, rows: Int32Array, nRows: number): Matrix {

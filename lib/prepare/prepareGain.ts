@@ -9,7 +9,7 @@ import type { Covariance } from '../records/covariance.js';
 import type { Forward } from '../records/forward.js';
 import type { Info } from '../records/info.js';
 import { scaleColumns } from '../linalg/columns.js';
-import { prepareForward, type PreparedForward } from './prepareForward.js';
+import { prepareForward, prepareForwardColumns, type PreparedColumns } from './prepareForward.js';
 import { DEPTH_SPARSE } from './priors.js';
 import type { Memo } from './preparationCache.js';
 import type { RankOption } from './rank.js';
@@ -24,15 +24,15 @@ export interface PrepareGainOptions {
   weightsMin: number;
   /**
    * Where the prepared forward (which depends on neither the data nor the weights) comes from
-   * when it is shared between solves: a memo around the computation. Its gain is never scaled in
-   * place here (a copy is), so the shared one is never changed.
+   * when it is shared between solves: a memo around the computation. It holds no whitened gain:
+   * each solve whitens the columns its weights keep (whitenSources), so nothing shared is changed.
    */
-  shared?: (make: () => Promise<PreparedForward>) => Promise<PreparedForward>;
+  shared?: (make: () => Promise<PreparedColumns>) => Promise<PreparedColumns>;
   /** Steps shared with other preparations of the same inputs (prepareForward's `memo`). */
   memo?: Memo;
 }
 
-export interface SparseGain extends PreparedForward {
+export interface SparseGain extends PreparedColumns {
   /** Gain columns kept by the weights mask (all columns without weights). */
   gain: Matrix;
   /** sourceStd × normalised weights, one per column of the full (unmasked) gain. */
@@ -43,16 +43,21 @@ export interface SparseGain extends PreparedForward {
 
 export async function prepareGain(fwd: Forward, info: Info, cov: Covariance, o: PrepareGainOptions): Promise<SparseGain> {
   const depth = o.depth === null ? null : { exp: o.depth, ...DEPTH_SPARSE };
-  // The gain comes back as W·G: source_std (× weights) is applied below to the columns kept only.
-  const make = () => prepareForward(fwd, info, cov, { loose: o.loose, depth, rank: o.rank, pca: true, useCps: true, allowFixedDepth: true, scaleGain: false, memo: o.memo });
+  const options = { loose: o.loose, depth, rank: o.rank, pca: true as const, useCps: true, allowFixedDepth: true, memo: o.memo };
+  // No weights and nothing shared: every column is kept, whitened and scaled in one pass.
+  if (o.weights === null && !o.shared) {
+    const full = await prepareForward(fwd, info, cov, options);
+    return { ...full, sourceWeighting: Float64Array.from(full.sourceStd), keptColumns: null };
+  }
+  // Column norms only (depth prior, trace): the whitened columns are made below, for the sources kept.
+  const make = () => prepareForwardColumns(fwd, info, cov, options);
   const p = o.shared ? await o.shared(make) : await make();
-  // A shared prepared gain is never changed: what is scaled in place is a copy (pickCols makes one).
-  const own = (m: Matrix) => (o.shared ? m.clone() : m);
   const sourceWeighting = Float64Array.from(p.sourceStd);
+  const nsrc = p.sourceStd.length / p.nOrient;
+  const all = () => Int32Array.from({ length: nsrc }, (_, k) => k);
   const weights = await o.weights;
-  if (weights === null) return { ...p, gain: await scaleColumns(own(p.gain), sourceWeighting), sourceWeighting, keptColumns: null };
+  if (weights === null) return { ...p, gain: await scaleColumns(await p.whitenSources(all()), sourceWeighting), sourceWeighting, keptColumns: null };
 
-  const nsrc = p.gain.cols / p.nOrient;
   if (weights.length !== nsrc) throw new InputError('weights', `one weight per source (${nsrc})`, `${weights.length}`);
   let wmax = -Infinity;
   for (const v of weights) {
@@ -65,15 +70,14 @@ export async function prepareGain(fwd: Forward, info: Info, cov: Covariance, o: 
     throw new InputError('weightsMin', `a value below the largest weight (${Math.floor(wmax * 100) / 100})`, String(o.weightsMin),
       `weights_min > weights_max: ${o.weightsMin} > ${wmax}; lower weightsMin or pass no weights`);
   }
-  const col = new Float64Array(p.gain.cols);
-  for (let k = 0; k < col.length; k++) col[k] = weights[Math.floor(k / p.nOrient)] / wmax;
-  for (let k = 0; k < col.length; k++) sourceWeighting[k] *= col[k];
+  const n = p.sourceStd.length;
+  for (let k = 0; k < n; k++) sourceWeighting[k] *= weights[Math.floor(k / p.nOrient)] / wmax;
+  // The mask is per source (all its columns share the weight): whiten just the sources kept.
   const min = o.weightsMin / wmax;
-  const kept: number[] = [];
-  for (let k = 0; k < col.length; k++) if (col[k] > min) kept.push(k);
+  const keptSources: number[] = [];
+  for (let s = 0; s < nsrc; s++) if (weights[s] / wmax > min) keptSources.push(s);
+  const keptColumns = Int32Array.from({ length: keptSources.length * p.nOrient }, (_, j) => keptSources[Math.floor(j / p.nOrient)] * p.nOrient + (j % p.nOrient));
   // Scaling each column commutes with the mask: scale only the columns kept, by source_std × weight.
-  const gain = kept.length === col.length
-    ? await scaleColumns(own(p.gain), sourceWeighting)
-    : await scaleColumns(p.gain.pickCols(kept), Float64Array.from(kept, (k) => sourceWeighting[k]));
-  return { ...p, gain, sourceWeighting, keptColumns: kept.length === col.length ? null : Int32Array.from(kept) };
+  const gain = await scaleColumns(await p.whitenSources(keptSources), Float64Array.from(keptColumns, (k) => sourceWeighting[k]));
+  return { ...p, gain, sourceWeighting, keptColumns: keptSources.length === nsrc ? null : keptColumns };
 }
