@@ -21,6 +21,7 @@ import { generateDemo } from '../lib/demo/generateDemo.js';
 import { atomicWriteSync } from '../lib/io/atomicWrite.js';
 import { blasSelection, packageRoot } from '../lib/native.js';
 import { SAMPLES_AXIS, scalingSvg } from './plot.js';
+import type { Floor } from './floor.js';
 import { profileWorkload } from './profile.js';
 import { writeResults, type LoopStall, type RunInfo, type SideResult, type WorkloadResult } from './report.js';
 import { SideProcess, type ReadyReply, type RunReply } from './sideProcess.js';
@@ -48,12 +49,21 @@ function mneInstalledCore(env: NodeJS.ProcessEnv): string | null {
   try { return (JSON.parse(r.stdout) as { blasCore: string | null }).blasCore; } catch { return null; }
 }
 
+/** The pipeline's arithmetic floor on the workload's inputs, from a process of its own (bench/floor.ts). */
+function floorOf(w: Workload, env: NodeJS.ProcessEnv, errors: string[]): Floor | null {
+  if (w.group !== 'pipeline' && w.group !== 'scaling') return null;
+  const r = spawnSync(process.execPath, [path.join(packageRoot(), 'dist', 'bench', 'floor.js'), JSON.stringify(w.spec)], { encoding: 'utf8', env });
+  try { return JSON.parse(r.stdout) as Floor; } catch { errors.push(`floor: ${r.stderr.trim().split('\n').slice(-2).join(' | ')}`); return null; }
+}
+
 /** Times one workload on both sides; never throws for a side's failure (it becomes an error cell). */
 export async function runWorkload(w: Workload, o: RunOptions, env: NodeJS.ProcessEnv): Promise<WorkloadResult> {
   const root = packageRoot();
+  const errors: string[] = [];
+  // Before the sides start: the GEMM rate is measured with the machine as the timed runs find it.
+  const floor = floorOf(w, env, errors);
   const sides = [new SideProcess('mxne', process.execPath, [path.join(root, 'dist', 'bench', 'mxneSide.js'), JSON.stringify(w.spec)], env)];
   if (o.mne) sides.push(new SideProcess('MNE', PYTHON, [path.join(root, 'bench', 'mne_side.py'), JSON.stringify(w.spec)], env));
-  const errors: string[] = [];
   const alive = sides.map(() => true);
   const ready: Array<ReadyReply | null> = sides.map(() => null);
   // Both load and warm up at the same time (untimed), then the timed runs alternate.
@@ -109,6 +119,7 @@ export async function runWorkload(w: Workload, o: RunOptions, env: NodeJS.Proces
     mxneCheck: replies[0][0]?.check ?? null,
     mneCheck: o.mne ? replies[1][0]?.check ?? null : null,
     loop,
+    floor,
     profile: o.profile && alive[0] ? await profileWorkload(w.spec, env).catch((e: unknown) => { errors.push(`profile: ${(e as Error).message}`); return null; }) : null,
     errors,
   };
