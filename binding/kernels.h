@@ -66,6 +66,9 @@ Status ComputeBiasFromData(int m, int n, int T, const double* M, const double* G
 // Squared norm of each column of A (rows x cols) into out, and scaling of column j by s[j].
 void ColumnNorms2(int rows, int cols, const double* A, double* out);
 void ScaleColumns(int rows, int cols, double* A, const double* s);
+// Scaling of row i by s[i]; out[i] = sum_j (A[i, j] s[j])^2 (columns with s[j] = 0 skipped).
+void ScaleRows(int rows, int cols, double* A, const double* s);
+void RowNorms2Scaled(int rows, int cols, const double* A, const double* s, double* out);
 
 // Widens a big-endian float32 (width 4) or float64 (width 8) column-major matrix of n rows and
 // ncol columns from `src` into rows rowOffset.. of `out` (outRows rows, column-major). Returns the

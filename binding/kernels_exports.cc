@@ -76,6 +76,54 @@ Napi::Value ScaleColumnsAsync(const Napi::CallbackInfo& info) {
   return Job::Run(env, "scaleColumns", [=] { ScaleColumns(r, c, A.data, sc.data); return Status::Ok(); }, {A, sc}, A.value);
 }
 
+// scaleRowsAsync(rows, cols, A, s) -> Promise<A>: row i of A times s[i], in place.
+Napi::Value ScaleRowsAsync(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int64_t rows, cols;
+  F64 A, sc;
+  size_t len;
+  if (!ArgCount(info, 4) || !ArgInt(info, 0, "rows", 0, kMaxDim, &rows) || !ArgInt(info, 1, "cols", 0, kMaxDim, &cols) ||
+      !Size(env, "A", rows, cols, &len) || !ArgF64(info, 2, "A", len, &A) || !ArgF64Finite(info, 3, "s", size_t(rows), &sc) ||
+      !Disjoint(env, A, "A", sc, "s"))
+    return env.Undefined();
+  const int r = int(rows), c = int(cols);
+  return Job::Run(env, "scaleRows", [=] { ScaleRows(r, c, A.data, sc.data); return Status::Ok(); }, {A, sc}, A.value);
+}
+
+// rowNorms2Scaled(rows, cols, A, s, out) -> out and rowNorms2ScaledAsync(…) -> Promise<out>:
+// out[i] = sum_j (A[i, j] s[j])^2 (the sync one for callers that cannot wait, on small operators).
+struct RowNormsArgs {
+  int rows = 0, cols = 0;
+  F64 A, s, out;
+};
+
+bool ParseRowNorms(const Napi::CallbackInfo& info, RowNormsArgs* a) {
+  Napi::Env env = info.Env();
+  int64_t rows, cols;
+  size_t len;
+  if (!ArgCount(info, 5) || !ArgInt(info, 0, "rows", 0, kMaxDim, &rows) || !ArgInt(info, 1, "cols", 0, kMaxDim, &cols) ||
+      !Size(env, "A", rows, cols, &len) || !ArgF64(info, 2, "A", len, &a->A) || !ArgF64Finite(info, 3, "s", size_t(cols), &a->s) ||
+      !ArgF64(info, 4, "out", size_t(rows), &a->out) || !Disjoint(env, a->A, "A", a->out, "out") || !Disjoint(env, a->s, "s", a->out, "out"))
+    return false;
+  a->rows = int(rows);
+  a->cols = int(cols);
+  return true;
+}
+
+Napi::Value RowNorms2ScaledSync(const Napi::CallbackInfo& info) {
+  RowNormsArgs a;
+  if (!ParseRowNorms(info, &a)) return info.Env().Undefined();
+  RowNorms2Scaled(a.rows, a.cols, a.A.data, a.s.data, a.out.data);
+  return Napi::Value(info.Env(), a.out.value);
+}
+
+Napi::Value RowNorms2ScaledAsync(const Napi::CallbackInfo& info) {
+  RowNormsArgs a;
+  if (!ParseRowNorms(info, &a)) return info.Env().Undefined();
+  return Job::Run(info.Env(), "rowNorms2Scaled", [=] { RowNorms2Scaled(a.rows, a.cols, a.A.data, a.s.data, a.out.data); return Status::Ok(); },
+                  {a.A, a.s, a.out}, a.out.value);
+}
+
 // widenBigEndianAsync(src, byteOffset, width, n, ncol, out, outRows, rowOffset, stats) -> Promise<stats>
 // stats[0] = the number of non-finite values.
 Napi::Value WidenBigEndianAsync(const Napi::CallbackInfo& info) {
@@ -152,6 +200,9 @@ void RegisterKernels(Napi::Env env, Napi::Object exports) {
   exports.Set("rotateSourcesInPlaceAsync", Napi::Function::New(env, RotateSourcesInPlaceAsync, "rotateSourcesInPlaceAsync"));
   exports.Set("columnNorms2Async", Napi::Function::New(env, ColumnNorms2Async, "columnNorms2Async"));
   exports.Set("scaleColumnsAsync", Napi::Function::New(env, ScaleColumnsAsync, "scaleColumnsAsync"));
+  exports.Set("scaleRowsAsync", Napi::Function::New(env, ScaleRowsAsync, "scaleRowsAsync"));
+  exports.Set("rowNorms2Scaled", Napi::Function::New(env, RowNorms2ScaledSync, "rowNorms2Scaled"));
+  exports.Set("rowNorms2ScaledAsync", Napi::Function::New(env, RowNorms2ScaledAsync, "rowNorms2ScaledAsync"));
 }
 
 }  // namespace mxne

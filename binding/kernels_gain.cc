@@ -64,6 +64,26 @@ void ScaleColumns(int rows, int cols, double* A, const double* s) {
   }
 }
 
+void ScaleRows(int rows, int cols, double* A, const double* s) {
+  for (int j = 0; j < cols; j++) {
+    double* c = A + size_t(j) * rows;
+    for (int i = 0; i < rows; i++) c[i] *= s[i];
+  }
+}
+
+void RowNorms2Scaled(int rows, int cols, const double* A, const double* s, double* out) {
+  for (int i = 0; i < rows; i++) out[i] = 0;
+  for (int j = 0; j < cols; j++) {
+    const double* c = A + size_t(j) * rows;
+    const double f = s[j];
+    if (f == 0) continue;
+    for (int i = 0; i < rows; i++) {
+      const double t = c[i] * f;
+      out[i] += t * t;
+    }
+  }
+}
+
 size_t WidenBigEndian(const unsigned char* src, int width, int n, int ncol, double* out, int outRows, int rowOffset) {
   size_t bad = 0;
   for (int j = 0; j < ncol; j++) {

@@ -45,6 +45,9 @@ export interface Addon {
   rotateSourcesAsync(nchan: number, ns: number, sol: Float64Array, basis: Float64Array, fixed: boolean, out: Float64Array): Promise<Float64Array>;
   columnNorms2Async(rows: number, cols: number, A: Float64Array, out: Float64Array): Promise<Float64Array>;
   scaleColumnsAsync(rows: number, cols: number, A: Float64Array, s: Float64Array): Promise<Float64Array>;
+  scaleRowsAsync(rows: number, cols: number, A: Float64Array, s: Float64Array): Promise<Float64Array>;
+  rowNorms2Scaled(rows: number, cols: number, A: Float64Array, s: Float64Array, out: Float64Array): Float64Array;
+  rowNorms2ScaledAsync(rows: number, cols: number, A: Float64Array, s: Float64Array, out: Float64Array): Promise<Float64Array>;
   /** Big-endian float32/float64 column-major bytes → rows rowOffset.. of a float64 matrix; stats[0] = non-finite count. */
   widenBigEndianAsync(src: Uint8Array, byteOffset: number, width: number, n: number, ncol: number, out: Float64Array,
     outRows: number, rowOffset: number, stats: Float64Array): Promise<Float64Array>;

@@ -10,6 +10,7 @@
  */
 import { ChannelMismatchError, InputError } from '../errors.js';
 import { gemmAsync } from '../linalg/blas.js';
+import { rowNorms2Scaled, rowNorms2ScaledSync, scaleRows } from '../linalg/columns.js';
 import { Matrix } from '../linalg/matrix.js';
 import { Evoked } from '../records/evoked.js';
 import type { SourceEstimate } from '../records/sourceEstimate.js';
@@ -57,36 +58,27 @@ export interface PreparedInverse {
 const METHODS: readonly InverseMethod[] = ['MNE', 'dSPM', 'sLORETA'];
 const KNOWN = new Set(['lambda2', 'method', 'pickOri']);
 
-/** MNE's `prepare_inverse_operator(inv, nave, lambda2, method)`. */
-export function prepareInverseOperator(inv: InverseOperator, nave: number, lambda2: number, method: InverseMethod): PreparedInverse {
+/**
+ * MNE's `prepare_inverse_operator(inv, nave, lambda2, method)`. `leadNorms2` (applyInverse's, made
+ * off the main thread): noiseLeadNorms2(inv, lambda2, method); computed here when not given.
+ */
+export function prepareInverseOperator(inv: InverseOperator, nave: number, lambda2: number, method: InverseMethod, leadNorms2?: Float64Array): PreparedInverse {
   checkOperator(inv);
   if (!(typeof nave === 'number' && nave > 0 && Number.isFinite(nave))) throw new InputError('nave', 'a positive number of averages', String(nave));
   checkLambda(lambda2, method);
   if (!METHODS.includes(method)) throw new InputError('method', METHODS.join(', '), String(method));
   const scale = inv.nave / nave;
   const sourceCov = inv.sourceCov.map((v) => v * scale);
+  const reginv = regularizedInverse(inv, lambda2);
   let rank = 0;
   for (const e of inv.noiseCov.eig) if (e > 0) rank++;
-  const reginv = new Float64Array(inv.sing.length);
-  for (let k = 0; k < Math.min(rank, reginv.length); k++) {
-    const s = inv.sing[k];
-    reginv[k] = s > 0 ? s / (s * s + lambda2) : 0;
-  }
   const { P } = makeProjector(inv.projs, inv.chNames);
   const whitener = computeWhitener(inv.noiseCov, { pca: 'white', nave: nave / inv.nave });
   let noisenorm: Float64Array | null = null;
   if (method !== 'MNE') {
-    const weight = method === 'dSPM' ? reginv : reginv.map((r, k) => r * Math.sqrt(1 + inv.sing[k] ** 2 / lambda2));
-    const V = inv.eigenLeads;
-    const sq = new Float64Array(V.rows);
-    for (let j = 0; j < V.cols; j++) {
-      const w = weight[j];
-      if (w === 0) continue;
-      const c = V.col(j);
-      for (let i = 0; i < c.length; i++) { const t = c[i] * w; sq[i] += t * t; }
-    }
+    const sq = leadNorms2 ?? rowNorms2ScaledSync(inv.eigenLeads, noiseWeights(inv, reginv, lambda2, method));
     const n = inv.nOrient;
-    noisenorm = new Float64Array(V.rows / n);
+    noisenorm = new Float64Array(sq.length / n);
     for (let k = 0; k < noisenorm.length; k++) {
       // √sourceCov · ‖V_k ∘ weight‖, then (free) the norm over the source's three components.
       let s = 0;
@@ -95,6 +87,23 @@ export function prepareInverseOperator(inv: InverseOperator, nave: number, lambd
     }
   }
   return { nave, lambda2, method, reginv, rank, sourceCov, whitener, proj: P, noisenorm };
+}
+
+/** reginv over the noise covariance's rank (MNE's reginv). */
+function regularizedInverse(inv: InverseOperator, lambda2: number): Float64Array {
+  let rank = 0;
+  for (const e of inv.noiseCov.eig) if (e > 0) rank++;
+  const reginv = new Float64Array(inv.sing.length);
+  for (let k = 0; k < Math.min(rank, reginv.length); k++) {
+    const s = inv.sing[k];
+    reginv[k] = s > 0 ? s / (s * s + lambda2) : 0;
+  }
+  return reginv;
+}
+
+/** The weight of each eigenlead in the noise norm: reginv for dSPM, scaled for sLORETA. */
+function noiseWeights(inv: InverseOperator, reginv: Float64Array, lambda2: number, method: InverseMethod): Float64Array {
+  return method === 'dSPM' ? reginv : reginv.map((r, k) => r * Math.sqrt(1 + inv.sing[k] ** 2 / lambda2));
 }
 
 /**
@@ -129,7 +138,9 @@ export async function applyInverse(evoked: Evoked, inv: InverseOperator, o: Appl
   if (evoked.info.compGrade !== inv.compGrade) {
     throw new ChannelMismatchError(`CTF compensation grade of the inverse operator (${inv.compGrade}) differs from the evoked's (${evoked.info.compGrade})`, []);
   }
-  const p = prepareInverseOperator(inv, evoked.nave, lambda2, method);
+  // The noise norms' pass over the eigenleads (ncol × k) runs off the main thread.
+  const leadNorms2 = method === 'MNE' ? undefined : await rowNorms2Scaled(inv.eigenLeads, noiseWeights(inv, regularizedInverse(inv, lambda2), lambda2, method));
+  const p = prepareInverseOperator(inv, evoked.nave, lambda2, method, leadNorms2);
   const data = evoked.data.pickRows(inv.chNames.map((n) => where.get(n)!));
   for (const v of data.data) if (!Number.isFinite(v)) throw new InputError('evoked.data', 'finite values', String(v));
 
@@ -144,7 +155,7 @@ export async function applyInverse(evoked: Evoked, inv: InverseOperator, o: Appl
   const sol = await gemmAsync(inv.eigenLeads, Y);
   const sd = p.sourceCov.map(Math.sqrt);
   const T = sol.cols, R = sol.rows;
-  for (let t = 0; t < T; t++) for (let i = 0; i < R; i++) sol.data[i + t * R] *= sd[i];
+  await scaleRows(sol, sd);
 
   const ns = inv.nsource;
   let out: Matrix;
@@ -174,9 +185,8 @@ export async function applyInverse(evoked: Evoked, inv: InverseOperator, o: Appl
     out = sol;
   }
   if (p.noisenorm) {
-    const nn = p.noisenorm;
-    const rows = out.rows, per = rows / ns;
-    for (let t = 0; t < T; t++) for (let i = 0; i < rows; i++) out.data[i + t * rows] *= nn[Math.floor(i / per)];
+    const nn = p.noisenorm, per = out.rows / ns;
+    await scaleRows(out, per === 1 ? nn : Float64Array.from({ length: out.rows }, (_, i) => nn[Math.floor(i / per)]));
   }
   if (pickOri === 'vector') {
     out = toHeadXyz(out, inv);

@@ -1,5 +1,5 @@
-/** Passes over the columns of a large matrix, in the native core and off the main thread. */
-import { addon, callAsync } from '../native.js';
+/** Passes over the columns (and rows) of a large matrix, in the native core and off the main thread. */
+import { addon, callAsync, callSync } from '../native.js';
 import type { Matrix } from './matrix.js';
 
 /** ‖A[:, j]‖² for every column j. */
@@ -13,4 +13,24 @@ export async function columnNorms2(A: Matrix): Promise<Float64Array> {
 export async function scaleColumns(A: Matrix, s: Float64Array): Promise<Matrix> {
   await callAsync(() => addon.scaleColumnsAsync(A.rows, A.cols, A.data, s));
   return A;
+}
+
+/** A[i, :] *= s[i], in place. */
+export async function scaleRows(A: Matrix, s: Float64Array): Promise<Matrix> {
+  await callAsync(() => addon.scaleRowsAsync(A.rows, A.cols, A.data, s));
+  return A;
+}
+
+/** Σ_j (A[i, j]·s[j])² for every row i: the squared row norms of A·diag(s), without forming it. */
+export async function rowNorms2Scaled(A: Matrix, s: Float64Array): Promise<Float64Array> {
+  const out = new Float64Array(A.rows);
+  await callAsync(() => addon.rowNorms2ScaledAsync(A.rows, A.cols, A.data, s, out));
+  return out;
+}
+
+/** rowNorms2Scaled on the calling thread (a synchronous API; one pass over A). */
+export function rowNorms2ScaledSync(A: Matrix, s: Float64Array): Float64Array {
+  const out = new Float64Array(A.rows);
+  callSync(() => addon.rowNorms2Scaled(A.rows, A.cols, A.data, s, out));
+  return out;
 }

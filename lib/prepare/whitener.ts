@@ -55,11 +55,13 @@ export async function prepareNoiseCov(cov: Covariance, info: Info, chNames: read
     if (values[0] < -1e-8 * Math.abs(top)) {
       throw new InputError('noiseCov.data', `a positive semi-definite covariance (the ${type} block)`, `an eigenvalue of ${values[0].toPrecision(3)} (largest ${top.toPrecision(3)})`);
     }
-    const zero = picks.length - r;
-    picks.forEach((row, e) => {
+    const zero = picks.length - r, m = picks.length;
+    // eigvec[picks[e], picks[c]] = vectors[c, e]: column e of `vectors` is contiguous.
+    for (let e = 0; e < m; e++) {
+      const row = picks[e];
       eig[row] = e < zero ? 0 : values[e];
-      picks.forEach((col, c) => eigvec.set(row, col, vectors.get(c, e)));
-    });
+      for (let c = 0; c < m; c++) eigvec.data[row + picks[c] * n] = vectors.data[c + e * m];
+    }
   }
   let nNonzero = 0;
   for (const v of eig) if (v > 0) nNonzero++;
@@ -75,13 +77,16 @@ export async function prepareNoiseCov(cov: Covariance, info: Info, chNames: read
 export function computeWhitener(nc: PreparedNoiseCov, o: { pca: true | 'white'; nave?: number }): Matrix {
   const n = nc.chNames.length;
   const rows = whitenerRows(nc, o.pca);
-  const W = new Matrix(rows.length, n);
+  const m = rows.length;
+  const W = new Matrix(m, n);
   const nave = o.nave ?? 1;
-  rows.forEach((i, r) => {
+  const f = rows.map((i) => {
     const lam = nc.eig[i] / nave;
-    const f = lam > 0 ? 1 / Math.sqrt(lam) : 0;
-    for (let c = 0; c < n; c++) W.data[r + c * rows.length] = f * nc.eigvec.get(i, c);
+    return lam > 0 ? 1 / Math.sqrt(lam) : 0;
   });
+  // Column by column (both column-major): W[r, c] = f[r]·eigvec[rows[r], c].
+  const E = nc.eigvec.data;
+  for (let c = 0; c < n; c++) for (let r = 0; r < m; r++) W.data[r + c * m] = f[r] * E[rows[r] + c * n];
   return W;
 }
 
