@@ -4,6 +4,7 @@
  * The gain goes from the file's float32 (or float64) straight into one Float64Array: the file
  * stores it (nsource·nori) × nchan row-major, which is nchan × (nsource·nori) column-major.
  */
+import { setImmediate as immediate } from 'node:timers/promises';
 import { Matrix } from '../../linalg/matrix.js';
 import { addon, callAsync } from '../../native.js';
 import type { Forward } from '../../records/forward.js';
@@ -16,7 +17,7 @@ import { requireBlock } from './fiffKind.js';
 import { compGrade, invertTransform } from './info.js';
 import { denseLayout, type DenseLayout } from './matrixTag.js';
 import { readBads } from './proj.js';
-import { readSourceSpacesFromTree } from './readSourceSpaces.js';
+import { readOneSourceSpace, sourceSpaceNodes } from './readSourceSpaces.js';
 import { tagChInfo, tagCoordTrans } from './structs.js';
 import { tagInt, tagString } from './tag.js';
 import { findEntry, findNodes, requireEntry, type FiffNode } from './tree.js';
@@ -140,7 +141,13 @@ export async function readForwardFrom(f: FiffFile): Promise<Forward> {
   requireBlock(f, FIFF.FIFFB_MNE_FORWARD_SOLUTION, 'a forward solution (-fwd.fif)');
   const nodes = findNodes(f.tree, FIFF.FIFFB_MNE_FORWARD_SOLUTION);
   const parentMri = findNodes(f.tree, FIFF.FIFFB_MNE_PARENT_MRI_FILE)[0] ?? f.fail(0, null, 'expected parent MRI information (FIFFB_MNE_PARENT_MRI_FILE)');
-  const src0 = readSourceSpacesFromTree(f).map((s) => ({ ...s, id: hemiOf(s) }));
+  // One source space per turn of the event loop: each is ~10 ms of parsing (triangles, patches).
+  const src0: SourceSpace[] = [];
+  for (const node of sourceSpaceNodes(f)) {
+    const s = readOneSourceSpace(f, node);
+    src0.push({ ...s, id: hemiOf(s) });
+    await immediate();
+  }
   let meg: FiffNode | null = null;
   let eeg: FiffNode | null = null;
   for (const n of nodes) {
@@ -157,7 +164,11 @@ export async function readForwardFrom(f: FiffFile): Promise<Forward> {
   const mriHeadT = mriHeadTransform(f, parentMri);
   const info = forwardInfo(f);
   if (a.coordFrame !== FIFF.FIFFV_COORD_MRI && a.coordFrame !== FIFF.FIFFV_COORD_HEAD) f.fail(a.at, FIFF.FIFF_MNE_COORD_FRAME, `expected a forward in MRI or head coordinates, found frame ${a.coordFrame}`);
-  const src = src0.map((s) => toFrame(f, s, a.coordFrame, mriHeadT));
+  const src: SourceSpace[] = [];
+  for (const s of src0) {
+    src.push(toFrame(f, s, a.coordFrame, mriHeadT));
+    await immediate();
+  }
   const nuse = src.reduce((n, s) => n + s.nuse, 0);
   if (nuse !== a.nsource || src.some((s) => s.vertno.length !== s.nuse)) f.fail(a.at, null, `expected the source spaces to hold the forward's ${a.nsource} sources, found ${nuse}`);
   const chNames = parts.flatMap((p) => p.rowNames);

@@ -94,10 +94,15 @@ export function readOneSourceSpace(f: FiffFile, node: FiffNode): SourceSpace {
   };
 }
 
-export function readSourceSpacesFromTree(f: FiffFile): SourceSpace[] {
+/** The source space blocks of a file (at least one). */
+export function sourceSpaceNodes(f: FiffFile): FiffNode[] {
   const spaces = findNodes(f.tree, FIFF.FIFFB_MNE_SOURCE_SPACE);
   if (spaces.length === 0) f.fail(0, null, 'expected at least one source space block (FIFFB_MNE_SOURCE_SPACE)');
-  return spaces.map((s) => readOneSourceSpace(f, s));
+  return spaces;
+}
+
+export function readSourceSpacesFromTree(f: FiffFile): SourceSpace[] {
+  return sourceSpaceNodes(f).map((s) => readOneSourceSpace(f, s));
 }
 
 export async function readSourceSpaces(path: string): Promise<SourceSpace[]> {
