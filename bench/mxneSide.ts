@@ -3,7 +3,7 @@
  *   node dist/bench/mxneSide.js '<workload spec as JSON>'
  * Loads what the workload keeps out of the timing, runs it once as warm-up, prints {"ready": …},
  * then answers each stdin line: "run" → {seconds, check, stages}, "probe" → one more run with
- * perf_hooks.monitorEventLoopDelay at 1 ms resolution → {seconds, loopMaxMs, loopP99Ms, check}
+ * perf_hooks.monitorEventLoopDelay at 1 ms resolution → {seconds, loopMaxMs, loopP99Ms, loopCpuMaxMs, check}
  * (a plain run for 'process' workloads),
  * "quit" → {maxRssMb} (lifetime peak RSS; for 'process' workloads the largest of the processes it
  * started). Every computation mirrors bench/mne_side.py.
@@ -153,6 +153,19 @@ export function peakRssMb(): number {
   return process.resourceUsage().maxRSS / 1024;
 }
 
+/**
+ * The longest stretch of main-thread CPU time between two ticks of a 1 ms timer (Linux schedstat,
+ * ns): what the event loop is blocked by this process's own work, whatever else runs on the
+ * machine. monitorEventLoopDelay's wall-clock stall also counts the time the thread waits for a
+ * core, which on a shared machine can be most of it. NaN where schedstat is not available.
+ */
+function mainThreadCpu(): { stop(): number } {
+  const read = () => { try { return Number(fs.readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')[0]) / 1e6; } catch { return NaN; } };
+  let last = read(), max = 0;
+  const timer = setInterval(() => { const now = read(); max = Math.max(max, now - last); last = now; }, 1);
+  return { stop: () => { clearInterval(timer); return Number.isNaN(last) ? NaN : Math.max(max, read() - last); } };
+}
+
 async function main(): Promise<void> {
   const say = (x: unknown) => process.stdout.write(`${JSON.stringify(x)}\n`);
   let run: Run;
@@ -179,11 +192,12 @@ async function main(): Promise<void> {
       // The histogram records the interval between two ticks of its timer: let it tick before the
       // run starts and once more after it ends, so stalls at either edge are not lost.
       h.enable();
+      const cpu = mainThreadCpu();
       await sleep(5);
       const r = await attempt(run);
       await sleep(5);
       h.disable();
-      say({ ...r, loopMaxMs: h.max / 1e6, loopP99Ms: h.percentile(99) / 1e6, loopMeanMs: h.mean / 1e6 });
+      say({ ...r, loopMaxMs: h.max / 1e6, loopP99Ms: h.percentile(99) / 1e6, loopMeanMs: h.mean / 1e6, loopCpuMaxMs: cpu.stop() });
     } else if (line === 'quit') {
       say({ maxRssMb: spec.kind === 'process' ? childPeakRssMb : peakRssMb() });
       lines.close();

@@ -23,7 +23,8 @@ export interface SideResult extends Summary {
   blasCore: string | null;
 }
 
-export interface LoopStall { maxMs: number; p99Ms: number; meanMs: number; seconds: number }
+/** cpuMaxMs: the longest main-thread CPU run between 1 ms ticks (mxneSide mainThreadCpu), what the stall is without waits for a core. */
+export interface LoopStall { maxMs: number; p99Ms: number; meanMs: number; cpuMaxMs: number; seconds: number }
 
 export interface WorkloadResult {
   workload: Workload;
@@ -201,7 +202,8 @@ function targetRows(results: WorkloadResult[]): { rows: string[]; missed: string
     const loopR = results.find((r) => r.workload.group === group && r.workload.nSources === 5960 && r.loop && !r.workload.spec.options);
     if (!loopR?.loop) continue;
     const ok = loopR.loop.maxMs < TARGETS.loopMs;
-    rows.push(`| event loop longest stall < 20 ms ${what} | ${loopR.workload.name} | ${loopR.loop.maxMs.toFixed(1)} ms (p99 ${loopR.loop.p99Ms.toFixed(1)} ms) | ${ok ? 'met' : '**missed**'} |`);
+    const cpu = Number.isNaN(loopR.loop.cpuMaxMs) ? '' : `; main-thread CPU run ${loopR.loop.cpuMaxMs.toFixed(1)} ms`;
+    rows.push(`| event loop longest stall < 20 ms ${what} | ${loopR.workload.name} | ${loopR.loop.maxMs.toFixed(1)} ms (p99 ${loopR.loop.p99Ms.toFixed(1)} ms${cpu}) | ${ok ? 'met' : '**missed**'} |`);
     if (!ok) missed.push(`- **event-loop stall** ${loopR.loop.maxMs.toFixed(1)} ms on ${loopR.workload.name} (target < 20 ms).`);
   }
   return { rows, missed };
@@ -244,8 +246,9 @@ function floorSection(results: WorkloadResult[]): string[] {
 function loopTable(results: WorkloadResult[]): string[] {
   const rs = results.filter((r) => r.loop);
   if (rs.length === 0) return [];
-  return ['| workload (mxne, one extra run) | run s | longest stall ms | p99 ms | mean ms |', '| --- | ---: | ---: | ---: | ---: |',
-    ...rs.map((r) => `| ${r.workload.name} | ${f3(r.loop!.seconds)} | ${r.loop!.maxMs.toFixed(1)} | ${r.loop!.p99Ms.toFixed(1)} | ${r.loop!.meanMs.toFixed(2)} |`)];
+  return ['The last column is the longest main-thread CPU run between two ticks of a 1 ms timer (Linux schedstat): the stall without the time the thread waited for a core, which on a shared machine is most of the wall-clock stall.', '',
+    '| workload (mxne, one extra run) | run s | longest stall ms | p99 ms | mean ms | longest main-thread CPU run ms |', '| --- | ---: | ---: | ---: | ---: | ---: |',
+    ...rs.map((r) => `| ${r.workload.name} | ${f3(r.loop!.seconds)} | ${r.loop!.maxMs.toFixed(1)} | ${r.loop!.p99Ms.toFixed(1)} | ${r.loop!.meanMs.toFixed(2)} | ${Number.isNaN(r.loop!.cpuMaxMs) ? '—' : r.loop!.cpuMaxMs.toFixed(1)} |`)];
 }
 
 function profileSection(results: WorkloadResult[]): string[] {

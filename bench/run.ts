@@ -96,7 +96,7 @@ export async function runWorkload(w: Workload, o: RunOptions, env: NodeJS.Proces
   if (alive[0]) {
     try {
       const p = await sides[0].probe();
-      if (p.loopMaxMs !== undefined && !p.error) loop = { maxMs: p.loopMaxMs, p99Ms: p.loopP99Ms ?? NaN, meanMs: p.loopMeanMs ?? NaN, seconds: p.seconds };
+      if (p.loopMaxMs !== undefined && !p.error) loop = { maxMs: p.loopMaxMs, p99Ms: p.loopP99Ms ?? NaN, meanMs: p.loopMeanMs ?? NaN, cpuMaxMs: p.loopCpuMaxMs ?? NaN, seconds: p.seconds };
     } catch (e) {
       alive[0] = false;
       errors.push((e as Error).message);

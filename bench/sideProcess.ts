@@ -16,6 +16,8 @@ export interface RunReply {
   loopMaxMs?: number;
   loopP99Ms?: number;
   loopMeanMs?: number;
+  /** Longest main-thread CPU time between two 1 ms ticks (schedstat): the stall without the waits for a core. */
+  loopCpuMaxMs?: number;
 }
 
 export interface ReadyReply { ready: boolean; blasThreads?: number | null; blasCore?: string | null; error?: string }
