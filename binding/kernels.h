@@ -69,6 +69,9 @@ void ScaleColumns(int rows, int cols, double* A, const double* s);
 // Scaling of row i by s[i]; out[i] = sum_j (A[i, j] s[j])^2 (columns with s[j] = 0 skipped).
 void ScaleRows(int rows, int cols, double* A, const double* s);
 void RowNorms2Scaled(int rows, int cols, const double* A, const double* s, double* out);
+// out (rows x n) = the columns cols[0..n) of A (rows x ?), in that order; A[k] /= d for every k < n.
+void GatherColumns(int rows, const double* A, const double* cols, int n, double* out);
+void DivideInPlace(size_t n, double* A, double d);
 
 // Widens a big-endian float32 (width 4) or float64 (width 8) column-major matrix of n rows and
 // ncol columns from `src` into rows rowOffset.. of `out` (outRows rows, column-major). Returns the

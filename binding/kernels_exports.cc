@@ -124,6 +124,52 @@ Napi::Value RowNorms2ScaledAsync(const Napi::CallbackInfo& info) {
                   {a.A, a.s, a.out}, a.out.value);
 }
 
+// gatherColumnsAsync(rows, A, cols, out) -> Promise<out>: out's column j = A's column cols[j]
+// (indices as doubles, checked to be whole and inside A).
+Napi::Value GatherColumnsAsync(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int64_t rows;
+  F64 A, cols, out;
+  napi_typedarray_type t;
+  size_t lenA = 0, lenCols = 0;
+  if (!ArgCount(info, 4) || !ArgInt(info, 0, "rows", 1, kMaxDim, &rows)) return env.Undefined();
+  for (auto [i, len] : {std::pair<int, size_t*>{1, &lenA}, {2, &lenCols}}) {
+    bool typed = false;
+    napi_is_typedarray(env, info[i], &typed);
+    if (!typed) { Napi::TypeError::New(env, "Expected Float64Array for argument " + std::to_string(i)).ThrowAsJavaScriptException(); return env.Undefined(); }
+    napi_get_typedarray_info(env, info[i], &t, len, nullptr, nullptr, nullptr);
+  }
+  size_t outLen;
+  if (!ArgF64(info, 1, "A", lenA, &A) || !ArgF64Finite(info, 2, "cols", lenCols, &cols) || !Size(env, "out", rows, int64_t(lenCols), &outLen) ||
+      !ArgF64(info, 3, "out", outLen, &out) || !Disjoint(env, A, "A", out, "out"))
+    return env.Undefined();
+  const double ncolA = double(lenA / size_t(rows));
+  for (size_t j = 0; j < lenCols; j++) {
+    if (cols.data[j] < 0 || cols.data[j] >= ncolA || cols.data[j] != double(int64_t(cols.data[j]))) {
+      ArgFail(env, "Expected column indices in [0, " + std::to_string(int64_t(ncolA)) + ") for cols but received " + std::to_string(cols.data[j]));
+      return env.Undefined();
+    }
+  }
+  const int r = int(rows), n = int(lenCols);
+  return Job::Run(env, "gatherColumns", [=] { GatherColumns(r, A.data, cols.data, n, out.data); return Status::Ok(); }, {A, cols, out}, out.value);
+}
+
+// divideAsync(A, d) -> Promise<A>: every element of A divided by d, in place (not multiplied by 1/d: the same bits as A / d).
+Napi::Value DivideAsync(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  napi_typedarray_type t;
+  size_t len = 0;
+  bool typed = false;
+  double d;
+  if (!ArgCount(info, 2)) return env.Undefined();
+  napi_is_typedarray(env, info[0], &typed);
+  if (!typed) { Napi::TypeError::New(env, "Expected Float64Array for A").ThrowAsJavaScriptException(); return env.Undefined(); }
+  napi_get_typedarray_info(env, info[0], &t, &len, nullptr, nullptr, nullptr);
+  F64 A;
+  if (!ArgF64(info, 0, "A", len, &A) || !ArgFinite(info, 1, "d", &d)) return env.Undefined();
+  return Job::Run(env, "divide", [=] { DivideInPlace(len, A.data, d); return Status::Ok(); }, {A}, A.value);
+}
+
 // widenBigEndianAsync(src, byteOffset, width, n, ncol, out, outRows, rowOffset, stats) -> Promise<stats>
 // stats[0] = the number of non-finite values.
 Napi::Value WidenBigEndianAsync(const Napi::CallbackInfo& info) {
@@ -200,6 +246,8 @@ void RegisterKernels(Napi::Env env, Napi::Object exports) {
   exports.Set("rotateSourcesInPlaceAsync", Napi::Function::New(env, RotateSourcesInPlaceAsync, "rotateSourcesInPlaceAsync"));
   exports.Set("columnNorms2Async", Napi::Function::New(env, ColumnNorms2Async, "columnNorms2Async"));
   exports.Set("scaleColumnsAsync", Napi::Function::New(env, ScaleColumnsAsync, "scaleColumnsAsync"));
+  exports.Set("gatherColumnsAsync", Napi::Function::New(env, GatherColumnsAsync, "gatherColumnsAsync"));
+  exports.Set("divideAsync", Napi::Function::New(env, DivideAsync, "divideAsync"));
   exports.Set("scaleRowsAsync", Napi::Function::New(env, ScaleRowsAsync, "scaleRowsAsync"));
   exports.Set("rowNorms2Scaled", Napi::Function::New(env, RowNorms2ScaledSync, "rowNorms2Scaled"));
   exports.Set("rowNorms2ScaledAsync", Napi::Function::New(env, RowNorms2ScaledAsync, "rowNorms2ScaledAsync"));

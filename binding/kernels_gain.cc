@@ -71,6 +71,14 @@ void ScaleRows(int rows, int cols, double* A, const double* s) {
   }
 }
 
+void GatherColumns(int rows, const double* A, const double* cols, int n, double* out) {
+  for (int j = 0; j < n; j++) std::memcpy(out + size_t(j) * rows, A + size_t(cols[j]) * rows, sizeof(double) * rows);
+}
+
+void DivideInPlace(size_t n, double* A, double d) {
+  for (size_t k = 0; k < n; k++) A[k] /= d;
+}
+
 void RowNorms2Scaled(int rows, int cols, const double* A, const double* s, double* out) {
   for (int i = 0; i < rows; i++) out[i] = 0;
   for (int j = 0; j < cols; j++) {

@@ -45,6 +45,8 @@ export interface Addon {
   rotateSourcesAsync(nchan: number, ns: number, sol: Float64Array, basis: Float64Array, fixed: boolean, out: Float64Array): Promise<Float64Array>;
   columnNorms2Async(rows: number, cols: number, A: Float64Array, out: Float64Array): Promise<Float64Array>;
   scaleColumnsAsync(rows: number, cols: number, A: Float64Array, s: Float64Array): Promise<Float64Array>;
+  gatherColumnsAsync(rows: number, A: Float64Array, cols: Float64Array, out: Float64Array): Promise<Float64Array>;
+  divideAsync(A: Float64Array, d: number): Promise<Float64Array>;
   scaleRowsAsync(rows: number, cols: number, A: Float64Array, s: Float64Array): Promise<Float64Array>;
   rowNorms2Scaled(rows: number, cols: number, A: Float64Array, s: Float64Array, out: Float64Array): Float64Array;
   rowNorms2ScaledAsync(rows: number, cols: number, A: Float64Array, s: Float64Array, out: Float64Array): Promise<Float64Array>;

@@ -1,6 +1,6 @@
 /** Passes over the columns (and rows) of a large matrix, in the native core and off the main thread. */
 import { addon, callAsync, callSync } from '../native.js';
-import type { Matrix } from './matrix.js';
+import { Matrix } from './matrix.js';
 
 /** ‖A[:, j]‖² for every column j. */
 export async function columnNorms2(A: Matrix): Promise<Float64Array> {
@@ -33,4 +33,17 @@ export function rowNorms2ScaledSync(A: Matrix, s: Float64Array): Float64Array {
   const out = new Float64Array(A.rows);
   callSync(() => addon.rowNorms2Scaled(A.rows, A.cols, A.data, s, out));
   return out;
+}
+
+/** A's columns `cols` (in that order) as a new matrix; the copy (and its page faults) off the main thread. */
+export async function gatherColumns(A: Matrix, cols: ArrayLike<number>): Promise<Matrix> {
+  const out = new Matrix(A.rows, cols.length);
+  if (A.rows > 0 && cols.length > 0) await callAsync(() => addon.gatherColumnsAsync(A.rows, A.data, Float64Array.from(cols), out.data));
+  return out;
+}
+
+/** A /= d elementwise, in place (a division, as A / d gives it, not a product with 1/d). */
+export async function divide(A: Matrix, d: number): Promise<Matrix> {
+  if (A.data.length > 0) await callAsync(() => addon.divideAsync(A.data, d));
+  return A;
 }

@@ -7,7 +7,7 @@
  */
 import { InputError } from '../errors.js';
 import { gemmAsync } from '../linalg/blas.js';
-import { columnNorms2, scaleColumns } from '../linalg/columns.js';
+import { columnNorms2, gatherColumns, scaleColumns } from '../linalg/columns.js';
 import { Matrix } from '../linalg/matrix.js';
 import { addon, callAsync } from '../native.js';
 import type { Covariance } from '../records/covariance.js';
@@ -231,7 +231,8 @@ async function finish(s: SetUp, colNorm2: Float64Array, gain: Matrix | null): Pr
     // All of them (no weights): straight from the forward, no gathered copy.
     const every = sources.length * nOrient === sol.cols && Array.prototype.every.call(sources, (v: number, j: number) => v === j);
     const cols = every ? null : Int32Array.from({ length: sources.length * nOrient }, (_, j) => sources[Math.floor(j / nOrient)] * nOrient + (j % nOrient));
-    const G = cols === null ? sol : sol.pickCols(cols);
+    // The gathered copy (kept columns × all forward rows) is made off the main thread.
+    const G = cols === null ? sol : await gatherColumns(sol, cols);
     const out = new Matrix(s.W.rows, G.cols);
     await s.plan.whiten(G, 0, G.cols, out.data, G.cols >= 2 * SPLIT_COLUMNS);
     if (rotation) {

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { columnNorms2, rowNorms2Scaled, rowNorms2ScaledSync, scaleColumns, scaleRows } from '../../lib/linalg/columns.js';
+import { columnNorms2, divide, gatherColumns, rowNorms2Scaled, rowNorms2ScaledSync, scaleColumns, scaleRows } from '../../lib/linalg/columns.js';
 import { Matrix } from '../../lib/linalg/matrix.js';
 import { randn } from '../helpers/random.js';
 
@@ -18,6 +18,19 @@ describe('linalg/columns: native passes over a large matrix', () => {
     assert.deepEqual(Array.from(await rowNorms2Scaled(A, s)), Array.from(want));
     assert.deepEqual(Array.from(rowNorms2ScaledSync(A, s)), Array.from(want));
     assert.deepEqual(Array.from(await columnNorms2(Matrix.fromRows([[3], [4]]))), [25]);
+  });
+
+  it('gatherColumns copies the given columns in the given order; divide divides (the bits of x / d)', async () => {
+    const A = randn(5, 6, 4);
+    const G = await gatherColumns(A, [5, 0, 5, 2]);
+    assert.deepEqual([G.rows, G.cols], [5, 4]);
+    assert.deepEqual(Array.from(G.data), [...A.col(5), ...A.col(0), ...A.col(5), ...A.col(2)]);
+    assert.equal((await gatherColumns(A, [])).cols, 0);
+    await assert.rejects(async () => gatherColumns(A, [6]), /column indices in \[0, 6\)/);
+    await assert.rejects(async () => gatherColumns(A, [1.5]), /column indices/);
+    const d = 0.37;
+    const want = Array.from(A.data, (x) => x / d);
+    assert.deepEqual(Array.from((await divide(A, d)).data), want);
   });
 
   it('refuses weights of the wrong length or non-finite ones, naming the argument', async () => {
