@@ -22,7 +22,7 @@ export function renderTime(r: StudyResults, names: string[]): string[] {
   return [
     '## Where the time goes',
     '',
-    `Wall: ${s0(t.heads)} s for the heads (the sphere forward computed, the fixture forwards read, the held-out sets), ${s0(t.simulate)} s to simulate the cases and write their evoked files; then, at the same time, MNE-Python ${s0(t.mne)} s (two processes, ${s0(t.mneCpu)} s CPU) and mxne ${s0(t.mxneSingle)} s on the single-condition cases and ${s0(t.mxneJoint)} s more on the two-condition ones (two cases at a time; ${s0(t.mxneCpu)} s CPU for this whole Node process). Load average at the end: ${t.loadEnd.map((x) => x.toFixed(2)).join(' / ')}.`,
+    `Wall: ${s0(t.heads)} s for the heads (the sphere forward computed, the fixture forwards read, the held-out sets), ${s0(t.simulate)} s to simulate the cases and write their evoked files; then, at the same time, MNE-Python ${s0(t.mne)} s (two processes, ${s0(t.mneCpu)} s CPU) and mxne ${s0(t.mxneSingle)} s on the single-condition cases and ${s0(t.mxneJoint)} s more on the two-condition ones (two cases at a time; ${s0(t.mxneCpu)} s CPU for this whole Node process). Load average at the end: ${t.loadEnd.map((x) => x.toFixed(2)).join(' / ')}. The two sides' CPU (set-up included) adds up to ${((t.mxneCpu + t.mneCpu) / 60).toFixed(1)} min: on two cores of its own the run needs at least half that, ${((t.mxneCpu + t.mneCpu) / 120).toFixed(1)} min.`,
     '',
     'Solve time summed over the cases (s, wall per solve; each head\'s preparation — prepared gain, dSPM operator — is made by its first solve and shared by the rest, on both sides, except mxne seed and the default \`--auto\` on the surface head, which prepare within every solve for the time target):',
     '',
