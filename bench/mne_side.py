@@ -32,12 +32,18 @@ CAMEL = dict(activeSetSize='active_set_size', weightsMin='weights_min',
              pickOri='pick_ori', randomState='random_state')
 
 
-def _weights(evoked, fwd, cov, loose, depth):
-    """lib/workflow/dspmWeights.ts: fixed-orientation dSPM on surfaces when loose < 1."""
+def _dspm_operator(info, fwd, cov, loose, depth):
+    """The operator of lib/workflow/dspmWeights.ts: fixed orientation on surfaces when loose < 1."""
     volume = any(s['type'] == 'vol' for s in fwd['src'])
     fixed = not volume and loose < 1
-    inv = make_inverse_operator(evoked.info, fwd, cov, depth=depth, use_cps=True,
-                                **(dict(fixed=True) if fixed else dict(loose=1.0, fixed=False)))
+    return make_inverse_operator(info, fwd, cov, depth=depth, use_cps=True,
+                                 **(dict(fixed=True) if fixed else dict(loose=1.0, fixed=False)))
+
+
+def _weights(evoked, fwd, cov, loose, depth, inv=None):
+    """lib/workflow/dspmWeights.ts; `inv`: the operator made before for the same info, forward and covariance."""
+    if inv is None:
+        inv = _dspm_operator(evoked.info, fwd, cov, loose, depth)
     return apply_inverse(evoked, inv, lambda2=1. / 9., method='dSPM')
 
 

@@ -1,9 +1,10 @@
 /**
  * The study's heads: the demo generator's spherical head (lib/demo, written to the run folder so
  * MNE-Python reads the same forward) and, when ../shared exists, the fixture forwards (surface,
- * 5960 sources; volume, 3765) with the fixtures' real noise covariance and measurement info.
- * Each head carries what the simulation needs: gain, source positions and normals in head
- * coordinates, each source's depth, and the square root of its noise covariance.
+ * 5960 sources; volume, 3765) with the fixtures' real noise covariance and measurement info, less
+ * the sources held out as truths (bench/accuracy/truthSites.ts). Each head carries what the
+ * simulation needs (where truths lie and their fields, the square root of the noise covariance)
+ * and what the solves share (the inverse's forward and one preparation cache).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -16,42 +17,36 @@ import { writeCov } from '../../lib/io/fiff/writeCov.js';
 import { writeForward } from '../../lib/io/fiff/writeForward.js';
 import { demoCovariance, makeCortex, makeDemoInfo, makeForward } from '../../lib/demo/index.js';
 import { pickInfo } from '../../lib/prepare/pickChannels.js';
+import { PreparationCache, type Preparation } from '../../lib/prepare/preparationCache.js';
 import type { Covariance } from '../../lib/records/covariance.js';
 import type { Forward } from '../../lib/records/forward.js';
 import type { Info } from '../../lib/records/info.js';
+import { withoutSources } from './restrictForward.js';
+import { HOLD_OUT_MM, heldOutSpace, holdOutSet, sphereSpace, type TruthSpace } from './truthSites.js';
 
 export type HeadName = 'sphere' | 'surf' | 'vol';
 
 export interface Head {
   name: HeadName;
+  /** The forward every method inverts (fixtures: without the held-out truth sources). */
   forward: Forward;
   /** The forward's channels (with the recording's projectors and bads). */
   info: Info;
   cov: Covariance;
+  /** The file MNE-Python reads, and the sources it takes out of it (the same as `forward`'s). */
   fwdPath: string;
+  heldOut: number[];
   covPath: string;
-  /** nsource × 3 unit normals in head coordinates (surfaces), or null (volume: any orientation). */
-  normals: Matrix | null;
-  /** Per source: mm below the outer boundary of the source space (see sourceDepths). */
-  depthMm: Float64Array;
+  /** Where the true sources lie (off the inverse's grid) and their fields. */
+  truth: TruthSpace;
   /** nchan × nchan: L with L·Lᵀ = the noise covariance of one trial (rows in info order). */
   noiseRoot: Matrix;
+  /** The solves' shared preparation (prepared gains, dSPM operator): made once per head, not per case and method. */
+  preparation: Preparation;
 }
 
 /** The demo forward's size: as the README's demo (2,000 sources), fast enough for hundreds of cases. */
 export const SPHERE_SOURCES = 2000;
-
-/**
- * Depth of each source: the distance from the source-space centroid at which 95 % of the sources
- * lie, minus the source's own distance. Cortical shells give depths of 0–15 mm (sulci); the volume
- * grid reaches the centre of the head (≈ 60 mm).
- */
-export function sourceDepths(rr: Matrix): Float64Array {
-  const n = rr.rows, c = [0, 1, 2].map((d) => { let s = 0; for (let i = 0; i < n; i++) s += rr.get(i, d); return s / n; });
-  const r = Float64Array.from({ length: n }, (_, i) => Math.hypot(rr.get(i, 0) - c[0], rr.get(i, 1) - c[1], rr.get(i, 2) - c[2]));
-  const outer = Float64Array.from(r).sort()[Math.floor(0.95 * (n - 1))];
-  return r.map((v) => Math.max(0, outer - v) * 1000);
-}
 
 /**
  * The noise root of the covariance as the whitener models it: one block for MEG, one for EEG (MNE
@@ -72,47 +67,41 @@ async function noiseRoot(info: Info, cov: Covariance): Promise<Matrix> {
   return L;
 }
 
-/** Surface normals of the used vertices, rotated from MRI to head coordinates. */
-function headNormals(fwd: Forward): Matrix | null {
-  if (fwd.src.some((s) => s.type !== 'surf')) return null;
-  const T = fwd.mriHeadT.trans;
-  const out = new Matrix(fwd.nsource, 3);
-  let k = 0;
-  for (const s of fwd.src) {
-    for (const v of s.vertno) {
-      for (let d = 0; d < 3; d++) out.set(k, d, T.get(d, 0) * s.nn.get(v, 0) + T.get(d, 1) * s.nn.get(v, 1) + T.get(d, 2) * s.nn.get(v, 2));
-      k++;
-    }
-  }
-  return out;
-}
-
 /**
  * Simulated recordings are sampled at 150 Hz (0–0.3 s: 46 samples; the time courses are 4–12 Hz):
  * a quarter of the recordings' 600 Hz, so hundreds of cases solve in minutes on both sides.
  */
 export const STUDY_SFREQ = 150;
 
-async function makeHead(name: HeadName, forward: Forward, recording: Info, cov: Covariance, fwdPath: string, covPath: string): Promise<Head> {
-  const info: Info = { ...recording, sfreq: STUDY_SFREQ, lowpass: Math.min(recording.lowpass, STUDY_SFREQ / 3) };
-  return { name, forward, info, cov, fwdPath, covPath, normals: headNormals(forward), depthMm: sourceDepths(forward.sourceRr), noiseRoot: await noiseRoot(info, cov) };
+function studyInfo(recording: Info): Info {
+  return { ...recording, sfreq: STUDY_SFREQ, lowpass: Math.min(recording.lowpass, STUDY_SFREQ / 3) };
+}
+
+/** Entries per head: the seed's prepared gain and dSPM operator, and one prepared gain per nave for `--auto` (cov/nave). */
+const PREPARATIONS_PER_HEAD = 12;
+
+async function makeHead(h: Omit<Head, 'noiseRoot' | 'preparation'>): Promise<Head> {
+  return { ...h, noiseRoot: await noiseRoot(h.info, h.cov), preparation: { cache: new PreparationCache(PREPARATIONS_PER_HEAD), key: `accuracy ${h.name}` } };
 }
 
 /** The spherical demo head, written to `dir` (demo-fwd.fif, demo-cov.fif) for the MNE side. */
 export async function sphereHead(dir: string): Promise<Head> {
-  const info = makeDemoInfo({ eeg: true });
-  const forward = makeForward(info, makeCortex(SPHERE_SOURCES, 42), 'accurate');
-  const cov = demoCovariance(info);
+  const recording = makeDemoInfo({ eeg: true });
+  const forward = makeForward(recording, makeCortex(SPHERE_SOURCES, 42), 'accurate');
+  const cov = demoCovariance(recording);
   const fwdPath = path.join(dir, 'demo-fwd.fif'), covPath = path.join(dir, 'demo-cov.fif');
   await writeForward(fwdPath, forward, { commandLine: 'bench/accuracy sphere head' });
   await writeCov(covPath, cov);
-  return makeHead('sphere', forward, info, cov, fwdPath, covPath);
+  const info = studyInfo(recording);
+  return makeHead({ name: 'sphere', forward, info, cov, fwdPath, heldOut: [], covPath, truth: sphereSpace(forward, info) });
 }
 
-/** A fixture forward (surf-fwd.fif or vol-fwd.fif) with noise-cov.fif and left_auditory's info; null without ../shared. */
+/** A fixture forward (surf-fwd.fif or vol-fwd.fif) with noise-cov.fif and left_auditory's info, less its held-out truth sources; null without ../shared. */
 export async function fixtureHead(name: 'surf' | 'vol', fixtures: string): Promise<Head | null> {
   const fwdPath = path.join(fixtures, 'inputs', `${name}-fwd.fif`), covPath = path.join(fixtures, 'inputs', 'noise-cov.fif');
   if (!fs.existsSync(fwdPath) || !fs.existsSync(covPath)) return null;
-  const [forward, cov, evoked] = await Promise.all([readForward(fwdPath), readCov(covPath), readEvoked(path.join(fixtures, 'inputs', 'left_auditory-ave.fif'), { condition: 0 })]);
-  return makeHead(name, forward, pickInfo(evoked.info, forward.chNames), cov, fwdPath, covPath);
+  const [full, cov, evoked] = await Promise.all([readForward(fwdPath), readCov(covPath), readEvoked(path.join(fixtures, 'inputs', 'left_auditory-ave.fif'), { condition: 0 })]);
+  const info = studyInfo(pickInfo(evoked.info, full.chNames));
+  const heldOut = holdOutSet(full.sourceRr, HOLD_OUT_MM[name]);
+  return makeHead({ name, forward: withoutSources(full, heldOut), info, cov, fwdPath, heldOut, covPath, truth: heldOutSpace(full, info, heldOut) });
 }

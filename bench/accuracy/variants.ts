@@ -44,7 +44,7 @@ async function main(): Promise<void> {
     const h = heads[i % heads.length], s = simulateCase(h, i, 1000 + i);
     for (const n of names) {
       const t0 = performance.now();
-      const r = await autoMixedNorm(s.evoked, h.forward, h.cov, { mixedNorm: { discrepancy: VARIANTS[n] } });
+      const r = await autoMixedNorm(s.evoked, h.forward, h.cov, { mixedNorm: { discrepancy: VARIANTS[n] } }, h.preparation);
       const sc = scoreCase(s.spec.sources, estimated(r)), t = total[n];
       t.seconds.push((performance.now() - t0) / 1000);
       t.truth += sc.sources.length;

@@ -11,6 +11,7 @@ import type { Evoked } from '../records/evoked.js';
 import type { Forward } from '../records/forward.js';
 import { mixedNorm, type MixedNormResult } from '../sparse/mixedNorm.js';
 import type { MixedNormOptions } from '../sparse/mixedNormOptions.js';
+import type { Preparation } from '../prepare/preparationCache.js';
 import { dspmWeights } from './dspmWeights.js';
 
 /**
@@ -34,13 +35,22 @@ export function averageNoiseCov(cov: Covariance, nave: number): Covariance {
   return { ...cov, data, eig: cov.eig === null ? null : cov.eig.map((v) => v / nave) };
 }
 
+/** The preparation of solves whitened by averageNoiseCov(cov, nave), from that of solves with `cov`. */
+export function averageNoisePreparation(p: Preparation, nave: number): Preparation {
+  return { ...p, key: `${p.key}|cov/${nave}` };
+}
+
 export interface AutoOptions {
   strategy?: AutoStrategy;
   /** Overrides of the shared settings (loose, depth, tol, maxit, rank, pickOri, …). */
   mixedNorm?: Omit<MixedNormOptions, 'alpha' | 'weights' | 'weightsMin'>;
 }
 
-export async function autoMixedNorm(evoked: Evoked, forward: Forward, cov: Covariance, o: AutoOptions = {}): Promise<MixedNormResult & { strategy: AutoStrategy }> {
+/**
+ * `preparation` (batch runs, the accuracy study): as mixedNorm's, for inputs `forward`, `cov` and
+ * the evoked's info; the whitened solve's own preparation is keyed by nave too (it whitens with cov/nave).
+ */
+export async function autoMixedNorm(evoked: Evoked, forward: Forward, cov: Covariance, o: AutoOptions = {}, preparation?: Preparation): Promise<MixedNormResult & { strategy: AutoStrategy }> {
   const strategy = o.strategy ?? DEFAULT_AUTO_STRATEGY;
   if (!AUTO_STRATEGIES.includes(strategy)) throw new InputError('strategy', AUTO_STRATEGIES.join(', '), String(strategy));
   const settings: MixedNormOptions = { ...BASE, ...o.mixedNorm };
@@ -49,9 +59,9 @@ export async function autoMixedNorm(evoked: Evoked, forward: Forward, cov: Covar
     discrepancy: () => ({ alpha: 'discrepancy' }),
     sure: () => ({ alpha: 'sure', randomState: 0 }),
     // dSPM scales the covariance by nave itself: its weights come from the covariance as given.
-    'sure-mask': () => ({ alpha: 'sure', randomState: 0, weights: dspmWeights(evoked, forward, cov, settings), weightsMin: 8 }),
+    'sure-mask': () => ({ alpha: 'sure', randomState: 0, weights: dspmWeights(evoked, forward, cov, settings, preparation), weightsMin: 8 }),
     depth: () => ({ alpha: 55 }),
   };
-  const r = await mixedNorm(evoked, forward, avgCov, { ...settings, ...strategyOptions[strategy]() });
+  const r = await mixedNorm(evoked, forward, avgCov, { ...settings, ...strategyOptions[strategy]() }, preparation && averageNoisePreparation(preparation, evoked.nave));
   return { ...r, strategy };
 }
