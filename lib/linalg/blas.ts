@@ -29,7 +29,7 @@ export function gemm(A: Matrix, B: Matrix, o: GemmOptions = {}): Matrix {
  * Below this many multiply-adds a product takes microseconds: the thread-pool round trip of an
  * async call would cost more than the work, so it runs inline.
  */
-const INLINE_FLOPS = 1 << 20;
+export const INLINE_FLOPS = 1 << 20;
 
 export async function gemmAsync(A: Matrix, B: Matrix, o: GemmOptions = {}): Promise<Matrix> {
   const C = gemmOut(A, B, o);
