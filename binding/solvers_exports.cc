@@ -4,6 +4,7 @@
 //   l21InnerSolve(same options): the same, inline (small solves)
 //   computeBiasAsync({ M, GA, X, B, m, n, T, maxIter, tol, nOrient, cancel? })
 //     -> { D, iterations, converged }
+//   computeBias(same options): the same, inline (small active sets)
 #include <napi.h>
 
 #include <cmath>
@@ -117,39 +118,76 @@ Napi::Value L21InnerSolveAsync(const Napi::CallbackInfo& info) {
       [r](Napi::Env env) -> Napi::Value { return InnerSolveResult(env, *r); });
 }
 
-Napi::Value ComputeBiasAsync(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  Napi::Object o;
-  int64_t m, n, T, maxIter, no;
-  double tol;
+struct ComputeBiasCall {
   F64 M, GA, X, B;
+  int m, n, T, maxIter, nOrient;
+  double tol;
+};
+
+bool ParseComputeBias(const Napi::CallbackInfo& info, Napi::Object* options, ComputeBiasCall* c) {
+  Napi::Env env = info.Env();
+  Napi::Object& o = *options;
+  int64_t m, n, T, maxIter, no;
   size_t mT, mn, nT, nn;
   if (!ArgCount(info, 1) || !ArgObject(info, 0, "options", &o) || !ValInt(env, o.Get("m"), "m", 0, kMaxDim, &m) ||
       !ValInt(env, o.Get("n"), "n", 0, kMaxDim, &n) || !ValInt(env, o.Get("T"), "T", 0, kMaxDim, &T) ||
-      !Size(env, "M", m, T, &mT) || !ValF64Finite(env, o.Get("M"), "M", mT, &M) || !Size(env, "GA", m, n, &mn) ||
-      !ValF64Finite(env, o.Get("GA"), "GA", mn, &GA) || !Size(env, "X", n, T, &nT) || !ValF64Finite(env, o.Get("X"), "X", nT, &X) ||
-      !Size(env, "B", n, n, &nn) || !ValF64Finite(env, o.Get("B"), "B", nn, &B) ||
-      !ValInt(env, o.Get("maxIter"), "maxIter", 0, kMaxDim, &maxIter) || !ValFinite(env, o.Get("tol"), "tol", &tol) ||
+      !Size(env, "M", m, T, &mT) || !ValF64Finite(env, o.Get("M"), "M", mT, &c->M) || !Size(env, "GA", m, n, &mn) ||
+      !ValF64Finite(env, o.Get("GA"), "GA", mn, &c->GA) || !Size(env, "X", n, T, &nT) || !ValF64Finite(env, o.Get("X"), "X", nT, &c->X) ||
+      !Size(env, "B", n, n, &nn) || !ValF64Finite(env, o.Get("B"), "B", nn, &c->B) ||
+      !ValInt(env, o.Get("maxIter"), "maxIter", 0, kMaxDim, &maxIter) || !ValFinite(env, o.Get("tol"), "tol", &c->tol) ||
       !ValInt(env, o.Get("nOrient"), "nOrient", 1, kMaxDim, &no))
+    return false;
+  if (n % no != 0) return ArgFail(env, "Expected a multiple of nOrient (" + std::to_string(no) + ") for n but received " + std::to_string(n));
+  c->m = int(m), c->n = int(n), c->T = int(T), c->maxIter = int(maxIter), c->nOrient = int(no);
+  return true;
+}
+
+struct ComputeBiasOut {
+  std::vector<double> D;
+  int iterations = 0;
+  bool converged = false;
+};
+
+Status RunComputeBias(const ComputeBiasCall& c, const Control& control, ComputeBiasOut* r) {
+  r->D.assign(size_t(c.n), 1.0);
+  return ComputeBiasFromData(c.m, c.n, c.T, c.M.data, c.GA.data, c.X.data, c.B.data, c.maxIter, c.tol, c.nOrient, control, r->D.data(),
+                             &r->iterations, &r->converged);
+}
+
+Napi::Value ComputeBiasResult(Napi::Env env, const ComputeBiasOut& r) {
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("D", F64Of(env, r.D));
+  out.Set("iterations", Napi::Number::New(env, r.iterations));
+  out.Set("converged", Napi::Boolean::New(env, r.converged));
+  return out;
+}
+
+// computeBias: the same inline, for active sets so small that its whole work is bounded below a
+// thread-pool round trip's worth (the TypeScript caller decides).
+Napi::Value ComputeBiasSync(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Object o;
+  ComputeBiasCall c;
+  if (!ParseComputeBias(info, &o, &c)) return env.Undefined();
+  ComputeBiasOut r;
+  const Status s = RunComputeBias(c, Control{}, &r);
+  if (!s.ok()) {
+    ToError(env, "computeBias", s).ThrowAsJavaScriptException();
     return env.Undefined();
-  if (n % no != 0) return ArgFail(env, "Expected a multiple of nOrient (" + std::to_string(no) + ") for n but received " + std::to_string(n)), env.Undefined();
-  struct Out { std::vector<double> D; int iterations = 0; bool converged = false; };
-  auto r = std::make_shared<Out>();
-  r->D.assign(size_t(n), 1.0);
-  const int mi = int(m), ni = int(n), Ti = int(T), it = int(maxIter), nOrient = int(no);
-  const double *Md = M.data, *Gd = GA.data, *Xd = X.data, *Bd = B.data;
+  }
+  return ComputeBiasResult(env, r);
+}
+
+Napi::Value ComputeBiasAsync(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Object o;
+  ComputeBiasCall c;
+  if (!ParseComputeBias(info, &o, &c)) return env.Undefined();
+  auto r = std::make_shared<ComputeBiasOut>();
   return SolveJob::Run(
-      env, "computeBias", o, {M.value, GA.value, X.value, B.value},
-      [=](const Control& control) {
-        return ComputeBiasFromData(mi, ni, Ti, Md, Gd, Xd, Bd, it, tol, nOrient, control, r->D.data(), &r->iterations, &r->converged);
-      },
-      [r](Napi::Env env) -> Napi::Value {
-        Napi::Object out = Napi::Object::New(env);
-        out.Set("D", F64Of(env, r->D));
-        out.Set("iterations", Napi::Number::New(env, r->iterations));
-        out.Set("converged", Napi::Boolean::New(env, r->converged));
-        return out;
-      });
+      env, "computeBias", o, {c.M.value, c.GA.value, c.X.value, c.B.value},
+      [c, r](const Control& control) { return RunComputeBias(c, control, r.get()); },
+      [r](Napi::Env env) -> Napi::Value { return ComputeBiasResult(env, *r); });
 }
 
 }  // namespace
@@ -157,6 +195,7 @@ Napi::Value ComputeBiasAsync(const Napi::CallbackInfo& info) {
 void RegisterSolvers(Napi::Env env, Napi::Object exports) {
   exports.Set("l21InnerSolve", Napi::Function::New(env, L21InnerSolveSync, "l21InnerSolve"));
   exports.Set("l21InnerSolveAsync", Napi::Function::New(env, L21InnerSolveAsync, "l21InnerSolveAsync"));
+  exports.Set("computeBias", Napi::Function::New(env, ComputeBiasSync, "computeBias"));
   exports.Set("computeBiasAsync", Napi::Function::New(env, ComputeBiasAsync, "computeBiasAsync"));
 }
 

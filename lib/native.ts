@@ -64,6 +64,8 @@ export interface Addon {
   l21InnerSolve(options: L21InnerSolveArgs): L21InnerSolveOutput;
   /** MNE's compute_bias on the active columns GA (m×n) of the gain: the n debiasing factors. */
   computeBiasAsync(options: ComputeBiasArgs): Promise<{ D: Float64Array; iterations: number; converged: boolean }>;
+  /** The same inline (small active sets: the caller bounds its work). */
+  computeBias(options: ComputeBiasArgs): { D: Float64Array; iterations: number; converged: boolean };
 }
 
 /** What every long native solve takes besides its data: a cancellation cell. */

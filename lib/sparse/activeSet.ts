@@ -6,7 +6,7 @@
  * repeat. `activeSetSize: null` solves on all columns at once. Every sum runs in index order, as
  * in the native kernels, so the two halves agree to the last bit.
  */
-import { gemmAsync, INLINE_FLOPS } from '../linalg/blas.js';
+import { gemmAsync, INLINE_SOLVE_FLOPS } from '../linalg/blas.js';
 import { Matrix } from '../linalg/matrix.js';
 import { addon, callSync, runCancellable } from '../native.js';
 import { dot, groupsNorm2 } from './groupNorms.js';
@@ -33,13 +33,6 @@ export interface ActiveSetOutcome {
   outer: number;
   epochs: number;
 }
-
-/**
- * An inline solve's work bound in the flop model of innerSolve: at most ~1 ms of the event loop
- * (irMxNE's 50-epoch rounds on 3 free-orientation blocks took 0.5–0.6 ms on the shared 2-core
- * machine), where each thread-pool round trip costs two thread wake-ups.
- */
-const INLINE_SOLVE_FLOPS = 4 * INLINE_FLOPS;
 
 /**
  * One native inner solve on `cols`, warm-started from and written into Xt (T × cols.length).

@@ -100,6 +100,18 @@ describe('sparse: the MxNE / irMxNE solvers over the native inner solve', () => 
     }
   });
 
+  it('debiasing a small active set inline gives the pool\'s factors bit for bit', async () => {
+    // X shrunk to half of what explains M: the factors move towards 2 over many iterations.
+    const GA = randn(40, 9, 17), X = randn(9, 12, 19), M = gemm(GA, X, { alpha: 2 });
+    const noise = randn(40, 12, 18);
+    for (let k = 0; k < M.data.length; k++) M.data[k] += 0.1 * noise.data[k];
+    const args = { m: 40, n: 9, T: 12, M: M.data, GA: GA.data, X: X.data, B: randn(9, 9, 20).data, maxIter: 1000, tol: 1e-6, nOrient: 3 };
+    const inline = addon.computeBias(args);
+    assert.ok(inline.iterations > 10 && inline.D.every((d) => d > 1.5), `${inline.iterations} iterations, D ${inline.D}`);
+    assert.deepEqual(inline, await addon.computeBiasAsync(args));
+    assert.throws(() => addon.computeBias({ ...args, nOrient: 2 }), /nOrient/);
+  });
+
   it('rejects bad arguments with TypeError/RangeError naming them, before the job starts', () => {
     const ok = (): Record<string, unknown> => ({
       m: 4, n: 6, T: 3, G: new Float64Array(24), GtMt: new Float64Array(18), cols: Int32Array.from([0, 1, 2]), Xt: new Float64Array(9),
