@@ -1,7 +1,7 @@
 /**
  * MNE 1.3's `mixed_norm_solver` loop, the policy half of an MxNE solve: start from the
- * `activeSetSize` blocks most correlated with M; solve on them (one native job of BCD / CD epochs
- * in Gram form, binding/solvers.cc); check the duality gap on the full problem with one Gᵀ R
+ * `activeSetSize` blocks most correlated with M; solve on them (one native call of BCD / CD epochs
+ * in Gram form, binding/solvers.cc: inline when small, else a thread-pool job); check the duality gap on the full problem with one Gᵀ R
  * product; stop below tol, else add the blocks most correlated with the residual, warm-start and
  * repeat. `activeSetSize: null` solves on all columns at once. Every sum runs in index order, as
  * in the native kernels, so the two halves agree to the last bit.

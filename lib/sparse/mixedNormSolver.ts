@@ -5,8 +5,8 @@
  * the blocks most correlated with the residual, warm-start, repeat — then debias.
  * `activeSetSize: null` solves on all columns at once (irMxNE's small reweighted problems).
  *
- * The loop is TypeScript (activeSet.ts); each inner solve is one native job (binding/solvers.cc
- * around the kernels of kernels_l21.cc). The inner solver is MNE's `_mixed_norm_solver_bcd` step
+ * The loop is TypeScript (activeSet.ts); each inner solve is one native call (binding/solvers.cc
+ * around the kernels of kernels_l21.cc; small ones inline, the rest thread-pool jobs). The inner solver is MNE's `_mixed_norm_solver_bcd` step
  * for step in Gram form — on an active set of a columns it needs only GᵀG and GᵀM, so a block
  * update costs O(a·o·T) instead of O(m·o·T), and the gap needs no residual (‖R‖² = ‖M‖² −
  * ⟨X, GᵀM⟩ − ⟨X, GᵀR⟩, ⟨R, GX⟩ = ⟨X, GᵀR⟩) — including two MNE quirks its numbers depend on: a
