@@ -49,7 +49,8 @@ Napi::Value RotateSourcesAsync(const Napi::CallbackInfo& info) {
 }
 
 
-// columnNorms2Async(rows, cols, A, out) / scaleColumnsAsync(rows, cols, A, s): big-matrix passes off the main thread.
+// columnNorms2Async(rows, cols, A, out) / scaleColumns[Async](rows, cols, A, s): big-matrix passes off the main thread
+// (small ones inline, lib/linalg/columns.ts).
 Napi::Value ColumnNorms2Async(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   int64_t rows, cols;
@@ -63,17 +64,36 @@ Napi::Value ColumnNorms2Async(const Napi::CallbackInfo& info) {
   return Job::Run(env, "columnNorms2", [=] { ColumnNorms2(r, c, A.data, out.data); return Status::Ok(); }, {A, out}, out.value);
 }
 
-Napi::Value ScaleColumnsAsync(const Napi::CallbackInfo& info) {
+struct ScaleArgs {
+  int rows, cols;
+  F64 A, s;
+};
+
+bool ParseScaleColumns(const Napi::CallbackInfo& info, ScaleArgs* g) {
   Napi::Env env = info.Env();
   int64_t rows, cols;
-  F64 A, sc;
   size_t len;
   if (!ArgCount(info, 4) || !ArgInt(info, 0, "rows", 0, kMaxDim, &rows) || !ArgInt(info, 1, "cols", 0, kMaxDim, &cols) ||
-      !Size(env, "A", rows, cols, &len) || !ArgF64(info, 2, "A", len, &A) || !ArgF64Finite(info, 3, "s", size_t(cols), &sc) ||
-      !Disjoint(env, A, "A", sc, "s"))
-    return env.Undefined();
-  const int r = int(rows), c = int(cols);
-  return Job::Run(env, "scaleColumns", [=] { ScaleColumns(r, c, A.data, sc.data); return Status::Ok(); }, {A, sc}, A.value);
+      !Size(env, "A", rows, cols, &len) || !ArgF64(info, 2, "A", len, &g->A) || !ArgF64Finite(info, 3, "s", size_t(cols), &g->s) ||
+      !Disjoint(env, g->A, "A", g->s, "s"))
+    return false;
+  g->rows = int(rows);
+  g->cols = int(cols);
+  return true;
+}
+
+// scaleColumns: the same pass inline, for matrices small enough that a thread-pool round trip costs more.
+Napi::Value ScaleColumnsSync(const Napi::CallbackInfo& info) {
+  ScaleArgs g;
+  if (!ParseScaleColumns(info, &g)) return info.Env().Undefined();
+  ScaleColumns(g.rows, g.cols, g.A.data, g.s.data);
+  return Napi::Value(info.Env(), g.A.value);
+}
+
+Napi::Value ScaleColumnsAsync(const Napi::CallbackInfo& info) {
+  ScaleArgs g;
+  if (!ParseScaleColumns(info, &g)) return info.Env().Undefined();
+  return Job::Run(info.Env(), "scaleColumns", [g] { ScaleColumns(g.rows, g.cols, g.A.data, g.s.data); return Status::Ok(); }, {g.A, g.s}, g.A.value);
 }
 
 // scaleRowsAsync(rows, cols, A, s) -> Promise<A>: row i of A times s[i], in place.
@@ -245,6 +265,7 @@ void RegisterKernels(Napi::Env env, Napi::Object exports) {
   exports.Set("depthGramsF32Async", Napi::Function::New(env, DepthGramsF32Async, "depthGramsF32Async"));
   exports.Set("rotateSourcesInPlaceAsync", Napi::Function::New(env, RotateSourcesInPlaceAsync, "rotateSourcesInPlaceAsync"));
   exports.Set("columnNorms2Async", Napi::Function::New(env, ColumnNorms2Async, "columnNorms2Async"));
+  exports.Set("scaleColumns", Napi::Function::New(env, ScaleColumnsSync, "scaleColumns"));
   exports.Set("scaleColumnsAsync", Napi::Function::New(env, ScaleColumnsAsync, "scaleColumnsAsync"));
   exports.Set("gatherColumnsAsync", Napi::Function::New(env, GatherColumnsAsync, "gatherColumnsAsync"));
   exports.Set("divideAsync", Napi::Function::New(env, DivideAsync, "divideAsync"));

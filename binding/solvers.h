@@ -1,6 +1,6 @@
 // One inner L21 solve on a subset of G's columns, the native half of MNE's mixed_norm_solver:
 // the active-set loop, the full-problem duality gap and irMxNE's reweighting are TypeScript
-// (lib/sparse/activeSetSolver.ts, iterativeMixedNormSolver.ts); this forms the subset's Gram
+// (lib/sparse/activeSet.ts, iterativeMixedNormSolver.ts); this forms the subset's Gram
 // matrix and block Lipschitz constants with BLAS/LAPACK and runs the BCD or CD epochs on it.
 #pragma once
 #include <vector>

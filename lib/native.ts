@@ -44,6 +44,7 @@ export interface Addon {
   /** Rotates each source's 3 gain columns by its 3×3 basis (9 row-major values per source); fixed: normal only, float32. */
   rotateSourcesAsync(nchan: number, ns: number, sol: Float64Array, basis: Float64Array, fixed: boolean, out: Float64Array): Promise<Float64Array>;
   columnNorms2Async(rows: number, cols: number, A: Float64Array, out: Float64Array): Promise<Float64Array>;
+  scaleColumns(rows: number, cols: number, A: Float64Array, s: Float64Array): Float64Array;
   scaleColumnsAsync(rows: number, cols: number, A: Float64Array, s: Float64Array): Promise<Float64Array>;
   gatherColumnsAsync(rows: number, A: Float64Array, cols: Float64Array, out: Float64Array): Promise<Float64Array>;
   divideAsync(A: Float64Array, d: number): Promise<Float64Array>;
@@ -64,8 +65,12 @@ export interface Addon {
     updateMode: number, numer: Float64Array, denom: Float64Array, A: Float64Array, flags: Float64Array): Promise<Float64Array>;
   /** One inner L21 solve (BCD or CD epochs, binding/solvers.h) on the columns `cols`; the solution is written into Xt. */
   l21InnerSolveAsync(options: L21InnerSolveArgs): Promise<L21InnerSolveOutput>;
+  /** The same solve inline (small ones: the caller bounds its epochs). */
+  l21InnerSolve(options: L21InnerSolveArgs): L21InnerSolveOutput;
   /** MNE's compute_bias on the active columns GA (m×n) of the gain: the n debiasing factors. */
   computeBiasAsync(options: ComputeBiasArgs): Promise<{ D: Float64Array; iterations: number; converged: boolean }>;
+  /** The same inline (small active sets: the caller bounds its work). */
+  computeBias(options: ComputeBiasArgs): { D: Float64Array; iterations: number; converged: boolean };
 }
 
 /** What every long native solve takes besides its data: a cancellation cell. */
@@ -149,11 +154,13 @@ export function callSync<T>(fn: () => T): T {
 
 /** Awaits an async native call; the rejection becomes a NativeError carrying this JS stack. */
 export async function callAsync<T>(fn: () => Promise<T>): Promise<T> {
-  const stack = new Error().stack;
+  // Captured now, formatted only on failure: formatting costs ~0.1 ms a call, and a solve makes dozens.
+  const here = new Error();
   try {
     return await fn();
   } catch (e) {
     const err = nativeError(e);
+    const stack = here.stack;
     if (err instanceof Error && stack) err.stack = `${err.name}: ${err.message}\n${stack.split('\n').slice(1).join('\n')}`;
     throw err;
   }

@@ -7,7 +7,8 @@
 # the linalg tests (BLAS/LAPACK wrappers), the L21 solver tests (nOrient 1, 2, 3) and the seed
 # workflow on a 200-source demo (dSPM weights, depth prior, rank, rotations, the L21 kernel,
 # debias, and reading its FIF files: big-endian widening) and Gamma-MAP on it (its step kernel:
-# 6 min under memcheck on an idle 2-core machine with the Cholesky step, 0 errors).
+# 6 min under memcheck on an idle 2-core machine with the Cholesky step, 0 errors), and its
+# eigendecomposition fallback on a forced indefinite CM.
 # A child forked by a test (execFile) is silent until it execs: its copy of V8's heap is not ours.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,4 +21,5 @@ MXNE_PYTHON=/nonexistent MXNE_PREBUILD="$PWD/build-valgrind" \
   node node_modules/mocha/bin/mocha.js --no-config --timeout 1200000 --reporter dot \
     --spec 'dist/test/linalg/**/*.test.js' --spec 'dist/test/sparse/l21Driver.test.js' \
     --spec 'dist/test/sparse/mxneOptimMne.test.js' --spec 'dist/test/sparse/solverApi.test.js' \
-    --spec 'dist/test/sparse/solverControl.test.js' --spec 'dist/test/workflow/demoSolvers.test.js' "$@"
+    --spec 'dist/test/sparse/solverControl.test.js' --spec 'dist/test/workflow/demoSolvers.test.js' \
+    --spec 'dist/test/sparse/gammaMap/gammaMapEighFallback.test.js' "$@"

@@ -29,7 +29,15 @@ export function gemm(A: Matrix, B: Matrix, o: GemmOptions = {}): Matrix {
  * Below this many multiply-adds a product takes microseconds: the thread-pool round trip of an
  * async call would cost more than the work, so it runs inline.
  */
-const INLINE_FLOPS = 1 << 20;
+export const INLINE_FLOPS = 1 << 20;
+
+/**
+ * The same bound for a small native solve run inline (sparse/activeSet.ts, computeBias.ts), in
+ * their flop models: at most ~1 ms of the event loop (irMxNE's 50-epoch rounds on 3
+ * free-orientation blocks took 0.5–0.6 ms on the shared 2-core machine), where each thread-pool
+ * round trip costs two thread wake-ups.
+ */
+export const INLINE_SOLVE_FLOPS = 4 * INLINE_FLOPS;
 
 export async function gemmAsync(A: Matrix, B: Matrix, o: GemmOptions = {}): Promise<Matrix> {
   const C = gemmOut(A, B, o);

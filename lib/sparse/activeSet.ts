@@ -1,23 +1,24 @@
 /**
  * MNE 1.3's `mixed_norm_solver` loop, the policy half of an MxNE solve: start from the
- * `activeSetSize` blocks most correlated with M; solve on them (one native job of BCD / CD epochs
- * in Gram form, binding/solvers.cc); check the duality gap on the full problem with one Gᵀ R
+ * `activeSetSize` blocks most correlated with M; solve on them (one native call of BCD / CD epochs
+ * in Gram form, binding/solvers.cc: inline when small, else a thread-pool job); check the duality gap on the full problem with one Gᵀ R
  * product; stop below tol, else add the blocks most correlated with the residual, warm-start and
  * repeat. `activeSetSize: null` solves on all columns at once. Every sum runs in index order, as
  * in the native kernels, so the two halves agree to the last bit.
  */
-import { gemmAsync } from '../linalg/blas.js';
+import { gemmAsync, INLINE_SOLVE_FLOPS } from '../linalg/blas.js';
 import { Matrix } from '../linalg/matrix.js';
-import { addon, runCancellable } from '../native.js';
+import { addon, callSync, runCancellable } from '../native.js';
 import { dot, groupsNorm2 } from './groupNorms.js';
 import { l21Value } from './penalties/l21.js';
 import type { L21Options } from './solverOptions.js';
 
-/** M (m × T) and its correlation with every column, GᵀM (transposed: T × n), shared by callers. */
+/** M (m × T), ‖M‖², and its correlation with every column, GᵀM (transposed: T × n), shared by callers. */
 export interface L21Data {
   M: Matrix;
   G: Matrix;
   GtMt: Matrix;
+  normM2: number;
 }
 
 export interface ActiveSetOutcome {
@@ -33,12 +34,29 @@ export interface ActiveSetOutcome {
   epochs: number;
 }
 
-/** One native inner solve on `cols`, warm-started from and written into Xt (T × cols.length). */
-async function innerSolve(d: L21Data, normM2: number, cols: Int32Array, Xt: Matrix, alpha: number, o: L21Options, maxit: number) {
-  return runCancellable((cancel) => addon.l21InnerSolveAsync({
-    m: d.M.rows, n: d.G.cols, T: d.M.cols, G: d.G.data, GtMt: d.GtMt.data, cols, Xt: Xt.data, normM2,
-    alpha, maxit, tol: o.tol, nOrient: o.nOrient, cd: o.solver === 'cd', dgapFreq: o.dgapFreq, cancel,
-  }), o.signal);
+/**
+ * One native inner solve on `cols`, warm-started from and written into Xt (T × cols.length).
+ * A small solve runs inline first, its epochs capped by INLINE_SOLVE_FLOPS. Where it converged
+ * before the cap, the pool would have stopped at the same epoch (maxit only bounds the loop), so
+ * the result is the same; otherwise the warm start is restored and the whole solve runs in the pool.
+ */
+async function innerSolve(d: L21Data, cols: Int32Array, Xt: Matrix, alpha: number, o: L21Options, maxit: number) {
+  const args = {
+    m: d.M.rows, n: d.G.cols, T: d.M.cols, G: d.G.data, GtMt: d.GtMt.data, cols, Xt: Xt.data, normM2: d.normM2,
+    alpha, maxit, tol: o.tol, nOrient: o.nOrient, cd: o.solver === 'cd', dgapFreq: o.dgapFreq,
+  };
+  // Forming the Gram costs m·a², an epoch about 2·a²·T (block updates, gap checks, Anderson steps).
+  const a = cols.length, cap = Math.min(maxit, Math.floor((INLINE_SOLVE_FLOPS - d.M.rows * a * a) / Math.max(1, 2 * a * a * d.M.cols)));
+  // Worth trying only with room for a few gap checks: a solve stopped by the cap is run again in the pool.
+  if (cap >= Math.min(maxit, 5 * o.dgapFreq)) {
+    o.signal?.throwIfAborted();
+    const start = Xt.data.slice();
+    const r = callSync(() => addon.l21InnerSolve({ ...args, maxit: cap }));
+    // Converged before the cap (coordinate descent also checks its gap at the last allowed epoch).
+    if ((r.converged && r.epochs < cap) || cap === maxit) return r;
+    Xt.data.set(start);
+  }
+  return runCancellable((cancel) => addon.l21InnerSolveAsync({ ...args, cancel }), o.signal);
 }
 
 /** Indices of the `count` largest values; ties rank the later index higher (as numpy's argsort). */
@@ -57,10 +75,9 @@ function nonZeroRows(Xt: Matrix, nOrient: number): { keep: number[]; X: Matrix }
 
 export async function activeSetSolve(d: L21Data, alpha: number, o: L21Options): Promise<ActiveSetOutcome> {
   const { M, G, GtMt } = d, n = G.cols, T = M.cols, no = o.nOrient;
-  const normM2 = dot(M.data, M.data);
   if (o.activeSetSize === null) {
     const Xt = new Matrix(T, n);
-    const r = await innerSolve(d, normM2, Int32Array.from({ length: n }, (_, c) => c), Xt, alpha, o, o.maxit);
+    const r = await innerSolve(d, Int32Array.from({ length: n }, (_, c) => c), Xt, alpha, o, o.maxit);
     const { keep, X } = nonZeroRows(Xt, no);
     o.onProgress?.({ outer: 1, epochs: r.epochs, gap: r.gap });
     return { X, active: Int32Array.from(keep), E: Array.from(r.E), gap: r.gap, converged: r.converged, outer: 1, epochs: r.epochs };
@@ -73,6 +90,9 @@ export async function activeSetSolve(d: L21Data, alpha: number, o: L21Options): 
   let highestDual = -Infinity, gap = Infinity, converged = false, epochs = 0, k = 0;
   let cols = new Int32Array(0), X = new Matrix(0, T);
   const E: number[] = [];
+  // The residual and GᵀR of every gap check reuse two buffers (each as large as M): fresh ones per
+  // check cost page faults once the GC has returned the last ones, most after the process sat idle.
+  const R = new Matrix(M.rows, T), GtRt = new Matrix(T, n);
   // maxit bounds the work, not only each loop: the inner solves share one budget of maxit epochs
   // (MNE runs up to maxit inner epochs per outer iteration, maxit² in all, which at alpha ≈ 0 on a
   // large source space does not end in any useful time). Converging solves never reach it.
@@ -80,7 +100,7 @@ export async function activeSetSolve(d: L21Data, alpha: number, o: L21Options): 
     // 2) solve on the active set, warm-started.
     const A = Int32Array.from(inSet.keys()).filter((c) => inSet[c] === 1);
     const Xt = XtInit ?? new Matrix(T, A.length);
-    const r = await innerSolve(d, normM2, A, Xt, alpha, o, o.maxit - epochs);
+    const r = await innerSolve(d, A, Xt, alpha, o, o.maxit - epochs);
     epochs += r.epochs;
     const rows = nonZeroRows(Xt, no);
     for (const c of A) inSet[c] = 0;
@@ -88,9 +108,9 @@ export async function activeSetSolve(d: L21Data, alpha: number, o: L21Options): 
     for (const c of cols) inSet[c] = 1;
     X = rows.X;
     // 3) the duality gap of the full problem, at the dual point made feasible by scaling the residual.
-    const R = M.clone();
+    R.data.set(M.data);
     if (cols.length > 0) await gemmAsync(G.pickCols(cols), X, { alpha: -1, beta: 1, out: R });
-    const GtRt = await gemmAsync(R, G, { transA: true });
+    await gemmAsync(R, G, { transA: true, out: GtRt });
     const nR2 = dot(R.data, R.data);
     const XtA = X.transpose();
     const primal = 0.5 * nR2 + alpha * l21Value(XtA, no);

@@ -6,7 +6,8 @@
  */
 import { InputError } from '../errors.js';
 import { Matrix } from '../linalg/matrix.js';
-import { addon, runCancellable } from '../native.js';
+import { INLINE_SOLVE_FLOPS } from '../linalg/blas.js';
+import { addon, callSync, runCancellable } from '../native.js';
 import { NumpyRandomState } from './numpyRandom.js';
 import { checkMatrix } from './solverOptions.js';
 
@@ -48,8 +49,13 @@ export async function biasFactors(M: Matrix, GA: Matrix, X: Matrix, maxIter: num
   const draws = new NumpyRandomState(0).randn(n * n);
   const B = new Matrix(n, n);
   for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) B.data[i + j * n] = draws[i * n + j];
-  const r = await runCancellable((cancel) => addon.computeBiasAsync({
-    m: M.rows, n, T: M.cols, M: M.data, GA: GA.data, X: X.data, B: B.data, maxIter, tol, nOrient, cancel,
-  }), signal);
+  const args = { m: M.rows, n, T: M.cols, M: M.data, GA: GA.data, X: X.data, B: B.data, maxIter, tol, nOrient };
+  // Its whole work bounded (GᵀM, GᵀG, XXᵀ, 1000 power iterations of two n³ products, maxIter
+  // FISTA steps of ~3n²) below INLINE_SOLVE_FLOPS, a small active set is debiased inline.
+  const inline = M.rows * n * (M.cols + n) + n * n * M.cols + 2000 * n ** 3 + 3 * maxIter * n * n <= INLINE_SOLVE_FLOPS;
+  if (inline) signal?.throwIfAborted();
+  const r = inline
+    ? callSync(() => addon.computeBias(args))
+    : await runCancellable((cancel) => addon.computeBiasAsync({ ...args, cancel }), signal);
   return { weights: r.D, converged: r.converged, nIterations: r.iterations };
 }

@@ -33,19 +33,21 @@ export async function solveIrMxne(M: Matrix, G: Matrix, alpha: number, nMxneIter
   let X = new Matrix(G.cols, T);
   const E: number[] = [], history: Int32Array[] = [];
   let gap = Infinity, converged = false, epochs = 0;
+  // ‖M‖² and the residual's buffer serve every reweighting (a fresh M-sized buffer per round costs page faults).
+  const normM2 = dot(M.data, M.data), R = new Matrix(M.rows, T);
   for (let k = 0; k < nMxneIter; k++) {
     const X0 = X, active0 = active;
     // MxNE on the weighted active columns; the active-set strategy only when they outnumber it.
     const Gk = await weightedColumns(G, active, weights);
     const useActiveSet = o.activeSetSize !== null && active.length > o.activeSetSize * o.nOrient;
-    const sub = await activeSetSolve(await prepareL21(M, Gk), alpha, { ...o, activeSetSize: useActiveSet ? o.activeSetSize : null, onProgress: undefined });
+    const sub = await activeSetSolve(await prepareL21(M, Gk, normM2), alpha, { ...o, activeSetSize: useActiveSet ? o.activeSetSize : null, onProgress: undefined });
     gap = sub.gap;
     converged = sub.converged;
     epochs += sub.epochs;
     if (sub.active.length === 0) {
       active = new Int32Array(0);
       X = new Matrix(0, T);
-      E.push(0.5 * dot(M.data, M.data));
+      E.push(0.5 * normM2);
       history.push(active);
       break;
     }
@@ -55,7 +57,7 @@ export async function solveIrMxne(M: Matrix, G: Matrix, alpha: number, nMxneIter
     // The L0.5 penalty's next weights, and the objective it defines.
     const Xt = X.transpose();
     weights = l05Reweight(Xt, o.nOrient);
-    const R = M.clone();
+    R.data.set(M.data);
     await gemmAsync(G.pickCols(active), X, { alpha: -1, beta: 1, out: R });
     E.push(0.5 * dot(R.data, R.data) + alpha * l05Value(Xt, o.nOrient));
     history.push(active);

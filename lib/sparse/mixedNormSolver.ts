@@ -5,8 +5,8 @@
  * the blocks most correlated with the residual, warm-start, repeat — then debias.
  * `activeSetSize: null` solves on all columns at once (irMxNE's small reweighted problems).
  *
- * The loop is TypeScript (activeSet.ts); each inner solve is one native job (binding/solvers.cc
- * around the kernels of kernels_l21.cc). The inner solver is MNE's `_mixed_norm_solver_bcd` step
+ * The loop is TypeScript (activeSet.ts); each inner solve is one native call (binding/solvers.cc
+ * around the kernels of kernels_l21.cc; small ones inline, the rest thread-pool jobs). The inner solver is MNE's `_mixed_norm_solver_bcd` step
  * for step in Gram form — on an active set of a columns it needs only GᵀG and GᵀM, so a block
  * update costs O(a·o·T) instead of O(m·o·T), and the gap needs no residual (‖R‖² = ‖M‖² −
  * ⟨X, GᵀM⟩ − ⟨X, GᵀR⟩, ⟨R, GX⟩ = ⟨X, GᵀR⟩) — including two MNE quirks its numbers depend on: a
@@ -20,6 +20,7 @@ import { gemmAsync } from '../linalg/blas.js';
 import { Matrix } from '../linalg/matrix.js';
 import { activeSetSolve, type L21Data } from './activeSet.js';
 import { biasFactors, type ComputeBiasResult } from './computeBias.js';
+import { dot } from './groupNorms.js';
 import type { L21Solution } from './l21Solution.js';
 import { normalizeSolverOptions, type L21Options, type MixedNormSolverOptions, type SolverChoiceWarning } from './solverOptions.js';
 
@@ -37,8 +38,9 @@ export interface MixedNormSolverResult extends L21Solution {
 
 export type { L21Data } from './activeSet.js';
 
-export async function prepareL21(M: Matrix, G: Matrix): Promise<L21Data> {
-  return { M, G, GtMt: await gemmAsync(M, G, { transA: true }) };
+/** `normM2` when the caller has it (irMxNE solves on the same M every reweighting). */
+export async function prepareL21(M: Matrix, G: Matrix, normM2 = dot(M.data, M.data)): Promise<L21Data> {
+  return { M, G, GtMt: await gemmAsync(M, G, { transA: true }), normM2 };
 }
 
 /** MNE's debiasing of a solution's active rows (max_iter 1000, tol 1e-6), in place; null when there is nothing to debias. */

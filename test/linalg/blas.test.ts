@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { gemm, gemmAsync, gram } from '../../lib/linalg/blas.js';
+import { gemm, gemmAsync, gram, INLINE_FLOPS } from '../../lib/linalg/blas.js';
+import { scaleColumns } from '../../lib/linalg/columns.js';
 import { Matrix } from '../../lib/linalg/matrix.js';
 import { assertMatrixClose } from '../helpers/assert.js';
 import { randn } from '../helpers/random.js';
@@ -64,5 +65,17 @@ describe('linalg/blas', () => {
     assert.throws(() => addon.gemm(false, false, 2, 2, new Float32Array(4) as unknown as Float64Array, 2, 2,
       new Float64Array(4), 1, 0, new Float64Array(4)),
     { name: 'TypeError', message: 'Expected Float64Array of length 4 for A but received Float32Array of length 4' });
+  });
+
+  it('scaleColumns scales each column, inline below INLINE_FLOPS and in the pool above, and checks s', async () => {
+    for (const [rows, cols] of [[40, 9], [1100, 1000]]) {
+      assert.equal(rows * cols < INLINE_FLOPS, rows === 40, 'one case on each side of the threshold');
+      const A = randn(rows, cols, 3), s = Float64Array.from({ length: cols }, (_, j) => 0.5 + j);
+      const want = A.clone();
+      for (let j = 0; j < cols; j++) for (let i = 0; i < rows; i++) want.data[i + j * rows] *= s[j];
+      assert.deepEqual((await scaleColumns(A, s)).data, want.data);
+      s[1] = Number.NaN;
+      await assert.rejects(scaleColumns(A, s), /finite values in s/);
+    }
   });
 });

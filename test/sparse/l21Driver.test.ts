@@ -60,6 +60,58 @@ describe('sparse: the MxNE / irMxNE solvers over the native inner solve', () => 
     assert.equal(r.E.length, r.nIterations);
   });
 
+  it('the inline inner solve (small solves) gives the pool\'s solution bit for bit', async () => {
+    const { G, M, amax, normM2 } = problem(3, 5);
+    const GtMt = gemm(M, G, { transA: true });
+    const cols = Int32Array.from({ length: 12 }, (_, c) => c + 6);
+    const args = { m: 40, n: 30, T: 12, G: G.data, GtMt: GtMt.data, cols, normM2, alpha: 0.3 * amax, maxit: 500, tol: 1e-10 * normM2, nOrient: 3, cd: false, dgapFreq: 10 };
+    const XtInline = new Float64Array(12 * 12), XtPool = new Float64Array(12 * 12);
+    const inline = addon.l21InnerSolve({ ...args, Xt: XtInline });
+    const pool = await addon.l21InnerSolveAsync({ ...args, Xt: XtPool });
+    assert.ok(inline.converged && inline.epochs > 10, `epochs ${inline.epochs}`);
+    assert.deepEqual(inline, pool);
+    assert.deepEqual(XtInline, XtPool);
+    assert.throws(() => addon.l21InnerSolve({ ...args, Xt: new Float64Array(5) }), /Xt/);
+  });
+
+  it('an inline solve stopped by its epoch cap runs again in the pool from the same warm start', async () => {
+    // 200 samples: the epoch cap of an inline attempt (~4M flops / 2·a²·T) stays below the budget of 3000.
+    const G = randn(40, 30, 13), M = randn(40, 200, 14);
+    let amax = 0, normM2 = 0;
+    for (const v of groupsNorm2(gemm(M, G, { transA: true }), 3)) amax = Math.max(amax, Math.sqrt(v));
+    for (let k = 0; k < M.data.length; k++) normM2 += M.data[k] ** 2;
+    const o = { maxit: 3000, tol: 1e-8 * normM2, activeSetSize: 2, debias: true, nOrient: 3, solver: 'bcd' as const, dgapFreq: 10 };
+    const want = await iterativeMixedNormSolver(M, G, 0.4 * amax, 5, o);
+    assert.ok(want.converged && want.activeSet.length > 0, `${want.activeSet.length} active columns`);
+    // Every inline attempt now stops unconverged after spoiling Xt: the pool must start from the warm start again.
+    const inline = addon.l21InnerSolve;
+    let attempts = 0;
+    addon.l21InnerSolve = (a) => {
+      attempts++;
+      a.Xt.fill(1);
+      return { E: new Float64Array(0), gap: Infinity, converged: false, epochs: a.maxit };
+    };
+    try {
+      const got = await iterativeMixedNormSolver(M, G, 0.4 * amax, 5, o);
+      assert.ok(attempts > 0, 'the inline path was taken');
+      assert.deepEqual(got, want);
+    } finally {
+      addon.l21InnerSolve = inline;
+    }
+  });
+
+  it('debiasing a small active set inline gives the pool\'s factors bit for bit', async () => {
+    // X shrunk to half of what explains M: the factors move towards 2 over many iterations.
+    const GA = randn(40, 9, 17), X = randn(9, 12, 19), M = gemm(GA, X, { alpha: 2 });
+    const noise = randn(40, 12, 18);
+    for (let k = 0; k < M.data.length; k++) M.data[k] += 0.1 * noise.data[k];
+    const args = { m: 40, n: 9, T: 12, M: M.data, GA: GA.data, X: X.data, B: randn(9, 9, 20).data, maxIter: 1000, tol: 1e-6, nOrient: 3 };
+    const inline = addon.computeBias(args);
+    assert.ok(inline.iterations > 10 && inline.D.every((d) => d > 1.5), `${inline.iterations} iterations, D ${inline.D}`);
+    assert.deepEqual(inline, await addon.computeBiasAsync(args));
+    assert.throws(() => addon.computeBias({ ...args, nOrient: 2 }), /nOrient/);
+  });
+
   it('rejects bad arguments with TypeError/RangeError naming them, before the job starts', () => {
     const ok = (): Record<string, unknown> => ({
       m: 4, n: 6, T: 3, G: new Float64Array(24), GtMt: new Float64Array(18), cols: Int32Array.from([0, 1, 2]), Xt: new Float64Array(9),
