@@ -5,7 +5,7 @@
  * before new ones.
  */
 import { PoolError } from '../errors.js';
-import { SolvePool } from '../pool/solvePool.js';
+import { RESPONSIVE_SOLVE_NICE, SolvePool } from '../pool/solvePool.js';
 import type { JobQueue, QueueCounts } from './jobQueue.js';
 import { loadRecords, removeJobFolder, saveRecord } from './jobFiles.js';
 import { publicError, recordProgress, type JobRecord } from './jobRecord.js';
@@ -35,7 +35,7 @@ export class LocalQueue implements JobQueue {
   private finishedRuns = 0;
 
   constructor(private readonly o: LocalQueueOptions) {
-    this.pool = new SolvePool({ jobs: o.jobs, maxQueue: o.maxQueue, keepPreparation: true });
+    this.pool = new SolvePool({ jobs: o.jobs, maxQueue: o.maxQueue, keepPreparation: true, solveNice: RESPONSIVE_SOLVE_NICE });
   }
 
   /** Loads the recorded jobs and requeues those that did not finish. */

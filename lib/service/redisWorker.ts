@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
-import { SolvePool } from '../pool/solvePool.js';
+import { RESPONSIVE_SOLVE_NICE, SolvePool } from '../pool/solvePool.js';
 import { outFolder, publicError, recordProgress, uploadFolder, type JobRecord } from './jobRecord.js';
 import { CANCEL_CHANNEL, QUEUE_NAME, checkReachable, redisOptions } from './redisConnection.js';
 import { failureReason } from './redisQueue.js';
@@ -39,7 +39,7 @@ export async function startWorker(o: WorkerOptions): Promise<RunningWorker> {
   await checkReachable(o.url);
   const results = path.resolve(o.results);
   const connection = redisOptions(o.url);
-  const pool = new SolvePool({ jobs: o.jobs, maxQueue: 0, keepPreparation: true });
+  const pool = new SolvePool({ jobs: o.jobs, maxQueue: 0, keepPreparation: true, solveNice: RESPONSIVE_SOLVE_NICE });
   const running = new Map<string, { controller: AbortController; why: 'cancel' | 'timeout' | null }>();
   const subscriber = new Redis(connection);
   subscriber.on('error', () => {});
