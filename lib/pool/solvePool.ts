@@ -53,7 +53,7 @@ export interface SolvePoolOptions {
  */
 const WORKER_INITIAL_OLD_SPACE_MB = 128;
 
-/** The solve priority of pools whose event loop must stay responsive (the service, the soak's pooled bursts). */
+/** The solve priority of pools whose event loop must stay responsive (`mxne serve`, `mxne worker`, the soak's pooled bursts). */
 export const RESPONSIVE_SOLVE_NICE = 10;
 
 export interface TaskOptions {
