@@ -11,6 +11,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   mxne::RegisterKernels(env, exports);
   mxne::RegisterSolvers(env, exports);
   mxne::RegisterGammaMap(env, exports);
+  mxne::RegisterPriority(env, exports);
   return exports;
 }
 }  // namespace

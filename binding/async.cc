@@ -1,5 +1,7 @@
 #include "async.h"
 
+#include "priority.h"
+
 namespace mxne {
 
 // A worker thread terminated under a running job (a pool's worker killed mid-solve) still
@@ -26,6 +28,7 @@ Napi::Promise Job::Run(Napi::Env env, const char* op, Kernel kernel, const std::
 }
 
 void Job::Execute() {
+  ApplyJobPriority();
   status_ = kernel_();
   if (!status_.ok()) SetError(status_.message);
 }
@@ -65,6 +68,7 @@ Napi::Value SolveJob::Run(Napi::Env env, const char* op, Napi::Object options, c
 }
 
 void SolveJob::Execute() {
+  ApplyJobPriority();
   status_ = control_.Cancelled() ? Status::Cancelled() : kernel_(control_);
   if (!status_.ok()) SetError(status_.message);
 }

@@ -9,4 +9,5 @@ void RegisterOpenBlas(Napi::Env env, Napi::Object exports);
 void RegisterKernels(Napi::Env env, Napi::Object exports);
 void RegisterSolvers(Napi::Env env, Napi::Object exports);
 void RegisterGammaMap(Napi::Env env, Napi::Object exports);
+void RegisterPriority(Napi::Env env, Napi::Object exports);
 }  // namespace mxne

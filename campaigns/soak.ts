@@ -22,7 +22,7 @@ import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import { generateDemo } from '../lib/demo/index.js';
 import type { MixedNormResult } from '../lib/sparse/mixedNorm.js';
-import { SolvePool } from '../lib/pool/solvePool.js';
+import { RESPONSIVE_SOLVE_NICE, SolvePool } from '../lib/pool/solvePool.js';
 import { readSeedInputs, solveSeed, type SeedInputs, type SolveJob } from '../lib/workflow/solveFiles.js';
 import type { SolveSummary } from '../lib/workflow/summary.js';
 
@@ -106,7 +106,8 @@ export async function soak(o: { solves: number; bursts: number; nSources: number
     const burstSeconds = (performance.now() - t1) / 1000;
     console.log(`bursts: ${o.bursts} × ${o.concurrency} solves at once in ${burstSeconds.toFixed(0)} s, ${burstDiffer} differ from the sequential result; `
       + `event loop with ${o.concurrency} in flight: longest stall ${ms(hb.max).toFixed(1)} ms, p99 ${ms(hb.percentile(99)).toFixed(1)} ms, mean ${ms(hb.mean).toFixed(1)} ms`);
-    const pool = new SolvePool({ jobs: arg('jobs', os.availableParallelism()) });
+    // As the service runs its pool: solves below the event loop's priority.
+    const pool = new SolvePool({ jobs: arg('jobs', os.availableParallelism()), solveNice: RESPONSIVE_SOLVE_NICE });
     const pooledJob = (k: number): SolveJob => ({
       fwd: d.fwd, evoked: d.evoked, cov: d.cov, out: path.join(dir, `out-${k}`), condition: d.condition,
       baseline: [null, 0], tmin: 0, tmax: 0.3, ...job,

@@ -36,6 +36,12 @@ export interface Addon {
     y: Float64Array): Float64Array;
   setNumThreads(n: number): void;
   getNumThreads(): number;
+  /** The calling thread's nice value (null off Linux). */
+  threadNice(): number | null;
+  /** Raises the calling thread's nice value to `nice` (never lowers it); returns it. */
+  setThreadNice(nice: number): number | null;
+  /** Threads running native jobs raise their nice value to `nice` before their next job. */
+  setJobNice(nice: number): void;
   /** OpenBLAS's kernel set in use (openblas_get_corename) and build line (openblas_get_config). */
   blasInfo(): BlasIdentity;
   /** MNE's _normal_orth for n normals (3n values) into out (9n, row-major 3×3 per normal). */
@@ -208,4 +214,30 @@ export function setNumThreads(n: number): void {
 
 export function getNumThreads(): number {
   return addon.getNumThreads();
+}
+
+/**
+ * Lowers the CPU priority of solves below the calling thread's: `increment` is added to this
+ * thread's nice value (capped at 19), and from now on every thread that runs a native job (the
+ * libuv pool's, shared by the whole process and by its fs calls) raises its own nice value to
+ * that before its next job. For a service whose event loop must stay responsive while it solves.
+ * Irreversible for the process (an unprivileged thread cannot lower its nice value again).
+ * Returns the target nice value (the one `setThreadNice` gives pool workers), or null off Linux.
+ */
+export function lowerJobPriority(increment: number): number | null {
+  const base = addon.threadNice();
+  if (base === null) return null;
+  const target = Math.min(19, base + increment);
+  addon.setJobNice(target);
+  return target;
+}
+
+/** Raises the calling thread's nice value to `nice` (a pool worker at start-up: lowerJobPriority's target). */
+export function setThreadNice(nice: number): number | null {
+  return addon.setThreadNice(nice);
+}
+
+/** The calling thread's nice value (null off Linux). */
+export function threadNice(): number | null {
+  return addon.threadNice();
 }

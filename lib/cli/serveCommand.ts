@@ -19,11 +19,13 @@ export function serveCommand(): Command {
     .action(async (o: { port: number; host: string; dataRoot?: string; results: string; jobs: number; maxQueue: number; jobTimeout: number;
       maxUploadMb: number; tokenFile?: string; queue?: string }) => {
       // Loaded here: the service (fastify, metrics) would add to every other command's start-up.
-      const [{ readToken }, { startService }] = await Promise.all([import('../service/auth.js'), import('../service/service.js')]);
+      const [{ readToken }, { startService }, { RESPONSIVE_SOLVE_NICE }] = await Promise.all([import('../service/auth.js'), import('../service/service.js'), import('../pool/solvePool.js')]);
       const service = await startService({
         port: o.port, host: o.host, dataRoot: o.dataRoot, results: o.results, jobs: o.jobs, maxQueue: o.maxQueue,
         jobTimeoutSeconds: o.jobTimeout, maxUploadBytes: Math.round(o.maxUploadMb * 2 ** 20), token: readToken(o.tokenFile),
         queue: o.queue, logger: { level: process.env.MXNE_LOG_LEVEL ?? 'info' },
+        // Solves below the HTTP thread's priority: the event loop answers while they run.
+        solveNice: RESPONSIVE_SOLVE_NICE,
       });
       process.stderr.write(`mxne serve: listening on ${service.url}\n`);
       await new Promise<void>((resolve) => {

@@ -14,8 +14,10 @@ export function workerCommand(): Command {
     .option('--job-timeout <seconds>', 'a running job is stopped after this long', parse.positiveNumber, 900)
     .action(async (o: { queue: string; results: string; jobs: number; maxRetries: number; lockSeconds: number; jobTimeout: number }) => {
       // Loaded here: BullMQ and ioredis would add ~0.2 s to every other command's start-up.
-      const { startWorker } = await import('../service/redisWorker.js');
-      const worker = await startWorker({ url: o.queue, results: o.results, jobs: o.jobs, maxRetries: o.maxRetries, lockSeconds: o.lockSeconds, timeoutSeconds: o.jobTimeout });
+      const [{ startWorker }, { RESPONSIVE_SOLVE_NICE }] = await Promise.all([import('../service/redisWorker.js'), import('../pool/solvePool.js')]);
+      const worker = await startWorker({ url: o.queue, results: o.results, jobs: o.jobs, maxRetries: o.maxRetries, lockSeconds: o.lockSeconds, timeoutSeconds: o.jobTimeout,
+        // Solves below the main thread's priority: BullMQ's lock renewals run on time.
+        solveNice: RESPONSIVE_SOLVE_NICE });
       process.stderr.write(`mxne worker: taking jobs from ${o.queue}\n`);
       await new Promise<void>((resolve) => {
         const stop = () => { worker.close().then(resolve, resolve); };

@@ -4,13 +4,17 @@
  * Rows report on the task's port as they finish; an 'abort' on the port stops the running
  * solve between epochs (the AbortSignal reaches the native solver) and skips the rows left.
  */
-import { setNumThreads } from '../native.js';
+import { workerData } from 'piscina';
+import { setNumThreads, setThreadNice } from '../native.js';
 import { PreparationCache } from '../prepare/preparationCache.js';
 import { solveFiles } from '../workflow/solveFiles.js';
 import type { GroupTask, PoolMessage, RowResult, WorkerMessage } from './messages.js';
 import { errorRecord } from './transferError.js';
 
 setNumThreads(1);
+// The pool's solve priority (SolvePoolOptions.solveNice): this thread's JavaScript yields to the pool creator's too.
+const { nice } = workerData as { nice: number | null };
+if (nice !== null) setThreadNice(nice);
 
 // For pools that keep preparation (SolvePoolOptions.keepPreparation): lives as long as the worker.
 const workerCache = new PreparationCache();

@@ -20,6 +20,8 @@ export interface LocalQueueOptions {
   /** A running job is stopped (failed, ETIMEOUT) after this long. */
   timeoutSeconds: number;
   metrics: ServiceMetrics;
+  /** SolvePoolOptions.solveNice (`mxne serve`: RESPONSIVE_SOLVE_NICE, so its HTTP side stays responsive). @default 0 */
+  solveNice?: number;
 }
 
 type StopReason = 'cancel' | 'timeout' | 'shutdown';
@@ -35,7 +37,7 @@ export class LocalQueue implements JobQueue {
   private finishedRuns = 0;
 
   constructor(private readonly o: LocalQueueOptions) {
-    this.pool = new SolvePool({ jobs: o.jobs, maxQueue: o.maxQueue, keepPreparation: true });
+    this.pool = new SolvePool({ jobs: o.jobs, maxQueue: o.maxQueue, keepPreparation: true, solveNice: o.solveNice });
   }
 
   /** Loads the recorded jobs and requeues those that did not finish. */

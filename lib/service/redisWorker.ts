@@ -22,6 +22,8 @@ export interface WorkerOptions {
   /** A worker that has not renewed its lock for this long is taken for dead. */
   lockSeconds: number;
   timeoutSeconds: number;
+  /** SolvePoolOptions.solveNice (`mxne worker`: RESPONSIVE_SOLVE_NICE). @default 0 */
+  solveNice?: number;
 }
 
 export interface RunningWorker { close(): Promise<void> }
@@ -39,7 +41,7 @@ export async function startWorker(o: WorkerOptions): Promise<RunningWorker> {
   await checkReachable(o.url);
   const results = path.resolve(o.results);
   const connection = redisOptions(o.url);
-  const pool = new SolvePool({ jobs: o.jobs, maxQueue: 0, keepPreparation: true });
+  const pool = new SolvePool({ jobs: o.jobs, maxQueue: 0, keepPreparation: true, solveNice: o.solveNice });
   const running = new Map<string, { controller: AbortController; why: 'cancel' | 'timeout' | null }>();
   const subscriber = new Redis(connection);
   subscriber.on('error', () => {});

@@ -26,6 +26,8 @@ export interface ServiceOptions {
   /** redis://HOST:PORT: jobs go to BullMQ and `mxne worker` processes solve them. */
   queue?: string;
   logger?: FastifyServerOptions['logger'];
+  /** SolvePoolOptions.solveNice of the in-process queue's pool (`mxne serve`: RESPONSIVE_SOLVE_NICE). @default 0 */
+  solveNice?: number;
 }
 
 export interface RunningService { app: FastifyInstance; queue: JobQueue; url: string; stop(): Promise<void> }
@@ -46,7 +48,7 @@ export async function startService(o: ServiceOptions): Promise<RunningService> {
     const { RedisQueue } = await import('./redisQueue.js');
     queue = await RedisQueue.connect({ url: o.queue, results, maxQueue: o.maxQueue, metrics });
   } else {
-    const local = new LocalQueue({ results, jobs: o.jobs, maxQueue: o.maxQueue, timeoutSeconds: o.jobTimeoutSeconds, metrics });
+    const local = new LocalQueue({ results, jobs: o.jobs, maxQueue: o.maxQueue, timeoutSeconds: o.jobTimeoutSeconds, metrics, solveNice: o.solveNice });
     await local.start();
     queue = local;
   }
