@@ -34,13 +34,7 @@ export function makeProjector(projs: readonly Projection[], chNames: readonly st
         if (k !== undefined && !bad.has(name)) out[c] = p.data.get(v, k);
       });
       // Rescale for a better detection of small singular values (MNE's comment).
-      let size = 0;
-      for (let c = 0; c < nchan; c++) size += out[c] * out[c];
-      size = Math.sqrt(size);
-      if (size > 0) {
-        for (let c = 0; c < nchan; c++) out[c] /= size;
-        nonzero++;
-      }
+      if (toUnitNorm(out)) nonzero++;
     }
   }
   if (nonzero === 0) return { P: null, nproj: 0 };
@@ -51,12 +45,29 @@ export function makeProjector(projs: readonly Projection[], chNames: readonly st
   while (nproj < s.length && s[nproj] / s[0] > 1e-2) nproj++;
   if (nproj >= nchan) throw new InputError('projs', `fewer than ${nchan} independent projection vectors`, `${nproj}`);
   const P = Matrix.identity(nchan);
-  for (let r = 0; r < nproj; r++) {
-    const u = U.col(r);
-    for (let j = 0; j < nchan; j++) {
-      if (u[j] === 0) continue;
-      for (let i = 0; i < nchan; i++) P.data[i + j * nchan] -= u[i] * u[j];
-    }
-  }
+  for (let r = 0; r < nproj; r++) subtractOuter(P, U.col(r));
   return { P, nproj };
+}
+
+// The element loops live in small functions of their own: inside makeProjector, V8 would
+// recompile the whole function on every call (on-stack replacement), and pool workers call it
+// once or twice per row.
+
+/** v /= ‖v‖ in place; false (v unchanged) when v is zero. */
+function toUnitNorm(v: Float64Array): boolean {
+  let size = 0;
+  for (let c = 0; c < v.length; c++) size += v[c] * v[c];
+  size = Math.sqrt(size);
+  if (!(size > 0)) return false;
+  for (let c = 0; c < v.length; c++) v[c] /= size;
+  return true;
+}
+
+/** P −= u·uᵀ in place (P square, n = u.length). */
+function subtractOuter(P: Matrix, u: Float64Array): void {
+  const n = u.length;
+  for (let j = 0; j < n; j++) {
+    if (u[j] === 0) continue;
+    for (let i = 0; i < n; i++) P.data[i + j * n] -= u[i] * u[j];
+  }
 }

@@ -51,11 +51,16 @@ async function estimateRank(C: Matrix, info: Info, picks: number[]): Promise<num
   const { P } = makeProjector(info.projs, names);
   if (P !== null) block = await gemmAsync(await gemmAsync(P, block), P, { transB: true });
   const n = picks.length;
-  const scale = picks.map((k) => RANK_SCALINGS[info.chs[k].type] ?? 1);
-  for (let j = 0; j < n; j++) for (let i = 0; i < n; i++) block.data[i + j * n] *= scale[i] * scale[j];
+  scaleSymmetric(block, picks.map((k) => RANK_SCALINGS[info.chs[k].type] ?? 1));
   const s = await svdValuesAsync(block);
   const tol = n * (s[0] ?? 0) * Number.EPSILON;
   let r = 0;
   for (const v of s) if (v > tol) r++;
   return r;
+}
+
+/** B[i, j] *= scale[i]·scale[j] in place; its own function so V8 compiles the loop, not estimateRank, per call. */
+function scaleSymmetric(B: Matrix, scale: number[]): void {
+  const n = B.rows;
+  for (let j = 0; j < n; j++) for (let i = 0; i < n; i++) B.data[i + j * n] *= scale[i] * scale[j];
 }

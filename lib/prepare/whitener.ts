@@ -36,7 +36,8 @@ export async function prepareNoiseCov(cov: Covariance, info: Info, chNames: read
   if (missing.length > 0) throw new ChannelMismatchError('Not all channels are present in the noise covariance', missing);
   const idx = chNames.map((n) => where.get(n)!);
   const data = cov.data.pickRows(idx).pickCols(idx);
-  for (const v of data.data) if (!Number.isFinite(v)) throw new InputError('noiseCov.data', 'finite values', String(v));
+  const bad = data.data.findIndex((v) => !Number.isFinite(v));
+  if (bad >= 0) throw new InputError('noiseCov.data', 'finite values', String(data.data[bad]));
   const picked = pickInfo(info, chNames);
   const { P } = makeProjector([...picked.projs, ...cov.projs], chNames);
   const C = P === null ? data : await gemmAsync(await gemmAsync(P, data), P, { transB: true });
@@ -55,18 +56,26 @@ export async function prepareNoiseCov(cov: Covariance, info: Info, chNames: read
     if (values[0] < -1e-8 * Math.abs(top)) {
       throw new InputError('noiseCov.data', `a positive semi-definite covariance (the ${type} block)`, `an eigenvalue of ${values[0].toPrecision(3)} (largest ${top.toPrecision(3)})`);
     }
-    const zero = picks.length - r, m = picks.length;
-    // eigvec[picks[e], picks[c]] = vectors[c, e]: column e of `vectors` is contiguous.
-    for (let e = 0; e < m; e++) {
-      const row = picks[e];
-      eig[row] = e < zero ? 0 : values[e];
-      for (let c = 0; c < m; c++) eigvec.data[row + picks[c] * n] = vectors.data[c + e * m];
-    }
+    placeGroup(eig, eigvec, picks, values, vectors, picks.length - r);
   }
-  let nNonzero = 0;
-  for (const v of eig) if (v > 0) nNonzero++;
+  const nNonzero = eig.reduce((k, v) => (v > 0 ? k + 1 : k), 0);
   if (nNonzero === 0) throw new InputError('noiseCov', 'a covariance with at least one positive eigenvalue over the chosen channels', 'none');
   return { chNames: [...chNames], data, eig, eigvec, rank: ranks, groups, nNonzero };
+}
+
+/**
+ * One group's eigenpairs into the whole-channel eig and eigvec (rows `picks`), the smallest `zero`
+ * eigenvalues set to 0. Its own function, as the element loops of this file: inside
+ * prepareNoiseCov, V8 would recompile all of it on every call (on-stack replacement).
+ */
+function placeGroup(eig: Float64Array, eigvec: Matrix, picks: number[], values: Float64Array, vectors: Matrix, zero: number): void {
+  const n = eigvec.rows, m = picks.length;
+  // eigvec[picks[e], picks[c]] = vectors[c, e]: column e of `vectors` is contiguous.
+  for (let e = 0; e < m; e++) {
+    const row = picks[e];
+    eig[row] = e < zero ? 0 : values[e];
+    for (let c = 0; c < m; c++) eigvec.data[row + picks[c] * n] = vectors.data[c + e * m];
+  }
 }
 
 /**
