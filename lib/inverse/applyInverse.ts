@@ -16,9 +16,11 @@ import { Evoked } from '../records/evoked.js';
 import type { SourceEstimate } from '../records/sourceEstimate.js';
 import { pickInfo } from '../prepare/pickChannels.js';
 import { needsEegAverageReference } from '../prepare/picksByType.js';
+import { optionsKey, type Memo } from '../prepare/preparationCache.js';
 import { makeProjector } from '../prepare/projector.js';
 import { normalOrthBasis, sourceNormals } from '../prepare/surfaceOrientation.js';
 import { computeWhitener } from '../prepare/whitener.js';
+import { combineXyz } from './combineXyz.js';
 import { sourceSpaceKind, type InverseOperator } from './makeInverseOperator.js';
 
 export type InverseMethod = 'MNE' | 'dSPM' | 'sLORETA';
@@ -77,16 +79,25 @@ export function prepareInverseOperator(inv: InverseOperator, nave: number, lambd
   let noisenorm: Float64Array | null = null;
   if (method !== 'MNE') {
     const sq = leadNorms2 ?? rowNorms2ScaledSync(inv.eigenLeads, noiseWeights(inv, reginv, lambda2, method));
-    const n = inv.nOrient;
-    noisenorm = new Float64Array(sq.length / n);
-    for (let k = 0; k < noisenorm.length; k++) {
-      // √sourceCov · ‖V_k ∘ weight‖, then (free) the norm over the source's three components.
-      let s = 0;
-      for (let c = 0; c < n; c++) s += sourceCov[k * n + c] * sq[k * n + c];
-      noisenorm[k] = 1 / Math.sqrt(s);
-    }
+    noisenorm = noiseNorms(sourceCov, sq, inv.nOrient);
   }
   return { nave, lambda2, method, reginv, rank, sourceCov, whitener, proj: P, noisenorm };
+}
+
+/**
+ * 1 / (√sourceCov · ‖V_k ∘ weight‖), with (free) the norm over each source's `n` components.
+ * Its own function, as every element loop here: a hot loop inside a large function makes V8
+ * recompile the whole function on each call (on-stack replacement), and a pool worker's rows never
+ * keep it compiled.
+ */
+function noiseNorms(sourceCov: Float64Array, sq: Float64Array, n: number): Float64Array {
+  const out = new Float64Array(sq.length / n);
+  for (let k = 0; k < out.length; k++) {
+    let s = 0;
+    for (let c = 0; c < n; c++) s += sourceCov[k * n + c] * sq[k * n + c];
+    out[k] = 1 / Math.sqrt(s);
+  }
+  return out;
 }
 
 /** reginv over the noise covariance's rank (MNE's reginv). */
@@ -106,11 +117,29 @@ function noiseWeights(inv: InverseOperator, reginv: Float64Array, lambda2: numbe
   return method === 'dSPM' ? reginv : reginv.map((r, k) => r * Math.sqrt(1 + inv.sing[k] ** 2 / lambda2));
 }
 
+/** What every evoked applied with one operator, nave, λ² and method shares (read only). */
+interface Application {
+  p: PreparedInverse;
+  /** diag(reginv) · Uᵀ · W · P: k × nchan. */
+  trans: Matrix;
+}
+
+async function prepareApplication(inv: InverseOperator, nave: number, lambda2: number, method: InverseMethod): Promise<Application> {
+  // The noise norms' pass over the eigenleads (ncol × k) runs off the main thread.
+  const leadNorms2 = method === 'MNE' ? undefined : await rowNorms2Scaled(inv.eigenLeads, noiseWeights(inv, regularizedInverse(inv, lambda2), lambda2, method));
+  const p = prepareInverseOperator(inv, nave, lambda2, method, leadNorms2);
+  const WP = p.proj === null ? p.whitener : await gemmAsync(p.whitener, p.proj);
+  const trans = await gemmAsync(inv.eigenFields, WP);
+  await scaleRows(trans, p.reginv);
+  return { p, trans };
+}
+
 /**
  * MNE's `apply_inverse(evoked, inv, lambda2, method, pick_ori)`: a dense estimate over all
- * sources, times from the evoked.
+ * sources, times from the evoked. `memo` (keys scoped to this operator): shares the prepared
+ * operator and its trans product among evokeds of one nave, as a subject's conditions.
  */
-export async function applyInverse(evoked: Evoked, inv: InverseOperator, o: ApplyInverseOptions = {}): Promise<SourceEstimate> {
+export async function applyInverse(evoked: Evoked, inv: InverseOperator, o: ApplyInverseOptions = {}, memo?: Memo): Promise<SourceEstimate> {
   if (!(evoked instanceof Evoked)) throw new InputError('evoked', 'an Evoked', evoked === null ? 'null' : typeof evoked);
   checkOperator(inv);
   if (o === null || typeof o !== 'object') throw new InputError('options', 'an options object', String(o));
@@ -138,49 +167,28 @@ export async function applyInverse(evoked: Evoked, inv: InverseOperator, o: Appl
   if (evoked.info.compGrade !== inv.compGrade) {
     throw new ChannelMismatchError(`CTF compensation grade of the inverse operator (${inv.compGrade}) differs from the evoked's (${evoked.info.compGrade})`, []);
   }
-  // The noise norms' pass over the eigenleads (ncol × k) runs off the main thread.
-  const leadNorms2 = method === 'MNE' ? undefined : await rowNorms2Scaled(inv.eigenLeads, noiseWeights(inv, regularizedInverse(inv, lambda2), lambda2, method));
-  const p = prepareInverseOperator(inv, evoked.nave, lambda2, method, leadNorms2);
+  const make = () => prepareApplication(inv, evoked.nave, lambda2, method);
+  const { p, trans } = await (memo ? memo(`apply|${optionsKey([evoked.nave, lambda2, method])}`, make) : make());
   const data = evoked.data.pickRows(inv.chNames.map((n) => where.get(n)!));
-  for (const v of data.data) if (!Number.isFinite(v)) throw new InputError('evoked.data', 'finite values', String(v));
+  const bad = data.data.findIndex((v) => !Number.isFinite(v));
+  if (bad >= 0) throw new InputError('evoked.data', 'finite values', String(data.data[bad]));
 
-  // trans = diag(reginv) · Uᵀ · W · P; sol = diag(√sourceCov) · V · (trans · data).
-  const WP = p.proj === null ? p.whitener : await gemmAsync(p.whitener, p.proj);
-  const trans = await gemmAsync(inv.eigenFields, WP);
-  for (let j = 0; j < trans.cols; j++) {
-    const c = trans.col(j);
-    for (let i = 0; i < c.length; i++) c[i] *= p.reginv[i];
-  }
+  // sol = diag(√sourceCov) · V · (trans · data).
   const Y = await gemmAsync(trans, data);
   const sol = await gemmAsync(inv.eigenLeads, Y);
   const sd = p.sourceCov.map(Math.sqrt);
-  const T = sol.cols, R = sol.rows;
   await scaleRows(sol, sd);
 
   const ns = inv.nsource;
   let out: Matrix;
   let vector = false;
   if (inv.nOrient === 3 && pickOri === 'normal') {
-    out = new Matrix(ns, T);
-    const normals = await rotateToNormal(inv);
-    for (let k = 0; k < ns; k++) {
-      const n = normals ? normals[k] : null;
-      for (let t = 0; t < T; t++) {
-        const b = 3 * k + t * R;
-        out.data[k + t * ns] = n ? n[0] * sol.data[b] + n[1] * sol.data[b + 1] + n[2] * sol.data[b + 2] : sol.data[b + 2];
-      }
-    }
+    out = normalComponents(sol, ns, await rotateToNormal(inv));
   } else if (inv.nOrient === 3 && pickOri === 'vector') {
     out = sol;
     vector = true;
   } else if (inv.nOrient === 3) {
-    out = new Matrix(ns, T);
-    for (let t = 0; t < T; t++) {
-      for (let k = 0; k < ns; k++) {
-        const b = 3 * k + t * R;
-        out.data[k + t * ns] = Math.sqrt(sol.data[b] ** 2 + sol.data[b + 1] ** 2 + sol.data[b + 2] ** 2);
-      }
-    }
+    out = combineXyz(sol);
   } else {
     out = sol;
   }
@@ -201,6 +209,20 @@ export async function applyInverse(evoked: Evoked, inv: InverseOperator, o: Appl
     tstep: 1 / evoked.info.sfreq,
     subject: inv.src[0]?.subjectHisId ?? null,
   };
+}
+
+/** Each source's component along its normal (the third when `normals` is null): ns × T. */
+function normalComponents(sol: Matrix, ns: number, normals: number[][] | null): Matrix {
+  const T = sol.cols, R = sol.rows;
+  const out = new Matrix(ns, T);
+  for (let k = 0; k < ns; k++) {
+    const n = normals ? normals[k] : null;
+    for (let t = 0; t < T; t++) {
+      const b = 3 * k + t * R;
+      out.data[k + t * ns] = n ? n[0] * sol.data[b] + n[1] * sol.data[b + 1] + n[2] * sol.data[b + 2] : sol.data[b + 2];
+    }
+  }
+  return out;
 }
 
 /**

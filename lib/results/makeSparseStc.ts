@@ -4,6 +4,7 @@
  * rows with `pickOri: 'vector'` (rotated back from the prepared basis, as MNE's `_make_stc`).
  */
 import { InputError } from '../errors.js';
+import { combineXyz } from '../inverse/combineXyz.js';
 import { Matrix } from '../linalg/matrix.js';
 import type { SourceEstimate } from '../records/sourceEstimate.js';
 import type { PhysicalSolution } from './physicalSolution.js';
@@ -46,21 +47,6 @@ export function verticesOf(sources: ArrayLike<number>, geometry: SourceGeometry)
     }
     out.push(Int32Array.from(mine));
     offset += vertno.length;
-  }
-  return out;
-}
-
-/** MNE's combine_xyz: the norm of every 3-row group, per time. */
-function combineXyz(X: Matrix): Matrix {
-  const n = X.rows / 3;
-  const out = new Matrix(n, X.cols);
-  for (let t = 0; t < X.cols; t++) {
-    for (let i = 0; i < n; i++) {
-      const a = X.get(3 * i, t);
-      const b = X.get(3 * i + 1, t);
-      const c = X.get(3 * i + 2, t);
-      out.set(i, t, Math.sqrt(a * a + b * b + c * c));
-    }
   }
   return out;
 }

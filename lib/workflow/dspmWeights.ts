@@ -22,7 +22,9 @@ export async function dspmWeights(evoked: Evoked, forward: Forward, cov: Covaria
     ...(fixed ? { fixed: true } : { loose: 1, fixed: false }),
   };
   const make = () => makeInverseOperator(evoked.info, forward, cov, options, preparation && stepMemo(preparation));
-  // The operator depends on the info, forward, covariance and options, not on the data: shared by a subject's conditions.
-  const inv = await (preparation ? preparation.cache.get(`${preparation.key}|dspm|${optionsKey([options])}`, make) : make());
-  return applyInverse(evoked, inv, { lambda2: 1 / 9, method: 'dSPM' });
+  // The operator depends on the info, forward, covariance and options, not on the data: shared by
+  // a subject's conditions, and so is its preparation for one nave.
+  const key = `dspm|${optionsKey([options])}`;
+  const inv = await (preparation ? stepMemo(preparation)(key, make) : make());
+  return applyInverse(evoked, inv, { lambda2: 1 / 9, method: 'dSPM' }, preparation && stepMemo({ ...preparation, key: `${preparation.key}|${key}` }));
 }

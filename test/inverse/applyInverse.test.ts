@@ -12,6 +12,7 @@ import { makeInverseOperator, type InverseOperator } from '../../lib/inverse/mak
 import { gemm } from '../../lib/linalg/blas.js';
 import { solveSpd } from '../../lib/linalg/decomp.js';
 import { Matrix } from '../../lib/linalg/matrix.js';
+import { PreparationCache, stepMemo } from '../../lib/prepare/preparationCache.js';
 import { normalOrthBasis, sourceNormals } from '../../lib/prepare/surfaceOrientation.js';
 import { computeWhitener } from '../../lib/prepare/whitener.js';
 import type { Covariance } from '../../lib/records/covariance.js';
@@ -148,6 +149,24 @@ describe('makeInverseOperator + applyInverse (synthetic)', function () {
     const f = await applyInverse(evoked, fixed);
     const fv = await applyInverse(evoked, fixed, { pickOri: 'vector' });
     assertClose(rowsOf(fv.data, 3, 4, 5), [0, 1, 2].flatMap((c) => rowsOf(f.data, 1).map((v) => v * fixed.sourceNn.get(1, c))), 1e-12, 'fixed vector');
+  });
+
+  it('a memo shares the preparation among evokeds of one nave, bit for bit', async () => {
+    const data2 = evoked.data.clone();
+    for (let k = 0; k < data2.data.length; k++) data2.data[k] *= -2;
+    const second = new Evoked(info, data2, evoked.first, evoked.nave, '');
+    const nave48 = new Evoked(info, evoked.data, evoked.first, 48, '');
+    for (const inv of [fixed, free]) {
+      const cache = new PreparationCache();
+      const memo = stepMemo({ cache, key: 'op' });
+      for (const e of [evoked, second, nave48]) {
+        const alone = await applyInverse(e, inv);
+        const shared = await applyInverse(e, inv, {}, memo);
+        assert.deepEqual(shared.data.data, alone.data.data, `nOrient ${inv.nOrient}, nave ${e.nave}`);
+      }
+      // One preparation for nave 12 (made once, then served to the second evoked), one for nave 48.
+      assert.deepEqual([cache.misses, cache.hits], [2, 1]);
+    }
   });
 
   it('returns an estimate with the evoked times and the source vertices', async () => {
