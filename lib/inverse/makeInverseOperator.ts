@@ -179,13 +179,21 @@ async function thinSvdByGram(G: Matrix): Promise<{ U: Matrix; s: Float64Array; V
   }
   const tol = m * Number.EPSILON * (s[0] ?? 0);
   const V = await gemmAsync(G, U, { transA: true });
-  for (let j = 0; j < k; j++) {
-    const c = V.col(j);
-    const f = s[j] > tol ? 1 / s[j] : 0;
-    if (f === 0) s[j] = 0;
-    for (let i = 0; i < c.length; i++) c[i] *= f;
-  }
+  const f = s.map((v) => (v > tol ? 1 / v : 0));
+  for (let j = 0; j < k; j++) if (f[j] === 0) s[j] = 0;
+  timesColumns(V, f);
   return { U, s, V };
+}
+
+/**
+ * A[:, j] *= f[j] in place. Not the native scaleColumns: f may hold 1/s = ∞ for a subnormal s,
+ * which it refuses. Its own function: the loop inside thinSvdByGram made V8 recompile all of it.
+ */
+function timesColumns(A: Matrix, f: Float64Array): void {
+  for (let j = 0; j < A.cols; j++) {
+    const c = A.col(j);
+    for (let i = 0; i < c.length; i++) c[i] *= f[j];
+  }
 }
 
 /** MNE's SourceSpaces.kind. */

@@ -11,7 +11,7 @@ import { InputError } from '../errors.js';
 import type { ConvergenceWarning } from '../errors.js';
 import type { SolverChoiceWarning } from './solverOptions.js';
 import { gemmAsync } from '../linalg/blas.js';
-import { divide } from '../linalg/columns.js';
+import { divide, scaleColumns } from '../linalg/columns.js';
 import { svdAsync } from '../linalg/decomp.js';
 import { Matrix } from '../linalg/matrix.js';
 import { prepareGain } from '../prepare/prepareGain.js';
@@ -102,8 +102,8 @@ async function timePca(M: Matrix, timePcaSetting: boolean | number): Promise<{ M
   if (timePcaSetting === false) return { M, Vh: null };
   const { U, s, Vt } = await svdAsync(M);
   const k = timePcaSetting === true ? s.length : Math.min(timePcaSetting, s.length);
-  const Us = new Matrix(U.rows, k, U.data.slice(0, U.rows * k));
-  for (let j = 0; j < k; j++) for (let i = 0; i < Us.rows; i++) Us.data[i + j * Us.rows] *= s[j];
+  // U·diag(s) natively: the element loop made V8 recompile timePca on every row.
+  const Us = await scaleColumns(new Matrix(U.rows, k, U.data.slice(0, U.rows * k)), s.subarray(0, k));
   return { M: Us, Vh: Vt.pickRows(Array.from({ length: k }, (_, j) => j)) };
 }
 
@@ -114,16 +114,25 @@ async function timePca(M: Matrix, timePcaSetting: boolean | number): Promise<{ M
 async function weightsPerSource(w: Weights | null): Promise<Float64Array | null> {
   if (w === null || w instanceof Float64Array) return w;
   const d = w.data.data, R = w.data.rows, out = new Float64Array(R);
-  let since = 0;
-  for (let base = 0; base < d.length; base += R) {
+  const step = R * Math.max(1, Math.ceil((1 << 19) / R));
+  for (let base = 0; base < d.length; base += step) {
+    if (base > 0) await immediate();
+    maxAbsByRow(d, R, base, Math.min(base + step, d.length), out);
+  }
+  return out;
+}
+
+/**
+ * out[i] = max(out[i], |d[i + t·R]|) over the columns t in [from, to) / R. Its own function: the
+ * loop inside weightsPerSource made V8 recompile that (async) function on every row.
+ */
+function maxAbsByRow(d: Float64Array, R: number, from: number, to: number, out: Float64Array): void {
+  for (let base = from; base < to; base += R) {
     for (let i = 0; i < R; i++) {
       const v = Math.abs(d[base + i]);
       if (v > out[i] || v !== v) out[i] = v; // a NaN stays (as with Math.max): prepareGain refuses it
     }
-    since += R;
-    if (since >= 1 << 19 && base + R < d.length) { since = 0; await immediate(); }
   }
-  return out;
 }
 
 /**
