@@ -93,10 +93,15 @@ export function computeWhitener(nc: PreparedNoiseCov, o: { pca: true | 'white'; 
     const lam = nc.eig[i] / nave;
     return lam > 0 ? 1 / Math.sqrt(lam) : 0;
   });
-  // Column by column (both column-major): W[r, c] = f[r]·eigvec[rows[r], c].
-  const E = nc.eigvec.data;
-  for (let c = 0; c < n; c++) for (let r = 0; r < m; r++) W.data[r + c * m] = f[r] * E[rows[r] + c * n];
+  scaledRowsInto(W, nc.eigvec, rows, f);
   return W;
+}
+
+/** W[r, c] = f[r]·E[rows[r], c]; its own function, as the loops of prepareNoiseCov (placeGroup). */
+function scaledRowsInto(W: Matrix, E: Matrix, rows: number[], f: number[]): void {
+  const m = W.rows, n = E.rows;
+  // Column by column (both column-major).
+  for (let c = 0; c < W.cols; c++) for (let r = 0; r < m; r++) W.data[r + c * m] = f[r] * E.data[rows[r] + c * n];
 }
 
 /** The channel (index into chNames) whose eigenvector each row of computeWhitener's W holds. */

@@ -4,6 +4,7 @@
  * with comment, first time, samples, first/last sample, baseline, nave and float32 data divided
  * by each channel's calibration). Written whole to a temporary name, then renamed.
  */
+import type { Matrix } from '../../linalg/matrix.js';
 import { atomicWrite } from '../atomicWrite.js';
 import type { Evoked } from '../../records/evoked.js';
 import { FIFF } from './constants.js';
@@ -35,15 +36,22 @@ function writeEvokedBlock(w: FiffWriter, evoked: Evoked): void {
   w.startBlock(FIFF.FIFFB_ASPECT)
     .int(FIFF.FIFF_ASPECT_KIND, evoked.kind === 'standard_error' ? FIFF.FIFFV_ASPECT_STD_ERR : FIFF.FIFFV_ASPECT_AVERAGE)
     .int(FIFF.FIFF_NAVE, Math.round(evoked.nave));
-  // C order of nchan × ntimes, each row divided by the channel's calibration (MNE: decal * data).
-  const { rows, cols, data } = evoked.data;
+  const { rows, cols } = evoked.data;
+  w.floatMatrix(FIFF.FIFF_EPOCH, rows, cols, decalibratedRows(evoked.data, info.chs.map((c) => 1 / c.cal)));
+  w.endBlock(FIFF.FIFFB_ASPECT).endBlock(FIFF.FIFFB_EVOKED);
+}
+
+/**
+ * C order of nchan × ntimes, each row times its channel's decal = 1 / cal (MNE: decal * data). Its
+ * own function: the loop inside writeEvokedBlock made V8 recompile that on every row written.
+ */
+function decalibratedRows(A: Matrix, decal: number[]): Float64Array {
+  const { rows, cols, data } = A;
   const out = new Float64Array(rows * cols);
   for (let i = 0; i < rows; i++) {
-    const decal = 1 / info.chs[i].cal;
-    for (let k = 0; k < cols; k++) out[i * cols + k] = decal * data[i + k * rows];
+    for (let k = 0; k < cols; k++) out[i * cols + k] = decal[i] * data[i + k * rows];
   }
-  w.floatMatrix(FIFF.FIFF_EPOCH, rows, cols, out);
-  w.endBlock(FIFF.FIFFB_ASPECT).endBlock(FIFF.FIFFB_EVOKED);
+  return out;
 }
 
 /** Writes `evoked` to `path` (a -ave.fif file) atomically. */
