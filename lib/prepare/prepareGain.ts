@@ -59,25 +59,43 @@ export async function prepareGain(fwd: Forward, info: Info, cov: Covariance, o: 
   if (weights === null) return { ...p, gain: await scaleColumns(await p.whitenSources(all()), sourceWeighting), sourceWeighting, keptColumns: null };
 
   if (weights.length !== nsrc) throw new InputError('weights', `one weight per source (${nsrc})`, `${weights.length}`);
-  let wmax = -Infinity;
-  for (const v of weights) {
-    if (!(v >= 0) || !Number.isFinite(v)) throw new InputError('weights', 'finite non-negative values', String(v));
-    if (v > wmax) wmax = v;
-  }
+  const wmax = largestWeight(weights);
   // MNE raises on weights_min > weights_max; equal keeps no source either (the mask is w > min).
   // The limit is rounded down, so that "below" it is a value that works.
   if (o.weightsMin >= wmax) {
     throw new InputError('weightsMin', `a value below the largest weight (${Math.floor(wmax * 100) / 100})`, String(o.weightsMin),
       `weights_min > weights_max: ${o.weightsMin} > ${wmax}; lower weightsMin or pass no weights`);
   }
-  const n = p.sourceStd.length;
-  for (let k = 0; k < n; k++) sourceWeighting[k] *= weights[Math.floor(k / p.nOrient)] / wmax;
+  weighColumns(sourceWeighting, weights, p.nOrient, wmax);
   // The mask is per source (all its columns share the weight): whiten just the sources kept.
-  const min = o.weightsMin / wmax;
-  const keptSources: number[] = [];
-  for (let s = 0; s < nsrc; s++) if (weights[s] / wmax > min) keptSources.push(s);
+  const keptSources = sourcesAbove(weights, wmax, o.weightsMin / wmax);
   const keptColumns = Int32Array.from({ length: keptSources.length * p.nOrient }, (_, j) => keptSources[Math.floor(j / p.nOrient)] * p.nOrient + (j % p.nOrient));
   // Scaling each column commutes with the mask: scale only the columns kept, by source_std × weight.
   const gain = await scaleColumns(await p.whitenSources(keptSources), Float64Array.from(keptColumns, (k) => sourceWeighting[k]));
   return { ...p, gain, sourceWeighting, keptColumns: keptSources.length === nsrc ? null : keptColumns };
+}
+
+// The per-source loops below are functions of their own: inside prepareGain (once per row, with
+// that row's weights), V8 would recompile all of it on every call (on-stack replacement).
+
+/** The largest weight; an InputError at the first negative or non-finite one. */
+function largestWeight(weights: Float64Array): number {
+  let wmax = -Infinity;
+  for (const v of weights) {
+    if (!(v >= 0) || !Number.isFinite(v)) throw new InputError('weights', 'finite non-negative values', String(v));
+    if (v > wmax) wmax = v;
+  }
+  return wmax;
+}
+
+/** Column k's weighting times its source's weight / wmax, in place. */
+function weighColumns(sourceWeighting: Float64Array, weights: Float64Array, nOrient: number, wmax: number): void {
+  for (let k = 0; k < sourceWeighting.length; k++) sourceWeighting[k] *= weights[Math.floor(k / nOrient)] / wmax;
+}
+
+/** The sources whose weight / wmax exceeds `min` (MNE's mask w > weights_min), in order. */
+function sourcesAbove(weights: Float64Array, wmax: number, min: number): number[] {
+  const kept: number[] = [];
+  for (let s = 0; s < weights.length; s++) if (weights[s] / wmax > min) kept.push(s);
+  return kept;
 }
