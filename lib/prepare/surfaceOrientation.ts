@@ -6,6 +6,7 @@
  * fixed orientation. Volume sources keep their x/y/z columns.
  */
 import { InputError } from '../errors.js';
+import { freeNormals } from '../io/fiff/readForward.js';
 import { Matrix } from '../linalg/matrix.js';
 import { addon, callAsync } from '../native.js';
 import type { Forward } from '../records/forward.js';
@@ -60,25 +61,38 @@ export interface SurfaceBasis {
 /** The per-source rotation MNE's convert_forward_solution applies (surface orientation). */
 export async function surfaceBasis(fwd: Forward, o: { fixed: boolean; useCps: boolean }): Promise<SurfaceBasis> {
   const ns = fwd.nsource;
-  const nn = new Matrix(3 * ns, 3);
-  for (let k = 0; k < ns; k++) for (let c = 0; c < 3; c++) nn.set(3 * k + c, c, 1);
+  const nn = freeNormals(ns);
   let pp = 0;
   for (const s of fwd.src) {
     if (s.type === 'surf' || s.type === 'discrete') {
       const normals = sourceNormals(s, o.useCps);
       // MNE's fixed branch without CPS takes the vertex normal as is (no _normal_orth).
       const basis = o.fixed && !o.useCps ? null : await normalOrthBasis(normals);
-      for (let p = 0; p < s.nuse; p++) {
-        for (let r = basis ? 0 : 2; r < 3; r++) for (let c = 0; c < 3; c++) nn.set(pp + 3 * p + r, c, basis ? basis.get(3 * p + r, c) : normals.get(p, c));
-      }
+      placeSpaceBasis(nn, pp, s.nuse, basis, normals);
     } else if (o.fixed) {
       throw new InputError('loose', 'a loose or free orientation (loose = 1) for a volume source space', 'a fixed orientation');
     }
     pp += 3 * s.nuse;
   }
-  const basis = new Float64Array(9 * ns);
-  for (let k = 0; k < ns; k++) for (let r = 0; r < 3; r++) for (let c = 0; c < 3; c++) basis[9 * k + 3 * r + c] = nn.get(3 * k + r, c);
-  return { sourceNn: nn, basis };
+  return { sourceNn: nn, basis: rowMajorBlocks(nn) };
+}
+
+// surfaceBasis's loops are functions of their own: inside it, V8 recompiled all of surfaceBasis
+// on every subject (on-stack replacement).
+
+/** One space's rows of nn from `pp` on: its orthonormal basis, or (no basis) the normal as the third row. */
+function placeSpaceBasis(nn: Matrix, pp: number, nuse: number, basis: Matrix | null, normals: Matrix): void {
+  for (let p = 0; p < nuse; p++) {
+    for (let r = basis ? 0 : 2; r < 3; r++) for (let c = 0; c < 3; c++) nn.set(pp + 3 * p + r, c, basis ? basis.get(3 * p + r, c) : normals.get(p, c));
+  }
+}
+
+/** nn's 3 × 3 block of each source, 9 row-major values per source. */
+function rowMajorBlocks(nn: Matrix): Float64Array {
+  const ns = nn.rows / 3;
+  const out = new Float64Array(9 * ns);
+  for (let k = 0; k < ns; k++) for (let r = 0; r < 3; r++) for (let c = 0; c < 3; c++) out[9 * k + 3 * r + c] = nn.get(3 * k + r, c);
+  return out;
 }
 
 /** `basis`: surfaceBasis(fwd, o) when the caller has it already (shared by the preparations of one solve). */

@@ -197,7 +197,7 @@ function pickVertices(src: SourceSpace[], field: (s: SourceSpace) => Matrix): Ma
 }
 
 /** Free orientation: the x, y, z unit vectors for every source (MNE's kron(ones, eye(3))). */
-function freeNormals(nsource: number): Matrix {
+export function freeNormals(nsource: number): Matrix {
   const out = new Matrix(3 * nsource, 3);
   for (let i = 0; i < 3 * nsource; i++) out.set(i, i % 3, 1);
   return out;
