@@ -1,6 +1,6 @@
 /**
  * `npm run accuracy:variants`: the `--auto discrepancy` settings the study chose between
- * (mixedNorm's `discrepancy` option: tau, modelError, prune, relocate), each on the same first
+ * (mixedNorm's `discrepancy` option: tau, modelError, prune, relocate, merge, mergeMisfit), each on the same first
  * cases of the study (same seeds as `npm run accuracy`; mxne only), as a markdown table.
  *
  *   --cases N      the study's cases 0…N−1 (default 30: 10 per head)
@@ -19,12 +19,14 @@ import { scoreCase } from './score.js';
 import { simulateCase } from './simulate.js';
 
 const VARIANTS: Record<string, MixedNormOptions['discrepancy']> = {
-  'relocate+refit+merge (default)': {},
-  'relocate+refit, no merge (earlier default)': { merge: false },
+  'merge, misfit 0.07 (default)': {},
+  'merge test alone (misfit 0)': { mergeMisfit: 0 },
   'merge + misfit 0.02': { mergeMisfit: 0.02 },
   'merge + misfit 0.05': { mergeMisfit: 0.05 },
+  'merge + misfit 0.1': { mergeMisfit: 0.1 },
+  'no merge (earlier default)': { merge: false },
   'no merge + level 0.001': { merge: false, level: 0.001 },
-  'refit, no relocation': { relocate: false },
+  'refit, no relocation': { relocate: false, merge: false },
   'residual 4σ': { prune: 'residual' },
   'no pruning': { prune: 'none' },
   'tau 1.1': { tau: 1.1 },

@@ -19,7 +19,8 @@
  *        refit (without relocation: the survivors solved again at the same alpha); with `merge`
  *        (after relocation), each pair of survivors is replaced by the best single source of their
  *        joint neighbourhood unless two explain the data significantly better than one
- *        (lib/sparse/mergeSources.ts: one off-grid source split between two grid sources);
+ *        (lib/sparse/mergeSources.ts: one off-grid source split between two grid sources), or
+ *        when two explain at most `mergeMisfit` of the pair's energy more than one;
  *      'residual': a source stays when removing it from the solution as it is (the others fixed)
  *        raises the residual by more than d + 4√(2d), d = nOrient·K its degrees of freedom; the
  *        survivors are solved again at the same alpha;

@@ -3,7 +3,7 @@
  * source? A true source between grid points is often fitted by two neighbouring grid sources that
  * share its field; each of them passes the pruning test (leaving either out, the other one alone
  * at its grid point leaves a misfit larger than noise), yet a single source elsewhere in their
- * joint neighbourhood may explain the data as well. For a pair (i, j), the one-source model is the
+ * joint neighbourhood may explain the data as well. For every pair (i, j), the one-source model is the
  * best-fitting single source c among i, j and the N_CANDIDATES nearest in field to each
  * (lib/sparse/relocateSources.ts), with every other source refitted by least squares; the pair
  * stays when two explain significantly more than one: ΔRSS = ‖P_A M‖² − ‖P_{A∖{i,j}∪{c}} M‖²
@@ -12,6 +12,13 @@
  * explained least significantly is merged first and the rest tested again, until every pair passes.
  * The test is never looser than the pruning: c may be i or j, so ΔRSS is at most the pruning's
  * statistic of the pair's weaker member.
+ *
+ * At high SNR the grid's interpolation error is itself larger than noise — two grid sources
+ * straddling a true one fit it significantly better than any one (on the study's volume forward,
+ * truths 7 mm from every grid source were fitted by two dipoles 14 mm apart) — so a pair also
+ * merges when two explain at most `misfit` of the energy the pair explains more than one does
+ * (bench/ACCURACY.md: 0.07 chosen on the study's cases; it also drops a source weaker than that
+ * fraction of a partner's energy, the price in recovery).
  */
 import type { Matrix } from '../linalg/matrix.js';
 import { explainedEnergy, fieldBasis, noiseProbability } from './dipoleSignificance.js';

@@ -13,12 +13,15 @@ import { gemm } from '../../lib/linalg/blas.js';
 import { Matrix } from '../../lib/linalg/matrix.js';
 import { significantSources } from '../../lib/sparse/dipoleSignificance.js';
 import { mergeSources } from '../../lib/sparse/mergeSources.js';
+import { normalizeMixedNormOptions } from '../../lib/sparse/mixedNormOptions.js';
 import type { Info } from '../../lib/records/info.js';
 import type { Forward } from '../../lib/records/forward.js';
 
 const K = 30;
 const NAVE = 60;
 const RULE = { level: 0.05, misfit: 0 };
+const defaults = normalizeMixedNormOptions({ alpha: 'discrepancy' }).alpha;
+const DEFAULT_MISFIT = defaults.kind === 'discrepancy' ? defaults.mergeMisfit : Number.NaN;
 
 describe('merge test (two dipoles or one, after the pruning of alpha = discrepancy)', function () {
   this.timeout(60000);
@@ -86,6 +89,7 @@ describe('merge test (two dipoles or one, after the pruning of alpha = discrepan
     for (let seed = 1; seed <= 3; seed++) {
       const M = record([{ at: rr(a), ori: [0.3, 0.5, 0.8], t0: 10 }, { at: rr(b), ori: [0.7, -0.2, 0.6], t0: 18 }], 2, makeRng(seed));
       assert.deepEqual(mergeSources(M, G, [b, a], 3, fwd.nsource, RULE), [a, b].sort((x, y) => x - y), `seed ${seed}`);
+      assert.deepEqual(mergeSources(M, G, [b, a], 3, fwd.nsource, { ...RULE, misfit: DEFAULT_MISFIT }), [a, b].sort((x, y) => x - y), `seed ${seed}, default mergeMisfit`);
     }
   });
 });
