@@ -128,7 +128,7 @@ function defaultMisses(r: StudyResults, spurious: boolean, time: boolean): strin
     }).join(', ');
     out.push(`Why the default has more spurious dipoles: of its ${near + far}, ${near} lie 10–20 mm from a true source — a truth between grid points fitted by two neighbouring dipoles, or one of them placed past 10 mm — and ${far} further; their median peak is ${num(median(rel))} of the case's strongest dipole (the discrepancy principle fits the data down to the noise, so weak satellites survive that the seed's alpha 55 suppresses along with the weak true sources it misses). Per case, with the median distance from a truth to the nearest grid source: ${byHead} — the coarser the grid around the truth, the more often its field is split between two grid sources.`);
   }
-  if (time) out.push('Why the default takes longer than a seed solve: the discrepancy principle solves irMxNE along a path of alphas (each a full reweighted solve) until the residual reaches the noise level, then relocates each source among its 20 nearest-in-field neighbours and refits; the seed is one irMxNE solve at a fixed alpha.');
+  if (time) out.push('Why the default takes longer than a seed solve: the discrepancy principle solves irMxNE along a path of alphas (each a full reweighted solve) until the residual reaches the noise level, then relocates each source among its 20 nearest-in-field neighbours, tests and merges pairs, and refits; the seed is one irMxNE solve at a fixed alpha.');
   return out;
 }
 

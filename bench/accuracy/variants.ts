@@ -1,9 +1,10 @@
 /**
  * `npm run accuracy:variants`: the `--auto discrepancy` settings the study chose between
- * (mixedNorm's `discrepancy` option: tau, modelError, prune, relocate), each on the same first
+ * (mixedNorm's `discrepancy` option: tau, modelError, prune, relocate, merge, mergeMisfit), each on the same first
  * cases of the study (same seeds as `npm run accuracy`; mxne only), as a markdown table.
  *
  *   --cases N      the study's cases 0…N−1 (default 30: 10 per head)
+ *   --ids 3,17,…   these cases of the study instead (e.g. the ones with spurious dipoles in bench/accuracy-results.json)
  *   --only a,b     only these variants (names below)
  */
 import * as fs from 'node:fs';
@@ -18,9 +19,15 @@ import { scoreCase } from './score.js';
 import { simulateCase } from './simulate.js';
 
 const VARIANTS: Record<string, MixedNormOptions['discrepancy']> = {
-  'relocate+refit (default)': {},
-  'refit, no relocation': { relocate: false },
-  'residual 4σ (earlier default)': { prune: 'residual' },
+  'merge, misfit 0.07 (default)': {},
+  'merge test alone (misfit 0)': { mergeMisfit: 0 },
+  'merge + misfit 0.02': { mergeMisfit: 0.02 },
+  'merge + misfit 0.05': { mergeMisfit: 0.05 },
+  'merge + misfit 0.1': { mergeMisfit: 0.1 },
+  'no merge (earlier default)': { merge: false },
+  'no merge + level 0.001': { merge: false, level: 0.001 },
+  'refit, no relocation': { relocate: false, merge: false },
+  'residual 4σ': { prune: 'residual' },
   'no pruning': { prune: 'none' },
   'tau 1.1': { tau: 1.1 },
   'modelError 0.05': { modelError: 0.05 },
@@ -29,7 +36,8 @@ const VARIANTS: Record<string, MixedNormOptions['discrepancy']> = {
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   const get = (k: string) => { const i = argv.indexOf(k); return i >= 0 ? argv[i + 1] : undefined; };
-  const nCases = Number(get('--cases') ?? 30);
+  const ids = get('--ids')?.split(',').map(Number) ?? Array.from({ length: Number(get('--cases') ?? 30) }, (_, i) => i);
+  const nCases = ids.length;
   const names = get('--only')?.split(',') ?? Object.keys(VARIANTS);
   for (const n of names) if (!(n in VARIANTS)) throw new Error(`unknown variant "${n}" (${Object.keys(VARIANTS).join('; ')})`);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mxne-variants-'));
@@ -40,7 +48,7 @@ async function main(): Promise<void> {
     if (h !== null) heads.push(h);
   }
   const total = Object.fromEntries(names.map((n) => [n, { truth: 0, recovered: 0, spurious: 0, seconds: [] as number[] }]));
-  for (let i = 0; i < nCases; i++) {
+  for (const i of ids) {
     const h = heads[i % heads.length], s = simulateCase(h, i, 1000 + i);
     for (const n of names) {
       const t0 = performance.now();

@@ -16,7 +16,11 @@
  *        lib/sparse/dipoleSignificance.ts — a source stays when leaving it out of the least-squares
  *        refit of the others raises the residual by more than the best of the source space's
  *        noise-only sources would (χ² at 1 − level/P); the result is the survivors' least-squares
- *        refit (without relocation: the survivors solved again at the same alpha);
+ *        refit (without relocation: the survivors solved again at the same alpha); with `merge`
+ *        (after relocation), each pair of survivors is replaced by the best single source of their
+ *        joint neighbourhood unless two explain the data significantly better than one
+ *        (lib/sparse/mergeSources.ts: one off-grid source split between two grid sources), or
+ *        when two explain at most `mergeMisfit` of the pair's energy more than one;
  *      'residual': a source stays when removing it from the solution as it is (the others fixed)
  *        raises the residual by more than d + 4√(2d), d = nOrient·K its degrees of freedom; the
  *        survivors are solved again at the same alpha;
@@ -26,6 +30,7 @@ import { gemm } from '../linalg/blas.js';
 import { lstsq } from '../linalg/decomp.js';
 import { Matrix } from '../linalg/matrix.js';
 import { significantSources } from './dipoleSignificance.js';
+import { mergeSources } from './mergeSources.js';
 import { relocateSources } from './relocateSources.js';
 import { dot } from './groupNorms.js';
 import { solveIrMxne } from './iterativeMixedNormSolver.js';
@@ -64,7 +69,8 @@ function keptSources(M: Matrix, G: Matrix, r: SolvedAlpha, R: Matrix, nOrient: n
   if (d.prune === 'residual') return residualSignificant(G, r, R, nOrient);
   const significant = significantSources(M, G, active, nOrient, G.cols / nOrient, d.level);
   if (!d.relocate) return new Set(significant);
-  return new Set(significantSources(M, G, relocateSources(M, G, significant, nOrient), nOrient, G.cols / nOrient, d.level));
+  const relocated = significantSources(M, G, relocateSources(M, G, significant, nOrient), nOrient, G.cols / nOrient, d.level);
+  return new Set(d.merge ? mergeSources(M, G, relocated, nOrient, G.cols / nOrient, { level: d.level, misfit: d.mergeMisfit }) : relocated);
 }
 
 export async function solveByDiscrepancy(M: Matrix, G: Matrix, d: DiscrepancySettings, s: MixedNormSettings, nOrient: number, tol: number, nSamples: number, energyOutside: number): Promise<DiscrepancyOutcome> {

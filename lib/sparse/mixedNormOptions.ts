@@ -72,15 +72,19 @@ export interface MixedNormOptions {
    * are dropped — 'refit' (a likelihood-ratio test on a least-squares refit, family-wise `level`
    * over the source space), 'residual' (the rise of the residual with the other sources fixed,
    * above 4σ of its χ²) or 'none'; `relocate` (with 'refit'): move each source to the best-fitting
-   * of its neighbours in field before the test, and report the least-squares refit of the survivors.
-   * @default { tau: 1, modelError: 0, prune: 'refit', level: 0.05, relocate: true }
+   * of its neighbours in field before the test, and report the least-squares refit of the survivors;
+   * `merge` (with `relocate`): then replace each pair of survivors by the best single source of their
+   * joint neighbourhood unless two explain the data significantly better (the same test and level);
+   * `mergeMisfit` also merges a pair when two explain at most that fraction of the pair's energy more
+   * than one (a tolerance for the grid's interpolation error; 0.07 chosen by the accuracy study).
+   * @default { tau: 1, modelError: 0, prune: 'refit', level: 0.05, relocate: true, merge: true, mergeMisfit: 0.07 }
    */
-  discrepancy?: { tau?: number; modelError?: number; prune?: DiscrepancyPrune; level?: number; relocate?: boolean };
+  discrepancy?: { tau?: number; modelError?: number; prune?: DiscrepancyPrune; level?: number; relocate?: boolean; merge?: boolean; mergeMisfit?: number };
 }
 
 export const DISCREPANCY_PRUNES = ['refit', 'residual', 'none'] as const;
 export type DiscrepancyPrune = (typeof DISCREPANCY_PRUNES)[number];
-export interface DiscrepancySettings { kind: 'discrepancy'; grid: Float64Array; tau: number; modelError: number; prune: DiscrepancyPrune; level: number; relocate: boolean }
+export interface DiscrepancySettings { kind: 'discrepancy'; grid: Float64Array; tau: number; modelError: number; prune: DiscrepancyPrune; level: number; relocate: boolean; merge: boolean; mergeMisfit: number }
 
 export type MixedNormSettings = Readonly<{
   alpha: { kind: 'fixed'; percent: number } | { kind: 'sure'; grid: Float64Array; randomState: number | null } | DiscrepancySettings;
@@ -157,6 +161,8 @@ function discrepancySettings(d: NonNullable<MixedNormOptions['discrepancy']>): O
     prune,
     level: num('discrepancy.level', d.level ?? 0.05, (x) => x > 0 && x < 1, 'a number in (0, 1)'),
     relocate: d.relocate ?? true,
+    merge: d.merge ?? true,
+    mergeMisfit: num('discrepancy.mergeMisfit', d.mergeMisfit ?? 0.07, (x) => x >= 0 && x < 1, 'a number in [0, 1)'),
   };
 }
 

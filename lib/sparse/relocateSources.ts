@@ -16,7 +16,7 @@ import { explainedEnergy, fieldBasis } from './dipoleSignificance.js';
 const N_CANDIDATES = 20;
 
 /** Sources nearest in field to the one of basis q (excluding `taken`), most similar first. */
-function nearestInField(G: Matrix, q: Matrix, nOrient: number, columnEnergy: Float64Array, taken: Set<number>): number[] {
+export function nearestInField(G: Matrix, q: Matrix, nOrient: number, columnEnergy: Float64Array, taken: Set<number>): number[] {
   const QtG = gemm(q, G, { transA: true }), p = QtG.data, rows = QtG.rows;
   const nSources = G.cols / nOrient;
   // The N_CANDIDATES best, kept sorted (a full sort of every source's score costs more than the search).
@@ -38,13 +38,19 @@ function nearestInField(G: Matrix, q: Matrix, nOrient: number, columnEnergy: Flo
 }
 
 /** `blocks` (sources = blocks of nOrient columns of G) each moved to its best-fitting point, one source at a time, in order. */
-export function relocateSources(M: Matrix, G: Matrix, blocks: readonly number[], nOrient: number): number[] {
+/** Each column's squared norm (the denominator of nearestInField's score). */
+export function columnEnergies(G: Matrix): Float64Array {
   const columnEnergy = new Float64Array(G.cols), g = G.data, n = G.rows;
   for (let c = 0; c < G.cols; c++) {
     let e = 0;
     for (let r = c * n; r < (c + 1) * n; r++) e += g[r] * g[r];
     columnEnergy[c] = e;
   }
+  return columnEnergy;
+}
+
+export function relocateSources(M: Matrix, G: Matrix, blocks: readonly number[], nOrient: number): number[] {
+  const columnEnergy = columnEnergies(G);
   const current = [...blocks];
   for (let i = 0; i < current.length; i++) {
     const others = current.filter((_, k) => k !== i).map((b) => fieldBasis(G, b, nOrient));

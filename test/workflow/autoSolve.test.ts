@@ -42,7 +42,7 @@ describe('alpha: discrepancy and autoMixedNorm (on the demo generator\'s data)',
     const s = normalizeMixedNormOptions({ alpha: 'discrepancy' });
     assert.ok(s.alpha.kind === 'discrepancy');
     if (s.alpha.kind !== 'discrepancy') return;
-    assert.deepEqual({ tau: s.alpha.tau, modelError: s.alpha.modelError, prune: s.alpha.prune, level: s.alpha.level, relocate: s.alpha.relocate }, { tau: 1, modelError: 0, prune: 'refit', level: 0.05, relocate: true });
+    assert.deepEqual({ tau: s.alpha.tau, modelError: s.alpha.modelError, prune: s.alpha.prune, level: s.alpha.level, relocate: s.alpha.relocate, merge: s.alpha.merge, mergeMisfit: s.alpha.mergeMisfit }, { tau: 1, modelError: 0, prune: 'refit', level: 0.05, relocate: true, merge: true, mergeMisfit: 0.07 });
     const t = normalizeMixedNormOptions({ alpha: 'discrepancy', discrepancy: { prune: 'residual', tau: 1.05, relocate: false } });
     assert.ok(t.alpha.kind === 'discrepancy' && t.alpha.prune === 'residual' && t.alpha.tau === 1.05 && !t.alpha.relocate);
     const field = (o: object) => { try { normalizeMixedNormOptions(o); } catch (e) { return e instanceof InputError ? e.field : String(e); } return 'accepted'; };
@@ -50,6 +50,7 @@ describe('alpha: discrepancy and autoMixedNorm (on the demo generator\'s data)',
     assert.equal(field({ alpha: 'discrepancy', discrepancy: { level: 0 } }), 'discrepancy.level');
     assert.equal(field({ alpha: 'discrepancy', discrepancy: { tau: -1 } }), 'discrepancy.tau');
     assert.equal(field({ alpha: 'discrepancy', discrepancy: { modelError: 2 } }), 'discrepancy.modelError');
+    assert.equal(field({ alpha: 'discrepancy', discrepancy: { mergeMisfit: 1 } }), 'discrepancy.mergeMisfit');
     assert.equal(field({ alpha: 50, discrepancy: { tau: 1 } }), 'discrepancy');
   });
 
