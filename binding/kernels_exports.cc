@@ -69,12 +69,14 @@ struct ScaleArgs {
   F64 A, s;
 };
 
-bool ParseScaleColumns(const Napi::CallbackInfo& info, ScaleArgs* g) {
+// (rows, cols, A, s) with one finite factor per column of A, or per row when perRow.
+bool ParseScale(const Napi::CallbackInfo& info, bool perRow, ScaleArgs* g) {
   Napi::Env env = info.Env();
   int64_t rows, cols;
   size_t len;
   if (!ArgCount(info, 4) || !ArgInt(info, 0, "rows", 0, kMaxDim, &rows) || !ArgInt(info, 1, "cols", 0, kMaxDim, &cols) ||
-      !Size(env, "A", rows, cols, &len) || !ArgF64(info, 2, "A", len, &g->A) || !ArgF64Finite(info, 3, "s", size_t(cols), &g->s) ||
+      !Size(env, "A", rows, cols, &len) || !ArgF64(info, 2, "A", len, &g->A) ||
+      !ArgF64Finite(info, 3, "s", size_t(perRow ? rows : cols), &g->s) ||
       !Disjoint(env, g->A, "A", g->s, "s"))
     return false;
   g->rows = int(rows);
@@ -85,29 +87,22 @@ bool ParseScaleColumns(const Napi::CallbackInfo& info, ScaleArgs* g) {
 // scaleColumns: the same pass inline, for matrices small enough that a thread-pool round trip costs more.
 Napi::Value ScaleColumnsSync(const Napi::CallbackInfo& info) {
   ScaleArgs g;
-  if (!ParseScaleColumns(info, &g)) return info.Env().Undefined();
+  if (!ParseScale(info, false, &g)) return info.Env().Undefined();
   ScaleColumns(g.rows, g.cols, g.A.data, g.s.data);
   return Napi::Value(info.Env(), g.A.value);
 }
 
 Napi::Value ScaleColumnsAsync(const Napi::CallbackInfo& info) {
   ScaleArgs g;
-  if (!ParseScaleColumns(info, &g)) return info.Env().Undefined();
+  if (!ParseScale(info, false, &g)) return info.Env().Undefined();
   return Job::Run(info.Env(), "scaleColumns", [g] { ScaleColumns(g.rows, g.cols, g.A.data, g.s.data); return Status::Ok(); }, {g.A, g.s}, g.A.value);
 }
 
 // scaleRowsAsync(rows, cols, A, s) -> Promise<A>: row i of A times s[i], in place.
 Napi::Value ScaleRowsAsync(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  int64_t rows, cols;
-  F64 A, sc;
-  size_t len;
-  if (!ArgCount(info, 4) || !ArgInt(info, 0, "rows", 0, kMaxDim, &rows) || !ArgInt(info, 1, "cols", 0, kMaxDim, &cols) ||
-      !Size(env, "A", rows, cols, &len) || !ArgF64(info, 2, "A", len, &A) || !ArgF64Finite(info, 3, "s", size_t(rows), &sc) ||
-      !Disjoint(env, A, "A", sc, "s"))
-    return env.Undefined();
-  const int r = int(rows), c = int(cols);
-  return Job::Run(env, "scaleRows", [=] { ScaleRows(r, c, A.data, sc.data); return Status::Ok(); }, {A, sc}, A.value);
+  ScaleArgs g;
+  if (!ParseScale(info, true, &g)) return info.Env().Undefined();
+  return Job::Run(info.Env(), "scaleRows", [g] { ScaleRows(g.rows, g.cols, g.A.data, g.s.data); return Status::Ok(); }, {g.A, g.s}, g.A.value);
 }
 
 // rowNorms2Scaled(rows, cols, A, s, out) -> out and rowNorms2ScaledAsync(…) -> Promise<out>:
