@@ -2,7 +2,7 @@
  * Loads the addon with the kernel set chooseCoretype() asks for, then confirms it: OpenBLAS reports
  * the set it runs, and a set mxne chose itself must pass the numerical self-check or the load fails
  * with what to set. OPENBLAS_CORETYPE is only set for the load (OpenBLAS reads it once, in its
- * constructor) and removed afterwards, so child processes (MNE-Python in tests and the bench) run
+ * constructor) and restored afterwards, so child processes (MNE-Python in tests and the bench) run
  * with the environment they were given.
  */
 import { chooseCoretype, featureCoretype, isGenericCore, type CoretypeChoice } from './coretype.js';
@@ -33,8 +33,13 @@ export function loadWithKernelSelection<T extends CheckedRoutines & { blasInfo()
   const choice = chooseCoretype(env, cpu);
   let addon: T;
   if (choice.set !== null) {
+    // Restored, not deleted: `env` need not be process.env, whose own value must survive the load.
+    const before = process.env.OPENBLAS_CORETYPE;
     process.env.OPENBLAS_CORETYPE = choice.set;
-    try { addon = load(); } finally { delete process.env.OPENBLAS_CORETYPE; }
+    try { addon = load(); } finally {
+      if (before === undefined) delete process.env.OPENBLAS_CORETYPE;
+      else process.env.OPENBLAS_CORETYPE = before;
+    }
   } else addon = load();
 
   const { corename, config } = addon.blasInfo();

@@ -71,8 +71,17 @@ describe('OpenBLAS kernel selection', () => {
     try {
       fs.writeFileSync(path.join(dir, 'cpuinfo'), record('GenuineIntel', 6, 183, AVX2));
       const wrongSyrk = { ...addon, gram: (...a: Parameters<typeof addon.gram>) => addon.gram(...a).fill(0) };
-      assert.throws(() => loadWithKernelSelection(() => wrongSyrk, { MXNE_CPUINFO: path.join(dir, 'cpuinfo') }),
-        /OpenBLAS's \w+ kernels, selected because OpenBLAS 0.3.21 falls back to Prescott.*fail mxne's numerical self-check \(dsyrk: relative error .*MXNE_BLAS_CORETYPE=keep/);
+      // The process's own OPENBLAS_CORETYPE (a user's, or unset) survives a load with another env.
+      const own = process.env.OPENBLAS_CORETYPE;
+      process.env.OPENBLAS_CORETYPE = 'Prescott';
+      try {
+        assert.throws(() => loadWithKernelSelection(() => wrongSyrk, { MXNE_CPUINFO: path.join(dir, 'cpuinfo') }),
+          /OpenBLAS's \w+ kernels, selected because OpenBLAS 0.3.21 falls back to Prescott.*fail mxne's numerical self-check \(dsyrk: relative error .*MXNE_BLAS_CORETYPE=keep/);
+        assert.equal(process.env.OPENBLAS_CORETYPE, 'Prescott');
+      } finally {
+        if (own === undefined) delete process.env.OPENBLAS_CORETYPE;
+        else process.env.OPENBLAS_CORETYPE = own;
+      }
     } finally { fs.rmSync(dir, { recursive: true, force: true }); }
   });
 
