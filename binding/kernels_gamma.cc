@@ -3,6 +3,7 @@
 #include <cblas.h>
 #include <lapacke.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <new>
@@ -12,14 +13,6 @@
 
 namespace mxne {
 namespace {
-
-// CMinvG = CM⁻¹ G through CM's Cholesky factor (two triangular solves on G's k columns).
-// false when CM is not numerically positive definite; CM is overwritten by the factor.
-bool SolveByCholesky(int n, int k, double* CM, const double* G, double* CMinvG) {
-  if (LAPACKE_dpotrf(LAPACK_COL_MAJOR, 'L', n, CM, n) != 0) return false;
-  std::copy(G, G + size_t(n) * k, CMinvG);
-  return LAPACKE_dpotrs(LAPACK_COL_MAJOR, 'L', n, k, CM, n, CMinvG, n) == 0;
-}
 
 // MNE's inverse, U diag(1/(s + eps)) Uᵀ, from CM's eigendecomposition (its singular one, CM being
 // symmetric positive semi-definite), then CMinvG = CM⁻¹ G.
@@ -42,40 +35,69 @@ Status GammaMapStep(int n, int k, int T, const double* G, const double* M, const
   *out.eighFallback = false;
   // No active source left (MNE still runs this iteration, on empty arrays, before stopping).
   if (n == 0 || k == 0) return Status::Ok();
-  const size_t nn = size_t(n) * n, nk = size_t(n) * k;
-  std::vector<double> Gg, CM, CMinvG;
+  const size_t nn = size_t(n) * n, nk = size_t(n) * k, nT = size_t(n) * T;
+  std::vector<double> W, CM, Z, colSum;
   try {
-    Gg.resize(nk); CM.resize(nn); CMinvG.resize(nk);
+    W.resize(nk); CM.resize(nn); Z.resize(T < k ? nT : 0); colSum.resize(k);
   } catch (const std::bad_alloc&) {
     return Status::Fail("gammaMapStep: out of memory for the workspace");
   }
-  for (int j = 0; j < k; j++)
-    for (int i = 0; i < n; i++) Gg[i + size_t(j) * n] = G[i + size_t(j) * n] * gammas[j];
-  // MNE: np.dot(G * gammas, G.T), then alpha on the diagonal.
+  // CM = B Bᵀ + alpha I with B = G diag(√γ): SYRK, half the flops of MNE's np.dot(G * gammas, G.T),
+  // and exactly symmetric (only the lower triangle is formed). The solver's gammas are never
+  // negative (its updates are ratios of non-negative terms); the kernel takes any finite ones, and
+  // forms CM by GEMM from G diag(γ) when one is negative.
+  const bool nonNegative = std::all_of(gammas, gammas + k, [](double g) { return g >= 0; });
   const auto formCM = [&] {
-    cblas_dgemm(CblasColMajor, CblasNoTrans, CblasTrans, n, n, k, 1.0, Gg.data(), n, G, n, 0.0, CM.data(), n);
+    for (int j = 0; j < k; j++) {
+      const double r = nonNegative ? std::sqrt(gammas[j]) : gammas[j];
+      for (int i = 0; i < n; i++) W[i + size_t(j) * n] = G[i + size_t(j) * n] * r;
+    }
+    if (nonNegative) cblas_dsyrk(CblasColMajor, CblasLower, CblasNoTrans, n, k, 1.0, W.data(), n, 0.0, CM.data(), n);
+    else cblas_dgemm(CblasColMajor, CblasNoTrans, CblasTrans, n, n, k, 1.0, W.data(), n, G, n, 0.0, CM.data(), n);
     for (int i = 0; i < n; i++) CM[i + size_t(i) * n] += alpha;
   };
   formCM();
-  if (!SolveByCholesky(n, k, CM.data(), G, CMinvG.data())) {
+  if (LAPACKE_dpotrf(LAPACK_COL_MAJOR, 'L', n, CM.data(), n) == 0) {
+    // With CM = L Lᵀ and Y = L⁻¹G: diag(Gᵀ CM⁻¹ G) = ‖Y_j‖², and Gᵀ CM⁻¹ M is Yᵀ (L⁻¹M) or
+    // (L⁻ᵀY)ᵀ M, whichever solve is on fewer columns (M's T or G's k).
+    std::copy(G, G + nk, W.data());
+    cblas_dtrsm(CblasColMajor, CblasLeft, CblasLower, CblasNoTrans, CblasNonUnit, n, k, 1.0, CM.data(), n, W.data(), n);
+    for (int j = 0; j < k; j++) {
+      double gc = 0;
+      for (int i = 0; i < n; i++) gc += W[i + size_t(j) * n] * W[i + size_t(j) * n];
+      colSum[j] = gc;
+    }
+    if (T < k) {
+      std::copy(M, M + nT, Z.data());
+      cblas_dtrsm(CblasColMajor, CblasLeft, CblasLower, CblasNoTrans, CblasNonUnit, n, T, 1.0, CM.data(), n, Z.data(), n);
+      cblas_dgemm(CblasColMajor, CblasTrans, CblasNoTrans, k, T, n, 1.0, W.data(), n, Z.data(), n, 0.0, out.A, k);
+    } else {
+      cblas_dtrsm(CblasColMajor, CblasLeft, CblasLower, CblasTrans, CblasNonUnit, n, k, 1.0, CM.data(), n, W.data(), n);
+      cblas_dgemm(CblasColMajor, CblasTrans, CblasNoTrans, k, T, n, 1.0, W.data(), n, M, n, 0.0, out.A, k);
+    }
+  } else {
     // The failed factorisation overwrote CM: form it again (rare) rather than copy it every iteration.
     formCM();
     *out.eighFallback = true;
-    Status st = SolveByEigh(n, k, CM.data(), G, CMinvG.data());
+    Status st = SolveByEigh(n, k, CM.data(), G, W.data());
     if (!st.ok()) return st;
+    cblas_dgemm(CblasColMajor, CblasTrans, CblasNoTrans, k, T, n, 1.0, W.data(), n, M, n, 0.0, out.A, k);
+    for (int j = 0; j < k; j++) {
+      double gc = 0;
+      for (int i = 0; i < n; i++) gc += G[i + size_t(j) * n] * W[i + size_t(j) * n];
+      colSum[j] = gc;
+    }
   }
-  cblas_dgemm(CblasColMajor, CblasTrans, CblasNoTrans, k, T, n, 1.0, CMinvG.data(), n, M, n, 0.0, out.A, k);
   for (int j = 0; j < k; j++) {
-    double a2 = 0, gc = 0;
+    double a2 = 0;
     for (int t = 0; t < T; t++) a2 += out.A[j + size_t(t) * k] * out.A[j + size_t(t) * k];
-    for (int i = 0; i < n; i++) gc += G[i + size_t(j) * n] * CMinvG[i + size_t(j) * n];
     const double mean = a2 / T;
     if (updateMode == 1) {
       out.numer[j] = gammas[j] * gammas[j] * mean;
-      out.denom[j] = gammas[j] * gc;
+      out.denom[j] = gammas[j] * colSum[j];
     } else {
       out.numer[j] = gammas[j] * std::sqrt(mean);
-      out.denom[j] = gc;
+      out.denom[j] = colSum[j];
     }
   }
   return Status::Ok();

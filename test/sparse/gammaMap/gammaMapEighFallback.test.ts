@@ -97,11 +97,15 @@ describe('Gamma-MAP: the eigendecomposition fallback when CM has no Cholesky fac
   });
 
   it('gammaMapSolver counts every iteration that fell back in eighFallbacks', async () => {
-    // Sensors 0 and 1 identical: CM's rows 0 and 1 differ only by alpha, here below CM's rounding, so
-    // CM is singular to working precision and dpotrf finds no factor in any iteration.
-    const G = randn(8, 12, 31), M = randn(8, 4, 32);
-    for (let c = 0; c < 12; c++) G.set(1, c, G.get(0, c));
-    for (let t = 0; t < 4; t++) M.set(1, t, M.get(0, t));
+    // Sensors 1–16 copies of sensor 0: their rows of CM differ from row 0 only by alpha, here below
+    // CM's rounding, so dpotrf's pivots for them are rounding noise of either sign. One copy gives
+    // a factor in about half the iterations, depending on the kernels' rounding; with 16, a
+    // factor needs 16 positive pivots in a row (odds ~2⁻¹⁶ per iteration).
+    const G = randn(24, 12, 31), M = randn(24, 4, 32);
+    for (let r = 1; r <= 16; r++) {
+      for (let c = 0; c < 12; c++) G.set(r, c, G.get(0, c));
+      for (let t = 0; t < 4; t++) M.set(r, t, M.get(0, t));
+    }
     const r = await gammaMapSolver(M, G, 1e-40, { maxit: 5, tol: 1e-30 });
     assert.equal(r.nIterations, 5);
     assert.equal(r.eighFallbacks, r.nIterations, 'one fallback per iteration');
