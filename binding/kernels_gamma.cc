@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <new>
 #include <vector>
 
 #include "decomp.h"
@@ -31,17 +30,15 @@ Status SolveByEigh(int n, int k, const double* CM, const double* G, double* CMin
 }  // namespace
 
 Status GammaMapStep(int n, int k, int T, const double* G, const double* M, const double* gammas, double alpha,
-                    int updateMode, const GammaMapStepOut& out) {
+                    int updateMode, double* work, const GammaMapStepOut& out) {
   *out.eighFallback = false;
   // No active source left (MNE still runs this iteration, on empty arrays, before stopping).
   if (n == 0 || k == 0) return Status::Ok();
   const size_t nn = size_t(n) * n, nk = size_t(n) * k, nT = size_t(n) * T;
-  std::vector<double> W, CM, Z, colSum;
-  try {
-    W.resize(nk); CM.resize(nn); Z.resize(T < k ? nT : 0); colSum.resize(k);
-  } catch (const std::bad_alloc&) {
-    return Status::Fail("gammaMapStep: out of memory for the workspace");
-  }
+  double* const W = work;        // n x k
+  double* const CM = W + nk;     // n x n
+  double* const Z = CM + nn;     // n x T
+  double* const colSum = Z + nT;  // k
   // CM = B Bᵀ + alpha I with B = G diag(√γ): SYRK, half the flops of MNE's np.dot(G * gammas, G.T),
   // and exactly symmetric (only the lower triangle is formed). The solver's gammas are never
   // negative (its updates are ratios of non-negative terms); the kernel takes any finite ones, and
@@ -52,36 +49,36 @@ Status GammaMapStep(int n, int k, int T, const double* G, const double* M, const
       const double r = nonNegative ? std::sqrt(gammas[j]) : gammas[j];
       for (int i = 0; i < n; i++) W[i + size_t(j) * n] = G[i + size_t(j) * n] * r;
     }
-    if (nonNegative) cblas_dsyrk(CblasColMajor, CblasLower, CblasNoTrans, n, k, 1.0, W.data(), n, 0.0, CM.data(), n);
-    else cblas_dgemm(CblasColMajor, CblasNoTrans, CblasTrans, n, n, k, 1.0, W.data(), n, G, n, 0.0, CM.data(), n);
+    if (nonNegative) cblas_dsyrk(CblasColMajor, CblasLower, CblasNoTrans, n, k, 1.0, W, n, 0.0, CM, n);
+    else cblas_dgemm(CblasColMajor, CblasNoTrans, CblasTrans, n, n, k, 1.0, W, n, G, n, 0.0, CM, n);
     for (int i = 0; i < n; i++) CM[i + size_t(i) * n] += alpha;
   };
   formCM();
-  if (LAPACKE_dpotrf(LAPACK_COL_MAJOR, 'L', n, CM.data(), n) == 0) {
+  if (LAPACKE_dpotrf(LAPACK_COL_MAJOR, 'L', n, CM, n) == 0) {
     // With CM = L Lᵀ and Y = L⁻¹G: diag(Gᵀ CM⁻¹ G) = ‖Y_j‖², and Gᵀ CM⁻¹ M is Yᵀ (L⁻¹M) or
     // (L⁻ᵀY)ᵀ M, whichever solve is on fewer columns (M's T or G's k).
-    std::copy(G, G + nk, W.data());
-    cblas_dtrsm(CblasColMajor, CblasLeft, CblasLower, CblasNoTrans, CblasNonUnit, n, k, 1.0, CM.data(), n, W.data(), n);
+    std::copy(G, G + nk, W);
+    cblas_dtrsm(CblasColMajor, CblasLeft, CblasLower, CblasNoTrans, CblasNonUnit, n, k, 1.0, CM, n, W, n);
     for (int j = 0; j < k; j++) {
       double gc = 0;
       for (int i = 0; i < n; i++) gc += W[i + size_t(j) * n] * W[i + size_t(j) * n];
       colSum[j] = gc;
     }
     if (T < k) {
-      std::copy(M, M + nT, Z.data());
-      cblas_dtrsm(CblasColMajor, CblasLeft, CblasLower, CblasNoTrans, CblasNonUnit, n, T, 1.0, CM.data(), n, Z.data(), n);
-      cblas_dgemm(CblasColMajor, CblasTrans, CblasNoTrans, k, T, n, 1.0, W.data(), n, Z.data(), n, 0.0, out.A, k);
+      std::copy(M, M + nT, Z);
+      cblas_dtrsm(CblasColMajor, CblasLeft, CblasLower, CblasNoTrans, CblasNonUnit, n, T, 1.0, CM, n, Z, n);
+      cblas_dgemm(CblasColMajor, CblasTrans, CblasNoTrans, k, T, n, 1.0, W, n, Z, n, 0.0, out.A, k);
     } else {
-      cblas_dtrsm(CblasColMajor, CblasLeft, CblasLower, CblasTrans, CblasNonUnit, n, k, 1.0, CM.data(), n, W.data(), n);
-      cblas_dgemm(CblasColMajor, CblasTrans, CblasNoTrans, k, T, n, 1.0, W.data(), n, M, n, 0.0, out.A, k);
+      cblas_dtrsm(CblasColMajor, CblasLeft, CblasLower, CblasTrans, CblasNonUnit, n, k, 1.0, CM, n, W, n);
+      cblas_dgemm(CblasColMajor, CblasTrans, CblasNoTrans, k, T, n, 1.0, W, n, M, n, 0.0, out.A, k);
     }
   } else {
     // The failed factorisation overwrote CM: form it again (rare) rather than copy it every iteration.
     formCM();
     *out.eighFallback = true;
-    Status st = SolveByEigh(n, k, CM.data(), G, W.data());
+    Status st = SolveByEigh(n, k, CM, G, W);
     if (!st.ok()) return st;
-    cblas_dgemm(CblasColMajor, CblasTrans, CblasNoTrans, k, T, n, 1.0, W.data(), n, M, n, 0.0, out.A, k);
+    cblas_dgemm(CblasColMajor, CblasTrans, CblasNoTrans, k, T, n, 1.0, W, n, M, n, 0.0, out.A, k);
     for (int j = 0; j < k; j++) {
       double gc = 0;
       for (int i = 0; i < n; i++) gc += G[i + size_t(j) * n] * W[i + size_t(j) * n];

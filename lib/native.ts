@@ -66,9 +66,12 @@ export interface Addon {
   /** C block = alpha·A block·B block + beta·C block; blocks given by offset and leading dimension. */
   gemmBlockAsync(m: number, n: number, k: number, alpha: number, A: Float64Array, offA: number, lda: number,
     B: Float64Array, offB: number, ldb: number, beta: number, C: Float64Array, offC: number, ldc: number): Promise<Float64Array>;
-  /** One Gamma-MAP iteration (binding/kernels_gamma.h); flags[0] = 1 when dsyevd replaced a failed dgesdd. */
+  /**
+   * One Gamma-MAP iteration (binding/kernels_gamma.h); flags[0] = 1 when CM had no Cholesky factor
+   * and dsyevd inverted it. work: the caller's scratch of n·(k + n + T) + k values, kept across iterations.
+   */
   gammaMapStepAsync(n: number, k: number, T: number, G: Float64Array, M: Float64Array, gammas: Float64Array, alpha: number,
-    updateMode: number, numer: Float64Array, denom: Float64Array, A: Float64Array, flags: Float64Array): Promise<Float64Array>;
+    updateMode: number, numer: Float64Array, denom: Float64Array, A: Float64Array, flags: Float64Array, work: Float64Array): Promise<Float64Array>;
   /** One inner L21 solve (BCD or CD epochs, binding/solvers.h) on the columns `cols`; the solution is written into Xt. */
   l21InnerSolveAsync(options: L21InnerSolveArgs): Promise<L21InnerSolveOutput>;
   /** The same solve inline (small ones: the caller bounds its epochs). */

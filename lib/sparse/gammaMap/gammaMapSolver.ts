@@ -2,8 +2,8 @@
  * Gamma-MAP (hierarchical Bayes; Wipf & Nagarajan 2009), MNE 1.3's `_gamma_map_opt`: every source
  * gets a Gaussian prior of variance gamma; MacKay fixed-point updates drive most gammas to zero.
  * This file is the policy (normalisation, pruning, group averaging, stopping rule); each
- * iteration's linear algebra — CM = G·diag(γ)·Gᵀ + αI, CM⁻¹G (Cholesky), (CM⁻¹G)ᵀM — is one native job
- * (binding/kernels_gamma.cc).
+ * iteration's linear algebra — CM = G·diag(γ)·Gᵀ + αI, its Cholesky factor, diag(GᵀCM⁻¹G) and
+ * GᵀCM⁻¹M — is one native job (binding/kernels_gamma.cc).
  */
 import { InputError } from '../../errors.js';
 import { gram } from '../../linalg/blas.js';
@@ -73,6 +73,9 @@ export async function gammaMapSolver(M: Matrix, G: Matrix, alpha: number, option
   let A = new Matrix(0, T);
   let itno = 0, change = NaN, eighFallbacks = 0;
   const flags = new Float64Array(1);
+  // The step's scratch, sized for the first (largest) active set and reused as it shrinks.
+  const workLength = (k: number) => n * (k + n + T) + k;
+  const work = new Float64Array(workLength(nSources));
   for (itno = 0; itno < maxit; itno++) {
     // 1) prune: a gamma at (or below) machine epsilon stays zero for good.
     const keep: number[] = [];
@@ -86,7 +89,7 @@ export async function gammaMapSolver(M: Matrix, G: Matrix, alpha: number, option
     const k = activeSet.length;
     const numer = new Float64Array(k), denom = new Float64Array(k);
     A = new Matrix(k, T);
-    await callAsync(() => addon.gammaMapStepAsync(n, k, T, Ga.data, Mn.data, gammas, alphaN, updateMode, numer, denom, A.data, flags));
+    await callAsync(() => addon.gammaMapStepAsync(n, k, T, Ga.data, Mn.data, gammas, alphaN, updateMode, numer, denom, A.data, flags, work.subarray(0, workLength(k))));
     eighFallbacks += flags[0];
     // 3) MacKay's fixed point, averaged over the group when sources share a gamma.
     gammas = updateGammas(numer, denom, updateMode, groupSize);

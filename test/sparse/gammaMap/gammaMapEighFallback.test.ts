@@ -71,9 +71,10 @@ describe('Gamma-MAP: the eigendecomposition fallback when CM has no Cholesky fac
         CMinvG.set(i, c, s);
       }
     }
+    const work = new Float64Array(n * (k + n + T) + k);
     for (const mode of [1, 2] as const) {
       const numer = new Float64Array(k), denom = new Float64Array(k), A = new Matrix(k, T), flags = new Float64Array(1);
-      await addon.gammaMapStepAsync(n, k, T, G.data, M.data, gammas, alpha, mode, numer, denom, A.data, flags);
+      await addon.gammaMapStepAsync(n, k, T, G.data, M.data, gammas, alpha, mode, numer, denom, A.data, flags, work);
       assert.equal(flags[0], 1, 'the step reports the fallback');
       for (let c = 0; c < k; c++) {
         let a2 = 0, gc = 0;
@@ -92,7 +93,7 @@ describe('Gamma-MAP: the eigendecomposition fallback when CM has no Cholesky fac
     }
     // The same data with positive gammas has a factor: no fallback.
     const flags = new Float64Array(1);
-    await addon.gammaMapStepAsync(n, k, T, G.data, M.data, gammas.map(Math.abs), alpha, 1, new Float64Array(k), new Float64Array(k), new Float64Array(k * T), flags);
+    await addon.gammaMapStepAsync(n, k, T, G.data, M.data, gammas.map(Math.abs), alpha, 1, new Float64Array(k), new Float64Array(k), new Float64Array(k * T), flags, work);
     assert.equal(flags[0], 0);
   });
 
