@@ -76,8 +76,8 @@ export class RedisQueue implements JobQueue {
     await this.queue.add('solve', r, { jobId: r.id, attempts: 1, removeOnComplete: false, removeOnFail: false });
   }
 
-  private async toRecord(job: Job<JobRecord>): Promise<JobRecord> {
-    const s = await job.getState();
+  /** `s` is read before `job`: a finished job's data are final, while a job read first can finish before its state is read. */
+  private toRecord(job: Job<JobRecord>, s: string): JobRecord {
     const failure = s === 'failed' ? parseFailure(job.failedReason) : undefined;
     const state: JobState = failure?.code === 'ECANCELLED' ? 'cancelled' : STATES[s] ?? 'queued';
     return {
@@ -90,8 +90,9 @@ export class RedisQueue implements JobQueue {
   }
 
   async get(id: string): Promise<JobRecord | null> {
+    const s = await this.queue.getJobState(id);
     const job = await this.queue.getJob(id) as Job<JobRecord> | undefined;
-    if (job) return this.toRecord(job);
+    if (job) return this.toRecord(job, s === 'unknown' ? await job.getState() : s);
     return loadRecord(this.o.results, id);
   }
 

@@ -175,6 +175,25 @@ describe('service: scale-out on Redis (BullMQ)', function () {
     assert.ok(!fs.existsSync(path.join(results, id, 'out')));
   });
 
+  it('a job read while it finishes is never shown finished with the data it had while running', async () => {
+    const s = await serve();
+    await worker();
+    const id = await post(s, { alpha: 45 });
+    await until(s, id, (v) => v.state === 'running');
+    // The interleaving a busy server meets by chance, forced: the job's data are read, then the
+    // worker finishes it, then whatever else the view reads.
+    const getJob = Queue.prototype.getJob;
+    Queue.prototype.getJob = async function (this: Queue, jobId: string) {
+      const job = await getJob.call(this, jobId);
+      for (let k = 0; k < 1200 && (await this.getJobState(jobId)) === 'active'; k++) await new Promise((r) => setTimeout(r, 50));
+      return job;
+    } as typeof getJob;
+    let v: JobView;
+    try { v = await view(s, id); } finally { Queue.prototype.getJob = getJob; }
+    assert.ok(v.state === 'running' || (v.state === 'done' && v.timings.finishedAt !== null), JSON.stringify(v));
+    assert.equal((await until(s, id, (x) => x.state === 'done' || x.state === 'failed')).state, 'done');
+  });
+
   it('Redis going away during a run: jobs wait and none is lost', async () => {
     const s = await serve();
     await worker();
