@@ -1,11 +1,13 @@
 /**
- * Where the event loop stalls with many solves in flight: a burst of `--concurrency` seed-workflow
- * solves on the demo dataset under the V8 sampling profiler (0.1 ms), and monitorEventLoopDelay.
- * The profile's samples are cut into stretches of main-thread work (anything but "(idle)"); for
- * the longest stretches it prints their length and the mxne functions (lib/) they ran in.
- * `--interval-us` sets the sampling interval (100 µs; coarser perturbs the CPU runs less).
- * With `--fwd` (and `--evoked`, `--cov`) it profiles the bench's whole pipeline on those files
- * instead, reading included (one at a time by default: the bench's event-loop probe).
+ * Where the event loop stalls: seed-workflow solves under the V8 sampling profiler and
+ * monitorEventLoopDelay, with the main thread's CPU time (Linux schedstat) read at every tick of a
+ * 1 ms timer. A synchronous stretch delays the next tick, so the CPU time between two ticks is
+ * that stretch's own, without the time the thread waited for a core: on a shared machine that is
+ * most of a wall-clock stall (the bench's "longest main-thread CPU run"). For the longest of those
+ * intervals it prints the mxne functions (lib/) the profile sampled in them.
+ * By default a burst of `--concurrency` (16) solves on the demo dataset; with `--fwd` (and
+ * `--evoked`, `--cov`) the bench's pipeline on those files, reading included, one at a time.
+ * `--interval-us` sets the sampling interval (default 100 µs; coarser perturbs the run less).
  *
  *   npx tsc -p tsconfig.json && node dist/bench/stalls.js --n-sources 2000 --concurrency 16
  *   node dist/bench/stalls.js --fwd ../shared/fixtures/inputs/surf-fwd.fif --evoked ../shared/fixtures/inputs/right_visual-ave.fif --cov ../shared/fixtures/inputs/noise-cov.fif
@@ -20,31 +22,9 @@ import { readSeedInputs, solveSeed } from '../lib/workflow/solveFiles.js';
 
 interface Node { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }
 interface Profile { nodes: Node[]; startTime: number; samples: number[]; timeDeltas: number[] }
-interface Stretch { ms: number; cpuMs: number; start: number; end: number; where: Map<string, number> }
-
-/**
- * The main thread's CPU time (Linux schedstat, ms) at the ticks of a 1 ms timer, with their
- * monotonic time in µs (the profile's clock). A synchronous stretch delays the next tick, so the
- * CPU between the ticks around it is the stretch's own CPU time, without the time the thread
- * waited for a core: on a shared machine that is most of a wall-clock stall.
- */
-function cpuTicks(): { stop(): Array<[number, number]> } {
-  const read = () => { try { return Number(fs.readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')[0]) / 1e6; } catch { return NaN; } };
-  const ticks: Array<[number, number]> = [];
-  const tick = () => ticks.push([Number(process.hrtime.bigint() / 1000n), read()]);
-  tick();
-  const timer = setInterval(tick, 1);
-  return { stop: () => { clearInterval(timer); tick(); return ticks; } };
-}
-
-/** Main-thread CPU ms between the last tick at or before `start` and the first at or after `end`. */
-function cpuBetween(ticks: Array<[number, number]>, start: number, end: number): number {
-  let a = 0;
-  while (a + 1 < ticks.length && ticks[a + 1][0] <= start) a++;
-  let b = a;
-  while (b + 1 < ticks.length && ticks[b][0] < end) b++;
-  return ticks[b][1] - ticks[a][1];
-}
+/** [monotonic µs (the profile's clock), main-thread CPU ms] at a timer tick. */
+type Tick = [number, number];
+interface Stall { cpuMs: number; wallMs: number; where: Map<string, number> }
 
 function text(name: string): string | undefined {
   const k = process.argv.indexOf(`--${name}`);
@@ -56,8 +36,17 @@ function arg(name: string, fallback: number): number {
   return v === undefined ? fallback : Number(v);
 }
 
-/** Stretches of consecutive non-idle samples, each with ms per innermost lib/ function and its CPU ms. */
-function stretches(p: Profile, ticks: Array<[number, number]>): Stretch[] {
+function cpuTicks(): { stop(): Tick[] } {
+  const read = () => Number(fs.readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')[0]) / 1e6;
+  const ticks: Tick[] = [];
+  const tick = () => ticks.push([Number(process.hrtime.bigint() / 1000n), read()]);
+  tick();
+  const timer = setInterval(tick, 1);
+  return { stop: () => { clearInterval(timer); tick(); return ticks; } };
+}
+
+/** The intervals between ticks, most main-thread CPU first, each with wall ms per innermost lib/ function sampled in it. */
+function stalls(p: Profile, ticks: Tick[]): Stall[] {
   const byId = new Map(p.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
@@ -68,22 +57,19 @@ function stretches(p: Profile, ticks: Array<[number, number]>): Stretch[] {
     }
     return byId.get(id)!.callFrame.functionName || '(anonymous)';
   };
-  const out: Stretch[] = [];
-  let cur: Stretch | null = null;
-  let t = p.startTime;
+  const out: Stall[] = [];
+  for (let k = 1; k < ticks.length; k++) out.push({ cpuMs: ticks[k][1] - ticks[k - 1][1], wallMs: (ticks[k][0] - ticks[k - 1][0]) / 1000, where: new Map() });
+  // Samples and ticks are both in time order: each sample goes to the interval that holds it.
+  let t = p.startTime, k = 1;
   p.samples.forEach((id, i) => {
     t += p.timeDeltas[i] ?? 0;
+    while (k < ticks.length && ticks[k][0] < t) k++;
+    if (k >= ticks.length || byId.get(id)!.callFrame.functionName === '(idle)') return;
     const dt = (p.timeDeltas[i + 1] ?? 0) / 1000;
-    const idle = byId.get(id)!.callFrame.functionName === '(idle)';
-    if (idle) { if (cur) out.push(cur); cur = null; return; }
-    cur ??= { ms: 0, cpuMs: 0, start: t, end: t, where: new Map() };
-    cur.ms += dt;
-    cur.end = t + dt * 1000;
+    const w = out[k - 1].where;
     const key = libFrame(id);
-    cur.where.set(key, (cur.where.get(key) ?? 0) + dt);
+    w.set(key, (w.get(key) ?? 0) + dt);
   });
-  if (cur) out.push(cur);
-  for (const s of out) s.cpuMs = cpuBetween(ticks, s.start, s.end);
   return out.sort((a, b) => b.cpuMs - a.cpuMs);
 }
 
@@ -113,14 +99,12 @@ async function main(): Promise<void> {
   const ticks = cpu.stop();
   h.disable();
   const { profile } = await post<{ profile: Profile }>('Profiler.stop');
-  let longestCpu = 0;
-  for (let k = 1; k < ticks.length; k++) longestCpu = Math.max(longestCpu, ticks[k][1] - ticks[k - 1][1]);
   fs.rmSync(dir, { recursive: true, force: true });
-  console.log(`${concurrency} solves in flight (${files.what}): longest stall ${(h.max / 1e6).toFixed(1)} ms, p99 ${(h.percentile(99) / 1e6).toFixed(1)} ms, longest main-thread CPU run ${longestCpu.toFixed(1)} ms (under the profiler)`);
-  console.log('  longest stretches by main-thread CPU (wall ms in the profile): the functions they ran in, wall ms');
-  for (const s of stretches(profile, ticks).slice(0, top)) {
-    const where = [...s.where].sort((a, b) => b[1] - a[1]).slice(0, 4).map(([k, v]) => `${k} ${v.toFixed(1)}`).join('; ');
-    console.log(`  ${s.cpuMs.toFixed(1)} ms CPU (${s.ms.toFixed(1)} wall): ${where}`);
+  console.log(`${concurrency} solves in flight (${files.what}): longest stall ${(h.max / 1e6).toFixed(1)} ms, p99 ${(h.percentile(99) / 1e6).toFixed(1)} ms (under the profiler)`);
+  console.log('  longest main-thread CPU runs between two ticks of the 1 ms timer: CPU ms (wall ms): functions sampled in them, wall ms');
+  for (const s of stalls(profile, ticks).slice(0, top)) {
+    const where = [...s.where].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([k, v]) => `${k} ${v.toFixed(1)}`).join('; ');
+    console.log(`  ${s.cpuMs.toFixed(1)} ms (${s.wallMs.toFixed(1)}): ${where}`);
   }
 }
 

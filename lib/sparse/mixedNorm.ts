@@ -208,7 +208,10 @@ export async function mixedNorm(evoked: Evoked | Evoked[], forward: Forward, noi
   let explained = 0;
   for (const e of evokeds) {
     // Results are synchronous JavaScript (dipoles, GOF, residual with its projector): a turn of
-    // the event loop before each, so they do not add to the stretch that gathered the gain.
+    // the event loop before each, so they do not add to the stretch that gathered the gain. Two
+    // setImmediates: resumed by a native job's completion (the poll phase), the first runs in the
+    // same iteration's check phase with no timer in between; the second one loop later.
+    await immediate();
     await immediate();
     const cols = (A: Matrix) => A.colRange(t0, t0 + e.nTimes);
     const r = makeSparseResult({

@@ -179,10 +179,15 @@ export async function readForwardFrom(f: FiffFile): Promise<Forward> {
   const chNames = parts.flatMap((p) => p.rowNames);
   requireUniqueNames(f, a.at, FIFF.FIFF_MNE_COL_NAMES, chNames, 'the forward solution');
   const fixed = a.sourceOri === FIFF.FIFFV_MNE_FIXED_ORI;
+  // Source positions and normals while the gain is widened on the thread pool: done after it,
+  // they would extend the main-thread stretch that its completion starts.
+  const gain = mergeGain(f, parts);
+  const sourceRr = pickVertices(src, (s) => s.rr);
+  const sourceNn = fixed ? pickVertices(src, (s) => s.nn) : freeNormals(a.nsource);
   return {
-    sol: await mergeGain(f, parts), chNames, info, src,
+    sol: await gain, chNames, info, src,
     sourceOri: fixed ? 1 : 2, surfOri: fixed, coordFrame: a.coordFrame, nsource: a.nsource, nchan: parts.reduce((s, p) => s + p.nchan, 0),
-    sourceRr: pickVertices(src, (s) => s.rr), sourceNn: fixed ? pickVertices(src, (s) => s.nn) : freeNormals(a.nsource), mriHeadT,
+    sourceRr, sourceNn, mriHeadT,
   };
 }
 
