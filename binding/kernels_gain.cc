@@ -13,7 +13,31 @@
 #include <limits>
 #include <vector>
 
+#ifdef __linux__
+#include <sys/mman.h>
+#endif
+
 namespace mxne {
+
+namespace {
+
+// Transparent huge pages for a large output about to be written for the first time (Linux, where
+// they are "madvise" by default): a fresh 50 MB gain otherwise takes ~13,000 page faults, each
+// charged and zeroed separately, which cost more than the widening itself. Only whole 2 MiB
+// pages inside the range are advised; it is advice, so a failure changes nothing.
+void AdviseHugePages(void* p, size_t bytes) {
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+  const uintptr_t huge = uintptr_t(1) << 21;
+  const uintptr_t start = (uintptr_t(p) + huge - 1) & ~(huge - 1);
+  const uintptr_t end = (uintptr_t(p) + bytes) & ~(huge - 1);
+  if (end > start) madvise(reinterpret_cast<void*>(start), end - start, MADV_HUGEPAGE);
+#else
+  (void)p;
+  (void)bytes;
+#endif
+}
+
+}  // namespace
 
 Status NormalOrth(int n, const double* normals, double* out) {
   for (int k = 0; k < n; k++) {
@@ -93,6 +117,7 @@ void RowNorms2Scaled(int rows, int cols, const double* A, const double* s, doubl
 }
 
 size_t WidenBigEndian(const unsigned char* src, int width, int n, int ncol, double* out, int outRows, int rowOffset) {
+  AdviseHugePages(out, size_t(outRows) * size_t(ncol) * sizeof(double));
   size_t bad = 0;
   for (int j = 0; j < ncol; j++) {
     double* o = out + size_t(j) * outRows + rowOffset;

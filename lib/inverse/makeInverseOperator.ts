@@ -19,6 +19,7 @@ import type { Memo } from '../prepare/preparationCache.js';
 import type { RankOption } from '../prepare/rank.js';
 import type { PreparedNoiseCov } from '../prepare/whitener.js';
 import { depthPriorFloat32 } from './depthPriorMne.js';
+import { nextTurn } from '../eventLoop.js';
 
 export interface InverseOperatorOptions {
   /** MNE default 'auto': 0 with fixed = true, else 0.2 for surface source spaces and 1 otherwise. */
@@ -181,16 +182,23 @@ async function thinSvdByGram(G: Matrix): Promise<{ U: Matrix; s: Float64Array; V
   const V = await gemmAsync(G, U, { transA: true });
   const f = s.map((v) => (v > tol ? 1 / v : 0));
   for (let j = 0; j < k; j++) if (f[j] === 0) s[j] = 0;
-  timesColumns(V, f);
+  // V holds nsource·3 × nchan values (6.5M at 5,960 sources): a turn of the event loop after
+  // every 2^20 of them, or the scaling is the pipeline's longest main-thread stretch.
+  const step = Math.max(1, Math.floor((1 << 20) / Math.max(1, V.rows)));
+  for (let j = 0; j < V.cols; j += step) {
+    await nextTurn();
+    timesColumns(V, f, j, Math.min(V.cols, j + step));
+  }
   return { U, s, V };
 }
 
 /**
- * A[:, j] *= f[j] in place. Not the native scaleColumns: f may hold 1/s = ∞ for a subnormal s,
- * which it refuses. Its own function: the loop inside thinSvdByGram made V8 recompile all of it.
+ * A[:, j] *= f[j] in place for columns [from, to). Not the native scaleColumns: f may hold
+ * 1/s = ∞ for a subnormal s, which it refuses. Its own function: the loop inside thinSvdByGram
+ * made V8 recompile all of it.
  */
-function timesColumns(A: Matrix, f: Float64Array): void {
-  for (let j = 0; j < A.cols; j++) {
+function timesColumns(A: Matrix, f: Float64Array, from: number, to: number): void {
+  for (let j = from; j < to; j++) {
     const c = A.col(j);
     for (let i = 0; i < c.length; i++) c[i] *= f[j];
   }

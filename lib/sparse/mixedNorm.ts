@@ -22,6 +22,7 @@ import type { Evoked } from '../records/evoked.js';
 import type { Forward } from '../records/forward.js';
 import type { SourceEstimate } from '../records/sourceEstimate.js';
 import { makeSparseResult, type NoActiveSourceWarning } from '../results/makeSparseResult.js';
+import { nextTurn } from '../eventLoop.js';
 import { sourceGeometry } from '../results/sourceGeometry.js';
 import { normalizeMixedNormOptions, resolveLoose, type MixedNormOptions, type Weights } from './mixedNormOptions.js';
 import { dot } from './groupNorms.js';
@@ -208,8 +209,8 @@ export async function mixedNorm(evoked: Evoked | Evoked[], forward: Forward, noi
   let explained = 0;
   for (const e of evokeds) {
     // Results are synchronous JavaScript (dipoles, GOF, residual with its projector): a turn of
-    // the event loop before each, so they do not add to the stretch that gathered the gain.
-    await immediate();
+    // the event loop before each, so they do not add to the stretch that ended the solve.
+    await nextTurn();
     const cols = (A: Matrix) => A.colRange(t0, t0 + e.nTimes);
     const r = makeSparseResult({
       solution: { X: Vh === null ? cols(solved.X) : solved.X, activeColumns, gainActive, nOrient: prep.nOrient },

@@ -4,11 +4,11 @@
  * `fiff_open`) and the block tree (MNE's `make_dir_tree`). Every offset and length is checked
  * against the file size before it is used, so a corrupt file gives a FiffError, never a crash.
  */
-import { setImmediate as immediate } from 'node:timers/promises';
 import { FiffError, InputError } from '../../errors.js';
 import { readInputFile } from '../readInputFile.js';
 import { FIFF } from './constants.js';
 import { inflateFiff } from './inflate.js';
+import { parseTurn } from './parseTurn.js';
 import { buildTree, type FiffNode } from './tree.js';
 
 /** One tag's header: what MNE's directory entries hold. `pos` is the byte offset of the header. */
@@ -58,9 +58,8 @@ export async function openFiff(path: string): Promise<FiffFile> {
   } catch (e) {
     throw new FiffError(path, -1, null, `cannot read the file (${e instanceof InputError ? `expected ${e.expected}, found ${e.received}` : (e as Error).message})`);
   }
-  // Files read side by side finish in the same poll phase: without a turn of the event loop here,
-  // their parsing would run back to back as one long synchronous stretch.
-  await immediate();
+  // Files read side by side finish in the same poll phase: each is parsed on a turn of its own.
+  await parseTurn();
   return fiffFromBuffer(path, buf);
 }
 

@@ -3,6 +3,7 @@
  * end of the tag (reversed, then ndim), and CCS/RCS sparse float matrices. Stated dims are checked
  * against the tag's bytes before anything is allocated.
  */
+import { Matrix } from '../../linalg/matrix.js';
 import { FIFF } from './constants.js';
 import type { DirEntry, FiffFile } from './fiffFile.js';
 import { beFloat32, beFloat64, beInt32, tagData, tagFloats, tagInts } from './tag.js';
@@ -51,6 +52,35 @@ export function tagMatrix(f: FiffFile, e: DirEntry): DenseMatrix {
   else if (m.baseType === FIFF.FIFFT_FLOAT) data = Float64Array.from(beFloat32(f.buf, m.pos, m.count));
   else data = Float64Array.from(beInt32(f.buf, m.pos, m.count));
   return { dims: m.dims, data };
+}
+
+/**
+ * A 2-D dense float/double/int matrix tag as a column-major Matrix (1-D: one column), widened and
+ * transposed in one pass over the file's big-endian bytes: no byte-swapped copy, no row-major
+ * intermediate. Values are exactly tagMatrix's (float32 and int32 widen to float64 exactly).
+ */
+export function tagColumnMajor(f: FiffFile, e: DirEntry): Matrix {
+  const m = denseLayout(f, e);
+  const [rows, cols] = expect2d(f, e, m.dims);
+  const out = new Float64Array(rows * cols);
+  const view = new DataView(f.buf.buffer, f.buf.byteOffset, f.buf.length);
+  if (m.baseType === FIFF.FIFFT_DOUBLE) transposeDouble(view, m.pos, rows, cols, out);
+  else if (m.baseType === FIFF.FIFFT_FLOAT) transposeFloat(view, m.pos, rows, cols, out);
+  else transposeInt(view, m.pos, rows, cols, out);
+  return new Matrix(rows, cols, out);
+}
+
+// One loop per element type, each monomorphic (DataView reads are big-endian by default).
+function transposeFloat(v: DataView, pos: number, rows: number, cols: number, out: Float64Array): void {
+  for (let i = 0, p = pos; i < rows; i++) for (let j = 0; j < cols; j++, p += 4) out[i + j * rows] = v.getFloat32(p);
+}
+
+function transposeDouble(v: DataView, pos: number, rows: number, cols: number, out: Float64Array): void {
+  for (let i = 0, p = pos; i < rows; i++) for (let j = 0; j < cols; j++, p += 8) out[i + j * rows] = v.getFloat64(p);
+}
+
+function transposeInt(v: DataView, pos: number, rows: number, cols: number, out: Float64Array): void {
+  for (let i = 0, p = pos; i < rows; i++) for (let j = 0; j < cols; j++, p += 4) out[i + j * rows] = v.getInt32(p);
 }
 
 /** A dense int matrix tag (triangles, selections) as Int32Array, row-major. */

@@ -11,21 +11,17 @@ export function patchInfo(nearest: Int32Array | null, vertno: Int32Array): { pin
   const members = new Int32Array(np);
   const fill = start.slice(0, np);
   for (let k = 0; k < np; k++) members[fill[nearest[k]]++] = k;
+  // below[v]: how many patch vertices are smaller than v.
+  const below = new Int32Array(np);
   const pinfo: Int32Array[] = [];
-  const patchVerts: number[] = [];
   for (let v = 0; v < np; v++) {
-    if (start[v + 1] > start[v]) {
-      pinfo.push(members.subarray(start[v], start[v + 1]));
-      patchVerts.push(v);
-    }
+    below[v] = pinfo.length;
+    if (start[v + 1] > start[v]) pinfo.push(members.subarray(start[v], start[v + 1]));
   }
-  // MNE searches vertno in the patch vertices without the last one (searchsorted, side 'left').
-  patchVerts.pop();
+  // MNE: searchsorted(patch vertices without the last one, vertno, 'left'), which is the number of
+  // patch vertices below v, at most all but the last.
+  const last = Math.max(pinfo.length - 1, 0);
   const patchInds = new Int32Array(vertno.length);
-  vertno.forEach((v, i) => {
-    let lo = 0, hi = patchVerts.length;
-    while (lo < hi) { const mid = (lo + hi) >> 1; if (patchVerts[mid] < v) lo = mid + 1; else hi = mid; }
-    patchInds[i] = lo;
-  });
+  for (let i = 0; i < vertno.length; i++) patchInds[i] = Math.min(below[vertno[i]], last);
   return { pinfo, patchInds };
 }

@@ -1,10 +1,9 @@
 /** SSP projectors and bad-channel lists, as MNE's `_read_proj` and `_read_bad_channels`. */
-import { Matrix } from '../../linalg/matrix.js';
 import type { Projection } from '../../records/info.js';
 import { FIFF } from './constants.js';
 import { renameList } from './extendedChInfo.js';
 import type { FiffFile } from './fiffFile.js';
-import { tagMatrix, expect2d } from './matrixTag.js';
+import { tagColumnMajor } from './matrixTag.js';
 import { tagInt, tagString } from './tag.js';
 import { findEntry, findNodes, requireEntry, type FiffNode } from './tree.js';
 
@@ -18,11 +17,9 @@ function readItem(f: FiffFile, item: FiffNode): Projection {
   const vecEntry = requireEntry(f, item, FIFF.FIFF_PROJ_ITEM_VECTORS, 'the projection vectors');
   const activeEntry = findEntry(item, FIFF.FIFF_MNE_PROJ_ITEM_ACTIVE);
   const active = activeEntry !== null && tagInt(f, activeEntry) !== 0;
-  const m = tagMatrix(f, vecEntry);
-  const [r, c] = expect2d(f, vecEntry, m.dims);
-  let data = Matrix.fromRowMajor(r, c, m.data);
+  let data = tagColumnMajor(f, vecEntry);
   // MNE: "handle the case when data is transposed for some reason"
-  if (r === names.length && c === nvec) data = data.transpose();
+  if (data.rows === names.length && data.cols === nvec) data = data.transpose();
   if (data.cols !== names.length) f.fail(vecEntry.pos, vecEntry.kind, `expected ${names.length} projection columns (one per channel name), found ${data.cols}`);
   return { desc, kind, active, colNames: names, data };
 }

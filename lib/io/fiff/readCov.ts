@@ -4,7 +4,7 @@ import type { Covariance } from '../../records/covariance.js';
 import { FIFF } from './constants.js';
 import { openFiff, type DirEntry, type FiffFile } from './fiffFile.js';
 import { requireBlock } from './fiffKind.js';
-import { expect2d, tagFloatValues, tagMatrix, tagSparse } from './matrixTag.js';
+import { tagColumnMajor, tagFloatValues, tagSparse } from './matrixTag.js';
 import { readBads, readProj } from './proj.js';
 import { tagInt, tagString } from './tag.js';
 import { findEntry, findNodes, requireEntry, type FiffNode } from './tree.js';
@@ -25,16 +25,20 @@ function covData(f: FiffFile, node: FiffNode, dim: number): { data: Matrix; diag
   if (coding === FIFF.FIFFTS_MC_CCS || coding === FIFF.FIFFTS_MC_RCS) return { data: sparseCov(f, full, dim), diag: false };
   const vals = tagFloatValues(f, full);
   if (vals.length !== (dim * (dim + 1)) / 2) f.fail(full.pos, full.kind, `expected ${(dim * (dim + 1)) / 2} packed lower-triangle values for dim ${dim}, found ${vals.length}`);
+  return { data: unpackLower(vals, dim), diag: false };
+}
+
+/** MNE's data + data.T with the diagonal halved: off-diagonals are exact copies, the diagonal (2v)/2 = v. */
+function unpackLower(vals: Float64Array, dim: number): Matrix {
   const data = new Matrix(dim, dim);
-  let k = 0;
-  for (let i = 0; i < dim; i++) {
+  const d = data.data;
+  for (let i = 0, k = 0; i < dim; i++) {
     for (let j = 0; j <= i; j++, k++) {
-      // MNE: data + data.T, diagonal halved: off-diagonals are exact copies, the diagonal (2v)/2 = v.
-      data.data[i + j * dim] = vals[k];
-      data.data[j + i * dim] = vals[k];
+      d[i + j * dim] = vals[k];
+      d[j + i * dim] = vals[k];
     }
   }
-  return { data, diag: false };
+  return data;
 }
 
 function sparseCov(f: FiffFile, e: DirEntry, dim: number): Matrix {
@@ -55,9 +59,7 @@ function eigen(f: FiffFile, node: FiffNode): { eig: Float64Array | null; eigvec:
   const e1 = findEntry(node, FIFF.FIFF_MNE_COV_EIGENVALUES);
   const e2 = findEntry(node, FIFF.FIFF_MNE_COV_EIGENVECTORS);
   if (e1 === null || e2 === null) return { eig: null, eigvec: null };
-  const m = tagMatrix(f, e2);
-  const [r, c] = expect2d(f, e2, m.dims);
-  return { eig: tagFloatValues(f, e1), eigvec: Matrix.fromRowMajor(r, c, m.data) };
+  return { eig: tagFloatValues(f, e1), eigvec: tagColumnMajor(f, e2) };
 }
 
 export async function readCov(path: string): Promise<Covariance> {

@@ -8,7 +8,7 @@ import { readExtendedChInfo, renameList } from './extendedChInfo.js';
 import { openFiff, type FiffFile } from './fiffFile.js';
 import { requireBlock } from './fiffKind.js';
 import { readMeasInfo } from './info.js';
-import { expect2d, tagMatrix } from './matrixTag.js';
+import { tagColumnMajor, tagMatrix } from './matrixTag.js';
 import { applyProjectors } from './projector.js';
 import { tagChInfo } from './structs.js';
 import { tagInt, tagNumber, tagString } from './tag.js';
@@ -90,14 +90,13 @@ function readHeaderTags(f: FiffFile, node: FiffNode): EvokedHeader {
   return h;
 }
 
-/** The epoch tags of the aspect as one nchan × nsamp matrix (row-major values, then column-major Matrix). */
+/** The epoch tags of the aspect as one nchan × nsamp (column-major) matrix. */
 function readEpochs(f: FiffFile, aspect: FiffNode, nchan: number): Matrix {
   const epochs = aspect.directory.filter((e) => e.kind === FIFF.FIFF_EPOCH);
   if (epochs.length === 1) {
-    const m = tagMatrix(f, epochs[0]);
-    let [r, c] = expect2d(f, epochs[0], m.dims);
-    if (c === 1 && nchan === 1) [r, c] = [c, r];
-    return Matrix.fromRowMajor(r, c, m.data);
+    const m = tagColumnMajor(f, epochs[0]);
+    // One channel stored as a column: the same values as one row (a vector in either layout).
+    return m.cols === 1 && nchan === 1 ? new Matrix(1, m.rows, m.data) : m;
   }
   if (epochs.length !== nchan || nchan === 0) f.fail(aspect.pos, FIFF.FIFF_EPOCH, `expected 1 or ${nchan} epoch tags, found ${epochs.length}`);
   const rows = epochs.map((e) => tagMatrix(f, e).data);
@@ -159,10 +158,7 @@ function finishEvoked(
   else return f.fail(node.pos, FIFF.FIFF_FIRST_SAMPLE, 'expected the first sample and time (time parameters)');
   if (data.cols !== nsamp) f.fail(node.pos, FIFF.FIFF_NO_SAMPLES, `expected ${nsamp} samples, found ${data.cols}`);
   // Calibrate, as MNE: data *= cal per channel.
-  for (let i = 0; i < info.nchan; i++) {
-    const cal = info.chs[i].cal;
-    for (let k = 0; k < data.cols; k++) data.data[i + k * data.rows] *= cal;
-  }
+  calibrate(data, Float64Array.from(info.chs, (c) => c.cal));
   // MNE: first = int(round(times[0] * sfreq)).
   const first = pythonRound(originTime * info.sfreq);
   const timing = h.firstTime !== null ? { originTime, originSample: first } : null;
@@ -173,6 +169,12 @@ function finishEvoked(
   const baseline = options.baseline;
   if (baseline) evoked = namingFile(f, () => evoked.applyBaseline(baseline));
   return evoked;
+}
+
+/** Each row of `data` times its channel's factor, in place, in storage order. */
+function calibrate(data: Matrix, cal: Float64Array): void {
+  const d = data.data, n = data.rows;
+  for (let k = 0, o = 0; k < data.cols; k++) for (let i = 0; i < n; i++, o++) d[o] *= cal[i];
 }
 
 /** Runs a step on what the file holds (its projectors, its times); an InputError then names the file. */

@@ -4,7 +4,6 @@
  * The gain goes from the file's float32 (or float64) straight into one Float64Array: the file
  * stores it (nsource·nori) × nchan row-major, which is nchan × (nsource·nori) column-major.
  */
-import { setImmediate as immediate } from 'node:timers/promises';
 import { Matrix } from '../../linalg/matrix.js';
 import { addon, callAsync } from '../../native.js';
 import type { Forward } from '../../records/forward.js';
@@ -13,6 +12,7 @@ import type { SourceSpace } from '../../records/sourceSpace.js';
 import { FIFF } from './constants.js';
 import { readExtendedChInfo } from './extendedChInfo.js';
 import { openFiff, type FiffFile } from './fiffFile.js';
+import { parseTurn } from './parseTurn.js';
 import { requireBlock } from './fiffKind.js';
 import { compGrade, invertTransform } from './info.js';
 import { denseLayout, type DenseLayout } from './matrixTag.js';
@@ -116,12 +116,17 @@ function forwardInfo(f: FiffFile): Info {
 
 /** MNE's `apply_trans` (rotation, plus translation for points) to every row of an n × 3 matrix. */
 function applyTrans(t: Matrix, m: Matrix, move: boolean): Matrix {
-  const out = new Matrix(m.rows, 3);
-  for (let i = 0; i < m.rows; i++) {
-    const [x, y, z] = [m.get(i, 0), m.get(i, 1), m.get(i, 2)];
-    for (let r = 0; r < 3; r++) out.set(i, r, x * t.get(r, 0) + y * t.get(r, 1) + z * t.get(r, 2) + (move ? t.get(r, 3) : 0));
+  const n = m.rows, a = m.data, T = t.data;
+  const out = new Matrix(n, 3);
+  for (let r = 0; r < 3; r++) {
+    // Row r of the 4 × 4 (column-major) transform; 0 added without translation, as MNE's expression.
+    rotateInto(a, n, T[r], T[r + 4], T[r + 8], move ? T[r + 12] : 0, out.data, r * n);
   }
   return out;
+}
+
+function rotateInto(a: Float64Array, n: number, t0: number, t1: number, t2: number, t3: number, out: Float64Array, at: number): void {
+  for (let i = 0; i < n; i++) out[at + i] = a[i] * t0 + a[i + n] * t1 + a[i + 2 * n] * t2 + t3;
 }
 
 function toFrame(f: FiffFile, s: SourceSpace, frame: number, mriHeadT: Transform): SourceSpace {
@@ -146,7 +151,7 @@ export async function readForwardFrom(f: FiffFile): Promise<Forward> {
   for (const node of sourceSpaceNodes(f)) {
     const s = readOneSourceSpace(f, node);
     src0.push({ ...s, id: hemiOf(s) });
-    await immediate();
+    await parseTurn();
   }
   let meg: FiffNode | null = null;
   let eeg: FiffNode | null = null;
@@ -167,38 +172,54 @@ export async function readForwardFrom(f: FiffFile): Promise<Forward> {
   const src: SourceSpace[] = [];
   for (const s of src0) {
     src.push(toFrame(f, s, a.coordFrame, mriHeadT));
-    await immediate();
+    await parseTurn();
   }
   const nuse = src.reduce((n, s) => n + s.nuse, 0);
   if (nuse !== a.nsource || src.some((s) => s.vertno.length !== s.nuse)) f.fail(a.at, null, `expected the source spaces to hold the forward's ${a.nsource} sources, found ${nuse}`);
   const chNames = parts.flatMap((p) => p.rowNames);
   requireUniqueNames(f, a.at, FIFF.FIFF_MNE_COL_NAMES, chNames, 'the forward solution');
   const fixed = a.sourceOri === FIFF.FIFFV_MNE_FIXED_ORI;
+  // Source positions and normals while the gain is widened on the thread pool: done after it,
+  // they would extend the main-thread stretch that its completion starts.
+  const gain = mergeGain(f, parts);
+  const sourceRr = pickVertices(src, (s) => s.rr);
+  const sourceNn = fixed ? pickVertices(src, (s) => s.nn) : freeNormals(a.nsource);
   return {
-    sol: await mergeGain(f, parts), chNames, info, src,
+    sol: await gain, chNames, info, src,
     sourceOri: fixed ? 1 : 2, surfOri: fixed, coordFrame: a.coordFrame, nsource: a.nsource, nchan: parts.reduce((s, p) => s + p.nchan, 0),
-    sourceRr: pickVertices(src, (s) => s.rr), sourceNn: fixed ? pickVertices(src, (s) => s.nn) : freeNormals(a.nsource), mriHeadT,
+    sourceRr, sourceNn, mriHeadT,
   };
 }
 
 /** MNE's `find_source_space_hemi`: left when the x coordinates sum below zero. */
 function hemiOf(s: SourceSpace): number {
   let x = 0;
-  for (let i = 0; i < s.np; i++) x += s.rr.get(i, 0);
+  const rr = s.rr.data;
+  for (let i = 0; i < s.np; i++) x += rr[i];
   return x < 0 ? FIFF.FIFFV_MNE_SURF_LEFT_HEMI : FIFF.FIFFV_MNE_SURF_RIGHT_HEMI;
 }
 
+/** The used vertices' rows of rr or nn, source space after source space. */
 function pickVertices(src: SourceSpace[], field: (s: SourceSpace) => Matrix): Matrix {
   const n = src.reduce((k, s) => k + s.vertno.length, 0);
   const out = new Matrix(n, 3);
   let i = 0;
-  for (const s of src) for (const v of s.vertno) { const m = field(s); for (let c = 0; c < 3; c++) out.set(i, c, m.get(v, c)); i++; }
+  for (const s of src) {
+    const m = field(s);
+    for (let c = 0; c < 3; c++) gatherRows(m.data, c * m.rows, s.vertno, out.data, c * n + i);
+    i += s.vertno.length;
+  }
   return out;
+}
+
+function gatherRows(from: Float64Array, at: number, rows: Int32Array, out: Float64Array, to: number): void {
+  for (let k = 0; k < rows.length; k++) out[to + k] = from[at + rows[k]];
 }
 
 /** Free orientation: the x, y, z unit vectors for every source (MNE's kron(ones, eye(3))). */
 export function freeNormals(nsource: number): Matrix {
-  const out = new Matrix(3 * nsource, 3);
-  for (let i = 0; i < 3 * nsource; i++) out.set(i, i % 3, 1);
+  const n = 3 * nsource;
+  const out = new Matrix(n, 3);
+  for (let i = 0; i < n; i++) out.data[i + (i % 3) * n] = 1;
   return out;
 }

@@ -2,8 +2,8 @@
 import { Matrix } from '../../linalg/matrix.js';
 import type { SourceSpace } from '../../records/sourceSpace.js';
 import { FIFF } from './constants.js';
-import { openFiff, type FiffFile } from './fiffFile.js';
-import { expect2d, tagFloatValues, tagIntMatrix, tagIntValues, tagMatrix } from './matrixTag.js';
+import { openFiff, type DirEntry, type FiffFile } from './fiffFile.js';
+import { expect2d, tagColumnMajor, tagFloatValues, tagIntMatrix, tagIntValues } from './matrixTag.js';
 import { tagInt, tagString } from './tag.js';
 import { findEntry, findNodes, requireEntry, type FiffNode } from './tree.js';
 import { patchInfo } from './patchInfo.js';
@@ -15,10 +15,9 @@ const TYPES: Record<number, SourceSpace['type']> = {
 /** An np × 3 float matrix tag (positions, normals) as a column-major Matrix. */
 function points(f: FiffFile, node: FiffNode, kind: number, np: number, what: string): Matrix {
   const e = requireEntry(f, node, kind, what);
-  const m = tagMatrix(f, e);
-  const [r, c] = expect2d(f, e, m.dims);
-  if (r !== np || c !== 3) f.fail(e.pos, kind, `expected ${np}x3 ${what}, found ${r}x${c}`);
-  return Matrix.fromRowMajor(r, c, m.data);
+  const m = tagColumnMajor(f, e);
+  if (m.rows !== np || m.cols !== 3) f.fail(e.pos, kind, `expected ${np}x3 ${what}, found ${m.rows}x${m.cols}`);
+  return m;
 }
 
 /** Triangles (1-based in the file) as 0-based row-major vertex triplets, checked against np. */
@@ -27,11 +26,17 @@ function triangles(f: FiffFile, node: FiffNode, kinds: number[], ntri: number, n
   const t = tagIntMatrix(f, e);
   const [r, c] = expect2d(f, e, t.dims);
   if (r !== ntri || c !== 3) f.fail(e.pos, e.kind, `expected ${ntri}x3 triangles, found ${r}x${c}`);
-  for (let k = 0; k < t.data.length; k++) {
-    t.data[k] -= 1;
-    if (t.data[k] < 0 || t.data[k] >= np) f.fail(e.pos, e.kind, `expected triangle vertices in [1, ${np}], found ${t.data[k] + 1}`);
+  return toZeroBased(f, e, t.data, np);
+}
+
+/** 1-based vertex numbers to 0-based, in place, each checked to lie in [1, np]. */
+function toZeroBased(f: FiffFile, e: DirEntry, d: Int32Array, np: number): Int32Array {
+  for (let k = 0; k < d.length; k++) {
+    const v = d[k] - 1;
+    if (v < 0 || v >= np) f.fail(e.pos, e.kind, `expected triangle vertices in [1, ${np}], found ${d[k]}`);
+    d[k] = v;
   }
-  return t.data;
+  return d;
 }
 
 function optionalInt(f: FiffFile, node: FiffNode, kind: number): number | null {
