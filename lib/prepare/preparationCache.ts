@@ -86,21 +86,21 @@ export class PreparationCache {
 }
 
 /**
- * The distinct array buffers a value reaches through its own properties (records, arrays,
- * matrices). What closures capture is not seen (a prepared gain's whitening plan: the whitener,
- * under 2 MB), so the count is a lower bound dominated by the large arrays, which are fields.
+ * The distinct array buffers a value reaches through its own properties (records, matrices, short
+ * arrays), down to a few levels. What closures capture is not seen (a prepared gain's whitening
+ * plan: the whitener, under 2 MB), nor what long arrays of records hold (channel infos: small), so
+ * the count is a lower bound dominated by the large arrays, which are fields. Shallow on purpose:
+ * it runs once per entry in every pool worker, and a deep walk over channel records cost more in
+ * compilation than the rest of the cache.
  */
 function buffersOf(value: unknown): ArrayBufferLike[] {
-  const seen = new Set<object>();
   const buffers = new Set<ArrayBufferLike>();
-  const visit = (v: unknown): void => {
-    if (typeof v !== 'object' || v === null || seen.has(v)) return;
-    seen.add(v);
+  const visit = (v: unknown, depth: number): void => {
+    if (typeof v !== 'object' || v === null) return;
     if (ArrayBuffer.isView(v)) buffers.add(v.buffer);
-    else if (Array.isArray(v)) for (const x of v) visit(x);
-    else for (const x of Object.values(v)) visit(x);
+    else if (depth < 4 && !(Array.isArray(v) && v.length > 16)) for (const x of Object.values(v)) visit(x, depth + 1);
   };
-  visit(value);
+  visit(value, 0);
   return [...buffers];
 }
 
