@@ -11,9 +11,10 @@ import type { Info } from '../records/info.js';
 /**
  * The memory a cache may hold by default (the arrays its values reach; see buffersOf). One subject
  * of the demo at 3,000 sources takes 54 MB (the read forward, 26 MB, is half of it), and it grows
- * with the sources: a worker keeps a few subjects of that size, one of the largest forwards.
+ * with the sources (in proportion, ~360 MB at 20,000): a service's worker (SolvePoolOptions.keepPreparation)
+ * keeps several subjects of a few thousand sources, or one of the largest forwards.
  */
-export const PREPARATION_CACHE_BYTES = 1 << 30;
+export const PREPARATION_CACHE_BYTES = 512 << 20;
 
 interface Entry {
   value: Promise<unknown>;
