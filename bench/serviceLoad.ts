@@ -1,7 +1,8 @@
 /**
  * Load test of `mxne serve` against a Python service running MNE's mixed_norm per request
  * (bench/mne_service.py), same machine, same demo recording, same seed options: `--clients`
- * concurrent clients on 127.0.0.1 submit and wait for results for `--seconds` each. Reports jobs
+ * concurrent clients on 127.0.0.1 submit and wait for results (long polls: GET /v1/jobs/:id?wait=30)
+ * for `--seconds` each. Reports jobs
  * per minute, submit→result p50/p99, 429s, errors, the server's RSS at start and end, and the
  * longest event-loop stall of the mxne server while it solves (prom-client's
  * monitorEventLoopDelay at 1 ms resolution, read from /metrics) next to that of an idle Node
@@ -46,7 +47,7 @@ function startServer(cmd: string, args: string[], ready: RegExp, env: NodeJS.Pro
 
 interface Tally { results: number; latencies: number[]; tooMany: number; errors: string[] }
 
-/** One client of the mxne service: submit, poll until done, fetch the result; on 429 wait Retry-After. */
+/** One client of the mxne service: submit, long-poll until done, fetch the result; on 429 wait Retry-After. */
 async function mxneClient(base: string, body: string, end: number, t: Tally): Promise<void> {
   while (Date.now() < end) {
     const t0 = Date.now();
@@ -61,8 +62,8 @@ async function mxneClient(base: string, body: string, end: number, t: Tally): Pr
       if (r.status !== 202) { t.errors.push(`POST ${r.status} ${await r.text()}`); continue; }
       const { id } = (await r.json()) as { id: string };
       for (;;) {
-        await sleep(250);
-        const v = (await (await fetch(`${base}/v1/jobs/${id}`)).json()) as { state: string; error: unknown };
+        // Answered when the state changes: the client learns of the end without polling for it.
+        const v = (await (await fetch(`${base}/v1/jobs/${id}?wait=30`)).json()) as { state: string; error: unknown };
         if (v.state === 'done') break;
         if (v.state !== 'queued' && v.state !== 'running') { t.errors.push(`job ${v.state} ${JSON.stringify(v.error)}`); break; }
         if (Date.now() > end + 120_000) return;

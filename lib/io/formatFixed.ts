@@ -11,8 +11,19 @@ export function formatFixed(x: number, precision: number, width = 0): string {
   return body.padStart(width);
 }
 
-/** x ≥ 0 finite: x = m·2^e exactly, so x·10^p = m·10^p / 2^-e is rounded with integer arithmetic. */
+/**
+ * x ≥ 0 finite. toFixed is exact too, but for ties, where it takes the larger neighbour: x·10^p
+ * ends in exactly .5 only when x = j / 2^(p+1) with j odd, i.e. x·2^(p+1) (an exact product) is an
+ * odd integer. Those, and values from 1e21 (where toFixed switches to exponents), take the integer
+ * arithmetic: a .dip file has ~1,800 numbers per dipole, and BigInt for each was most of a row's writing.
+ */
 function exactFixed(x: number, p: number): string {
+  if (x < 1e21 && (x * 2 ** (p + 1)) % 2 !== 1) return x.toFixed(p);
+  return bigFixed(x, p);
+}
+
+/** x = m·2^e exactly, so x·10^p = m·10^p / 2^-e is rounded half to even with integer arithmetic. */
+function bigFixed(x: number, p: number): string {
   const view = new DataView(new ArrayBuffer(8));
   view.setFloat64(0, x);
   const hi = view.getUint32(0);

@@ -52,6 +52,37 @@ function validationError(e: FastifyError): InputError {
   return new InputError(at || 'body', `a value that ${v.message ?? 'is valid'}`, JSON.stringify((v as { data?: unknown }).data ?? null));
 }
 
+/** The longest long poll (GET /v1/jobs/:id?wait=SECONDS). */
+export const MAX_WAIT_SECONDS = 60;
+
+/** A signal that aborts when the client goes away (the response's connection closes before the answer). */
+function abortedWith(res: NodeJS.EventEmitter): AbortSignal {
+  const c = new AbortController();
+  res.once('close', () => c.abort());
+  return c.signal;
+}
+
+/** Resolves when job `r` is no longer in the state it had, after `ms`, or on `signal`. */
+function stateChange(queue: JobQueue, r: JobRecord, ms: number, signal: AbortSignal): Promise<void> {
+  const { id, state } = r;
+  return new Promise((resolve) => {
+    const stops: Array<() => void> = [];
+    const done = () => { for (const s of stops) s(); resolve(); };
+    const timer = setTimeout(done, ms);
+    stops.push(() => clearTimeout(timer));
+    signal.addEventListener('abort', done, { once: true });
+    stops.push(() => signal.removeEventListener('abort', done));
+    const look = () => { void queue.get(id).then((now) => { if (now?.state !== state) done(); }, done); };
+    if (queue.onStateChange) {
+      stops.push(queue.onStateChange((changed) => { if (changed === id) done(); }));
+      look(); // a change between the caller's read and the subscription
+    } else {
+      const every = setInterval(look, 250);
+      stops.push(() => clearInterval(every));
+    }
+  });
+}
+
 export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: o.logger ?? false,
@@ -139,7 +170,21 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
     }
   });
 
-  app.get<{ Params: { id: string } }>('/v1/jobs/:id', async (req) => jobView(await find(req.params.id)));
+  // ?wait=SECONDS: a long poll, answered as soon as the job's state changes (or after that long, or
+  // when the server closes), so that a client learns of the end without polling for it.
+  const closing = new AbortController();
+  app.addHook('preClose', async () => closing.abort());
+  app.get<{ Params: { id: string }; Querystring: { wait?: string } }>('/v1/jobs/:id', {
+    // A query string is text (the app does not coerce types): the number is checked here.
+    schema: { querystring: { type: 'object', additionalProperties: false, properties: { wait: { type: 'string' } } } },
+  }, async (req, reply) => {
+    const wait = req.query.wait === undefined ? 0 : Number(req.query.wait);
+    if (!(req.query.wait !== '' && wait >= 0 && wait <= MAX_WAIT_SECONDS)) throw new InputError('wait', `seconds from 0 to ${MAX_WAIT_SECONDS}`, JSON.stringify(req.query.wait));
+    const r = await find(req.params.id);
+    if (wait === 0 || (r.state !== 'queued' && r.state !== 'running')) return jobView(r);
+    await stateChange(o.queue, r, wait * 1000, AbortSignal.any([closing.signal, abortedWith(reply.raw)]));
+    return jobView(await find(req.params.id));
+  });
 
   app.get<{ Params: { id: string } }>('/v1/jobs/:id/result', async (req, reply) => {
     const r = await find(req.params.id);

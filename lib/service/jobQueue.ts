@@ -21,4 +21,9 @@ export interface JobQueue {
   retryAfterSeconds(): number;
   /** Stops taking jobs, lets running ones finish, keeps queued ones for the next start. */
   shutdown(): Promise<void>;
+  /**
+   * Calls `listener` with a job's id whenever its state changes (long polls wait on it); returns
+   * the function that stops it. Absent: the HTTP side looks at the record again every 250 ms.
+   */
+  onStateChange?(listener: (id: string) => void): () => void;
 }

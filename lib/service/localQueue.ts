@@ -35,6 +35,7 @@ export class LocalQueue implements JobQueue {
   private closing = false;
   private meanRunSeconds = 0;
   private finishedRuns = 0;
+  private readonly listeners = new Set<(id: string) => void>();
 
   constructor(private readonly o: LocalQueueOptions) {
     this.pool = new SolvePool({ jobs: o.jobs, maxQueue: o.maxQueue, keepPreparation: true, solveNice: o.solveNice });
@@ -86,6 +87,7 @@ export class LocalQueue implements JobQueue {
       onStage: (_row, stage, detail) => {
         if (r.state === 'queued') {
           Object.assign(r, { state: 'running', startedAt: Date.now() });
+          this.changed(r);
           timer = setTimeout(() => stop('timeout'), this.o.timeoutSeconds * 1000);
           void saveRecord(this.o.results, r);
         }
@@ -111,6 +113,7 @@ export class LocalQueue implements JobQueue {
 
   private async finish(r: JobRecord, state: 'done' | 'failed' | 'cancelled', error?: JobRecord['error']): Promise<void> {
     Object.assign(r, { state, finishedAt: Date.now(), error });
+    this.changed(r);
     const runSeconds = r.startedAt === undefined ? null : (r.finishedAt! - r.startedAt) / 1000;
     if (state === 'done' && runSeconds !== null) {
       this.finishedRuns++;
@@ -123,7 +126,17 @@ export class LocalQueue implements JobQueue {
   /** Stopped by a shutdown before it really ran: queued again on disk for the next start. */
   private async keepForNextStart(r: JobRecord): Promise<void> {
     Object.assign(r, { state: 'queued', progress: {}, startedAt: undefined });
+    this.changed(r);
     await saveRecord(this.o.results, r);
+  }
+
+  private changed(r: JobRecord): void {
+    for (const l of this.listeners) l(r.id);
+  }
+
+  onStateChange(listener: (id: string) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   async get(id: string): Promise<JobRecord | null> {

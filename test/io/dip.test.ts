@@ -9,6 +9,7 @@ import { formatFixed } from '../../lib/io/formatFixed.js';
 import { Matrix } from '../../lib/linalg/matrix.js';
 import type { Dipole } from '../../lib/records/dipole.js';
 import { assertClose } from '../helpers/assert.js';
+import { PYTHON, runPythonJson } from '../helpers/python.js';
 import { rng } from '../helpers/random.js';
 
 /** Sparse-solver-like dipoles: fixed position, unit orientations, nAm amplitudes, GOF in %. */
@@ -51,6 +52,21 @@ describe('io: .dip text and .bdip binary dipole files', function () {
     assert.equal(formatFixed(NaN, 2, 6), '   nan');
     assert.equal(formatFixed(5e-324, 3), '0.000');
     assert.equal(formatFixed(1e21, 1), '1000000000000000000000.0');
+    assert.equal(formatFixed(2 ** -30, 30), '0.000000000931322574615478515625');
+    assert.equal(formatFixed(0.5 + 2 ** -40, 0), '1');
+  });
+
+  it('formats digit for digit as Python\'s %.pf on random values of every magnitude and on ties', function () {
+    if (!fs.existsSync(PYTHON)) this.skip();
+    const r = rng(11);
+    const values: number[] = [];
+    for (let k = 0; k < 4000; k++) values.push((r() - 0.5) * 10 ** Math.floor(r() * 30 - 12));
+    // Ties at each precision (j / 2^(p+1), j odd) and their neighbours.
+    for (let p = 0; p <= 3; p++) for (let j = 1; j < 400; j += 2) for (const d of [-1, 0, 1]) values.push(j / 2 ** (p + 1) + d * 2 ** -45, -j / 2 ** (p + 1));
+    const file = path.join(dir, 'values.json');
+    fs.writeFileSync(file, JSON.stringify(values));
+    const want = runPythonJson<string[][]>(`import json; v=json.load(open(${JSON.stringify(file)})); print(json.dumps([['%.*f' % (p, x) for p in range(4)] for x in v]))`);
+    values.forEach((x, i) => { for (let p = 0; p < 4; p++) assert.equal(formatFixed(x, p), want[i][p], `${x} at precision ${p}`); });
   });
 
   it('writes MNE\'s header and row format', function () {

@@ -141,6 +141,43 @@ describe('service: jobs on the in-process queue', function () {
     }
   });
 
+  it('GET /v1/jobs/:id?wait=SECONDS answers when the state changes, after the wait without a change, at once when finished; wait is bounded', async () => {
+    const one = await testService(tmp, root, { jobs: 1, maxQueue: 4 });
+    try {
+      const get = async (id: string, wait: number) => {
+        const t0 = Date.now();
+        const r = await one.app.inject({ url: `/v1/jobs/${id}?wait=${wait}` });
+        return { status: r.statusCode, view: r.json() as { state: string; error?: { field: string } }, ms: Date.now() - t0 };
+      };
+      const slow = (await submit(one.app, { ...FILES, options: SLOW })).json.id as string;
+      const queued = (await submit(one.app, { ...FILES, options: { alpha: 50 } })).json.id as string;
+      await waitFor(one.app, slow, (v) => v.state === 'running');
+      // No change within the wait: the same state, after the wait.
+      const still = await get(queued, 0.3);
+      assert.equal(still.view.state, 'queued');
+      assert.ok(still.ms >= 250, `${still.ms} ms`);
+      // Waiting on the running job while it is cancelled: answered on the change, not after 30 s.
+      const waiting = get(slow, 30);
+      await new Promise((r) => setTimeout(r, 200));
+      await one.app.inject({ method: 'DELETE', url: `/v1/jobs/${slow}` });
+      const changed = await waiting;
+      assert.equal(changed.view.state, 'cancelled');
+      assert.ok(changed.ms < 20_000, `${changed.ms} ms`);
+      // The queued job then runs: queued → running → done through long polls alone.
+      const seen: string[] = [];
+      for (let v = 'queued'; v === 'queued' || v === 'running';) seen.push(v = (await get(queued, 30)).view.state);
+      assert.equal(seen[seen.length - 1], 'done', seen.join(' → '));
+      const done = await get(queued, 30);
+      assert.equal(done.view.state, 'done');
+      assert.ok(done.ms < 1000, `a finished job is answered at once (${done.ms} ms)`);
+      const bad = await get(queued, 61);
+      assert.equal(bad.status, 400);
+      assert.equal(bad.view.error!.field, 'wait');
+    } finally {
+      await one.close();
+    }
+  });
+
   it('past the queue\'s depth a job is answered 429 with Retry-After, and nothing is stored for it', async () => {
     const one = await testService(tmp, root, { jobs: 1, maxQueue: 1 });
     try {

@@ -94,6 +94,12 @@ describe('service: scale-out on Redis (BullMQ)', function () {
     await Promise.all([worker(), worker()]);
     const ids = [];
     for (let k = 0; k < 6; k++) ids.push(await post(s, { alpha: 50 + k }));
+    // A long poll over Redis (no change events: the server reads the record every 250 ms) is answered on the job's next state.
+    const before = await view(s, ids[5]);
+    const t0 = Date.now();
+    const next = (await s.app.inject({ url: `/v1/jobs/${ids[5]}?wait=60` })).json() as JobView;
+    if (before.state !== 'done') assert.notEqual(next.state, before.state);
+    assert.ok(Date.now() - t0 < 50_000, `answered after ${Date.now() - t0} ms`);
     const views = await Promise.all(ids.map((id) => until(s, id, (v) => v.state === 'done' || v.state === 'failed')));
     assert.deepEqual(views.map((v) => v.state), ids.map(() => 'done'));
     const q = new Queue(QUEUE_NAME, { connection: redisOptions(redis.url) });
