@@ -1,9 +1,11 @@
 #include "solvers.h"
 
+#include <cblas.h>
 #include <lapacke.h>
 
 #include <algorithm>
 
+#include "blocks.h"
 #include "linalg.h"
 #include "sym3.h"
 
@@ -58,6 +60,45 @@ Status InnerSolve(const InnerSolveArgs& g, const Control& control, double* Xt, L
   L21Problem p{g.a, g.T, g.nOrient, GtG.data(), GtMt.data(), g.normM2};
   L21Run run{g.alpha, g.tol, g.maxit, g.dgapFreq, lc.data(), !g.cd, &control};
   return g.cd ? CdGram(p, run, Xt, out) : BcdGram(p, run, Xt, E, out);
+}
+
+Status SparseResidual(const ResidualArgs& g, double* R, double* GtRt, double* norms2, ResidualOut* out) {
+  const size_t mT = size_t(g.m) * g.T;
+  std::copy(g.M, g.M + mT, R);
+  std::vector<double> GA;
+  if (g.a > 0 && g.m > 0 && g.T > 0) {
+    GA = PickCols(g.G, g.m, g.cols, g.a);
+    cblas_dgemm(CblasColMajor, CblasNoTrans, CblasTrans, g.m, g.T, g.a, -1.0, GA.data(), g.m, g.Xt, g.T, 1.0, R, g.m);
+  }
+  out->normR2 = Dot(R, R, mT);
+  if (GtRt == nullptr) return Status::Ok();
+  const size_t Tn = size_t(g.T) * g.n;
+  // GᵀR = GᵀM − (G_Aᵀ G)ᵀ X costs a·(m + T) per column instead of m·T: four times less for MNE's
+  // first active sets (a = 30, m ≈ 360, T ≈ 180). Its cancellation error stays at rounding level
+  // relative to GᵀM (‖GᵀM‖ ≤ alpha_max, within a factor 100 of alpha), far below any gap tolerance.
+  const bool gram = g.GtMt != nullptr && size_t(g.a) * (g.m + g.T) < mT;
+  if (g.n > 0 && g.T > 0) {
+    if (!gram) {
+      cblas_dgemm(CblasColMajor, CblasTrans, CblasNoTrans, g.T, g.n, g.m, 1.0, R, g.m, g.G, g.m, 0.0, GtRt, g.T);
+    } else {
+      std::copy(g.GtMt, g.GtMt + Tn, GtRt);
+      if (g.a > 0 && g.m > 0) {
+        std::vector<double> GAtG(size_t(g.a) * g.n);
+        cblas_dgemm(CblasColMajor, CblasTrans, CblasNoTrans, g.a, g.n, g.m, 1.0, GA.data(), g.m, g.G, g.m, 0.0, GAtG.data(), g.a);
+        cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, g.T, g.n, g.a, -1.0, g.Xt, g.T, GAtG.data(), g.a, 1.0, GtRt, g.T);
+      }
+    }
+  }
+  const size_t len = size_t(g.nOrient) * g.T;
+  for (int j = 0; j < g.n / g.nOrient; j++) norms2[j] = BlockNorm2(GtRt, j, len);
+  double s = 0;
+  for (int j = 0; j < g.a; j++) {
+    const double* x = g.Xt + size_t(j) * g.T;
+    const double* c = GtRt + size_t(g.cols[j]) * g.T;
+    for (int t = 0; t < g.T; t++) s += x[t] * c[t];
+  }
+  out->xGtR = s;
+  return Status::Ok();
 }
 
 }  // namespace mxne

@@ -5,13 +5,13 @@
  * `nMxneIter` rounds; then debias (computeBias.ts).
  */
 import { InputError } from '../errors.js';
-import { gemmAsync } from '../linalg/blas.js';
 import { scaleColumns } from '../linalg/columns.js';
 import { Matrix } from '../linalg/matrix.js';
 import { activeSetSolve } from './activeSet.js';
 import { dot } from './groupNorms.js';
-import { convergenceWarning, debiasRows, debiasWarning, prepareL21, type MixedNormSolverResult } from './mixedNormSolver.js';
+import { convergenceWarning, debiasRows, debiasWarning, prepareL21, scaleRowsInPlace, type MixedNormSolverResult } from './mixedNormSolver.js';
 import { l05Reweight, l05Value } from './penalties/l05.js';
+import { sparseResidual } from './residual.js';
 import { normalizeSolverOptions, type IterativeMixedNormSolverOptions, type L21Options } from './solverOptions.js';
 
 export interface IrMxneResult extends Omit<MixedNormSolverResult, 'E' | 'nIterations'> {
@@ -52,14 +52,13 @@ export async function solveIrMxne(M: Matrix, G: Matrix, alpha: number, nMxneIter
       break;
     }
     X = sub.X;
-    for (let i = 0; i < X.rows; i++) for (let t = 0; t < T; t++) X.data[i + t * X.rows] *= weights[sub.active[i]];
+    scaleRowsInPlace(X, Float64Array.from(sub.active, (i) => weights[i]));
     active = sub.active.map((i) => active[i]);
     // The L0.5 penalty's next weights, and the objective it defines.
     const Xt = X.transpose();
     weights = l05Reweight(Xt, o.nOrient);
-    R.data.set(M.data);
-    await gemmAsync(G.pickCols(active), X, { alpha: -1, beta: 1, out: R });
-    E.push(0.5 * dot(R.data, R.data) + alpha * l05Value(Xt, o.nOrient));
+    const { normR2 } = await sparseResidual(M, G, active, Xt, R, null, o.signal);
+    E.push(0.5 * normR2 + alpha * l05Value(Xt, o.nOrient));
     history.push(active);
     o.onProgress?.({ outer: k + 1, epochs, gap });
     if (k >= 1 && sameColumns(active, active0) && X.rows === X0.rows && maxAbsDiff(X.data, X0.data) < o.tol) break;

@@ -47,8 +47,19 @@ export async function prepareL21(M: Matrix, G: Matrix, normM2 = dot(M.data, M.da
 export async function debiasRows(M: Matrix, G: Matrix, activeSet: Int32Array, X: Matrix, o: L21Options): Promise<ComputeBiasResult | null> {
   if (!o.debias || activeSet.length === 0) return null;
   const r = await biasFactors(M, G.pickCols(activeSet), X, 1000, 1e-6, o.nOrient, o.signal);
-  for (let t = 0; t < X.cols; t++) for (let i = 0; i < X.rows; i++) X.data[i + t * X.rows] *= r.weights[i];
+  scaleRowsInPlace(X, r.weights);
   return r;
+}
+
+/**
+ * X[i, :] *= s[i], in place. A function of its own: a loop inlined in the solvers' async orchestration
+ * makes V8 optimise that whole tree (100–250 ms of compiler time on the shared machine during a
+ * user's first solves) where this small loop compiles in a fraction of a millisecond.
+ */
+export function scaleRowsInPlace(X: Matrix, s: Float64Array): Matrix {
+  const d = X.data, rows = X.rows;
+  for (let k = 0; k < d.length; k++) d[k] *= s[k % rows];
+  return X;
 }
 
 export function convergenceWarning(stage: string, gap: number, tol: number, iterations: number): ConvergenceWarning {

@@ -1,0 +1,31 @@
+/**
+ * The residual of a sparse solution and its correlation with the whole gain, the pieces of MNE's
+ * `dgap_l21` (the duality gap of the full problem, activeSet.ts) and of irMxNE's objective: one
+ * native call (binding/solvers.cc SparseResidual) instead of a gather, two products and passes over
+ * R and GᵀR on the main thread. Inline when small, as gemmAsync; otherwise one thread-pool job.
+ */
+import { INLINE_FLOPS } from '../linalg/blas.js';
+import type { Matrix } from '../linalg/matrix.js';
+import { addon, callSync, runCancellable, type SparseResidualOutput } from '../native.js';
+
+/** Where the correlation goes: GᵀR transposed (T × n) and the squared norm of each of its blocks. */
+export interface Correlation { GtRt: Matrix; norms2: Float64Array; GtMt: Matrix; nOrient: number }
+
+/**
+ * R = M − G[:, cols]·X, written into R (m × T), and ‖R‖²; with `corr`, also GᵀR and its block norms
+ * (formed from GᵀM when that is cheaper) and ⟨X, (GᵀR)[:, cols]⟩. Xt: X transposed (T × cols.length).
+ */
+export async function sparseResidual(M: Matrix, G: Matrix, cols: Int32Array, Xt: Matrix, R: Matrix, corr: Correlation | null = null,
+  signal?: AbortSignal): Promise<SparseResidualOutput> {
+  const m = M.rows, T = M.cols, n = G.cols, a = cols.length;
+  const args = {
+    m, n, T, nOrient: corr?.nOrient ?? 1, M: M.data, G: G.data, cols, Xt: Xt.data, R: R.data,
+    GtMt: corr?.GtMt.data, GtRt: corr?.GtRt.data, norms2: corr?.norms2,
+  };
+  const flops = m * a * T + (corr === null ? 0 : n * Math.min(m * T, a * (m + T)));
+  if (flops < INLINE_FLOPS) {
+    signal?.throwIfAborted();
+    return callSync(() => addon.sparseResidual(args));
+  }
+  return runCancellable((cancel) => addon.sparseResidualAsync({ ...args, cancel }), signal);
+}
