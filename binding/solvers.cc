@@ -4,6 +4,7 @@
 #include <lapacke.h>
 
 #include <algorithm>
+#include <cmath>
 
 #include "blocks.h"
 #include "linalg.h"
@@ -90,7 +91,13 @@ Status SparseResidual(const ResidualArgs& g, double* R, double* GtRt, double* no
     }
   }
   const size_t len = size_t(g.nOrient) * g.T;
-  for (int j = 0; j < g.n / g.nOrient; j++) norms2[j] = BlockNorm2(GtRt, j, len);
+  bool finite = std::isfinite(out->normR2);
+  for (int j = 0; j < g.n / g.nOrient; j++) {
+    norms2[j] = BlockNorm2(GtRt, j, len);
+    finite = finite && std::isfinite(norms2[j]);
+  }
+  // Finite inputs whose products overflow (GᵀM from data scaled by 1e300): no gap to check.
+  if (!finite) return Status::Fail("the residual's correlation with G overflowed (non-finite values)");
   double s = 0;
   for (int j = 0; j < g.a; j++) {
     const double* x = g.Xt + size_t(j) * g.T;

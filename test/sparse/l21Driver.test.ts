@@ -140,4 +140,49 @@ describe('sparse: the MxNE / irMxNE solvers over the native inner solve', () => 
     bad('dgapFreq', 0, /dgapFreq/);
     bad('cancel', new Float64Array(1), /cancel/, TypeError);
   });
+
+  it('the residual kernel: R, ‖R‖², GᵀR (directly or from the columns\' Gram) and its block sums, as plain products give them', async () => {
+    const m = 40, T = 12, n = 300, G = randn(m, n, 21), M = randn(m, T, 22), GtMt = gemm(M, G, { transA: true });
+    const cols = Int32Array.from([3, 4, 5, 27, 28, 29]), Xt = randn(T, 6, 23);
+    // The reference: the products and sums activeSet.ts made before the kernel existed.
+    const R = M.clone();
+    gemm(G.pickCols(cols), Xt.transpose(), { alpha: -1, beta: 1, out: R });
+    const GtRt = gemm(R, G, { transA: true });
+    let xGtR = 0;
+    cols.forEach((c, j) => { for (let t = 0; t < T; t++) xGtR += Xt.data[t + j * T] * GtRt.data[t + c * T]; });
+    const want = groupsNorm2(GtRt, 3);
+    for (const corr of [null, GtMt]) {
+      const out = { R: new Float64Array(m * T), GtRt: new Float64Array(T * n), norms2: new Float64Array(n / 3) };
+      const args = { m, n, T, nOrient: 3, M: M.data, G: G.data, GtMt: corr?.data, cols, Xt: Xt.data, ...out };
+      const r = addon.sparseResidual(args);
+      assert.deepEqual(out.R, R.data);
+      assert.equal(r.normR2, R.data.reduce((s, v) => s + v * v, 0));
+      // a·(m + T) = 312 < m·T = 480: with GᵀM the kernel takes the Gram form, equal up to rounding.
+      const rtol = corr === null ? 0 : 1e-12;
+      assertClose(out.GtRt, GtRt.data, rtol, 'GᵀR');
+      assertClose(out.norms2, want, rtol, 'block norms');
+      assertClose([r.xGtR], [xGtR], rtol, '⟨X, GᵀR⟩');
+      assert.deepEqual(await addon.sparseResidualAsync(args), r);
+    }
+    // Without GtRt only R and ‖R‖².
+    const R2 = new Float64Array(m * T);
+    assert.equal(addon.sparseResidual({ m, n, T, nOrient: 3, M: M.data, G: G.data, cols, Xt: Xt.data, R: R2 }).normR2, R.data.reduce((s, v) => s + v * v, 0));
+    // G is read whole: a non-finite value anywhere is a RangeError naming its element (past the first chunk of the scan).
+    const badG = G.clone();
+    badG.data[5000] = Number.NaN;
+    assert.throws(() => addon.sparseResidual({ m, n, T, nOrient: 3, M: M.data, G: badG.data, cols, Xt: Xt.data, R: R2 }),
+      { name: 'RangeError', message: /finite values in G but element 5000 is nan/ });
+  });
+
+  it('an inner solve checks the columns it reads; a non-finite gain value anywhere stops the whole solve, naming G', async () => {
+    const G = randn(40, 300, 24), M = randn(40, 12, 25);
+    G.data[40 * 299 + 7] = Number.POSITIVE_INFINITY;
+    const GtMt = gemm(M, G.pickCols(Int32Array.from({ length: 300 }, (_, c) => (c === 299 ? 0 : c))), { transA: true });
+    const r = addon.l21InnerSolve({ m: 40, n: 300, T: 12, G: G.data, GtMt: GtMt.data, cols: Int32Array.from([0, 1, 2]), Xt: new Float64Array(36),
+      normM2: 1, alpha: 1, maxit: 10, tol: 1e-6, nOrient: 3, cd: false, dgapFreq: 10 });
+    assert.ok(Number.isFinite(r.gap), 'column 299 is not read');
+    // Whether the first active set holds that block or the first gap check meets it, the solve names G.
+    await assert.rejects(mixedNormSolver(M, G, 1, { nOrient: 3, activeSetSize: 2 }),
+      (e: unknown) => e instanceof RangeError && /finite values in G but element 11967 is inf/.test((e as Error).message));
+  });
 });
