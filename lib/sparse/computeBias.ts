@@ -46,9 +46,7 @@ export async function computeBias(M: Matrix, G: Matrix, X: Matrix, options: Comp
 export async function biasFactors(M: Matrix, GA: Matrix, X: Matrix, maxIter: number, tol: number, nOrient: number, signal?: AbortSignal): Promise<ComputeBiasResult> {
   const n = X.rows;
   // MNE: B = RandomState(0).randn(n, n), drawn in row-major order.
-  const draws = new NumpyRandomState(0).randn(n * n);
-  const B = new Matrix(n, n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) B.data[i + j * n] = draws[i * n + j];
+  const B = Matrix.fromRowMajor(n, n, new NumpyRandomState(0).randn(n * n));
   const args = { m: M.rows, n, T: M.cols, M: M.data, GA: GA.data, X: X.data, B: B.data, maxIter, tol, nOrient };
   // Its whole work bounded (GᵀM, GᵀG, XXᵀ, 1000 power iterations of two n³ products, maxIter
   // FISTA steps of ~3n²) below INLINE_SOLVE_FLOPS, a small active set is debiased inline.
