@@ -65,7 +65,9 @@ Status InnerSolve(const InnerSolveArgs& g, const Control& control, double* Xt, L
 
 Status SparseResidual(const ResidualArgs& g, double* R, double* GtRt, double* norms2, ResidualOut* out) {
   const size_t mT = size_t(g.m) * g.T;
-  std::copy(g.M, g.M + mT, R);
+  // No columns: R is M itself (GᵀM, its block norms and ‖M‖² in one pass), read in place when not asked for.
+  if (R == nullptr) R = const_cast<double*>(g.M);
+  else std::copy(g.M, g.M + mT, R);
   std::vector<double> GA;
   if (g.a > 0 && g.m > 0 && g.T > 0) {
     GA = PickCols(g.G, g.m, g.cols, g.a);

@@ -45,6 +45,7 @@ struct ResidualOut {
 
 // R (m x T) = M − G[:, cols]·X and ‖R‖²; with GtRt (T x n) also GᵀR (transposed), the squared norm of
 // each of its n / nOrient blocks into norms2 and ⟨X, (GᵀR)[:, cols]⟩ — every sum in index order.
+// R may be null when there are no columns (then R = M, not copied).
 Status SparseResidual(const ResidualArgs& args, double* R, double* GtRt, double* norms2, ResidualOut* out);
 
 }  // namespace mxne

@@ -2,7 +2,7 @@
 //   l21InnerSolveAsync({ G, GtMt, m, n, T, cols, Xt, normM2, alpha, maxit, tol, nOrient, cd, dgapFreq, cancel? })
 //     -> { E, gap, converged, epochs }; the solution is written into Xt (T x cols.length)
 //   l21InnerSolve(same options): the same, inline (small solves)
-//   sparseResidualAsync({ M, G, GtMt?, m, n, T, cols, Xt, R, GtRt?, norms2?, nOrient, cancel? })
+//   sparseResidualAsync({ M, G, GtMt?, m, n, T, cols, Xt, R (optional without cols), GtRt?, norms2?, nOrient, cancel? })
 //     -> { normR2, xGtR }; R = M − G[:, cols]·X, and with GtRt: GᵀR (T x n) and its block norms² (solvers.h)
 //   sparseResidual(same options): the same, inline
 //   computeBiasAsync({ M, GA, X, B, m, n, T, maxIter, tol, nOrient, cancel? })
@@ -152,9 +152,10 @@ bool ParseResidual(const Napi::CallbackInfo& info, ResidualCall* c) {
       !ValInt(env, o.Get("n"), "n", 0, kMaxDim, &n) || !ValInt(env, o.Get("T"), "T", 0, kMaxDim, &T) ||
       !ValInt(env, o.Get("nOrient"), "nOrient", 1, kMaxDim, &no) || !Size(env, "M", m, T, &mT) ||
       !ValF64Finite(env, o.Get("M"), "M", mT, &c->M) || !Size(env, "G", m, n, &mn) || !ValF64Finite(env, o.Get("G"), "G", mn, &c->G) ||
-      !ParseCols(env, o, n, no, &c->cols) || !ValF64(env, o.Get("R"), "R", mT, &c->R))
+      !ParseCols(env, o, n, no, &c->cols))
     return false;
   const int a = int(c->cols.ElementLength());
+  if ((a > 0 || !o.Get("R").IsUndefined()) && !ValF64(env, o.Get("R"), "R", mT, &c->R)) return false;
   if (!ValF64Finite(env, o.Get("Xt"), "Xt", size_t(T) * size_t(a), &c->Xt)) return false;
   const size_t Tn = size_t(T) * size_t(n);
   const bool correlate = !o.Get("GtRt").IsUndefined();
@@ -199,8 +200,8 @@ Napi::Value SparseResidualAsync(const Napi::CallbackInfo& info) {
   ResidualCall c;
   if (!ParseResidual(info, &c)) return env.Undefined();
   auto r = std::make_shared<ResidualOut>();
-  std::vector<napi_value> keep{c.M.value, c.G.value, c.Xt.value, c.R.value, c.cols};
-  for (const F64* a : {&c.GtMt, &c.GtRt, &c.norms2})
+  std::vector<napi_value> keep{c.M.value, c.G.value, c.Xt.value, c.cols};
+  for (const F64* a : {&c.R, &c.GtMt, &c.GtRt, &c.norms2})
     if (a->data != nullptr) keep.push_back(a->value);
   return SolveJob::Run(
       env, "sparseResidual", c.options, keep, [c, r](const Control&) { return RunResidual(c, r.get()); },

@@ -113,8 +113,8 @@ export interface SparseResidualArgs extends SolveLink {
   cols: Int32Array;
   /** X transposed: T × cols.length. */
   Xt: Float64Array;
-  /** Written: R (m × T); with GtRt, GᵀR transposed (T × n) and norms2, one squared norm per block. */
-  R: Float64Array; GtRt?: Float64Array; norms2?: Float64Array;
+  /** Written: R (m × T; optional without cols: R = M); with GtRt, GᵀR transposed (T × n) and norms2, one squared norm per block. */
+  R?: Float64Array; GtRt?: Float64Array; norms2?: Float64Array;
 }
 
 export interface SparseResidualOutput { normR2: number; xGtR: number }

@@ -13,11 +13,15 @@ import { l21Value } from './penalties/l21.js';
 import { sparseResidual } from './residual.js';
 import type { L21Options } from './solverOptions.js';
 
-/** M (m × T), ‖M‖², and its correlation with every column, GᵀM (transposed: T × n), shared by callers. */
+/**
+ * M (m × T), ‖M‖², and its correlation with every column, GᵀM (transposed: T × n) with the squared
+ * norm of each of its blocks of nOrient columns, shared by callers.
+ */
 export interface L21Data {
   M: Matrix;
   G: Matrix;
   GtMt: Matrix;
+  GtMtNorms2: Float64Array;
   normM2: number;
 }
 
@@ -85,7 +89,7 @@ export async function activeSetSolve(d: L21Data, alpha: number, o: L21Options): 
   // 1) the starting blocks: those most correlated with M.
   const inSet = new Uint8Array(n);
   const addBlocks = (blocks: number[]) => { for (const b of blocks) inSet.fill(1, b * no, (b + 1) * no); };
-  addBlocks(largest(groupsNorm2(GtMt, no), o.activeSetSize));
+  addBlocks(largest(d.GtMtNorms2, o.activeSetSize));
   let XtInit: Matrix | null = null;
   let highestDual = -Infinity, gap = Infinity, converged = false, epochs = 0, k = 0;
   let cols = new Int32Array(0), XtA = new Matrix(T, 0);

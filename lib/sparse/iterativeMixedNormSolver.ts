@@ -40,7 +40,7 @@ export async function solveIrMxne(M: Matrix, G: Matrix, alpha: number, nMxneIter
     // MxNE on the weighted active columns; the active-set strategy only when they outnumber it.
     const Gk = await weightedColumns(G, active, weights);
     const useActiveSet = o.activeSetSize !== null && active.length > o.activeSetSize * o.nOrient;
-    const sub = await activeSetSolve(await prepareL21(M, Gk, normM2), alpha, { ...o, activeSetSize: useActiveSet ? o.activeSetSize : null, onProgress: undefined });
+    const sub = await activeSetSolve(await prepareL21(M, Gk, o.nOrient, o.signal), alpha, { ...o, activeSetSize: useActiveSet ? o.activeSetSize : null, onProgress: undefined });
     gap = sub.gap;
     converged = sub.converged;
     epochs += sub.epochs;

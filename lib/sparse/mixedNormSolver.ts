@@ -16,12 +16,11 @@
  * Debiasing (computeBias.ts) is its own step.
  */
 import type { ConvergenceWarning } from '../errors.js';
-import { gemmAsync } from '../linalg/blas.js';
 import { Matrix } from '../linalg/matrix.js';
 import { activeSetSolve, type L21Data } from './activeSet.js';
 import { biasFactors, type ComputeBiasResult } from './computeBias.js';
-import { dot } from './groupNorms.js';
 import type { L21Solution } from './l21Solution.js';
+import { sparseResidual } from './residual.js';
 import { normalizeSolverOptions, type L21Options, type MixedNormSolverOptions, type SolverChoiceWarning } from './solverOptions.js';
 
 export type { L21Options } from './solverOptions.js';
@@ -38,10 +37,14 @@ export interface MixedNormSolverResult extends L21Solution {
 
 export type { L21Data } from './activeSet.js';
 
-/** `normM2` when the caller has it (irMxNE solves on the same M every reweighting). */
-export async function prepareL21(M: Matrix, G: Matrix, normM2 = dot(M.data, M.data)): Promise<L21Data> {
-  return { M, G, GtMt: await gemmAsync(M, G, { transA: true }), normM2 };
+/** GᵀM, its block norms (blocks of nOrient columns) and ‖M‖²: one native call (residual.ts, with no columns yet). */
+export async function prepareL21(M: Matrix, G: Matrix, nOrient: number, signal?: AbortSignal): Promise<L21Data> {
+  const GtMt = new Matrix(M.cols, G.cols), GtMtNorms2 = new Float64Array(G.cols / nOrient);
+  const r = await sparseResidual(M, G, NO_COLUMNS, new Matrix(M.cols, 0), null, { GtRt: GtMt, norms2: GtMtNorms2, GtMt: null, nOrient }, signal);
+  return { M, G, GtMt, GtMtNorms2, normM2: r.normR2 };
 }
+
+const NO_COLUMNS = new Int32Array(0);
 
 /** MNE's debiasing of a solution's active rows (max_iter 1000, tol 1e-6), in place; null when there is nothing to debias. */
 export async function debiasRows(M: Matrix, G: Matrix, activeSet: Int32Array, X: Matrix, o: L21Options): Promise<ComputeBiasResult | null> {
@@ -96,6 +99,6 @@ export async function solveMxne(d: L21Data, alpha: number, o: L21Options): Promi
  */
 export async function mixedNormSolver(M: Matrix, G: Matrix, alpha: number, options: MixedNormSolverOptions = {}): Promise<MixedNormSolverResult> {
   const { settings, warnings } = normalizeSolverOptions(M, G, alpha, options);
-  const r = await solveMxne(await prepareL21(M, G), alpha, settings);
+  const r = await solveMxne(await prepareL21(M, G, settings.nOrient, settings.signal), alpha, settings);
   return { ...r, warnings: [...warnings, ...r.warnings] };
 }

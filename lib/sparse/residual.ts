@@ -8,21 +8,25 @@ import { INLINE_FLOPS } from '../linalg/blas.js';
 import type { Matrix } from '../linalg/matrix.js';
 import { addon, callSync, runCancellable, type SparseResidualOutput } from '../native.js';
 
-/** Where the correlation goes: GᵀR transposed (T × n) and the squared norm of each of its blocks. */
-export interface Correlation { GtRt: Matrix; norms2: Float64Array; GtMt: Matrix; nOrient: number }
+/**
+ * Where the correlation goes: GᵀR transposed (T × n) and the squared norm of each of its blocks;
+ * with GᵀM (T × n) the kernel may form GᵀR from the columns' Gram instead of from R.
+ */
+export interface Correlation { GtRt: Matrix; norms2: Float64Array; GtMt: Matrix | null; nOrient: number }
 
 /**
  * R = M − G[:, cols]·X, written into R (m × T), and ‖R‖²; with `corr`, also GᵀR and its block norms
- * (formed from GᵀM when that is cheaper) and ⟨X, (GᵀR)[:, cols]⟩. Xt: X transposed (T × cols.length).
+ * and ⟨X, (GᵀR)[:, cols]⟩. Xt: X transposed (T × cols.length). Without columns R may be null: then
+ * R = M (GᵀM, its block norms and ‖M‖² in one call).
  */
-export async function sparseResidual(M: Matrix, G: Matrix, cols: Int32Array, Xt: Matrix, R: Matrix, corr: Correlation | null = null,
+export async function sparseResidual(M: Matrix, G: Matrix, cols: Int32Array, Xt: Matrix, R: Matrix | null, corr: Correlation | null = null,
   signal?: AbortSignal): Promise<SparseResidualOutput> {
   const m = M.rows, T = M.cols, n = G.cols, a = cols.length;
   const args = {
-    m, n, T, nOrient: corr?.nOrient ?? 1, M: M.data, G: G.data, cols, Xt: Xt.data, R: R.data,
-    GtMt: corr?.GtMt.data, GtRt: corr?.GtRt.data, norms2: corr?.norms2,
+    m, n, T, nOrient: corr?.nOrient ?? 1, M: M.data, G: G.data, cols, Xt: Xt.data, R: R?.data,
+    GtMt: corr?.GtMt?.data, GtRt: corr?.GtRt.data, norms2: corr?.norms2,
   };
-  const flops = m * a * T + (corr === null ? 0 : n * Math.min(m * T, a * (m + T)));
+  const flops = m * a * T + (corr === null ? 0 : n * (corr.GtMt === null ? m * T : Math.min(m * T, a * (m + T))));
   if (flops < INLINE_FLOPS) {
     signal?.throwIfAborted();
     return callSync(() => addon.sparseResidual(args));

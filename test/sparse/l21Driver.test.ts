@@ -167,6 +167,14 @@ describe('sparse: the MxNE / irMxNE solvers over the native inner solve', () => 
     // Without GtRt only R and ‖R‖².
     const R2 = new Float64Array(m * T);
     assert.equal(addon.sparseResidual({ m, n, T, nOrient: 3, M: M.data, G: G.data, cols, Xt: Xt.data, R: R2 }).normR2, R.data.reduce((s, v) => s + v * v, 0));
+    // No columns and no R: GᵀM, its block norms and ‖M‖², M left as it was; with columns R is required.
+    const none = { GtRt: new Float64Array(T * n), norms2: new Float64Array(n / 3) }, M0 = M.data.slice();
+    const r0 = addon.sparseResidual({ m, n, T, nOrient: 3, M: M.data, G: G.data, cols: new Int32Array(0), Xt: new Float64Array(0), ...none });
+    assert.deepEqual(none.GtRt, GtMt.data);
+    assert.deepEqual(none.norms2, groupsNorm2(GtMt, 3));
+    assert.equal(r0.normR2, M0.reduce((s, v) => s + v * v, 0));
+    assert.deepEqual(M.data, M0);
+    assert.throws(() => addon.sparseResidual({ m, n, T, nOrient: 3, M: M.data, G: G.data, cols, Xt: Xt.data }), /R/);
     // G is read whole: a non-finite value anywhere is a RangeError naming its element (past the first chunk of the scan).
     const badG = G.clone();
     badG.data[5000] = Number.NaN;
