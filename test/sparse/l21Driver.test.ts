@@ -8,6 +8,7 @@
 import * as assert from 'node:assert/strict';
 import { gemm } from '../../lib/linalg/blas.js';
 import { addon } from '../../lib/native.js';
+import { computeBias } from '../../lib/sparse/computeBias.js';
 import { groupsNorm2 } from '../../lib/sparse/groupNorms.js';
 import { iterativeMixedNormSolver } from '../../lib/sparse/iterativeMixedNormSolver.js';
 import { mixedNormSolver } from '../../lib/sparse/mixedNormSolver.js';
@@ -110,6 +111,18 @@ describe('sparse: the MxNE / irMxNE solvers over the native inner solve', () => 
     assert.ok(inline.iterations > 10 && inline.D.every((d) => d > 1.5), `${inline.iterations} iterations, D ${inline.D}`);
     assert.deepEqual(inline, await addon.computeBiasAsync(args));
     assert.throws(() => addon.computeBias({ ...args, nOrient: 2 }), /nOrient/);
+  });
+
+  it('debiasing factors do not depend on the solves before (the seed-0 draws kept between solves)', async () => {
+    const debias = (n: number) => {
+      const GA = randn(40, n, 30 + n), X = randn(n, 12, 31 + n), M = gemm(GA, X, { alpha: 1.5 });
+      return computeBias(M, GA, X, { nOrient: 3 });
+    };
+    // 6 rows: 36 draws, kept with the first 1,024; 60 rows: 3,600 draws extend what is kept.
+    const small = await debias(6), large = await debias(60), smallAgain = await debias(6), largeAgain = await debias(60);
+    assert.deepEqual(smallAgain, small);
+    assert.deepEqual(largeAgain, large);
+    assert.ok(small.weights.every((w) => w > 1.2), `${small.weights}`);
   });
 
   it('rejects bad arguments with TypeError/RangeError naming them, before the job starts', () => {
