@@ -11,7 +11,7 @@ import { addon } from '../../lib/native.js';
 import { computeBias } from '../../lib/sparse/computeBias.js';
 import { groupsNorm2 } from '../../lib/sparse/groupNorms.js';
 import { iterativeMixedNormSolver } from '../../lib/sparse/iterativeMixedNormSolver.js';
-import { mixedNormSolver } from '../../lib/sparse/mixedNormSolver.js';
+import { mixedNormSolver, prepareL21 } from '../../lib/sparse/mixedNormSolver.js';
 import { assertClose } from '../helpers/assert.js';
 import { randn } from '../helpers/random.js';
 
@@ -193,6 +193,16 @@ describe('sparse: the MxNE / irMxNE solvers over the native inner solve', () => 
     badG.data[5000] = Number.NaN;
     assert.throws(() => addon.sparseResidual({ m, n, T, nOrient: 3, M: M.data, G: badG.data, cols, Xt: Xt.data, R: R2 }),
       { name: 'RangeError', message: /finite values in G but element 5000 is nan/ });
+  });
+
+  it('GᵀM in two halves (a large gain) equals the one product, with its block norms and ‖M‖²', async () => {
+    // m·T·n = 100·100·3,363 ≥ 2^25: prepareL21 runs two jobs.
+    const G = randn(100, 3363, 26), M = randn(100, 100, 27);
+    const d = await prepareL21(M, G, 3);
+    const GtMt = gemm(M, G, { transA: true });
+    assert.deepEqual(d.GtMt.data, GtMt.data);
+    assert.deepEqual(d.GtMtNorms2, groupsNorm2(GtMt, 3));
+    assert.equal(d.normM2, M.data.reduce((s, v) => s + v * v, 0));
   });
 
   it('an inner solve checks the columns it reads; a non-finite gain value anywhere stops the whole solve, naming G', async () => {
