@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "args.h"
 #include "blocks.h"
 #include "linalg.h"
 #include "sym3.h"
@@ -46,6 +47,22 @@ std::vector<double> PickCols(const double* A, int rows, const int* cols, int a) 
   return out;
 }
 
+// A non-finite ‖R‖² or block norm: the first non-finite value of M, G or GᵀM, named as the argument
+// guards name it; without one, the products overflowed (data scaled by 1e300). Looked for only on
+// failure: finite inputs give finite sums, so no scan of every argument before each residual.
+Status NonFinite(const ResidualArgs& g) {
+  const auto named = [](const char* name, const double* a, size_t k) {
+    return Status::Range(std::string("Expected finite values in ") + name + " but element " + std::to_string(k) + " is " + std::to_string(a[k]));
+  };
+  const size_t mT = size_t(g.m) * g.T;
+  if (size_t k = FirstNonFinite(g.M, mT); k < mT) return named("M", g.M, k);
+  if (size_t k = FirstNonFinite(g.G, size_t(g.m) * g.n); k < size_t(g.m) * g.n) return named("G", g.G, k);
+  const size_t Tn = size_t(g.T) * g.n;
+  if (g.GtMt != nullptr)
+    if (size_t k = FirstNonFinite(g.GtMt, Tn); k < Tn) return named("GtMt", g.GtMt, k);
+  return Status::Fail("the residual or its correlation with G overflowed (non-finite values from finite inputs)");
+}
+
 }  // namespace
 
 Status InnerSolve(const InnerSolveArgs& g, const Control& control, double* Xt, L21Outcome* out, std::vector<double>* E) {
@@ -74,7 +91,7 @@ Status SparseResidual(const ResidualArgs& g, double* R, double* GtRt, double* no
     cblas_dgemm(CblasColMajor, CblasNoTrans, CblasTrans, g.m, g.T, g.a, -1.0, GA.data(), g.m, g.Xt, g.T, 1.0, R, g.m);
   }
   out->normR2 = Dot(R, R, mT);
-  if (GtRt == nullptr) return Status::Ok();
+  if (GtRt == nullptr) return std::isfinite(out->normR2) ? Status::Ok() : NonFinite(g);
   const size_t Tn = size_t(g.T) * g.n;
   // GᵀR = GᵀM − (G_Aᵀ G)ᵀ X costs a·(m + T) per column instead of m·T: four times less for MNE's
   // first active sets (a = 30, m ≈ 360, T ≈ 180). Its cancellation error stays at rounding level
@@ -98,8 +115,7 @@ Status SparseResidual(const ResidualArgs& g, double* R, double* GtRt, double* no
     norms2[j] = BlockNorm2(GtRt, j, len);
     finite = finite && std::isfinite(norms2[j]);
   }
-  // Finite inputs whose products overflow (GᵀM from data scaled by 1e300): no gap to check.
-  if (!finite) return Status::Fail("the residual's correlation with G overflowed (non-finite values)");
+  if (!finite) return NonFinite(g);
   double s = 0;
   for (int j = 0; j < g.a; j++) {
     const double* x = g.Xt + size_t(j) * g.T;

@@ -146,12 +146,13 @@ bool ParseResidual(const Napi::CallbackInfo& info, ResidualCall* c) {
   Napi::Object& o = c->options;
   int64_t m, n, T, no;
   size_t mT, mn;
-  // G is read whole (GᵀR, or the active columns' Gram with every column): its values are checked
-  // here, the inner solves check only the columns they read.
+  // M's, G's and GtMt's values are checked through the sums the kernel forms (a non-finite input
+  // makes one of them non-finite; the kernel then names the element, a RangeError): a scan of a
+  // whole gain before every residual would cost as much as the residual.
   if (!ArgCount(info, 1) || !ArgObject(info, 0, "options", &o) || !ValInt(env, o.Get("m"), "m", 0, kMaxDim, &m) ||
       !ValInt(env, o.Get("n"), "n", 0, kMaxDim, &n) || !ValInt(env, o.Get("T"), "T", 0, kMaxDim, &T) ||
       !ValInt(env, o.Get("nOrient"), "nOrient", 1, kMaxDim, &no) || !Size(env, "M", m, T, &mT) ||
-      !ValF64Finite(env, o.Get("M"), "M", mT, &c->M) || !Size(env, "G", m, n, &mn) || !ValF64Finite(env, o.Get("G"), "G", mn, &c->G) ||
+      !ValF64(env, o.Get("M"), "M", mT, &c->M) || !Size(env, "G", m, n, &mn) || !ValF64(env, o.Get("G"), "G", mn, &c->G) ||
       !ParseCols(env, o, n, no, &c->cols))
     return false;
   const int a = int(c->cols.ElementLength());

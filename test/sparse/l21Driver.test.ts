@@ -188,11 +188,23 @@ describe('sparse: the MxNE / irMxNE solvers over the native inner solve', () => 
     assert.equal(r0.normR2, M0.reduce((s, v) => s + v * v, 0));
     assert.deepEqual(M.data, M0);
     assert.throws(() => addon.sparseResidual({ m, n, T, nOrient: 3, M: M.data, G: G.data, cols, Xt: Xt.data }), /R/);
-    // G is read whole: a non-finite value anywhere is a RangeError naming its element (past the first chunk of the scan).
-    const badG = G.clone();
+    // A non-finite input makes a sum non-finite; the kernel then names the element (a RangeError, past
+    // the first chunk of the scan): in G, read whole for GᵀR, and in M, in both calls.
+    const badG = G.clone(), badM = M.clone();
     badG.data[5000] = Number.NaN;
-    assert.throws(() => addon.sparseResidual({ m, n, T, nOrient: 3, M: M.data, G: badG.data, cols, Xt: Xt.data, R: R2 }),
+    badM.data[7] = Number.POSITIVE_INFINITY;
+    const corrOut = { GtRt: new Float64Array(T * n), norms2: new Float64Array(n / 3) };
+    assert.throws(() => addon.sparseResidual({ m, n, T, nOrient: 3, M: M.data, G: badG.data, cols, Xt: Xt.data, R: R2, ...corrOut }),
       { name: 'RangeError', message: /finite values in G but element 5000 is nan/ });
+    await assert.rejects(addon.sparseResidualAsync({ m, n, T, nOrient: 3, M: M.data, G: badG.data, GtMt: GtMt.data, cols, Xt: Xt.data, R: R2, ...corrOut }),
+      { name: 'RangeError', message: /finite values in G but element 5000 is nan/ });
+    assert.throws(() => addon.sparseResidual({ m, n, T, nOrient: 3, M: badM.data, G: G.data, cols, Xt: Xt.data, R: R2 }),
+      { name: 'RangeError', message: /finite values in M but element 7 is inf/ });
+    // Finite inputs whose products overflow: a kernel error, not an argument's.
+    const huge = M.clone();
+    huge.data.fill(1e300);
+    assert.throws(() => addon.sparseResidual({ m, n, T, nOrient: 3, M: huge.data, G: G.data, cols, Xt: Xt.data, R: R2, ...corrOut }),
+      (e: unknown) => (e as { code?: string }).code === 'EKERNEL' && /overflowed/.test((e as Error).message));
   });
 
   it('GᵀM in two halves (a large gain) equals the one product, with its block norms and ‖M‖²', async () => {
