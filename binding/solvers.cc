@@ -80,6 +80,9 @@ Status InnerSolve(const InnerSolveArgs& g, const Control& control, double* Xt, L
   return g.cd ? CdGram(p, run, Xt, out) : BcdGram(p, run, Xt, E, out);
 }
 
+// Columns of GᵀR formed at a time when it is only summed: T x 126 values (~180 kB at T = 181).
+constexpr int kChunkColumns = 126;
+
 Status SparseResidual(const ResidualArgs& g, double* R, double* GtRt, double* norms2, ResidualOut* out) {
   const size_t mT = size_t(g.m) * g.T;
   // No columns: R is M itself (GᵀM, its block norms and ‖M‖² in one pass), read in place when not asked for.
@@ -91,37 +94,44 @@ Status SparseResidual(const ResidualArgs& g, double* R, double* GtRt, double* no
     cblas_dgemm(CblasColMajor, CblasNoTrans, CblasTrans, g.m, g.T, g.a, -1.0, GA.data(), g.m, g.Xt, g.T, 1.0, R, g.m);
   }
   out->normR2 = Dot(R, R, mT);
-  if (GtRt == nullptr) return std::isfinite(out->normR2) ? Status::Ok() : NonFinite(g);
-  const size_t Tn = size_t(g.T) * g.n;
+  if (norms2 == nullptr) return std::isfinite(out->normR2) ? Status::Ok() : NonFinite(g);
   // GᵀR = GᵀM − (G_Aᵀ G)ᵀ X costs a·(m + T) per column instead of m·T: four times less for MNE's
   // first active sets (a = 30, m ≈ 360, T ≈ 180). Its cancellation error stays at rounding level
   // relative to GᵀM (‖GᵀM‖ ≤ alpha_max, within a factor 100 of alpha), far below any gap tolerance.
   const bool gram = g.GtMt != nullptr && size_t(g.a) * (g.m + g.T) < mT;
-  if (g.n > 0 && g.T > 0) {
+  // Unless GtRt is asked for, GᵀR is only summed: formed a chunk of columns at a time in a buffer
+  // that stays in cache, not written out whole (each column's products are the same either way).
+  const int no = g.nOrient, nb = g.n / no, step = GtRt != nullptr ? std::max(nb, 1) : std::max(1, kChunkColumns / no);
+  std::vector<double> chunk(GtRt != nullptr ? 0 : size_t(g.T) * std::min(nb, step) * no);
+  std::vector<double> GAtG(gram && g.a > 0 && g.m > 0 ? size_t(g.a) * std::min(nb, step) * no : 0);
+  const size_t len = size_t(no) * g.T;
+  bool finite = std::isfinite(out->normR2);
+  double s = 0;
+  for (int b0 = 0, q = 0; b0 < nb && g.T > 0; b0 += step) {
+    const int b1 = std::min(nb, b0 + step), c0 = b0 * no, nc = (b1 - b0) * no;
+    double* C = GtRt != nullptr ? GtRt + size_t(c0) * g.T : chunk.data();
+    const double* Gc = g.G + size_t(c0) * g.m;
     if (!gram) {
-      cblas_dgemm(CblasColMajor, CblasTrans, CblasNoTrans, g.T, g.n, g.m, 1.0, R, g.m, g.G, g.m, 0.0, GtRt, g.T);
+      cblas_dgemm(CblasColMajor, CblasTrans, CblasNoTrans, g.T, nc, g.m, 1.0, R, g.m, Gc, g.m, 0.0, C, g.T);
     } else {
-      std::copy(g.GtMt, g.GtMt + Tn, GtRt);
-      if (g.a > 0 && g.m > 0) {
-        std::vector<double> GAtG(size_t(g.a) * g.n);
-        cblas_dgemm(CblasColMajor, CblasTrans, CblasNoTrans, g.a, g.n, g.m, 1.0, GA.data(), g.m, g.G, g.m, 0.0, GAtG.data(), g.a);
-        cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, g.T, g.n, g.a, -1.0, g.Xt, g.T, GAtG.data(), g.a, 1.0, GtRt, g.T);
+      std::copy(g.GtMt + size_t(c0) * g.T, g.GtMt + size_t(c0 + nc) * g.T, C);
+      if (!GAtG.empty()) {
+        cblas_dgemm(CblasColMajor, CblasTrans, CblasNoTrans, g.a, nc, g.m, 1.0, GA.data(), g.m, Gc, g.m, 0.0, GAtG.data(), g.a);
+        cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, g.T, nc, g.a, -1.0, g.Xt, g.T, GAtG.data(), g.a, 1.0, C, g.T);
       }
     }
-  }
-  const size_t len = size_t(g.nOrient) * g.T;
-  bool finite = std::isfinite(out->normR2);
-  for (int j = 0; j < g.n / g.nOrient; j++) {
-    norms2[j] = BlockNorm2(GtRt, j, len);
-    finite = finite && std::isfinite(norms2[j]);
+    for (int j = b0; j < b1; j++) {
+      norms2[j] = BlockNorm2(C, j - b0, len);
+      finite = finite && std::isfinite(norms2[j]);
+    }
+    // ⟨X, (GᵀR)[:, cols]⟩ as one running sum over the columns in ascending order, chunk after chunk.
+    for (; q < g.a && g.cols[q] < c0 + nc; q++) {
+      const double* x = g.Xt + size_t(q) * g.T;
+      const double* c = C + size_t(g.cols[q] - c0) * g.T;
+      for (int t = 0; t < g.T; t++) s += x[t] * c[t];
+    }
   }
   if (!finite) return NonFinite(g);
-  double s = 0;
-  for (int j = 0; j < g.a; j++) {
-    const double* x = g.Xt + size_t(j) * g.T;
-    const double* c = GtRt + size_t(g.cols[j]) * g.T;
-    for (int t = 0; t < g.T; t++) s += x[t] * c[t];
-  }
   out->xGtR = s;
   return Status::Ok();
 }

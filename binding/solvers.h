@@ -43,9 +43,9 @@ struct ResidualOut {
   double xGtR = 0;    // ⟨X, (GᵀR)[:, cols]⟩
 };
 
-// R (m x T) = M − G[:, cols]·X and ‖R‖²; with GtRt (T x n) also GᵀR (transposed), the squared norm of
-// each of its n / nOrient blocks into norms2 and ⟨X, (GᵀR)[:, cols]⟩ — every sum in index order.
-// R may be null when there are no columns (then R = M, not copied).
+// R (m x T) = M − G[:, cols]·X and ‖R‖²; with norms2 also the squared norm of each of the n / nOrient
+// blocks of GᵀR and ⟨X, (GᵀR)[:, cols]⟩, and GᵀR itself (transposed, T x n) into GtRt unless it is
+// null — every sum in index order. R may be null when there are no columns (then R = M, not copied).
 Status SparseResidual(const ResidualArgs& args, double* R, double* GtRt, double* norms2, ResidualOut* out);
 
 }  // namespace mxne

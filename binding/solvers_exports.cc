@@ -2,8 +2,8 @@
 //   l21InnerSolveAsync({ G, GtMt, m, n, T, cols, Xt, normM2, alpha, maxit, tol, nOrient, cd, dgapFreq, cancel? })
 //     -> { E, gap, converged, epochs }; the solution is written into Xt (T x cols.length)
 //   l21InnerSolve(same options): the same, inline (small solves)
-//   sparseResidualAsync({ M, G, GtMt?, m, n, T, cols, Xt, R (optional without cols), GtRt?, norms2?, nOrient, cancel? })
-//     -> { normR2, xGtR }; R = M − G[:, cols]·X, and with GtRt: GᵀR (T x n) and its block norms² (solvers.h)
+//   sparseResidualAsync({ M, G, GtMt?, m, n, T, cols, Xt, R (optional without cols), norms2?, GtRt?, nOrient, cancel? })
+//     -> { normR2, xGtR }; R = M − G[:, cols]·X, and with norms2: GᵀR's block norms² (and GᵀR into GtRt) (solvers.h)
 //   sparseResidual(same options): the same, inline
 //   computeBiasAsync({ M, GA, X, B, m, n, T, maxIter, tol, nOrient, cancel? })
 //     -> { D, iterations, converged }
@@ -159,8 +159,9 @@ bool ParseResidual(const Napi::CallbackInfo& info, ResidualCall* c) {
   if ((a > 0 || !o.Get("R").IsUndefined()) && !ValF64(env, o.Get("R"), "R", mT, &c->R)) return false;
   if (!ValF64Finite(env, o.Get("Xt"), "Xt", size_t(T) * size_t(a), &c->Xt)) return false;
   const size_t Tn = size_t(T) * size_t(n);
-  const bool correlate = !o.Get("GtRt").IsUndefined();
-  if (correlate && (!ValF64(env, o.Get("GtRt"), "GtRt", Tn, &c->GtRt) || !ValF64(env, o.Get("norms2"), "norms2", size_t(n / no), &c->norms2)))
+  const bool correlate = !o.Get("norms2").IsUndefined();
+  if (correlate && (!ValF64(env, o.Get("norms2"), "norms2", size_t(n / no), &c->norms2) ||
+                    (!o.Get("GtRt").IsUndefined() && !ValF64(env, o.Get("GtRt"), "GtRt", Tn, &c->GtRt))))
     return false;
   if (!o.Get("GtMt").IsUndefined() && !ValF64(env, o.Get("GtMt"), "GtMt", Tn, &c->GtMt)) return false;
   if (!Disjoint(env, c->R, "R", c->M, "M") || !Disjoint(env, c->R, "R", c->G, "G") || !Disjoint(env, c->R, "R", c->Xt, "Xt") ||

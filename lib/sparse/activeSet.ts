@@ -94,9 +94,9 @@ export async function activeSetSolve(d: L21Data, alpha: number, o: L21Options): 
   let highestDual = -Infinity, gap = Infinity, converged = false, epochs = 0, k = 0;
   let cols = new Int32Array(0), XtA = new Matrix(T, 0);
   const E: number[] = [];
-  // The residual, GᵀR and its block norms of every gap check reuse three buffers (R and GᵀR as large
-  // as M and GᵀM): fresh ones per check cost page faults once the GC has returned the last ones.
-  const R = new Matrix(M.rows, T), corr = { GtRt: new Matrix(T, n), norms2: new Float64Array(n / no), GtMt, nOrient: no };
+  // The residual and GᵀR's block norms of every gap check reuse two buffers (R as large as M: a fresh
+  // one per check costs page faults once the GC has returned the last); GᵀR itself is only summed.
+  const R = new Matrix(M.rows, T), corr = { GtRt: null, norms2: new Float64Array(n / no), GtMt, nOrient: no };
   // maxit bounds the work, not only each loop: the inner solves share one budget of maxit epochs
   // (MNE runs up to maxit inner epochs per outer iteration, maxit² in all, which at alpha ≈ 0 on a
   // large source space does not end in any useful time). Converging solves never reach it.

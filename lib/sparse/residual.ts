@@ -9,10 +9,11 @@ import type { Matrix } from '../linalg/matrix.js';
 import { addon, callSync, runCancellable, type SparseResidualOutput } from '../native.js';
 
 /**
- * Where the correlation goes: GᵀR transposed (T × n) and the squared norm of each of its blocks;
- * with GᵀM (T × n) the kernel may form GᵀR from the columns' Gram instead of from R.
+ * Where the correlation goes: the squared norm of each block of GᵀR, and GᵀR itself (transposed,
+ * T × n) when GtRt is given (else it is only summed, a chunk at a time); with GᵀM (T × n) the kernel
+ * may form GᵀR from the columns' Gram instead of from R.
  */
-export interface Correlation { GtRt: Matrix; norms2: Float64Array; GtMt: Matrix | null; nOrient: number }
+export interface Correlation { GtRt: Matrix | null; norms2: Float64Array; GtMt: Matrix | null; nOrient: number }
 
 /**
  * R = M − G[:, cols]·X, written into R (m × T), and ‖R‖²; with `corr`, also GᵀR and its block norms
@@ -24,7 +25,7 @@ export async function sparseResidual(M: Matrix, G: Matrix, cols: Int32Array, Xt:
   const m = M.rows, T = M.cols, n = G.cols, a = cols.length;
   const args = {
     m, n, T, nOrient: corr?.nOrient ?? 1, M: M.data, G: G.data, cols, Xt: Xt.data, R: R?.data,
-    GtMt: corr?.GtMt?.data, GtRt: corr?.GtRt.data, norms2: corr?.norms2,
+    GtMt: corr?.GtMt?.data, GtRt: corr?.GtRt?.data, norms2: corr?.norms2,
   };
   const flops = m * a * T + (corr === null ? 0 : n * (corr.GtMt === null ? m * T : Math.min(m * T, a * (m + T))));
   if (flops < INLINE_FLOPS) {

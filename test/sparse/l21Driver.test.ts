@@ -156,7 +156,7 @@ describe('sparse: the MxNE / irMxNE solvers over the native inner solve', () => 
 
   it('the residual kernel: R, ‖R‖², GᵀR (directly or from the columns\' Gram) and its block sums, as plain products give them', async () => {
     const m = 40, T = 12, n = 300, G = randn(m, n, 21), M = randn(m, T, 22), GtMt = gemm(M, G, { transA: true });
-    const cols = Int32Array.from([3, 4, 5, 27, 28, 29]), Xt = randn(T, 6, 23);
+    const cols = Int32Array.from([3, 4, 5, 150, 151, 152, 297, 298, 299]), Xt = randn(T, 9, 23);
     // The reference: the products and sums activeSet.ts made before the kernel existed.
     const R = M.clone();
     gemm(G.pickCols(cols), Xt.transpose(), { alpha: -1, beta: 1, out: R });
@@ -170,12 +170,16 @@ describe('sparse: the MxNE / irMxNE solvers over the native inner solve', () => 
       const r = addon.sparseResidual(args);
       assert.deepEqual(out.R, R.data);
       assert.equal(r.normR2, R.data.reduce((s, v) => s + v * v, 0));
-      // a·(m + T) = 312 < m·T = 480: with GᵀM the kernel takes the Gram form, equal up to rounding.
+      // a·(m + T) = 468 < m·T = 480: with GᵀM the kernel takes the Gram form, equal up to rounding.
       const rtol = corr === null ? 0 : 1e-12;
       assertClose(out.GtRt, GtRt.data, rtol, 'GᵀR');
       assertClose(out.norms2, want, rtol, 'block norms');
       assertClose([r.xGtR], [xGtR], rtol, '⟨X, GᵀR⟩');
       assert.deepEqual(await addon.sparseResidualAsync(args), r);
+      // Without GtRt, GᵀR is summed over chunks of 42 blocks (three here, the columns in all three): the same sums.
+      const summed = { R: new Float64Array(m * T), norms2: new Float64Array(n / 3) };
+      assert.deepEqual(addon.sparseResidual({ ...args, GtRt: undefined, ...summed }), r);
+      assert.deepEqual(summed.norms2, out.norms2);
     }
     // Without GtRt only R and ‖R‖².
     const R2 = new Float64Array(m * T);
