@@ -80,25 +80,47 @@ Status InnerSolve(const InnerSolveArgs& g, const Control& control, double* Xt, L
   return g.cd ? CdGram(p, run, Xt, out) : BcdGram(p, run, Xt, E, out);
 }
 
-// Columns of GᵀR formed at a time when it is only summed: T x 126 values (~180 kB at T = 181).
-constexpr int kChunkColumns = 126;
+// Columns of GᵀR formed at a time when it is only summed: T x 126 values (~180 kB at T = 181); values
+// of R at a time when only ‖R‖² is needed (whole time samples: 22,000 values, ~180 kB).
+constexpr int kChunkColumns = 126, kChunkValues = 22000;
 
 Status SparseResidual(const ResidualArgs& g, double* R, double* GtRt, double* norms2, ResidualOut* out) {
   const size_t mT = size_t(g.m) * g.T;
-  // No columns: R is M itself (GᵀM, its block norms and ‖M‖² in one pass), read in place when not asked for.
-  if (R == nullptr) R = const_cast<double*>(g.M);
-  else std::copy(g.M, g.M + mT, R);
-  std::vector<double> GA;
-  if (g.a > 0 && g.m > 0 && g.T > 0) {
-    GA = PickCols(g.G, g.m, g.cols, g.a);
-    cblas_dgemm(CblasColMajor, CblasNoTrans, CblasTrans, g.m, g.T, g.a, -1.0, GA.data(), g.m, g.Xt, g.T, 1.0, R, g.m);
-  }
-  out->normR2 = Dot(R, R, mT);
-  if (norms2 == nullptr) return std::isfinite(out->normR2) ? Status::Ok() : NonFinite(g);
   // GᵀR = GᵀM − (G_Aᵀ G)ᵀ X costs a·(m + T) per column instead of m·T: four times less for MNE's
   // first active sets (a = 30, m ≈ 360, T ≈ 180). Its cancellation error stays at rounding level
   // relative to GᵀM (‖GᵀM‖ ≤ alpha_max, within a factor 100 of alpha), far below any gap tolerance.
   const bool gram = g.GtMt != nullptr && size_t(g.a) * (g.m + g.T) < mT;
+  std::vector<double> GA = g.a > 0 ? PickCols(g.G, g.m, g.cols, g.a) : std::vector<double>();
+  // R is needed whole only when asked for or to form GᵀR from it; otherwise only ‖R‖² is, summed over
+  // chunks of time samples in a buffer that stays in cache (column-major order: the same sum). With
+  // no columns R is M itself, read in place.
+  std::vector<double> own;
+  const bool whole = R != nullptr || (norms2 != nullptr && !gram);
+  if (R == nullptr && g.a == 0) {
+    R = const_cast<double*>(g.M);
+  } else if (R == nullptr && whole) {
+    own.resize(mT);
+    R = own.data();
+  }
+  if (R != nullptr) {
+    if (R != g.M) std::copy(g.M, g.M + mT, R);
+    if (g.a > 0 && g.m > 0 && g.T > 0)
+      cblas_dgemm(CblasColMajor, CblasNoTrans, CblasTrans, g.m, g.T, g.a, -1.0, GA.data(), g.m, g.Xt, g.T, 1.0, R, g.m);
+    out->normR2 = Dot(R, R, mT);
+  } else {
+    const int step = std::max(1, kChunkValues / std::max(g.m, 1));
+    std::vector<double> chunk(size_t(g.m) * std::min(g.T, step));
+    double s = 0;
+    for (int t0 = 0; t0 < g.T && g.m > 0; t0 += step) {
+      const int nt = std::min(g.T - t0, step);
+      const size_t len = size_t(g.m) * nt;
+      std::copy(g.M + size_t(t0) * g.m, g.M + size_t(t0) * g.m + len, chunk.data());
+      cblas_dgemm(CblasColMajor, CblasNoTrans, CblasTrans, g.m, nt, g.a, -1.0, GA.data(), g.m, g.Xt + t0, g.T, 1.0, chunk.data(), g.m);
+      for (size_t k = 0; k < len; k++) s += chunk[k] * chunk[k];
+    }
+    out->normR2 = s;
+  }
+  if (norms2 == nullptr) return std::isfinite(out->normR2) ? Status::Ok() : NonFinite(g);
   // Unless GtRt is asked for, GᵀR is only summed: formed a chunk of columns at a time in a buffer
   // that stays in cache, not written out whole (each column's products are the same either way).
   const int no = g.nOrient, nb = g.n / no, step = GtRt != nullptr ? std::max(nb, 1) : std::max(1, kChunkColumns / no);

@@ -45,7 +45,7 @@ struct ResidualOut {
 
 // R (m x T) = M − G[:, cols]·X and ‖R‖²; with norms2 also the squared norm of each of the n / nOrient
 // blocks of GᵀR and ⟨X, (GᵀR)[:, cols]⟩, and GᵀR itself (transposed, T x n) into GtRt unless it is
-// null — every sum in index order. R may be null when there are no columns (then R = M, not copied).
+// null — every sum in index order. R may be null: then it is not written out (with no columns R = M).
 Status SparseResidual(const ResidualArgs& args, double* R, double* GtRt, double* norms2, ResidualOut* out);
 
 }  // namespace mxne

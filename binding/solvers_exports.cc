@@ -2,7 +2,7 @@
 //   l21InnerSolveAsync({ G, GtMt, m, n, T, cols, Xt, normM2, alpha, maxit, tol, nOrient, cd, dgapFreq, cancel? })
 //     -> { E, gap, converged, epochs }; the solution is written into Xt (T x cols.length)
 //   l21InnerSolve(same options): the same, inline (small solves)
-//   sparseResidualAsync({ M, G, GtMt?, m, n, T, cols, Xt, R (optional without cols), norms2?, GtRt?, nOrient, cancel? })
+//   sparseResidualAsync({ M, G, GtMt?, m, n, T, cols, Xt, R?, norms2?, GtRt?, nOrient, cancel? })
 //     -> { normR2, xGtR }; R = M − G[:, cols]·X, and with norms2: GᵀR's block norms² (and GᵀR into GtRt) (solvers.h)
 //   sparseResidual(same options): the same, inline
 //   computeBiasAsync({ M, GA, X, B, m, n, T, maxIter, tol, nOrient, cancel? })
@@ -156,7 +156,7 @@ bool ParseResidual(const Napi::CallbackInfo& info, ResidualCall* c) {
       !ParseCols(env, o, n, no, &c->cols))
     return false;
   const int a = int(c->cols.ElementLength());
-  if ((a > 0 || !o.Get("R").IsUndefined()) && !ValF64(env, o.Get("R"), "R", mT, &c->R)) return false;
+  if (!o.Get("R").IsUndefined() && !ValF64(env, o.Get("R"), "R", mT, &c->R)) return false;
   if (!ValF64Finite(env, o.Get("Xt"), "Xt", size_t(T) * size_t(a), &c->Xt)) return false;
   const size_t Tn = size_t(T) * size_t(n);
   const bool correlate = !o.Get("norms2").IsUndefined();

@@ -113,7 +113,7 @@ export interface SparseResidualArgs extends SolveLink {
   cols: Int32Array;
   /** X transposed: T × cols.length. */
   Xt: Float64Array;
-  /** Written: R (m × T; optional without cols: R = M); with norms2, one squared norm per block of GᵀR, and GᵀR transposed (T × n) into GtRt if given. */
+  /** Written if given: R (m × T); with norms2, one squared norm per block of GᵀR, and GᵀR transposed (T × n) into GtRt if given. */
   R?: Float64Array; GtRt?: Float64Array; norms2?: Float64Array;
 }
 

@@ -94,9 +94,8 @@ export async function activeSetSolve(d: L21Data, alpha: number, o: L21Options): 
   let highestDual = -Infinity, gap = Infinity, converged = false, epochs = 0, k = 0;
   let cols = new Int32Array(0), XtA = new Matrix(T, 0);
   const E: number[] = [];
-  // The residual and GᵀR's block norms of every gap check reuse two buffers (R as large as M: a fresh
-  // one per check costs page faults once the GC has returned the last); GᵀR itself is only summed.
-  const R = new Matrix(M.rows, T), corr = { GtRt: null, norms2: new Float64Array(n / no), GtMt, nOrient: no };
+  // Every gap check only sums R and GᵀR (residual.ts); their block norms go to one buffer.
+  const corr = { GtRt: null, norms2: new Float64Array(n / no), GtMt, nOrient: no };
   // maxit bounds the work, not only each loop: the inner solves share one budget of maxit epochs
   // (MNE runs up to maxit inner epochs per outer iteration, maxit² in all, which at alpha ≈ 0 on a
   // large source space does not end in any useful time). Converging solves never reach it.
@@ -112,7 +111,7 @@ export async function activeSetSolve(d: L21Data, alpha: number, o: L21Options): 
     for (const c of cols) inSet[c] = 1;
     XtA = nz.Xt;
     // 3) the duality gap of the full problem, at the dual point made feasible by scaling the residual.
-    const { normR2: nR2, xGtR } = await sparseResidual(M, G, cols, XtA, R, corr, o.signal);
+    const { normR2: nR2, xGtR } = await sparseResidual(M, G, cols, XtA, null, corr, o.signal);
     const primal = 0.5 * nR2 + alpha * l21Value(XtA, no);
     const gn = corr.norms2;
     // The dual norm max_j ‖(GᵀR)_j‖ (penalties/l21.ts l21DualNorm) from the block norms the growth step reuses.

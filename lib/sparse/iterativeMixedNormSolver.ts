@@ -33,8 +33,7 @@ export async function solveIrMxne(M: Matrix, G: Matrix, alpha: number, nMxneIter
   let X = new Matrix(G.cols, T);
   const E: number[] = [], history: Int32Array[] = [];
   let gap = Infinity, converged = false, epochs = 0;
-  // ‖M‖² and the residual's buffer serve every reweighting (a fresh M-sized buffer per round costs page faults).
-  const normM2 = dot(M.data, M.data), R = new Matrix(M.rows, T);
+  const normM2 = dot(M.data, M.data);
   for (let k = 0; k < nMxneIter; k++) {
     const X0 = X, active0 = active;
     // MxNE on the weighted active columns; the active-set strategy only when they outnumber it.
@@ -57,7 +56,7 @@ export async function solveIrMxne(M: Matrix, G: Matrix, alpha: number, nMxneIter
     // The L0.5 penalty's next weights, and the objective it defines.
     const Xt = X.transpose();
     weights = l05Reweight(Xt, o.nOrient);
-    const { normR2 } = await sparseResidual(M, G, active, Xt, R, null, o.signal);
+    const { normR2 } = await sparseResidual(M, G, active, Xt, null, null, o.signal);
     E.push(0.5 * normR2 + alpha * l05Value(Xt, o.nOrient));
     history.push(active);
     o.onProgress?.({ outer: k + 1, epochs, gap });

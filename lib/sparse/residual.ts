@@ -16,9 +16,9 @@ import { addon, callSync, runCancellable, type SparseResidualOutput } from '../n
 export interface Correlation { GtRt: Matrix | null; norms2: Float64Array; GtMt: Matrix | null; nOrient: number }
 
 /**
- * R = M − G[:, cols]·X, written into R (m × T), and ‖R‖²; with `corr`, also GᵀR and its block norms
- * and ⟨X, (GᵀR)[:, cols]⟩. Xt: X transposed (T × cols.length). Without columns R may be null: then
- * R = M (GᵀM, its block norms and ‖M‖² in one call).
+ * ‖R‖² for R = M − G[:, cols]·X, and R itself written into R unless it is null; with `corr`, also
+ * GᵀR's block norms and ⟨X, (GᵀR)[:, cols]⟩. Xt: X transposed (T × cols.length). With no columns
+ * R = M: GᵀM, its block norms and ‖M‖² in one call.
  */
 export async function sparseResidual(M: Matrix, G: Matrix, cols: Int32Array, Xt: Matrix, R: Matrix | null, corr: Correlation | null = null,
   signal?: AbortSignal): Promise<SparseResidualOutput> {

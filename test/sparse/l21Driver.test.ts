@@ -176,22 +176,26 @@ describe('sparse: the MxNE / irMxNE solvers over the native inner solve', () => 
       assertClose(out.norms2, want, rtol, 'block norms');
       assertClose([r.xGtR], [xGtR], rtol, '⟨X, GᵀR⟩');
       assert.deepEqual(await addon.sparseResidualAsync(args), r);
-      // Without GtRt, GᵀR is summed over chunks of 42 blocks (three here, the columns in all three): the same sums.
-      const summed = { R: new Float64Array(m * T), norms2: new Float64Array(n / 3) };
-      assert.deepEqual(addon.sparseResidual({ ...args, GtRt: undefined, ...summed }), r);
-      assert.deepEqual(summed.norms2, out.norms2);
+      // Without GtRt, GᵀR is summed over chunks of 42 blocks (three here, the columns in all three);
+      // without R too, R is formed inside (directly) or only summed (Gram form): the same sums.
+      for (const R of [new Float64Array(m * T), undefined]) {
+        const summed = { R, norms2: new Float64Array(n / 3) };
+        assert.deepEqual(addon.sparseResidual({ ...args, GtRt: undefined, ...summed }), r);
+        assert.deepEqual(summed.norms2, out.norms2);
+      }
     }
-    // Without GtRt only R and ‖R‖².
-    const R2 = new Float64Array(m * T);
-    assert.equal(addon.sparseResidual({ m, n, T, nOrient: 3, M: M.data, G: G.data, cols, Xt: Xt.data, R: R2 }).normR2, R.data.reduce((s, v) => s + v * v, 0));
-    // No columns and no R: GᵀM, its block norms and ‖M‖², M left as it was; with columns R is required.
+    // Without norms2 only ‖R‖² (and R when asked for; else summed over chunks of time samples).
+    const R2 = new Float64Array(m * T), normR2 = R.data.reduce((s, v) => s + v * v, 0);
+    assert.equal(addon.sparseResidual({ m, n, T, nOrient: 3, M: M.data, G: G.data, cols, Xt: Xt.data, R: R2 }).normR2, normR2);
+    assert.deepEqual(R2, R.data);
+    assert.equal(addon.sparseResidual({ m, n, T, nOrient: 3, M: M.data, G: G.data, cols, Xt: Xt.data }).normR2, normR2);
+    // No columns and no R: GᵀM, its block norms and ‖M‖², M left as it was.
     const none = { GtRt: new Float64Array(T * n), norms2: new Float64Array(n / 3) }, M0 = M.data.slice();
     const r0 = addon.sparseResidual({ m, n, T, nOrient: 3, M: M.data, G: G.data, cols: new Int32Array(0), Xt: new Float64Array(0), ...none });
     assert.deepEqual(none.GtRt, GtMt.data);
     assert.deepEqual(none.norms2, groupsNorm2(GtMt, 3));
     assert.equal(r0.normR2, M0.reduce((s, v) => s + v * v, 0));
     assert.deepEqual(M.data, M0);
-    assert.throws(() => addon.sparseResidual({ m, n, T, nOrient: 3, M: M.data, G: G.data, cols, Xt: Xt.data }), /R/);
     // A non-finite input makes a sum non-finite; the kernel then names the element (a RangeError, past
     // the first chunk of the scan): in G, read whole for GᵀR, and in M, in both calls.
     const badG = G.clone(), badM = M.clone();
