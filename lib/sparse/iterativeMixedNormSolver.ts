@@ -8,7 +8,6 @@ import { InputError } from '../errors.js';
 import { scaleColumns } from '../linalg/columns.js';
 import { Matrix } from '../linalg/matrix.js';
 import { activeSetSolve } from './activeSet.js';
-import { dot } from './groupNorms.js';
 import { convergenceWarning, debiasRows, debiasWarning, prepareL21, scaleRowsInPlace, type MixedNormSolverResult } from './mixedNormSolver.js';
 import { l05Reweight, l05Value } from './penalties/l05.js';
 import { sparseResidual } from './residual.js';
@@ -33,20 +32,20 @@ export async function solveIrMxne(M: Matrix, G: Matrix, alpha: number, nMxneIter
   let X = new Matrix(G.cols, T);
   const E: number[] = [], history: Int32Array[] = [];
   let gap = Infinity, converged = false, epochs = 0;
-  const normM2 = dot(M.data, M.data);
   for (let k = 0; k < nMxneIter; k++) {
     const X0 = X, active0 = active;
     // MxNE on the weighted active columns; the active-set strategy only when they outnumber it.
     const Gk = await weightedColumns(G, active, weights);
     const useActiveSet = o.activeSetSize !== null && active.length > o.activeSetSize * o.nOrient;
-    const sub = await activeSetSolve(await prepareL21(M, Gk, o.nOrient, o.signal), alpha, { ...o, activeSetSize: useActiveSet ? o.activeSetSize : null, onProgress: undefined });
+    const d = await prepareL21(M, Gk, o.nOrient, o.signal);
+    const sub = await activeSetSolve(d, alpha, { ...o, activeSetSize: useActiveSet ? o.activeSetSize : null, onProgress: undefined });
     gap = sub.gap;
     converged = sub.converged;
     epochs += sub.epochs;
     if (sub.active.length === 0) {
       active = new Int32Array(0);
       X = new Matrix(0, T);
-      E.push(0.5 * normM2);
+      E.push(0.5 * d.normM2);
       history.push(active);
       break;
     }
