@@ -25,16 +25,24 @@ bool AndersonRing::Push(int epoch, const double* X, double* candidate) {
 bool AndersonRing::Weights(double* c) const {
   const int K = kDepth;
   const size_t n = ring_[0].size();
-  std::vector<std::vector<double>> U(K, std::vector<double>(n));
-  for (int k = 0; k < K; k++)
-    for (size_t q = 0; q < n; q++) U[k][q] = ring_[k + 1][q] - ring_[k][q];
+  // C = UᵀU for the differences U_k = X_{k+1} − X_k, in one pass over the iterates: each of the 15
+  // sums still runs over q in order (the same values as forming U and 15 dot products), without
+  // storing U, and the independent sums keep the FPU busy instead of one sum's add latency.
+  static_assert(kDepth == 5, "the pass below names the six iterates");
+  double S[K * (K + 1) / 2] = {};
+  const double *r0 = ring_[0].data(), *r1 = ring_[1].data(), *r2 = ring_[2].data(), *r3 = ring_[3].data(),
+               *r4 = ring_[4].data(), *r5 = ring_[5].data();
+  for (size_t q = 0; q < n; q++) {
+    const double u[K] = {r1[q] - r0[q], r2[q] - r1[q], r3[q] - r2[q], r4[q] - r3[q], r5[q] - r4[q]};
+    int e = 0;
+    for (int i = 0; i < K; i++)
+      for (int j = i; j < K; j++) S[e++] += u[i] * u[j];
+  }
   double C[K * K], w[K];
-  for (int i = 0; i < K; i++)
-    for (int j = i; j < K; j++) {
-      double s = 0;
-      for (size_t q = 0; q < n; q++) s += U[i][q] * U[j][q];
-      C[i + j * K] = s;
-      C[j + i * K] = s;
+  for (int i = 0, e = 0; i < K; i++)
+    for (int j = i; j < K; j++, e++) {
+      C[i + j * K] = S[e];
+      C[j + i * K] = S[e];
     }
   for (double v : C)
     if (!std::isfinite(v)) return false;

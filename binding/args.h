@@ -36,6 +36,11 @@ bool ArgFinite(const Napi::CallbackInfo& info, size_t i, const char* name, doubl
 // The same guards on a value (e.g. a field of an options object, `options.Get("maxit")`).
 bool ValF64(Napi::Env env, Napi::Value v, const char* name, size_t length, F64* out);
 bool ValF64Finite(Napi::Env env, Napi::Value v, const char* name, size_t length, F64* out);
+// Index of the first non-finite value of d[0..n), n if none (branch-free over chunks).
+size_t FirstNonFinite(const double* d, size_t n);
+// Every value finite in the columns cols[0..n) of a (rows per column; cols null: the first n columns):
+// for kernels that read only some columns of a large array.
+bool ColumnsFinite(Napi::Env env, const F64& a, const char* name, size_t rows, const int32_t* cols, size_t n);
 bool ValInt(Napi::Env env, Napi::Value v, const char* name, int64_t lo, int64_t hi, int64_t* out);
 bool ValBool(Napi::Env env, Napi::Value v, const char* name, bool* out);
 bool ValFinite(Napi::Env env, Napi::Value v, const char* name, double* out);

@@ -48,16 +48,25 @@ double Primal(const L21Problem& p, const double* Xt, const double* GtRt, double 
   return 0.5 * ResidualNorm2(p, Xt, GtRt) + alpha * L21(Xt, p.a / p.nOrient, len);
 }
 
-// GtR -= G_A^T G_j delta_j for block j.
+// GtR -= G_A^T G_j delta_j for block j: for each row r of GtR, the block's columns c in order,
+// R[r, t] -= GtG[r, c]·delta[c, t], skipping a zero GtG[r, c].
 void SubtractGramBlock(const L21Problem& p, int j, const double* delta, double* R) {
-  const int a = p.a, T = p.T;
-  for (int c = 0; c < p.nOrient; c++) {
-    const double* col = p.GtG + size_t(j * p.nOrient + c) * a;
-    const double* d = delta + size_t(c) * T;
-    for (int r = 0; r < a; r++) {
-      const double w = col[r];
+  const int a = p.a, T = p.T, no = p.nOrient;
+  const double* cols = p.GtG + size_t(j) * no * a;
+  for (int r = 0; r < a; r++) {
+    double* ro = R + size_t(r) * T;
+    if (no == 3 && cols[r] != 0 && cols[a + r] != 0 && cols[2 * a + r] != 0) {
+      // Free orientation: the three updates of an entry in one pass over the row (the same
+      // operations in the same order, each rounded, so the same values as three passes).
+      const double w0 = cols[r], w1 = cols[a + r], w2 = cols[2 * a + r];
+      const double *d0 = delta, *d1 = delta + T, *d2 = delta + 2 * size_t(T);
+      for (int t = 0; t < T; t++) ro[t] = ((ro[t] - w0 * d0[t]) - w1 * d1[t]) - w2 * d2[t];
+      continue;
+    }
+    for (int c = 0; c < no; c++) {
+      const double w = cols[size_t(c) * a + r];
       if (w == 0) continue;
-      double* ro = R + size_t(r) * T;
+      const double* d = delta + size_t(c) * T;
       for (int t = 0; t < T; t++) ro[t] -= w * d[t];
     }
   }

@@ -1,7 +1,8 @@
-// One inner L21 solve on a subset of G's columns, the native half of MNE's mixed_norm_solver:
-// the active-set loop, the full-problem duality gap and irMxNE's reweighting are TypeScript
-// (lib/sparse/activeSet.ts, iterativeMixedNormSolver.ts); this forms the subset's Gram
-// matrix and block Lipschitz constants with BLAS/LAPACK and runs the BCD or CD epochs on it.
+// The native half of MNE's mixed_norm_solver: one inner L21 solve on a subset of G's columns
+// (the subset's Gram matrix and block Lipschitz constants with BLAS/LAPACK, then BCD or CD epochs
+// on it), and the residual pieces of the full-problem duality gap. The active-set loop, the gap
+// itself and irMxNE's reweighting are TypeScript (lib/sparse/activeSet.ts, residual.ts,
+// iterativeMixedNormSolver.ts).
 #pragma once
 #include <vector>
 
@@ -25,5 +26,26 @@ struct InnerSolveArgs {
 // Xt (T x a): the warm start on entry, the solution on return. E receives the primal objective at
 // each gap check.
 Status InnerSolve(const InnerSolveArgs& args, const Control& control, double* Xt, L21Outcome* out, std::vector<double>* E);
+
+struct ResidualArgs {
+  int m, n, T;
+  const double* M;     // m x T
+  const double* G;     // m x n, column-major
+  const double* GtMt;  // (Gᵀ M)ᵀ, T x n: lets GᵀR be formed from the active columns' Gram (null: directly)
+  const int* cols;     // the a columns X lives on
+  int a;
+  const double* Xt;    // X transposed, T x a
+  int nOrient;
+};
+
+struct ResidualOut {
+  double normR2 = 0;  // ‖R‖²_F
+  double xGtR = 0;    // ⟨X, (GᵀR)[:, cols]⟩
+};
+
+// R (m x T) = M − G[:, cols]·X and ‖R‖²; with norms2 also the squared norm of each of the n / nOrient
+// blocks of GᵀR and ⟨X, (GᵀR)[:, cols]⟩, and GᵀR itself (transposed, T x n) into GtRt unless it is
+// null — every sum in index order. R may be null: then it is not written out (with no columns R = M).
+Status SparseResidual(const ResidualArgs& args, double* R, double* GtRt, double* norms2, ResidualOut* out);
 
 }  // namespace mxne

@@ -11,6 +11,7 @@ Status Status::Lapack(const char* routine, int info) {
 }
 
 Napi::Error ToError(Napi::Env env, const std::string& op, const Status& s) {
+  if (s.info == -3) return Napi::RangeError::New(env, op + ": " + s.message);
   Napi::Error e = Napi::Error::New(env, op + ": " + s.message);
   e.Set("code", Napi::String::New(env, s.info == -2 ? "EABORT" : s.info == -1 ? "EKERNEL" : "ELAPACK"));
   e.Set("op", Napi::String::New(env, op));

@@ -15,9 +15,12 @@ struct Status {
   static Status Fail(const std::string& message) { return Status{-1, message}; }
   // The caller asked the job to stop (code 'EABORT'); nothing it wrote is a result.
   static Status Cancelled() { return Status{-2, "cancelled"}; }
+  // A bad argument found while the kernel ran (a RangeError, as the argument guards throw).
+  static Status Range(const std::string& message) { return Status{-3, message}; }
 };
 
-// The JS error for a failed kernel: Error with code 'ELAPACK' (or 'EKERNEL', 'EABORT'), op and info.
+// The JS error for a failed kernel: Error with code 'ELAPACK' (or 'EKERNEL', 'EABORT'), op and info;
+// a RangeError for Status::Range.
 Napi::Error ToError(Napi::Env env, const std::string& op, const Status& s);
 
 }  // namespace mxne

@@ -76,6 +76,10 @@ export interface Addon {
   l21InnerSolveAsync(options: L21InnerSolveArgs): Promise<L21InnerSolveOutput>;
   /** The same solve inline (small ones: the caller bounds its epochs). */
   l21InnerSolve(options: L21InnerSolveArgs): L21InnerSolveOutput;
+  /** R = M − G[:, cols]·X (binding/solvers.h SparseResidual); with GtRt also GᵀR, its block norms² and ⟨X, (GᵀR)[:, cols]⟩. */
+  sparseResidualAsync(options: SparseResidualArgs): Promise<SparseResidualOutput>;
+  /** The same inline (small residuals: the caller bounds the work). */
+  sparseResidual(options: SparseResidualArgs): SparseResidualOutput;
   /** MNE's compute_bias on the active columns GA (m×n) of the gain: the n debiasing factors. */
   computeBiasAsync(options: ComputeBiasArgs): Promise<{ D: Float64Array; iterations: number; converged: boolean }>;
   /** The same inline (small active sets: the caller bounds its work). */
@@ -103,6 +107,20 @@ export interface L21InnerSolveOutput {
   /** Primal objective at each gap check. */
   E: Float64Array; gap: number; converged: boolean; epochs: number;
 }
+
+export interface SparseResidualArgs extends SolveLink {
+  m: number; n: number; T: number; nOrient: number;
+  /** m × T and m × n; with GtMt ((GᵀM)ᵀ, T × n) GᵀR is formed from the columns' Gram when that is cheaper. */
+  M: Float64Array; G: Float64Array; GtMt?: Float64Array;
+  /** The columns X lives on: ascending, whole blocks of nOrient. */
+  cols: Int32Array;
+  /** X transposed: T × cols.length. */
+  Xt: Float64Array;
+  /** Written if given: R (m × T); with norms2, one squared norm per block of GᵀR, and GᵀR transposed (T × n) into GtRt if given. */
+  R?: Float64Array; GtRt?: Float64Array; norms2?: Float64Array;
+}
+
+export interface SparseResidualOutput { normR2: number; xGtR: number }
 
 export interface ComputeBiasArgs extends SolveLink {
   m: number; n: number; T: number; M: Float64Array; GA: Float64Array; X: Float64Array;

@@ -1,23 +1,27 @@
 /**
  * MNE 1.3's `mixed_norm_solver` loop, the policy half of an MxNE solve: start from the
  * `activeSetSize` blocks most correlated with M; solve on them (one native call of BCD / CD epochs
- * in Gram form, binding/solvers.cc: inline when small, else a thread-pool job); check the duality gap on the full problem with one Gᵀ R
- * product; stop below tol, else add the blocks most correlated with the residual, warm-start and
- * repeat. `activeSetSize: null` solves on all columns at once. Every sum runs in index order, as
- * in the native kernels, so the two halves agree to the last bit.
+ * in Gram form, binding/solvers.cc: inline when small, else a thread-pool job); check the duality gap on the full problem from one native
+ * residual (residual.ts: R, GᵀR and their sums); stop below tol, else add the blocks most correlated with the residual, warm-start and
+ * repeat. `activeSetSize: null` solves on all columns at once.
  */
-import { gemmAsync, INLINE_SOLVE_FLOPS } from '../linalg/blas.js';
+import { INLINE_SOLVE_FLOPS } from '../linalg/blas.js';
 import { Matrix } from '../linalg/matrix.js';
 import { addon, callSync, runCancellable } from '../native.js';
-import { dot, groupsNorm2 } from './groupNorms.js';
+import { groupsNorm2 } from './groupNorms.js';
 import { l21Value } from './penalties/l21.js';
+import { sparseResidual } from './residual.js';
 import type { L21Options } from './solverOptions.js';
 
-/** M (m × T), ‖M‖², and its correlation with every column, GᵀM (transposed: T × n), shared by callers. */
+/**
+ * M (m × T), ‖M‖², and its correlation with every column, GᵀM (transposed: T × n) with the squared
+ * norm of each of its blocks of nOrient columns, shared by callers.
+ */
 export interface L21Data {
   M: Matrix;
   G: Matrix;
   GtMt: Matrix;
+  GtMtNorms2: Float64Array;
   normM2: number;
 }
 
@@ -65,12 +69,12 @@ function largest(v: Float64Array, count: number): number[] {
   return order.slice(Math.max(0, order.length - count));
 }
 
-/** The non-zero blocks of Xt (T × a): their columns (indices into Xt) and their rows as a nKeep × T matrix. */
-function nonZeroRows(Xt: Matrix, nOrient: number): { keep: number[]; X: Matrix } {
+/** The non-zero blocks of Xt (T × a): their columns (indices into Xt) and those columns of Xt. */
+function nonZeroCols(Xt: Matrix, nOrient: number): { keep: number[]; Xt: Matrix } {
   const norms = groupsNorm2(Xt, nOrient);
   const keep: number[] = [];
   for (let q = 0; q < Xt.cols; q++) if (norms[Math.floor(q / nOrient)] !== 0) keep.push(q);
-  return { keep, X: Xt.pickCols(keep).transpose() };
+  return { keep, Xt: Xt.pickCols(keep) };
 }
 
 export async function activeSetSolve(d: L21Data, alpha: number, o: L21Options): Promise<ActiveSetOutcome> {
@@ -78,21 +82,20 @@ export async function activeSetSolve(d: L21Data, alpha: number, o: L21Options): 
   if (o.activeSetSize === null) {
     const Xt = new Matrix(T, n);
     const r = await innerSolve(d, Int32Array.from({ length: n }, (_, c) => c), Xt, alpha, o, o.maxit);
-    const { keep, X } = nonZeroRows(Xt, no);
+    const nz = nonZeroCols(Xt, no);
     o.onProgress?.({ outer: 1, epochs: r.epochs, gap: r.gap });
-    return { X, active: Int32Array.from(keep), E: Array.from(r.E), gap: r.gap, converged: r.converged, outer: 1, epochs: r.epochs };
+    return { X: nz.Xt.transpose(), active: Int32Array.from(nz.keep), E: Array.from(r.E), gap: r.gap, converged: r.converged, outer: 1, epochs: r.epochs };
   }
   // 1) the starting blocks: those most correlated with M.
   const inSet = new Uint8Array(n);
   const addBlocks = (blocks: number[]) => { for (const b of blocks) inSet.fill(1, b * no, (b + 1) * no); };
-  addBlocks(largest(groupsNorm2(GtMt, no), o.activeSetSize));
+  addBlocks(largest(d.GtMtNorms2, o.activeSetSize));
   let XtInit: Matrix | null = null;
   let highestDual = -Infinity, gap = Infinity, converged = false, epochs = 0, k = 0;
-  let cols = new Int32Array(0), X = new Matrix(0, T);
+  let cols = new Int32Array(0), XtA = new Matrix(T, 0);
   const E: number[] = [];
-  // The residual and GᵀR of every gap check reuse two buffers (each as large as M): fresh ones per
-  // check cost page faults once the GC has returned the last ones, most after the process sat idle.
-  const R = new Matrix(M.rows, T), GtRt = new Matrix(T, n);
+  // Every gap check only sums R and GᵀR (residual.ts); their block norms go to one buffer.
+  const corr = { GtRt: null, norms2: new Float64Array(n / no), GtMt, nOrient: no };
   // maxit bounds the work, not only each loop: the inner solves share one budget of maxit epochs
   // (MNE runs up to maxit inner epochs per outer iteration, maxit² in all, which at alpha ≈ 0 on a
   // large source space does not end in any useful time). Converging solves never reach it.
@@ -102,22 +105,18 @@ export async function activeSetSolve(d: L21Data, alpha: number, o: L21Options): 
     const Xt = XtInit ?? new Matrix(T, A.length);
     const r = await innerSolve(d, A, Xt, alpha, o, o.maxit - epochs);
     epochs += r.epochs;
-    const rows = nonZeroRows(Xt, no);
+    const nz = nonZeroCols(Xt, no);
     for (const c of A) inSet[c] = 0;
-    cols = Int32Array.from(rows.keep, (q) => A[q]);
+    cols = Int32Array.from(nz.keep, (q) => A[q]);
     for (const c of cols) inSet[c] = 1;
-    X = rows.X;
+    XtA = nz.Xt;
     // 3) the duality gap of the full problem, at the dual point made feasible by scaling the residual.
-    R.data.set(M.data);
-    if (cols.length > 0) await gemmAsync(G.pickCols(cols), X, { alpha: -1, beta: 1, out: R });
-    await gemmAsync(R, G, { transA: true, out: GtRt });
-    const nR2 = dot(R.data, R.data);
-    const XtA = X.transpose();
+    const { normR2: nR2, xGtR } = await sparseResidual(M, G, cols, XtA, null, corr, o.signal);
     const primal = 0.5 * nR2 + alpha * l21Value(XtA, no);
-    const gn = groupsNorm2(GtRt, no);
+    const gn = corr.norms2;
     // The dual norm max_j ‖(GᵀR)_j‖ (penalties/l21.ts l21DualNorm) from the block norms the growth step reuses.
     const scale = Math.min(alpha / Math.sqrt(gn.reduce((a, v) => Math.max(a, v), 0)), 1);
-    const dual = (scale - 0.5 * scale * scale) * nR2 + scale * dot(XtA.data, GtRt.pickCols(cols).data);
+    const dual = (scale - 0.5 * scale * scale) * nR2 + scale * xGtR;
     highestDual = Math.max(highestDual, dual);
     gap = primal - highestDual;
     E.push(primal);
@@ -139,5 +138,5 @@ export async function activeSetSolve(d: L21Data, alpha: number, o: L21Options): 
       });
     }
   }
-  return { X, active: cols, E, gap, converged, outer: k, epochs };
+  return { X: XtA.transpose(), active: cols, E, gap, converged, outer: k, epochs };
 }

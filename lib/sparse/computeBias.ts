@@ -42,13 +42,25 @@ export async function computeBias(M: Matrix, G: Matrix, X: Matrix, options: Comp
   return biasFactors(M, G, X, maxIter, tol, nOrient, options.signal);
 }
 
+/**
+ * The first `count` draws of numpy's RandomState(0).randn (randn(k) is a prefix of randn(k') for
+ * k < k'). Every debiasing starts from them, so up to 65,536 draws (active sets of up to 256 rows)
+ * are kept between solves instead of seeding the generator and drawing again each time.
+ */
+function seed0Normals(count: number): Float64Array {
+  if (count > SEED0_KEPT) return new NumpyRandomState(0).randn(count);
+  if (count > seed0Kept.length) seed0Kept = new NumpyRandomState(0).randn(Math.min(SEED0_KEPT, Math.max(count, 1024)));
+  return seed0Kept.subarray(0, count);
+}
+
+const SEED0_KEPT = 65536;
+let seed0Kept: Float64Array = new Float64Array(0);
+
 /** compute_bias without the checks (the solvers' own step). */
 export async function biasFactors(M: Matrix, GA: Matrix, X: Matrix, maxIter: number, tol: number, nOrient: number, signal?: AbortSignal): Promise<ComputeBiasResult> {
   const n = X.rows;
   // MNE: B = RandomState(0).randn(n, n), drawn in row-major order.
-  const draws = new NumpyRandomState(0).randn(n * n);
-  const B = new Matrix(n, n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) B.data[i + j * n] = draws[i * n + j];
+  const B = Matrix.fromRowMajor(n, n, seed0Normals(n * n));
   const args = { m: M.rows, n, T: M.cols, M: M.data, GA: GA.data, X: X.data, B: B.data, maxIter, tol, nOrient };
   // Its whole work bounded (GᵀM, GᵀG, XXᵀ, 1000 power iterations of two n³ products, maxIter
   // FISTA steps of ~3n²) below INLINE_SOLVE_FLOPS, a small active set is debiased inline.

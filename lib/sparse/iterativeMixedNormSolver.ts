@@ -5,13 +5,12 @@
  * `nMxneIter` rounds; then debias (computeBias.ts).
  */
 import { InputError } from '../errors.js';
-import { gemmAsync } from '../linalg/blas.js';
 import { scaleColumns } from '../linalg/columns.js';
 import { Matrix } from '../linalg/matrix.js';
 import { activeSetSolve } from './activeSet.js';
-import { dot } from './groupNorms.js';
-import { convergenceWarning, debiasRows, debiasWarning, prepareL21, type MixedNormSolverResult } from './mixedNormSolver.js';
+import { convergenceWarning, debiasRows, debiasWarning, prepareL21, scaleRowsInPlace, type MixedNormSolverResult } from './mixedNormSolver.js';
 import { l05Reweight, l05Value } from './penalties/l05.js';
+import { sparseResidual } from './residual.js';
 import { normalizeSolverOptions, type IterativeMixedNormSolverOptions, type L21Options } from './solverOptions.js';
 
 export interface IrMxneResult extends Omit<MixedNormSolverResult, 'E' | 'nIterations'> {
@@ -33,33 +32,31 @@ export async function solveIrMxne(M: Matrix, G: Matrix, alpha: number, nMxneIter
   let X = new Matrix(G.cols, T);
   const E: number[] = [], history: Int32Array[] = [];
   let gap = Infinity, converged = false, epochs = 0;
-  // ‖M‖² and the residual's buffer serve every reweighting (a fresh M-sized buffer per round costs page faults).
-  const normM2 = dot(M.data, M.data), R = new Matrix(M.rows, T);
   for (let k = 0; k < nMxneIter; k++) {
     const X0 = X, active0 = active;
     // MxNE on the weighted active columns; the active-set strategy only when they outnumber it.
     const Gk = await weightedColumns(G, active, weights);
     const useActiveSet = o.activeSetSize !== null && active.length > o.activeSetSize * o.nOrient;
-    const sub = await activeSetSolve(await prepareL21(M, Gk, normM2), alpha, { ...o, activeSetSize: useActiveSet ? o.activeSetSize : null, onProgress: undefined });
+    const d = await prepareL21(M, Gk, o.nOrient, o.signal);
+    const sub = await activeSetSolve(d, alpha, { ...o, activeSetSize: useActiveSet ? o.activeSetSize : null, onProgress: undefined });
     gap = sub.gap;
     converged = sub.converged;
     epochs += sub.epochs;
     if (sub.active.length === 0) {
       active = new Int32Array(0);
       X = new Matrix(0, T);
-      E.push(0.5 * normM2);
+      E.push(0.5 * d.normM2);
       history.push(active);
       break;
     }
     X = sub.X;
-    for (let i = 0; i < X.rows; i++) for (let t = 0; t < T; t++) X.data[i + t * X.rows] *= weights[sub.active[i]];
+    scaleRowsInPlace(X, Float64Array.from(sub.active, (i) => weights[i]));
     active = sub.active.map((i) => active[i]);
     // The L0.5 penalty's next weights, and the objective it defines.
     const Xt = X.transpose();
     weights = l05Reweight(Xt, o.nOrient);
-    R.data.set(M.data);
-    await gemmAsync(G.pickCols(active), X, { alpha: -1, beta: 1, out: R });
-    E.push(0.5 * dot(R.data, R.data) + alpha * l05Value(Xt, o.nOrient));
+    const { normR2 } = await sparseResidual(M, G, active, Xt, null, null, o.signal);
+    E.push(0.5 * normR2 + alpha * l05Value(Xt, o.nOrient));
     history.push(active);
     o.onProgress?.({ outer: k + 1, epochs, gap });
     if (k >= 1 && sameColumns(active, active0) && X.rows === X0.rows && maxAbsDiff(X.data, X0.data) < o.tol) break;

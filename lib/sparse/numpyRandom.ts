@@ -7,7 +7,10 @@
 export class NumpyRandomState {
   private readonly mt = new Uint32Array(624);
   private index = 624;
-  private gauss: number | null = null;
+  // The cached second value of the last polar pair, with a flag rather than null: a field that is
+  // sometimes null and sometimes a double cannot be kept as an unboxed double by V8.
+  private gauss = 0;
+  private hasGauss = false;
 
   constructor(seed: number) {
     if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new RangeError(`Expected a seed in [0, 2^32) but received ${seed}`);
@@ -46,10 +49,9 @@ export class NumpyRandomState {
 
   /** One standard normal draw (numpy's legacy_gauss). */
   standardNormal(): number {
-    if (this.gauss !== null) {
-      const g = this.gauss;
-      this.gauss = null;
-      return g;
+    if (this.hasGauss) {
+      this.hasGauss = false;
+      return this.gauss;
     }
     let x1: number, x2: number, r2: number;
     do {
@@ -59,6 +61,7 @@ export class NumpyRandomState {
     } while (r2 >= 1 || r2 === 0);
     const f = Math.sqrt((-2 * Math.log(r2)) / r2);
     this.gauss = f * x1;
+    this.hasGauss = true;
     return f * x2;
   }
 

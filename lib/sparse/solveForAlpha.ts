@@ -35,7 +35,7 @@ export function solverOptions(s: MixedNormSettings, nOrient: number, tol: number
 
 export async function solveForAlpha(M: Matrix, G: Matrix, alpha: number, s: MixedNormSettings, nOrient: number, tol: number): Promise<SolvedAlpha> {
   const { o, warnings } = solverOptions(s, nOrient, tol);
-  const r = s.nMxneIter === 1 ? await solveMxne(await prepareL21(M, G), alpha, o) : await solveIrMxne(M, G, alpha, s.nMxneIter, o);
+  const r = s.nMxneIter === 1 ? await solveMxne(await prepareL21(M, G, nOrient, o.signal), alpha, o) : await solveIrMxne(M, G, alpha, s.nMxneIter, o);
   return {
     X: r.X, activeSet: r.activeSet, alpha, objective: r.E, activeSetHistory: 'activeSetHistory' in r ? (r.activeSetHistory as Int32Array[]) : [r.activeSet],
     dualGap: r.gap, converged: r.converged, nIterations: r.nIterations, epochs: r.epochs, warnings: [...warnings, ...r.warnings],

@@ -40,7 +40,7 @@ export async function sureAlpha(M: Matrix, G: Matrix, grid: Float64Array, nMxneI
   const Meps = M.clone();
   for (let k = 0; k < Meps.data.length; k++) Meps.data[k] += eps * delta.data[k];
 
-  const dataM = await prepareL21(M, G), dataEps = await prepareL21(Meps, G);
+  const dataM = await prepareL21(M, G, o.nOrient, o.signal), dataEps = await prepareL21(Meps, G, o.nOrient, o.signal);
   // Progress says which of the grid's solves runs (two per alpha, twice with reweighting).
   let solveIndex = 0;
   const solveCount = 2 * grid.length * (nMxneIter > 1 ? 2 : 1);

@@ -8,9 +8,10 @@
 import * as assert from 'node:assert/strict';
 import { gemm } from '../../lib/linalg/blas.js';
 import { addon } from '../../lib/native.js';
+import { computeBias } from '../../lib/sparse/computeBias.js';
 import { groupsNorm2 } from '../../lib/sparse/groupNorms.js';
 import { iterativeMixedNormSolver } from '../../lib/sparse/iterativeMixedNormSolver.js';
-import { mixedNormSolver } from '../../lib/sparse/mixedNormSolver.js';
+import { mixedNormSolver, prepareL21 } from '../../lib/sparse/mixedNormSolver.js';
 import { assertClose } from '../helpers/assert.js';
 import { randn } from '../helpers/random.js';
 
@@ -112,6 +113,18 @@ describe('sparse: the MxNE / irMxNE solvers over the native inner solve', () => 
     assert.throws(() => addon.computeBias({ ...args, nOrient: 2 }), /nOrient/);
   });
 
+  it('debiasing factors do not depend on the solves before (the seed-0 draws kept between solves)', async () => {
+    const debias = (n: number) => {
+      const GA = randn(40, n, 30 + n), X = randn(n, 12, 31 + n), M = gemm(GA, X, { alpha: 1.5 });
+      return computeBias(M, GA, X, { nOrient: 3 });
+    };
+    // 6 rows: 36 draws, kept with the first 1,024; 60 rows: 3,600 draws extend what is kept.
+    const small = await debias(6), large = await debias(60), smallAgain = await debias(6), largeAgain = await debias(60);
+    assert.deepEqual(smallAgain, small);
+    assert.deepEqual(largeAgain, large);
+    assert.ok(small.weights.every((w) => w > 1.2), `${small.weights}`);
+  });
+
   it('rejects bad arguments with TypeError/RangeError naming them, before the job starts', () => {
     const ok = (): Record<string, unknown> => ({
       m: 4, n: 6, T: 3, G: new Float64Array(24), GtMt: new Float64Array(18), cols: Int32Array.from([0, 1, 2]), Xt: new Float64Array(9),
@@ -139,5 +152,88 @@ describe('sparse: the MxNE / irMxNE solvers over the native inner solve', () => 
     bad('cd', true, /nOrient 1/);
     bad('dgapFreq', 0, /dgapFreq/);
     bad('cancel', new Float64Array(1), /cancel/, TypeError);
+  });
+
+  it('the residual kernel: R, ‖R‖², GᵀR (directly or from the columns\' Gram) and its block sums, as plain products give them', async () => {
+    const m = 40, T = 12, n = 300, G = randn(m, n, 21), M = randn(m, T, 22), GtMt = gemm(M, G, { transA: true });
+    const cols = Int32Array.from([3, 4, 5, 150, 151, 152, 297, 298, 299]), Xt = randn(T, 9, 23);
+    // The reference: the products and sums activeSet.ts made before the kernel existed.
+    const R = M.clone();
+    gemm(G.pickCols(cols), Xt.transpose(), { alpha: -1, beta: 1, out: R });
+    const GtRt = gemm(R, G, { transA: true });
+    let xGtR = 0;
+    cols.forEach((c, j) => { for (let t = 0; t < T; t++) xGtR += Xt.data[t + j * T] * GtRt.data[t + c * T]; });
+    const want = groupsNorm2(GtRt, 3);
+    for (const corr of [null, GtMt]) {
+      const out = { R: new Float64Array(m * T), GtRt: new Float64Array(T * n), norms2: new Float64Array(n / 3) };
+      const args = { m, n, T, nOrient: 3, M: M.data, G: G.data, GtMt: corr?.data, cols, Xt: Xt.data, ...out };
+      const r = addon.sparseResidual(args);
+      assert.deepEqual(out.R, R.data);
+      assert.equal(r.normR2, R.data.reduce((s, v) => s + v * v, 0));
+      // a·(m + T) = 468 < m·T = 480: with GᵀM the kernel takes the Gram form, equal up to rounding.
+      const rtol = corr === null ? 0 : 1e-12;
+      assertClose(out.GtRt, GtRt.data, rtol, 'GᵀR');
+      assertClose(out.norms2, want, rtol, 'block norms');
+      assertClose([r.xGtR], [xGtR], rtol, '⟨X, GᵀR⟩');
+      assert.deepEqual(await addon.sparseResidualAsync(args), r);
+      // Without GtRt, GᵀR is summed over chunks of 42 blocks (three here, the columns in all three);
+      // without R too, R is formed inside (directly) or only summed (Gram form): the same sums.
+      for (const R of [new Float64Array(m * T), undefined]) {
+        const summed = { R, norms2: new Float64Array(n / 3) };
+        assert.deepEqual(addon.sparseResidual({ ...args, GtRt: undefined, ...summed }), r);
+        assert.deepEqual(summed.norms2, out.norms2);
+      }
+    }
+    // Without norms2 only ‖R‖² (and R when asked for; else summed over chunks of time samples).
+    const R2 = new Float64Array(m * T), normR2 = R.data.reduce((s, v) => s + v * v, 0);
+    assert.equal(addon.sparseResidual({ m, n, T, nOrient: 3, M: M.data, G: G.data, cols, Xt: Xt.data, R: R2 }).normR2, normR2);
+    assert.deepEqual(R2, R.data);
+    assert.equal(addon.sparseResidual({ m, n, T, nOrient: 3, M: M.data, G: G.data, cols, Xt: Xt.data }).normR2, normR2);
+    // No columns and no R: GᵀM, its block norms and ‖M‖², M left as it was.
+    const none = { GtRt: new Float64Array(T * n), norms2: new Float64Array(n / 3) }, M0 = M.data.slice();
+    const r0 = addon.sparseResidual({ m, n, T, nOrient: 3, M: M.data, G: G.data, cols: new Int32Array(0), Xt: new Float64Array(0), ...none });
+    assert.deepEqual(none.GtRt, GtMt.data);
+    assert.deepEqual(none.norms2, groupsNorm2(GtMt, 3));
+    assert.equal(r0.normR2, M0.reduce((s, v) => s + v * v, 0));
+    assert.deepEqual(M.data, M0);
+    // A non-finite input makes a sum non-finite; the kernel then names the element (a RangeError, past
+    // the first chunk of the scan): in G, read whole for GᵀR, and in M, in both calls.
+    const badG = G.clone(), badM = M.clone();
+    badG.data[5000] = Number.NaN;
+    badM.data[7] = Number.POSITIVE_INFINITY;
+    const corrOut = { GtRt: new Float64Array(T * n), norms2: new Float64Array(n / 3) };
+    assert.throws(() => addon.sparseResidual({ m, n, T, nOrient: 3, M: M.data, G: badG.data, cols, Xt: Xt.data, R: R2, ...corrOut }),
+      { name: 'RangeError', message: /finite values in G but element 5000 is nan/ });
+    await assert.rejects(addon.sparseResidualAsync({ m, n, T, nOrient: 3, M: M.data, G: badG.data, GtMt: GtMt.data, cols, Xt: Xt.data, R: R2, ...corrOut }),
+      { name: 'RangeError', message: /finite values in G but element 5000 is nan/ });
+    assert.throws(() => addon.sparseResidual({ m, n, T, nOrient: 3, M: badM.data, G: G.data, cols, Xt: Xt.data, R: R2 }),
+      { name: 'RangeError', message: /finite values in M but element 7 is inf/ });
+    // Finite inputs whose products overflow: a kernel error, not an argument's.
+    const huge = M.clone();
+    huge.data.fill(1e300);
+    assert.throws(() => addon.sparseResidual({ m, n, T, nOrient: 3, M: huge.data, G: G.data, cols, Xt: Xt.data, R: R2, ...corrOut }),
+      (e: unknown) => (e as { code?: string }).code === 'EKERNEL' && /overflowed/.test((e as Error).message));
+  });
+
+  it('GᵀM in two halves (a large gain) equals the one product, with its block norms and ‖M‖²', async () => {
+    // m·T·n = 100·100·3,363 ≥ 2^25: prepareL21 runs two jobs.
+    const G = randn(100, 3363, 26), M = randn(100, 100, 27);
+    const d = await prepareL21(M, G, 3);
+    const GtMt = gemm(M, G, { transA: true });
+    assert.deepEqual(d.GtMt.data, GtMt.data);
+    assert.deepEqual(d.GtMtNorms2, groupsNorm2(GtMt, 3));
+    assert.equal(d.normM2, M.data.reduce((s, v) => s + v * v, 0));
+  });
+
+  it('an inner solve checks the columns it reads; a non-finite gain value anywhere stops the whole solve, naming G', async () => {
+    const G = randn(40, 300, 24), M = randn(40, 12, 25);
+    G.data[40 * 299 + 7] = Number.POSITIVE_INFINITY;
+    const GtMt = gemm(M, G.pickCols(Int32Array.from({ length: 300 }, (_, c) => (c === 299 ? 0 : c))), { transA: true });
+    const r = addon.l21InnerSolve({ m: 40, n: 300, T: 12, G: G.data, GtMt: GtMt.data, cols: Int32Array.from([0, 1, 2]), Xt: new Float64Array(36),
+      normM2: 1, alpha: 1, maxit: 10, tol: 1e-6, nOrient: 3, cd: false, dgapFreq: 10 });
+    assert.ok(Number.isFinite(r.gap), 'column 299 is not read');
+    // Whether the first active set holds that block or the first gap check meets it, the solve names G.
+    await assert.rejects(mixedNormSolver(M, G, 1, { nOrient: 3, activeSetSize: 2 }),
+      (e: unknown) => e instanceof RangeError && /finite values in G but element 11967 is inf/.test((e as Error).message));
   });
 });
