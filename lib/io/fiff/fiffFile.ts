@@ -8,7 +8,7 @@ import { FiffError, InputError } from '../../errors.js';
 import { readInputFile } from '../readInputFile.js';
 import { FIFF } from './constants.js';
 import { inflateFiff } from './inflate.js';
-import { parseTurn } from './parseTurn.js';
+import { parseTurn } from '../../eventLoop.js';
 import { buildTree, type FiffNode } from './tree.js';
 
 /** One tag's header: what MNE's directory entries hold. `pos` is the byte offset of the header. */

@@ -12,7 +12,7 @@ import type { SourceSpace } from '../../records/sourceSpace.js';
 import { FIFF } from './constants.js';
 import { readExtendedChInfo } from './extendedChInfo.js';
 import { openFiff, type FiffFile } from './fiffFile.js';
-import { parseTurn } from './parseTurn.js';
+import { parseTurn } from '../../eventLoop.js';
 import { requireBlock } from './fiffKind.js';
 import { compGrade, invertTransform } from './info.js';
 import { denseLayout, type DenseLayout } from './matrixTag.js';
