@@ -3,10 +3,10 @@
  * running and an ETA (stderr); with --json one JSON line per finished row on stdout; otherwise
  * one line per finished row on stderr (a log of a cluster job).
  */
-import { SingleBar } from 'cli-progress';
+import type { SingleBar } from 'cli-progress';
 import type { BatchEvent } from '../batch/runBatch.js';
 import type { RowRecord } from '../batch/tables.js';
-import { PROGRESS_PREFIX } from './reporter.js';
+import { PROGRESS_PREFIX, progressBar } from './reporter.js';
 
 export class BatchReporter {
   private bar: SingleBar | null = null;
@@ -26,7 +26,7 @@ export class BatchReporter {
     if (e.type === 'start') {
       if (e.skipped > 0) this.note(`${e.skipped} of ${e.total} rows done before (their done sidecar): skipped; --force redoes them`);
       if (!this.o.quiet && this.err.isTTY) {
-        this.bar = new SingleBar({
+        this.bar = progressBar({
           format: 'mxne batch {bar} {value}/{total} | failed {failed} | running {running} | ETA {eta_formatted}',
           stream: this.err, hideCursor: true, clearOnComplete: true, etaBuffer: 20,
         });

@@ -5,7 +5,7 @@
  * Inside a solve, progress (reweighting k of n, SURE solve k of n, the gap) updates the bar's text;
  * as lines, at most one every LINE_INTERVAL_MS, so a long run shows it is alive without flooding a log.
  */
-import { SingleBar } from 'cli-progress';
+import type { Options as BarOptions, SingleBar } from 'cli-progress';
 import type { SolveProgress } from '../sparse/solverOptions.js';
 
 export interface ReporterOptions {
@@ -23,6 +23,17 @@ const LINE_INTERVAL_MS = 2000;
 /** Lines of progress start with this, errors with 'mxne: ' (tests and log filters tell them apart). */
 export const PROGRESS_PREFIX = 'mxne [';
 
+/**
+ * A cli-progress bar, the package loaded only when a bar is drawn: requiring it (string-width and
+ * its emoji tables) costs ~40 ms of CPU, which every `mxne solve` without a terminal (a batch row,
+ * a pipe, --quiet) paid at start-up for nothing.
+ */
+export function progressBar(options: BarOptions): SingleBar {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { SingleBar: Bar } = require('cli-progress') as typeof import('cli-progress');
+  return new Bar(options);
+}
+
 export class Reporter {
   private bar: SingleBar | null = null;
   private readonly lines: boolean;
@@ -35,7 +46,7 @@ export class Reporter {
     const tty = !!err.isTTY;
     this.lines = !o.quiet && (o.verbose || !tty);
     if (!o.quiet && !o.verbose && tty) {
-      this.bar = new SingleBar({ format: 'mxne {bar} {percentage}% | {stage} | {duration_formatted}', stream: err, hideCursor: true, clearOnComplete: true });
+      this.bar = progressBar({ format: 'mxne {bar} {percentage}% | {stage} | {duration_formatted}', stream: err, hideCursor: true, clearOnComplete: true });
       this.bar.start(STAGES.length, 0, { stage: 'starting' });
     }
   }

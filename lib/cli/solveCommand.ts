@@ -10,7 +10,6 @@ import { describeProgress, Reporter } from './reporter.js';
 import { applyLimits } from './runLimits.js';
 import { addRecordingFlags, addSolverFlags, solverSettings, type SolverFlags } from './solverFlags.js';
 import { addSparseSolverFlags, sparseSolveJob } from './sparseSolverFlags.js';
-import { solveSparseFiles } from '../workflow/solveSparse.js';
 
 export interface CommonFlags { json?: boolean; quiet?: boolean; verbose?: boolean }
 
@@ -56,7 +55,8 @@ export function solveCommand(): Command {
       if (stage === 'write') deadline.disarm();
       reporter.stage(stage, detail);
     };
-    const summary = other === null ? await solveFiles(job, onStage) : await solveSparseFiles(other, onStage);
+    // TF-MxNE and Gamma-MAP (their dictionary, FFT and solvers) are loaded only when asked for.
+    const summary = other === null ? await solveFiles(job, onStage) : await (await import('../workflow/solveSparse.js')).solveSparseFiles(other, onStage);
     reporter.done();
     for (const line of summaryLines(summary)) reporter.print(line);
     reporter.printJson(jsonSummary(summary, o.out));
