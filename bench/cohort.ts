@@ -116,7 +116,7 @@ async function main(argv: string[]): Promise<void> {
     const section = [START,
       `## Cohort: \`mxne batch\` vs MNE-Python in a loop (generated ${new Date().toISOString().slice(0, 16)}Z)`,
       '',
-      `Command: \`nice -n 10 ${command}\` (${f1((performance.now() - t0) / 60000)} min). ${n} recordings: ${o.subjects} synthetic subjects (lib/demo, seeds 1…${o.subjects}) × ${o.conditions} conditions in one evoked file each, ${nSources}-source free-orientation MEG+EEG forwards, 366 channels; seed settings (alpha 55 %, loose 0.2, depth 0.9, dSPM weights, weights_min 8, 10 irMxNE iterations), crop 0…0.3 s.`,
+      `Command: \`${command}\` (${f1((performance.now() - t0) / 60000)} min; it runs both sides under \`nice -n 10\`). ${n} recordings: ${o.subjects} synthetic subjects (lib/demo, seeds 1…${o.subjects}) × ${o.conditions} conditions in one evoked file each, ${nSources}-source free-orientation MEG+EEG forwards, 366 channels; seed settings (alpha 55 %, loose 0.2, depth 0.9, dSPM weights, weights_min 8, 10 irMxNE iterations), crop 0…0.3 s.`,
       `mxne: \`mxne batch cohort.csv --jobs ${o.jobs} --no-report\` (piscina workers, one BLAS thread each), writing every recording's folder, sidecars and tables. MNE-Python: one process, one BLAS thread, a loop (bench/cohort_mne.py: forward and covariance read once per subject; per recording read, dSPM weights, \`mixed_norm\`, stc + dipoles (.dip) + residual saved).`,
       `Machine: ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.availableParallelism()} cores, shared with other work: load average ${load0.map(f1).join(' / ')} (1/5/15 min) at the start, ${load1.map(f1).join(' / ')} at the end. mxne ${version()}, Node ${process.version}, OpenBLAS kernels ${blasSelection.corename}.`,
       '',
