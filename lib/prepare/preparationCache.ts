@@ -6,6 +6,7 @@
  * first. A pool worker holds one per task, or for its life (SolvePoolOptions.keepPreparation).
  */
 import { createHash } from 'node:crypto';
+import * as v8 from 'node:v8';
 import type { Info } from '../records/info.js';
 
 /**
@@ -127,9 +128,10 @@ export function stepMemo(p: Preparation): Memo {
 
 /** A digest of a measurement info (channels, bads, projectors, transforms): conditions of one file share it. */
 export function infoDigest(info: Info): string {
-  // Arrays by their bytes (their type named): printing each number was most of the digest's time, per row.
-  const json = JSON.stringify(info, (_k, v) => (ArrayBuffer.isView(v) ? `${v.constructor.name}:${Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64')}` : v));
-  return createHash('sha256').update(json).digest('hex');
+  // V8's serialisation: arrays by their bytes and type, in one native pass. JSON.stringify with a
+  // replacer for the arrays called the replacer per key (366 channel records) and, a closure made
+  // per call, recompiled it in every pool worker after each full collection, on every batch row.
+  return createHash('sha256').update(v8.serialize(info)).digest('hex');
 }
 
 /** A cache key part for option values (stable, readable). */

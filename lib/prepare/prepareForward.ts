@@ -19,6 +19,7 @@ import { depthChannels, depthPrior, depthWeights, orientPrior, type DepthOptions
 import type { RankOption } from './rank.js';
 import { rotateColumnsInPlace, rotatedColumns, surfaceBasis, toSurfaceOrientation } from './surfaceOrientation.js';
 import { computeWhitener, prepareNoiseCov, whitenerRows, type PreparedNoiseCov } from './whitener.js';
+import { nameIndex, positionsOf } from '../records/nameIndex.js';
 
 export interface PrepareForwardOptions {
   /** 0 fixed, 1 free, in between loose (surface spaces only). */
@@ -166,8 +167,7 @@ async function setUp(fwd: Forward, info: Info, cov: Covariance, o: PrepareForwar
     rotation = b.basis;
   }
   const chNames = selectChannels(info, forward, cov);
-  const rowOf = new Map(forward.chNames.map((n, k) => [n, k] as const));
-  const rows = Int32Array.from(chNames, (n) => rowOf.get(n)!);
+  const rows = Int32Array.from(positionsOf(nameIndex(forward.chNames), chNames));
   const infoPicked = pickInfo(info, chNames);
   const makeNoiseCov = () => prepareNoiseCov(cov, info, chNames, o.rank);
   const noiseCov = await (o.memo ? o.memo(`noiseCov|${optionsKey([o.rank, chNames])}`, makeNoiseCov) : makeNoiseCov());
@@ -175,7 +175,7 @@ async function setUp(fwd: Forward, info: Info, cov: Covariance, o: PrepareForwar
   const s: SetUp = { o, depth, forward, nOrient, rotation, rows, chNames, infoPicked, noiseCov, W, plan: null!, dPrior: null, depthBeforeFixing };
   if (depthBeforeFixing) {
     s.dPrior = await priorOf(s, forward, 3, null);
-    if (s.dPrior) s.dPrior = s.dPrior.filter((_, k) => k % 3 === 2);
+    if (s.dPrior) s.dPrior = everyThird(s.dPrior);
     s.forward = await toSurfaceOrientation(fwd, { fixed: true, useCps: o.useCps }, fwd.sourceOri === 1 ? undefined : basisOf(true, o.useCps));
     s.nOrient = 1;
   }
@@ -239,7 +239,7 @@ async function finish(s: SetUp, colNorm2: Float64Array, gain: Matrix | null): Pr
   const whitenSources = async (sources: ArrayLike<number>): Promise<Matrix> => {
     // All of them (no weights): straight from the forward, no gathered copy.
     const every = sources.length * nOrient === sol.cols && Array.prototype.every.call(sources, (v: number, j: number) => v === j);
-    const cols = every ? null : Int32Array.from({ length: sources.length * nOrient }, (_, j) => sources[Math.floor(j / nOrient)] * nOrient + (j % nOrient));
+    const cols = every ? null : sourceColumns(sources, nOrient);
     // The gathered copy (kept columns × all forward rows) is made off the main thread.
     const G = cols === null ? sol : await gatherColumns(sol, cols);
     const out = new Matrix(s.W.rows, G.cols);
@@ -275,7 +275,7 @@ function whitenPlan(W: Matrix, wRowChannel: number[], nc: PreparedNoiseCov, rows
   const Ws = spread(W, rows, nFwdRows);
   const blocks = nc.groups.map(({ picks }) => {
     const inGroup = new Set(picks);
-    const wr = wRowChannel.flatMap((c, r) => (inGroup.has(c) ? [r] : []));
+    const wr = rowsIn(wRowChannel, inGroup);
     const fr = picks.map((c) => rows[c]);
     return { w0: Math.min(...wr), w1: Math.max(...wr) + 1, wn: wr.length, f0: Math.min(...fr), f1: Math.max(...fr) + 1 };
   });
@@ -313,12 +313,37 @@ const BLOCK_COLUMNS = 1536;
 /** W over chosen channels → the same rows over all `nRows` forward rows (zero columns elsewhere). */
 function spread(W: Matrix, rows: Int32Array, nRows: number): Matrix {
   const out = new Matrix(W.rows, nRows);
-  rows.forEach((r, c) => out.data.set(W.col(c), r * W.rows));
+  for (let c = 0; c < rows.length; c++) out.data.set(W.col(c), rows[c] * W.rows);
   return out;
 }
 
 function expand(perSource: Float64Array, nOrient: number): Float64Array {
   const out = new Float64Array(perSource.length * nOrient);
   for (let k = 0; k < out.length; k++) out[k] = perSource[Math.floor(k / nOrient)];
+  return out;
+}
+
+// Element loops that were callbacks in place (Int32Array.from, filter, flatMap): a callback made
+// per call loses its optimised code at each full collection, so a pool worker recompiled them on
+// every row or two of a batch; these keep theirs (lib/records/nameIndex.ts says the same).
+
+/** The gain columns of `sources` (nOrient each, in order). */
+export function sourceColumns(sources: ArrayLike<number>, nOrient: number): Int32Array {
+  const cols = new Int32Array(sources.length * nOrient);
+  for (let j = 0, c = 0; j < sources.length; j++) for (let o = 0; o < nOrient; o++, c++) cols[c] = sources[j] * nOrient + o;
+  return cols;
+}
+
+/** Values 2, 5, 8, …: the normal component of each free source's x/y/z triple. */
+function everyThird(a: Float64Array): Float64Array {
+  const out = new Float64Array(Math.floor(a.length / 3));
+  for (let k = 0; k < out.length; k++) out[k] = a[3 * k + 2];
+  return out;
+}
+
+/** Positions r of `channels` whose channel is in `group`. */
+function rowsIn(channels: readonly number[], group: ReadonlySet<number>): number[] {
+  const out: number[] = [];
+  for (let r = 0; r < channels.length; r++) if (group.has(channels[r])) out.push(r);
   return out;
 }
