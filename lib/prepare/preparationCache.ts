@@ -6,7 +6,6 @@
  * first. A pool worker holds one per task, or for its life (SolvePoolOptions.keepPreparation).
  */
 import { createHash } from 'node:crypto';
-import * as v8 from 'node:v8';
 import type { Info } from '../records/info.js';
 
 /**
@@ -128,10 +127,19 @@ export function stepMemo(p: Preparation): Memo {
 
 /** A digest of a measurement info (channels, bads, projectors, transforms): conditions of one file share it. */
 export function infoDigest(info: Info): string {
-  // V8's serialisation: arrays by their bytes and type, in one native pass. JSON.stringify with a
-  // replacer for the arrays called the replacer per key (366 channel records) and, a closure made
-  // per call, recompiled it in every pool worker after each full collection, on every batch row.
-  return createHash('sha256').update(v8.serialize(info)).digest('hex');
+  // JSON, not v8.serialize: V8's format tells a number stored as a small integer from the same
+  // value stored as a double, and a holey array from a packed one, so equal infos of one file
+  // read for two rows got different digests and nothing was shared.
+  return createHash('sha256').update(JSON.stringify(info, arrayBytes)).digest('hex');
+}
+
+/**
+ * infoDigest's replacer: typed arrays by their bytes (their type named); printing each number was
+ * most of the digest's time, per row. Defined once: a replacer made per call was optimised anew
+ * after every full collection in every pool worker (lib/records/nameIndex.ts says why).
+ */
+function arrayBytes(_key: string, v: unknown): unknown {
+  return ArrayBuffer.isView(v) ? `${v.constructor.name}:${Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64')}` : v;
 }
 
 /** A cache key part for option values (stable, readable). */
