@@ -24,8 +24,9 @@ export interface PrepareGainOptions {
   weightsMin: number;
   /**
    * Where the prepared forward (which depends on neither the data nor the weights) comes from
-   * when it is shared between solves: a memo around the computation. It holds no whitened gain:
-   * each solve whitens the columns its weights keep (whitenSources), so nothing shared is changed.
+   * when it is shared between solves: a memo around the computation. It then holds the whitened
+   * gain (keepWhitened), and each solve copies the columns its weights keep (whitenSources), so
+   * nothing shared is changed.
    */
   shared?: (make: () => Promise<PreparedColumns>) => Promise<PreparedColumns>;
   /** Steps shared with other preparations of the same inputs (prepareForward's `memo`). */
@@ -49,8 +50,9 @@ export async function prepareGain(fwd: Forward, info: Info, cov: Covariance, o: 
     const full = await prepareForward(fwd, info, cov, options);
     return { ...full, sourceWeighting: Float64Array.from(full.sourceStd), keptColumns: null };
   }
-  // Column norms only (depth prior, trace): the whitened columns are made below, for the sources kept.
-  const make = () => prepareForwardColumns(fwd, info, cov, options);
+  // Column norms (depth prior, trace); the whitened columns are made below, for the sources kept.
+  // Shared by several solves, the whitened gain is held, and each solve copies the columns it keeps.
+  const make = () => prepareForwardColumns(fwd, info, cov, { ...options, keepWhitened: !!o.shared });
   const p = o.shared ? await o.shared(make) : await make();
   const sourceWeighting = Float64Array.from(p.sourceStd);
   const nsrc = p.sourceStd.length / p.nOrient;
