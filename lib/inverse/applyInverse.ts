@@ -22,6 +22,7 @@ import { normalOrthBasis, sourceNormals } from '../prepare/surfaceOrientation.js
 import { computeWhitener } from '../prepare/whitener.js';
 import { combineXyz } from './combineXyz.js';
 import { sourceSpaceKind, type InverseOperator } from './makeInverseOperator.js';
+import { nameIndex, namesMissing, positionsOf } from '../records/nameIndex.js';
 
 export type InverseMethod = 'MNE' | 'dSPM' | 'sLORETA';
 
@@ -158,8 +159,8 @@ export async function applyInverse(evoked: Evoked, inv: InverseOperator, o: Appl
   }
 
   // _check_reference, _check_ch_names, _pick_channels_inverse_operator
-  const where = new Map(evoked.info.chNames.map((n, k) => [n, k] as const));
-  const missing = inv.chNames.filter((n) => !where.has(n));
+  const where = nameIndex(evoked.info.chNames);
+  const missing = namesMissing(inv.chNames, where);
   if (missing.length > 0) throw new ChannelMismatchError('Channels of the inverse operator are not present in the evoked data', missing);
   if (needsEegAverageReference(pickInfo(evoked.info, inv.chNames))) {
     throw new InputError('evoked.info.projs', 'an EEG average reference projector (mandatory for modelling)', 'none');
@@ -169,8 +170,8 @@ export async function applyInverse(evoked: Evoked, inv: InverseOperator, o: Appl
   }
   const make = () => prepareApplication(inv, evoked.nave, lambda2, method);
   const { p, trans } = await (memo ? memo(`apply|${optionsKey([evoked.nave, lambda2, method])}`, make) : make());
-  const data = evoked.data.pickRows(inv.chNames.map((n) => where.get(n)!));
-  const bad = data.data.findIndex((v) => !Number.isFinite(v));
+  const data = evoked.data.pickRows(positionsOf(where, inv.chNames));
+  const bad = data.firstNonFinite();
   if (bad >= 0) throw new InputError('evoked.data', 'finite values', String(data.data[bad]));
 
   // sol = diag(√sourceCov) · V · (trans · data).

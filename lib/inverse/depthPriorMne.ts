@@ -22,7 +22,8 @@ export async function depthPriorFloat32(G: Matrix, rows: ArrayLike<number>, exp:
   // The Grams and their largest eigenvalues in C++ (binding/kernels_gain.cc DepthGramsF32), in float32.
   const d = new Float64Array(ns);
   await callAsync(() => addon.depthGramsF32Async(G.rows, ns, G.data, rows.length, Float64Array.from(rows), d));
-  const w = d.map((v) => f32(1 / v));
+  const w = new Float64Array(ns);
+  for (let k = 0; k < ns; k++) w[k] = f32(1 / d[k]);
   if (limit !== null) {
     const ws = Float64Array.from(w).sort();
     const cap = f32(limit * limit * ws[0]);
@@ -31,5 +32,6 @@ export async function depthPriorFloat32(G: Matrix, rows: ArrayLike<number>, exp:
     for (let k = 0; k < ns; k++) w[k] = Math.min(f32(w[k] / lim), 1);
   }
   const e = f32(exp);
-  return w.map((v) => f32(Math.pow(v, e)));
+  for (let k = 0; k < ns; k++) w[k] = f32(Math.pow(w[k], e));
+  return w;
 }

@@ -34,7 +34,7 @@ export function dipoleTable(dipoles: Dipole | readonly Dipole[], name: string | 
     ori: new Matrix(n, 3), gof: new Float64Array(n), name, khi2: null, nfree: null,
   };
   let row = 0;
-  list.forEach((d, k) => {
+  for (const [k, d] of list.entries()) {
     const nT = d.times.length;
     if (d.amplitude.length !== nT || d.gof.length !== nT || d.ori.rows !== nT) {
       throw new InputError(`dipoles[${k}]`, `amplitude, gof and ori with ${nT} rows (one per time)`, 'other lengths');
@@ -48,6 +48,6 @@ export function dipoleTable(dipoles: Dipole | readonly Dipole[], name: string | 
         out.ori.set(row, c, d.ori.get(t, c));
       }
     }
-  });
+  }
   return out;
 }

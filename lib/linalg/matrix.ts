@@ -121,4 +121,16 @@ export class Matrix {
     for (let k = 0; k < this.data.length; k++) m = Math.max(m, Math.abs(this.data[k]));
     return m;
   }
+
+  /**
+   * Index (in `data`) of the first NaN or ±Infinity, −1 when all are finite. A method rather than
+   * `data.findIndex((v) => !Number.isFinite(v))` at each check: V8 keeps a callback's optimised
+   * code only while one of its closures lives, so a closure made per call was optimised anew after
+   * every full collection, in every pool worker (each row of a batch); a method keeps its code.
+   */
+  firstNonFinite(): number {
+    const d = this.data;
+    for (let k = 0; k < d.length; k++) if (!Number.isFinite(d[k])) return k;
+    return -1;
+  }
 }

@@ -6,7 +6,8 @@
 import { ChannelMismatchError } from '../errors.js';
 import type { Covariance } from '../records/covariance.js';
 import type { Forward } from '../records/forward.js';
-import type { Info } from '../records/info.js';
+import type { ChannelInfo, Info } from '../records/info.js';
+import { namesIn, namesMissing } from '../records/nameIndex.js';
 
 export function selectChannels(info: Info, fwd: Forward, cov: Covariance | null): string[] {
   if (fwd.info.compGrade !== info.compGrade) {
@@ -15,7 +16,8 @@ export function selectChannels(info: Info, fwd: Forward, cov: Covariance | null)
   const inFwd = new Set(fwd.chNames);
   const inCov = cov ? new Set(cov.names) : null;
   const bads = new Set([...info.bads, ...(cov?.bads ?? [])]);
-  const names = info.chNames.filter((n) => !bads.has(n) && inFwd.has(n) && (inCov === null || inCov.has(n)));
+  const names: string[] = [];
+  for (const n of info.chNames) if (!bads.has(n) && inFwd.has(n) && (inCov === null || inCov.has(n))) names.push(n);
   if (names.length === 0) {
     const good = info.chNames.filter((n) => !bads.has(n));
     throw new ChannelMismatchError('No good data channel is in both the forward solution and the noise covariance',
@@ -31,9 +33,9 @@ export function selectChannels(info: Info, fwd: Forward, cov: Covariance | null)
  * positions are in device coordinates and fixed per system; EEG electrodes may be re-digitised.
  */
 function checkSameSensors(info: Info, fwd: Forward, names: readonly string[]): void {
-  const inFwd = new Map(fwd.info.chs.map((ch) => [ch.name, ch] as const));
+  const inFwd = channelsByName(fwd.info.chs);
   const differ: string[] = [];
-  const byName = new Map(info.chs.map((ch) => [ch.name, ch] as const));
+  const byName = channelsByName(info.chs);
   for (const n of names) {
     const a = byName.get(n)!, b = inFwd.get(n);
     if (!b || (a.type !== 'mag' && a.type !== 'grad')) continue;
@@ -50,8 +52,18 @@ function checkSameSensors(info: Info, fwd: Forward, names: readonly string[]): v
 export function pickInfo(info: Info, chNames: readonly string[]): Info {
   const wanted = new Set(chNames);
   const have = new Set(info.chNames);
-  const missing = chNames.filter((n) => !have.has(n));
+  const missing = namesMissing(chNames, have);
   if (missing.length > 0) throw new ChannelMismatchError('Channels are missing from the measurement info', missing);
-  const keep = info.chs.filter((ch) => wanted.has(ch.name));
-  return { ...info, chs: keep, chNames: keep.map((ch) => ch.name), nchan: keep.length, bads: info.bads.filter((b) => wanted.has(b)) };
+  const keep: ChannelInfo[] = [];
+  for (const ch of info.chs) if (wanted.has(ch.name)) keep.push(ch);
+  const names: string[] = [];
+  for (const ch of keep) names.push(ch.name);
+  return { ...info, chs: keep, chNames: names, nchan: keep.length, bads: namesIn(info.bads, wanted) };
+}
+
+/** Name → channel record (the last of a repeated name); a loop, not a callback per call: see lib/records/nameIndex.ts. */
+function channelsByName(chs: readonly ChannelInfo[]): Map<string, ChannelInfo> {
+  const m = new Map<string, ChannelInfo>();
+  for (const ch of chs) m.set(ch.name, ch);
+  return m;
 }

@@ -19,9 +19,10 @@ export interface TypePicks {
 export function picksByType(info: Info, o: { megCombined: boolean; excludeBads: boolean }): TypePicks[] {
   const bads = new Set(o.excludeBads ? info.bads : []);
   const byType = new Map<ChannelType, number[]>(DATA_TYPES.map((t) => [t, []]));
-  info.chs.forEach((ch, k) => {
+  for (let k = 0; k < info.chs.length; k++) {
+    const ch = info.chs[k];
     if (!bads.has(ch.name)) byType.get(ch.type)?.push(k);
-  });
+  }
   const groups: TypePicks[] = DATA_TYPES.map((t) => ({ type: t as PickGroup, picks: byType.get(t)! }));
   if (o.megCombined && groups[0].picks.length && groups[1].picks.length) {
     const meg = [...groups[0].picks, ...groups[1].picks].sort((a, b) => a - b);
@@ -33,7 +34,9 @@ export function picksByType(info: Info, o: { megCombined: boolean; excludeBads: 
 /** Whether the good EEG channels lack the average-reference projector MNE requires for modelling. */
 export function needsEegAverageReference(info: Info): boolean {
   const bads = new Set(info.bads);
-  if (!info.chs.some((ch) => ch.type === 'eeg' && !bads.has(ch.name))) return false;
+  let goodEeg = false;
+  for (const ch of info.chs) if (ch.type === 'eeg' && !bads.has(ch.name)) goodEeg = true;
+  if (!goodEeg) return false;
   // FIFFV_PROJ_ITEM_EEG_AVREF = 10, or MNE's description pattern.
   return !info.projs.some((p) => p.kind === 10 || /^Average .* reference$/.test(p.desc));
 }

@@ -127,9 +127,19 @@ export function stepMemo(p: Preparation): Memo {
 
 /** A digest of a measurement info (channels, bads, projectors, transforms): conditions of one file share it. */
 export function infoDigest(info: Info): string {
-  // Arrays by their bytes (their type named): printing each number was most of the digest's time, per row.
-  const json = JSON.stringify(info, (_k, v) => (ArrayBuffer.isView(v) ? `${v.constructor.name}:${Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64')}` : v));
-  return createHash('sha256').update(json).digest('hex');
+  // JSON, not v8.serialize: V8's format tells a number stored as a small integer from the same
+  // value stored as a double, and a holey array from a packed one, so equal infos of one file
+  // read for two rows got different digests and nothing was shared.
+  return createHash('sha256').update(JSON.stringify(info, arrayBytes)).digest('hex');
+}
+
+/**
+ * infoDigest's replacer: typed arrays by their bytes (their type named); printing each number was
+ * most of the digest's time, per row. Defined once: a replacer made per call was optimised anew
+ * after every full collection in every pool worker (lib/records/nameIndex.ts says why).
+ */
+function arrayBytes(_key: string, v: unknown): unknown {
+  return ArrayBuffer.isView(v) ? `${v.constructor.name}:${Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64')}` : v;
 }
 
 /** A cache key part for option values (stable, readable). */

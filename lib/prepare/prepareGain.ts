@@ -9,7 +9,7 @@ import type { Covariance } from '../records/covariance.js';
 import type { Forward } from '../records/forward.js';
 import type { Info } from '../records/info.js';
 import { scaleColumns } from '../linalg/columns.js';
-import { prepareForward, prepareForwardColumns, type PreparedColumns } from './prepareForward.js';
+import { prepareForward, prepareForwardColumns, sourceColumns, type PreparedColumns } from './prepareForward.js';
 import { DEPTH_SPARSE } from './priors.js';
 import type { Memo } from './preparationCache.js';
 import type { RankOption } from './rank.js';
@@ -24,8 +24,9 @@ export interface PrepareGainOptions {
   weightsMin: number;
   /**
    * Where the prepared forward (which depends on neither the data nor the weights) comes from
-   * when it is shared between solves: a memo around the computation. It holds no whitened gain:
-   * each solve whitens the columns its weights keep (whitenSources), so nothing shared is changed.
+   * when it is shared between solves: a memo around the computation. It then holds the whitened
+   * gain (keepWhitened), and each solve copies the columns its weights keep (whitenSources), so
+   * nothing shared is changed.
    */
   shared?: (make: () => Promise<PreparedColumns>) => Promise<PreparedColumns>;
   /** Steps shared with other preparations of the same inputs (prepareForward's `memo`). */
@@ -49,8 +50,9 @@ export async function prepareGain(fwd: Forward, info: Info, cov: Covariance, o: 
     const full = await prepareForward(fwd, info, cov, options);
     return { ...full, sourceWeighting: Float64Array.from(full.sourceStd), keptColumns: null };
   }
-  // Column norms only (depth prior, trace): the whitened columns are made below, for the sources kept.
-  const make = () => prepareForwardColumns(fwd, info, cov, options);
+  // Column norms (depth prior, trace); the whitened columns are made below, for the sources kept.
+  // Shared by several solves, the whitened gain is held, and each solve copies the columns it keeps.
+  const make = () => prepareForwardColumns(fwd, info, cov, { ...options, keepWhitened: !!o.shared });
   const p = o.shared ? await o.shared(make) : await make();
   const sourceWeighting = Float64Array.from(p.sourceStd);
   const nsrc = p.sourceStd.length / p.nOrient;
@@ -69,9 +71,9 @@ export async function prepareGain(fwd: Forward, info: Info, cov: Covariance, o: 
   weighColumns(sourceWeighting, weights, p.nOrient, wmax);
   // The mask is per source (all its columns share the weight): whiten just the sources kept.
   const keptSources = sourcesAbove(weights, wmax, o.weightsMin / wmax);
-  const keptColumns = Int32Array.from({ length: keptSources.length * p.nOrient }, (_, j) => keptSources[Math.floor(j / p.nOrient)] * p.nOrient + (j % p.nOrient));
+  const keptColumns = sourceColumns(keptSources, p.nOrient);
   // Scaling each column commutes with the mask: scale only the columns kept, by source_std × weight.
-  const gain = await scaleColumns(await p.whitenSources(keptSources), Float64Array.from(keptColumns, (k) => sourceWeighting[k]));
+  const gain = await scaleColumns(await p.whitenSources(keptSources), gathered(sourceWeighting, keptColumns));
   return { ...p, gain, sourceWeighting, keptColumns: keptSources.length === nsrc ? null : keptColumns };
 }
 
@@ -91,6 +93,13 @@ function largestWeight(weights: Float64Array): number {
 /** Column k's weighting times its source's weight / wmax, in place. */
 function weighColumns(sourceWeighting: Float64Array, weights: Float64Array, nOrient: number, wmax: number): void {
   for (let k = 0; k < sourceWeighting.length; k++) sourceWeighting[k] *= weights[Math.floor(k / nOrient)] / wmax;
+}
+
+/** values[idx[k]] for each k. */
+function gathered(values: Float64Array, idx: Int32Array): Float64Array {
+  const out = new Float64Array(idx.length);
+  for (let k = 0; k < idx.length; k++) out[k] = values[idx[k]];
+  return out;
 }
 
 /** The sources whose weight / wmax exceeds `min` (MNE's mask w > weights_min), in order. */

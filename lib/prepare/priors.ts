@@ -40,7 +40,8 @@ export function depthWeights(sensitivity: Float64Array, nOrient: 1 | 3, o: Depth
   let dmin = Infinity;
   for (const v of d) if (v !== 0 && v < dmin) dmin = v;
   for (let k = 0; k < ns; k++) if (d[k] === 0) d[k] = dmin;
-  const w = d.map((v) => 1 / v);
+  const w = new Float64Array(ns);
+  for (let k = 0; k < ns; k++) w[k] = 1 / d[k];
   if (o.limit !== null) {
     // MNE-C: cap the prior's range at limit² above the smallest weight.
     const ws = Float64Array.from(w).sort();

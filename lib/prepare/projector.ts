@@ -7,6 +7,7 @@ import { InputError } from '../errors.js';
 import { Matrix } from '../linalg/matrix.js';
 import type { Projection } from '../records/info.js';
 import { thinSvd } from '../linalg/thinSvd.js';
+import { nameIndex } from '../records/nameIndex.js';
 
 export interface Projector {
   /** nChan × nChan, or null when no vector touches these channels (MNE returns the identity). */
@@ -25,14 +26,11 @@ export function makeProjector(projs: readonly Projection[], chNames: readonly st
   let col = 0;
   let nonzero = 0;
   for (const p of projs) {
-    const where = new Map(p.colNames.map((n, k) => [n, k] as const));
+    const where = nameIndex(p.colNames);
     if (where.size !== p.colNames.length) throw new InputError(`projection "${p.desc}" colNames`, 'unique channel names', 'duplicates');
     for (let v = 0; v < p.data.rows; v++, col++) {
       const out = vecs.col(col);
-      chNames.forEach((name, c) => {
-        const k = where.get(name);
-        if (k !== undefined && !bad.has(name)) out[c] = p.data.get(v, k);
-      });
+      placeVector(out, chNames, where, bad, p.data, v);
       // Rescale for a better detection of small singular values (MNE's comment).
       if (toUnitNorm(out)) nonzero++;
     }
@@ -61,6 +59,18 @@ function toUnitNorm(v: Float64Array): boolean {
   if (!(size > 0)) return false;
   for (let c = 0; c < v.length; c++) v[c] /= size;
   return true;
+}
+
+/**
+ * out[c] = the projection vector v's value for chNames[c] (0 for bad channels and channels it
+ * lacks). A function of its own, not a callback in place: see lib/records/nameIndex.ts.
+ */
+function placeVector(out: Float64Array, chNames: readonly string[], where: ReadonlyMap<string, number>, bad: ReadonlySet<string>, data: Matrix, v: number): void {
+  for (let c = 0; c < chNames.length; c++) {
+    const name = chNames[c];
+    const k = where.get(name);
+    if (k !== undefined && !bad.has(name)) out[c] = data.get(v, k);
+  }
 }
 
 /** P −= u·uᵀ in place (P square, n = u.length). */

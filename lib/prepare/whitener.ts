@@ -14,6 +14,7 @@ import { pickInfo } from './pickChannels.js';
 import { picksByType, type PickGroup, type TypePicks } from './picksByType.js';
 import { makeProjector } from './projector.js';
 import { computeRank, type RankOption } from './rank.js';
+import { nameIndex, namesMissing, positionsOf } from '../records/nameIndex.js';
 
 export interface PreparedNoiseCov {
   chNames: string[];
@@ -31,12 +32,12 @@ export interface PreparedNoiseCov {
 }
 
 export async function prepareNoiseCov(cov: Covariance, info: Info, chNames: readonly string[], rank: RankOption): Promise<PreparedNoiseCov> {
-  const where = new Map(cov.names.map((n, k) => [n, k] as const));
-  const missing = chNames.filter((n) => !where.has(n));
+  const where = nameIndex(cov.names);
+  const missing = namesMissing(chNames, where);
   if (missing.length > 0) throw new ChannelMismatchError('Not all channels are present in the noise covariance', missing);
-  const idx = chNames.map((n) => where.get(n)!);
+  const idx = positionsOf(where, chNames);
   const data = cov.data.pickRows(idx).pickCols(idx);
-  const bad = data.data.findIndex((v) => !Number.isFinite(v));
+  const bad = data.firstNonFinite();
   if (bad >= 0) throw new InputError('noiseCov.data', 'finite values', String(data.data[bad]));
   const picked = pickInfo(info, chNames);
   const { P } = makeProjector([...picked.projs, ...cov.projs], chNames);
@@ -89,10 +90,11 @@ export function computeWhitener(nc: PreparedNoiseCov, o: { pca: true | 'white'; 
   const m = rows.length;
   const W = new Matrix(m, n);
   const nave = o.nave ?? 1;
-  const f = rows.map((i) => {
+  const f: number[] = [];
+  for (const i of rows) {
     const lam = nc.eig[i] / nave;
-    return lam > 0 ? 1 / Math.sqrt(lam) : 0;
-  });
+    f.push(lam > 0 ? 1 / Math.sqrt(lam) : 0);
+  }
   scaledRowsInto(W, nc.eigvec, rows, f);
   return W;
 }

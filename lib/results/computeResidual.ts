@@ -10,6 +10,7 @@ import { Matrix } from '../linalg/matrix.js';
 import type { Evoked } from '../records/evoked.js';
 import { pickInfo } from '../prepare/pickChannels.js';
 import { makeProjector } from '../prepare/projector.js';
+import { nameIndex, positionsOf } from '../records/nameIndex.js';
 
 export interface ResidualInput {
   /** The evoked that was inverted (all its channels; the used ones are picked here). */
@@ -27,10 +28,8 @@ export function computeResidual({ evoked, chNames, gainActive, X }: ResidualInpu
   if (gainActive.cols !== X.rows) throw new InputError('X', `${gainActive.cols} rows (one per active column)`, `${X.rows}`);
   if (X.cols !== evoked.nTimes) throw new InputError('X', `${evoked.nTimes} columns (one per time)`, `${X.cols}`);
   const info = pickInfo(evoked.info, chNames);
-  const evokedRow = new Map(evoked.info.chNames.map((n, k) => [n, k] as const));
-  const gainRow = new Map(chNames.map((n, k) => [n, k] as const));
-  const rowInEvoked = info.chNames.map((n) => evokedRow.get(n)!);
-  const rowInGain = info.chNames.map((n) => gainRow.get(n)!);
+  const rowInEvoked = positionsOf(nameIndex(evoked.info.chNames), info.chNames);
+  const rowInGain = positionsOf(nameIndex(chNames), info.chNames);
   const estimate = X.rows === 0 ? new Matrix(chNames.length, X.cols) : gemm(gainActive.pickRows(rowInGain), X);
   const active = evoked.info.projs.filter((p) => p.active);
   const { P } = makeProjector(active, info.chNames, info.bads);

@@ -31,6 +31,7 @@ import { l21DualNorm } from './penalties/l21.js';
 import { solveByDiscrepancy } from './discrepancy.js';
 import { solveBySure, solveForAlpha } from './solveForAlpha.js';
 import { optionsKey, stepMemo, type Preparation } from '../prepare/preparationCache.js';
+import { nameIndex, positionsOf } from '../records/nameIndex.js';
 
 export interface MixedNormDiagnostics {
   /** max over sources of ‖(GᵀM)_source‖_F of the prepared, whitened problem (MNE's alpha_max before ×0.01). */
@@ -79,8 +80,7 @@ export interface MixedNormResult extends MixedNormCondition {
 }
 
 function dataMatrix(evokeds: Evoked[], chNames: readonly string[]): Matrix {
-  const row = new Map(evokeds[0].info.chNames.map((n, k) => [n, k] as const));
-  const rows = chNames.map((n) => row.get(n)!);
+  const rows = positionsOf(nameIndex(evokeds[0].info.chNames), chNames);
   const T = evokeds.reduce((s, e) => s + e.nTimes, 0);
   const M = new Matrix(rows.length, T);
   let t0 = 0;
@@ -152,7 +152,7 @@ export async function mixedNorm(evoked: Evoked | Evoked[], forward: Forward, noi
   const scales = settings.jointConditions ? jointScales(given) : null;
   const evokeds = scales === null ? given : given.map((e, k) => scaleEvoked(e, scales[k]));
   evokeds.forEach((e, k) => {
-    const bad = e.data.data.findIndex((v) => !Number.isFinite(v));
+    const bad = e.data.firstNonFinite();
     if (bad >= 0) throw new InputError(`evoked${evokeds.length > 1 ? `[${k}]` : ''}.data`, 'finite values', `${e.data.data[bad]} at channel ${e.info.chNames[bad % e.data.rows]}, sample ${Math.floor(bad / e.data.rows)}`);
   });
   if (forward.nsource === 0 || forward.sol.cols === 0) throw new InputError('forward', 'a forward solution with at least one source', '0 sources');

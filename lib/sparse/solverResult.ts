@@ -14,6 +14,7 @@ import type { Evoked } from '../records/evoked.js';
 import type { SourceEstimate } from '../records/sourceEstimate.js';
 import { makeSparseResult, type NoActiveSourceWarning } from '../results/makeSparseResult.js';
 import { sourceGeometry } from '../results/sourceGeometry.js';
+import { nameIndex, positionsOf } from '../records/nameIndex.js';
 
 export interface SparseSolverResult {
   dipoles: Dipole[];
@@ -27,7 +28,7 @@ export interface SparseSolverResult {
 
 /** MNE's _check_reference and finite data: throws InputError naming the field. */
 export function checkEvoked(evoked: Evoked): void {
-  const bad = evoked.data.data.findIndex((v) => !Number.isFinite(v));
+  const bad = evoked.data.firstNonFinite();
   if (bad >= 0) throw new InputError('evoked.data', 'finite values', `${evoked.data.data[bad]} at channel ${evoked.info.chNames[bad % evoked.data.rows]}, sample ${Math.floor(bad / evoked.data.rows)}`);
   if (needsEegAverageReference(evoked.info)) {
     throw new InputError('evoked.info.projs', 'an average EEG reference projector (MNE requires one for modelling EEG)', 'none');
@@ -36,8 +37,7 @@ export function checkEvoked(evoked: Evoked): void {
 
 /** W · evoked[chNames]: the whitened data of the prepared gain's channels. */
 export async function whitenedData(prep: SparseGain, evoked: Evoked): Promise<Matrix> {
-  const row = new Map(evoked.info.chNames.map((n, k) => [n, k] as const));
-  return gemmAsync(prep.whitener, evoked.data.pickRows(prep.chNames.map((n) => row.get(n)!)));
+  return gemmAsync(prep.whitener, evoked.data.pickRows(positionsOf(nameIndex(evoked.info.chNames), prep.chNames)));
 }
 
 export interface SolvedColumns {

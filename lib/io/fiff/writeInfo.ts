@@ -30,13 +30,17 @@ export function writeBads(w: FiffWriter, bads: readonly string[]): void {
   if (bads.length > 0) w.startBlock(FIFF.FIFFB_MNE_BAD_CHANNELS).nameList(FIFF.FIFF_MNE_CH_NAME_LIST, bads).endBlock(FIFF.FIFFB_MNE_BAD_CHANNELS);
 }
 
+/** Whether a channel name fits FIF's 16-byte field (defined once: see lib/records/nameIndex.ts). */
+function fits(n: string): boolean {
+  return Buffer.byteLength(n, 'utf8') <= 15;
+}
+
 /**
  * FIF channel info holds names of at most 15 bytes. Longer names are written truncated (made
  * unique with a "-k" suffix) and the full names go to FIFFB_CH_INFO blocks, as MNE does; bads and
  * projector columns use the short names. Returns the full → short mapping (empty when not needed).
  */
 export function shortChannelNames(names: readonly string[]): Map<string, string> {
-  const fits = (n: string) => Buffer.byteLength(n, 'utf8') <= 15;
   if (names.every(fits)) return new Map();
   const cut = (n: string, max: number) => { let s = n.slice(0, max); while (!fits(s)) s = s.slice(0, -1); return s; };
   const used = new Set<string>();
@@ -73,7 +77,7 @@ export function writeMeasInfo(w: FiffWriter, info: Info): void {
   if (Number.isFinite(info.lowpass)) w.float(FIFF.FIFF_LOWPASS, info.lowpass);
   if (Number.isFinite(info.highpass)) w.float(FIFF.FIFF_HIGHPASS, info.highpass);
   // MNE renumbers scan numbers and resets the range to 1 (data are floats, no range needed).
-  info.chs.forEach((ch, k) => w.chInfo({ ...ch, name: mapping.get(ch.name) ?? ch.name }, k + 1, 1));
+  for (let k = 0; k < info.chs.length; k++) w.chInfo({ ...info.chs[k], name: mapping.get(info.chs[k].name) ?? info.chs[k].name }, k + 1, 1);
   if (mapping.size > 0) writeExtendedChInfo(w, info.chs);
   w.endBlock(FIFF.FIFFB_MEAS_INFO);
 }
