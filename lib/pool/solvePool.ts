@@ -69,7 +69,7 @@ export interface TaskOptions {
 export type RowOutcome = { ok: true; summary: SolveSummary } | { ok: false; error: Error };
 
 export class SolvePool {
-  private readonly piscina: Piscina<GroupTask, RowResult[]>;
+  private readonly piscina: Piscina<GroupTask, number>;
   readonly size: number;
   private readonly maxQueue: number;
   private readonly keepPreparation: boolean;
@@ -133,18 +133,18 @@ export class SolvePool {
     return [...outcomes, ...rest];
   }
 
-  /** One piscina task; every row is reported once, from its port message or from the task's result. */
+  /** One piscina task; every row is reported once, from its port message. */
   private async task(jobs: SolveJob[], o: TaskOptions, onRow: (row: number, r: RowOutcome) => void): Promise<{ died: Error | null }> {
     // The bound is ours: piscina's maxQueue also counts starting workers' capacity.
     if (this.inFlight >= this.size + this.maxQueue) throw new PoolError('EQUEUEFULL', `the queue is full (${this.queued} tasks waiting)`);
     this.inFlight++;
     const { port1, port2 } = new MessageChannel();
     let started = false;
-    const reported = new Set<number>();
+    let rowsReported = 0, allReported = () => {};
     const report = (row: number, r: RowResult) => {
-      if (reported.has(row)) return;
-      reported.add(row);
+      rowsReported++;
       onRow(row, r.ok ? r : { ok: false, error: rebuildError(r.error) });
+      allReported();
     };
     // Aborting piscina's run removes a queued task; once a worker has it, the abort goes over the
     // port instead (piscina would terminate the worker under a native solve).
@@ -161,9 +161,11 @@ export class SolvePool {
       else report(m.row, m.result);
     });
     try {
-      // The result can overtake the port's last messages: rows not yet reported come from it.
-      const results = await this.piscina.run({ jobs, port: port2, keepPreparation: this.keepPreparation }, { transferList: [port2 as never], signal: dequeue.signal });
-      results.forEach((r, row) => report(row, r));
+      // Rows travel only on the port, the task's result is their count: a second copy of each row
+      // in it cost the main thread a structured-clone decode of every result.json-sized summary
+      // (its largest allocation under load). The result can overtake the port's last messages.
+      const rows = await this.piscina.run({ jobs, port: port2, keepPreparation: this.keepPreparation }, { transferList: [port2 as never], signal: dequeue.signal });
+      if (rowsReported < rows) await new Promise<void>((resolve) => { allReported = () => { if (rowsReported === rows) resolve(); }; });
       return { died: null };
     } catch (e) {
       if (dequeue.signal.aborted) throw o.signal!.reason;
