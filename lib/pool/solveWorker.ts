@@ -39,7 +39,7 @@ export default async function runGroup(task: GroupTask): Promise<number> {
         const onProgress = (progress: Parameters<NonNullable<typeof job.mixedNorm.onProgress>>[0]) => post({ type: 'progress', row, progress });
         const summary = await solveFiles({ ...job, mixedNorm: { ...job.mixedNorm, signal: controller.signal, onProgress } },
           (stage, detail) => post({ type: 'stage', row, stage, detail }), cache);
-        result = { ok: true, summary };
+        result = { ok: true, summary: task.summaries ? summary : null };
       } catch (e) {
         result = { ok: false, error: errorRecord(e) };
       }

@@ -83,7 +83,7 @@ export class LocalQueue implements JobQueue {
     let timer: NodeJS.Timeout | undefined;
     const stop = (why: StopReason) => { if (!controller.signal.aborted) { control.why = why; controller.abort(); } };
     // result.json names the inputs as the client did: it is served as written, never parsed here.
-    const run = this.pool.run({ ...r.job, inputNames: r.inputs }, {
+    const run = this.pool.solveInto({ ...r.job, inputNames: r.inputs }, {
       signal: controller.signal,
       onStage: (_row, stage, detail) => {
         if (r.state === 'queued') {

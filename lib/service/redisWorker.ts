@@ -59,7 +59,7 @@ export async function startWorker(o: WorkerOptions): Promise<RunningWorker> {
     const report = () => void job.updateProgress({ ...r.progress }).catch(() => {});
     const t0 = Date.now();
     try {
-      await pool.run(r.job, {
+      await pool.solveInto(r.job, {
         signal: c.controller.signal,
         onStage: (_row, stage, detail) => { recordProgress(r, { stage, detail }); report(); },
         onProgress: (_row, p) => { recordProgress(r, p); report(); },
