@@ -23,6 +23,7 @@ import { gammaMap } from '../lib/sparse/gammaMap/gammaMap.js';
 import { tfMixedNorm } from '../lib/sparse/tfmxne/tfMixedNorm.js';
 import { dspmWeights } from '../lib/workflow/dspmWeights.js';
 import { readSeedInputs, solveSeed, type SeedInputs } from '../lib/workflow/solveFiles.js';
+import { mainThreadCpu } from './loopProbes.js';
 import { DEFAULT_CROP, SEED_OPTIONS, type WorkloadSpec } from './workloads.js';
 
 export interface Check { activeSources?: number[]; activeColumns?: number[] }
@@ -151,19 +152,6 @@ export function peakRssMb(): number {
     if (m) return Number(m[1]) / 1024;
   } catch { /* not Linux */ }
   return process.resourceUsage().maxRSS / 1024;
-}
-
-/**
- * The longest stretch of main-thread CPU time between two ticks of a 1 ms timer (Linux schedstat,
- * ns): what the event loop is blocked by this process's own work, whatever else runs on the
- * machine. monitorEventLoopDelay's wall-clock stall also counts the time the thread waits for a
- * core, which on a shared machine can be most of it. NaN where schedstat is not available.
- */
-function mainThreadCpu(): { stop(): number } {
-  const read = () => { try { return Number(fs.readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')[0]) / 1e6; } catch { return NaN; } };
-  let last = read(), max = 0;
-  const timer = setInterval(() => { const now = read(); max = Math.max(max, now - last); last = now; }, 1);
-  return { stop: () => { clearInterval(timer); return Number.isNaN(last) ? NaN : Math.max(max, read() - last); } };
 }
 
 async function main(): Promise<void> {

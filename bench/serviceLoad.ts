@@ -16,6 +16,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { generateDemo } from '../lib/demo/index.js';
 import { packageRoot } from '../lib/native.js';
+import { startCanary } from './loopProbes.js';
 
 function arg(name: string, fallback: number): number {
   const k = process.argv.indexOf(`--${name}`);
@@ -100,19 +101,6 @@ async function warmUp(url: string, body: string, settle: (r: Response) => Promis
   const r = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
   if (!r.ok) throw new Error(`warm-up: ${r.status} ${await r.text()}`);
   await settle(r);
-}
-
-/**
- * An idle Node process watching its own event loop alongside: on a shared machine the scheduler
- * alone stalls a loop, and this says how much of the server's stall is that.
- */
-function startCanary(): { read(): Promise<number>; stop(): void } {
-  const child = spawn(process.execPath, ['-e', `const h = require('node:perf_hooks').monitorEventLoopDelay({ resolution: 1 }); h.enable();
-    process.stdin.on('data', () => { process.stdout.write(String(h.max / 1e6) + '\\n'); h.reset(); });`], { stdio: ['pipe', 'pipe', 'inherit'] });
-  return {
-    read: () => new Promise((resolve) => { child.stdout!.once('data', (d: Buffer) => resolve(Number(d.toString()))); child.stdin!.write('\n'); }),
-    stop: () => child.kill(),
-  };
 }
 
 async function stallMs(base: string): Promise<number> {

@@ -11,10 +11,12 @@ export interface GroupTask {
   port: MessagePort;
   /** Prepare with the worker's long-lived cache rather than one for this task alone (SolvePoolOptions). */
   keepPreparation: boolean;
+  /** Send each row's SolveSummary back; false (SolvePool.solveInto): it stays in the worker, the caller reads result.json. */
+  summaries: boolean;
 }
 
-/** One row's outcome: a failed row never stops the rows after it. */
-export type RowResult = { ok: true; summary: SolveSummary } | { ok: false; error: ErrorRecord };
+/** One row's outcome: a failed row never stops the rows after it. The summary is null when the task did not ask for it. */
+export type RowResult = { ok: true; summary: SolveSummary | null } | { ok: false; error: ErrorRecord };
 
 export type WorkerMessage =
   | { type: 'start' }

@@ -69,7 +69,7 @@ export interface TaskOptions {
 export type RowOutcome = { ok: true; summary: SolveSummary } | { ok: false; error: Error };
 
 export class SolvePool {
-  private readonly piscina: Piscina<GroupTask, RowResult[]>;
+  private readonly piscina: Piscina<GroupTask, number>;
   readonly size: number;
   private readonly maxQueue: number;
   private readonly keepPreparation: boolean;
@@ -103,9 +103,20 @@ export class SolvePool {
 
   /** Solves one recording; rejects with the worker's error (same class and fields) or the signal's reason. */
   async run(job: SolveJob, o: Omit<TaskOptions, 'onRow'> = {}): Promise<SolveSummary> {
-    const [r] = await this.runGroup([job], o);
+    const [r] = await this.group([job], o, true);
     if (!r.ok) throw r.error;
     return r.summary;
+  }
+
+  /**
+   * Solves one recording into `job.out`, as run() does, without sending its summary back: for a
+   * caller that serves result.json from disk (the service). Decoded here, each summary (~100 KB
+   * of small arrays) stayed alive until the worker, solving at low priority, finished its task,
+   * and so was copied by the main thread's scavenges and promoted.
+   */
+  async solveInto(job: SolveJob, o: Omit<TaskOptions, 'onRow'> = {}): Promise<void> {
+    const [r] = await this.group([job], o, false);
+    if (!r.ok) throw r.error;
   }
 
   /**
@@ -115,36 +126,41 @@ export class SolvePool {
    * task cannot run at all: cancelled while queued (the signal's reason) or the queue full.
    */
   async runGroup(jobs: SolveJob[], o: TaskOptions = {}): Promise<RowOutcome[]> {
+    return this.group(jobs, o, true);
+  }
+
+  private async group(jobs: SolveJob[], o: TaskOptions, summaries: boolean): Promise<RowOutcome[]> {
     o.signal?.throwIfAborted();
     const outcomes: RowOutcome[] = [];
-    const { died } = await this.task(jobs, o, (row, r) => { outcomes[row] = r; o.onRow?.(row, r); });
+    const { died } = await this.task(jobs, o, summaries, (row, r) => { outcomes[row] = r; o.onRow?.(row, r); });
     if (!died) return outcomes;
     const row = outcomes.length;
     const failed: RowOutcome = { ok: false, error: new PoolError('EWORKER', `the worker died while solving row ${row}: ${died.message}`) };
     outcomes.push(failed);
     o.onRow?.(row, failed);
     if (row + 1 === jobs.length) return outcomes;
-    const rest = await this.runGroup(jobs.slice(row + 1), {
+    const rest = await this.group(jobs.slice(row + 1), {
       signal: o.signal,
       onStage: o.onStage && ((r, stage, detail) => o.onStage!(r + row + 1, stage, detail)),
       onProgress: o.onProgress && ((r, p) => o.onProgress!(r + row + 1, p)),
       onRow: o.onRow && ((r, result) => o.onRow!(r + row + 1, result)),
-    });
+    }, summaries);
     return [...outcomes, ...rest];
   }
 
-  /** One piscina task; every row is reported once, from its port message or from the task's result. */
-  private async task(jobs: SolveJob[], o: TaskOptions, onRow: (row: number, r: RowOutcome) => void): Promise<{ died: Error | null }> {
+  /** One piscina task; every row is reported once, from its port message. */
+  private async task(jobs: SolveJob[], o: TaskOptions, summaries: boolean, onRow: (row: number, r: RowOutcome) => void): Promise<{ died: Error | null }> {
     // The bound is ours: piscina's maxQueue also counts starting workers' capacity.
     if (this.inFlight >= this.size + this.maxQueue) throw new PoolError('EQUEUEFULL', `the queue is full (${this.queued} tasks waiting)`);
     this.inFlight++;
     const { port1, port2 } = new MessageChannel();
     let started = false;
-    const reported = new Set<number>();
+    let rowsReported = 0, allReported = () => {};
     const report = (row: number, r: RowResult) => {
-      if (reported.has(row)) return;
-      reported.add(row);
-      onRow(row, r.ok ? r : { ok: false, error: rebuildError(r.error) });
+      rowsReported++;
+      // A null summary only reaches solveInto, which reads none.
+      onRow(row, r.ok ? { ok: true, summary: r.summary! } : { ok: false, error: rebuildError(r.error) });
+      allReported();
     };
     // Aborting piscina's run removes a queued task; once a worker has it, the abort goes over the
     // port instead (piscina would terminate the worker under a native solve).
@@ -161,9 +177,11 @@ export class SolvePool {
       else report(m.row, m.result);
     });
     try {
-      // The result can overtake the port's last messages: rows not yet reported come from it.
-      const results = await this.piscina.run({ jobs, port: port2, keepPreparation: this.keepPreparation }, { transferList: [port2 as never], signal: dequeue.signal });
-      results.forEach((r, row) => report(row, r));
+      // Rows travel only on the port, the task's result is their count: a second copy of each row
+      // in it cost the main thread a structured-clone decode of every result.json-sized summary
+      // (its largest allocation under load). The result can overtake the port's last messages.
+      const rows = await this.piscina.run({ jobs, port: port2, keepPreparation: this.keepPreparation, summaries }, { transferList: [port2 as never], signal: dequeue.signal });
+      if (rowsReported < rows) await new Promise<void>((resolve) => { allReported = () => { if (rowsReported === rows) resolve(); }; });
       return { died: null };
     } catch (e) {
       if (dequeue.signal.aborted) throw o.signal!.reason;

@@ -1,8 +1,9 @@
 /**
  * A pool worker: runs the rows of one task with solveFiles, one BLAS thread (the pool's
  * parallelism is across workers; OpenBLAS threads on top would oversubscribe the cores).
- * Rows report on the task's port as they finish; an 'abort' on the port stops the running
- * solve between epochs (the AbortSignal reaches the native solver) and skips the rows left.
+ * Rows report on the task's port as they finish (their only way back); an 'abort' on the port
+ * stops the running solve between epochs (the AbortSignal reaches the native solver) and skips
+ * the rows left.
  */
 import { workerData } from 'piscina';
 import { setNumThreads, setThreadNice } from '../native.js';
@@ -19,7 +20,8 @@ if (nice !== null) setThreadNice(nice);
 // For pools that keep preparation (SolvePoolOptions.keepPreparation): lives as long as the worker.
 const workerCache = new PreparationCache();
 
-export default async function runGroup(task: GroupTask): Promise<RowResult[]> {
+/** Resolves with the number of rows reported on the port. */
+export default async function runGroup(task: GroupTask): Promise<number> {
   const { jobs, port } = task;
   // The task's rows share a forward and a covariance (a batch's group): prepared once for all.
   const cache = task.keepPreparation ? workerCache : new PreparationCache();
@@ -29,7 +31,6 @@ export default async function runGroup(task: GroupTask): Promise<RowResult[]> {
     if (m.type === 'abort') controller.abort(new DOMException('The task was cancelled', 'AbortError'));
   });
   post({ type: 'start' });
-  const results: RowResult[] = [];
   try {
     for (const [row, job] of jobs.entries()) {
       let result: RowResult;
@@ -38,15 +39,14 @@ export default async function runGroup(task: GroupTask): Promise<RowResult[]> {
         const onProgress = (progress: Parameters<NonNullable<typeof job.mixedNorm.onProgress>>[0]) => post({ type: 'progress', row, progress });
         const summary = await solveFiles({ ...job, mixedNorm: { ...job.mixedNorm, signal: controller.signal, onProgress } },
           (stage, detail) => post({ type: 'stage', row, stage, detail }), cache);
-        result = { ok: true, summary };
+        result = { ok: true, summary: task.summaries ? summary : null };
       } catch (e) {
         result = { ok: false, error: errorRecord(e) };
       }
-      results.push(result);
       post({ type: 'row', row, result });
     }
   } finally {
     port.close();
   }
-  return results;
+  return jobs.length;
 }

@@ -16,7 +16,7 @@ import { jobOptionsSchema, parseJobOptions, unknownOptionError } from './jobOpti
 import type { JobQueue } from './jobQueue.js';
 import { jobView, outFolder, uploadFolder, type JobRecord } from './jobRecord.js';
 import type { ServiceMetrics } from './metrics.js';
-import { resultFile, resultFileName, sanitizedResult } from './resultFiles.js';
+import { resultFile, resultFileName } from './resultFiles.js';
 import { receiveUpload, UploadTooLargeError } from './uploads.js';
 
 export interface AppOptions {
@@ -55,23 +55,23 @@ function validationError(e: FastifyError): InputError {
 /** The longest long poll (GET /v1/jobs/:id?wait=SECONDS). */
 export const MAX_WAIT_SECONDS = 60;
 
-/** A signal that aborts when the client goes away (the response's connection closes before the answer). */
-function abortedWith(res: NodeJS.EventEmitter): AbortSignal {
-  const c = new AbortController();
-  res.once('close', () => c.abort());
-  return c.signal;
-}
-
-/** Resolves when job `r` is no longer in the state it had, after `ms`, or on `signal`. */
-function stateChange(queue: JobQueue, r: JobRecord, ms: number, signal: AbortSignal): Promise<void> {
+/**
+ * Resolves when job `r` is no longer in the state it had, after `ms`, when the client goes away
+ * (`res` closes) or when the server closes (`closing`). Listens on both directly: a composite
+ * AbortSignal.any per long poll registered itself with the server's long-lived signal.
+ */
+function stateChange(queue: JobQueue, r: JobRecord, ms: number, res: NodeJS.EventEmitter, closing: AbortSignal): Promise<void> {
   const { id, state } = r;
   return new Promise((resolve) => {
     const stops: Array<() => void> = [];
     const done = () => { for (const s of stops) s(); resolve(); };
     const timer = setTimeout(done, ms);
     stops.push(() => clearTimeout(timer));
-    signal.addEventListener('abort', done, { once: true });
-    stops.push(() => signal.removeEventListener('abort', done));
+    if (closing.aborted) return done();
+    closing.addEventListener('abort', done, { once: true });
+    stops.push(() => closing.removeEventListener('abort', done));
+    res.once('close', done);
+    stops.push(() => res.removeListener('close', done));
     const look = () => { void queue.get(id).then((now) => { if (now?.state !== state) done(); }, done); };
     if (queue.onStateChange) {
       stops.push(queue.onStateChange((changed) => { if (changed === id) done(); }));
@@ -182,14 +182,18 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
     if (!(req.query.wait !== '' && wait >= 0 && wait <= MAX_WAIT_SECONDS)) throw new InputError('wait', `seconds from 0 to ${MAX_WAIT_SECONDS}`, JSON.stringify(req.query.wait));
     const r = await find(req.params.id);
     if (wait === 0 || (r.state !== 'queued' && r.state !== 'running')) return jobView(r);
-    await stateChange(o.queue, r, wait * 1000, AbortSignal.any([closing.signal, abortedWith(reply.raw)]));
+    await stateChange(o.queue, r, wait * 1000, reply.raw, closing.signal);
     return jobView(await find(req.params.id));
   });
 
   app.get<{ Params: { id: string } }>('/v1/jobs/:id/result', async (req, reply) => {
     const r = await find(req.params.id);
     if (r.state !== 'done') return reply.code(409).send(errorBody({ code: 'ENOTDONE', message: `job ${r.id} is ${r.state}, not done` }));
-    return reply.type('application/json').send(await sanitizedResult(r, o.results));
+    // Streamed as the worker wrote it (inputs named as the client named them): parsing and
+    // re-serialising every result here was the main thread's largest allocation under load.
+    const f = await resultFile(o.results, r.id, 'result.json');
+    if (f === null) return reply.code(404).send(errorBody({ code: 'ENOFILE', message: `job ${r.id} has no result.json` }));
+    return reply.type(f.type).send(fs.createReadStream(f.path));
   });
 
   app.get<{ Params: { id: string; name: string } }>('/v1/jobs/:id/files/:name', async (req, reply) => {

@@ -82,7 +82,8 @@ export class LocalQueue implements JobQueue {
     const control = { controller, why: null as StopReason | null, settled: Promise.resolve() };
     let timer: NodeJS.Timeout | undefined;
     const stop = (why: StopReason) => { if (!controller.signal.aborted) { control.why = why; controller.abort(); } };
-    const run = this.pool.run(r.job, {
+    // result.json names the inputs as the client did: it is served as written, never parsed here.
+    const run = this.pool.solveInto({ ...r.job, inputNames: r.inputs }, {
       signal: controller.signal,
       onStage: (_row, stage, detail) => {
         if (r.state === 'queued') {

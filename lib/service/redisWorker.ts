@@ -28,11 +28,11 @@ export interface WorkerOptions {
 
 export interface RunningWorker { close(): Promise<void> }
 
-/** The job as this worker sees the shared folder: its output, and its uploads, under our --results. */
+/** The job as this worker sees the shared folder (its output and uploads under our --results), its result.json naming the inputs as the client did. */
 function localJob(r: JobRecord, results: string): JobRecord['job'] {
   const upload = (f: string) => path.join(uploadFolder(results, r.id), path.basename(f));
   return {
-    ...r.job, out: outFolder(results, r.id),
+    ...r.job, out: outFolder(results, r.id), inputNames: r.inputs,
     ...(r.uploaded ? { fwd: upload(r.job.fwd), evoked: upload(r.job.evoked), cov: upload(r.job.cov) } : {}),
   };
 }
@@ -59,7 +59,7 @@ export async function startWorker(o: WorkerOptions): Promise<RunningWorker> {
     const report = () => void job.updateProgress({ ...r.progress }).catch(() => {});
     const t0 = Date.now();
     try {
-      await pool.run(r.job, {
+      await pool.solveInto(r.job, {
         signal: c.controller.signal,
         onStage: (_row, stage, detail) => { recordProgress(r, { stage, detail }); report(); },
         onProgress: (_row, p) => { recordProgress(r, p); report(); },

@@ -1,12 +1,12 @@
 /**
  * A finished job's output files as a client may fetch them: only the names `mxne solve` writes
- * (an allow-list, so no name can reach another file), and result.json with the host paths of its
- * inputs replaced by the names the client gave.
+ * (an allow-list, so no name can reach another file). Their result.json names the inputs as the
+ * client gave them (SolveJob.inputNames, set by the queues), so every file is served as written.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { InputError } from '../errors.js';
-import { outFolder, type JobRecord } from './jobRecord.js';
+import { outFolder } from './jobRecord.js';
 
 const ALLOWED: [RegExp, string, string][] = [
   [/^result\.json$/, '', 'application/json'],
@@ -29,10 +29,4 @@ export async function resultFile(results: string, id: string, name: string): Pro
   const p = path.join(outFolder(results, id), sub, name);
   const st = await fs.promises.lstat(p).catch(() => null);
   return st?.isFile() ? { path: p, type } : null;
-}
-
-export async function sanitizedResult(r: JobRecord, results: string): Promise<object> {
-  const summary = JSON.parse(await fs.promises.readFile(path.join(outFolder(results, r.id), 'result.json'), 'utf8')) as { inputs: Record<string, { path: string }> };
-  for (const k of ['fwd', 'evoked', 'cov'] as const) if (summary.inputs?.[k]) summary.inputs[k].path = r.inputs[k];
-  return summary;
 }

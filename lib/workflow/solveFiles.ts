@@ -50,6 +50,11 @@ export interface SolveJob {
   conditions?: Array<string | number>;
   /** With `conditions`: the joint L2,1,2 solve (mixedNorm's jointConditions). */
   joint?: boolean;
+  /**
+   * The inputs' names in result.json when they are not to be their absolute paths (a service's
+   * clients see the names they gave, never a host path); `mxne report` then cannot reopen them.
+   */
+  inputNames?: { fwd: string; evoked: string; cov: string };
 }
 
 export type StageListener = (stage: 'read' | 'weights' | 'solve' | 'write', detail?: string) => void;
@@ -184,7 +189,11 @@ async function solveAndWrite(job: SolveJob, onStage: StageListener, cache: Prepa
   const morph = await morphRun(job, inputs, job.conditions === undefined ? result : { ...result, ...result.conditions[0] });
   const summary = buildSummary({
     job, result, forward: inputs.forward,
-    inputs: { fwd: { path: path.resolve(job.fwd), sha256: hashes[0] }, evoked: { path: path.resolve(job.evoked), sha256: hashes[1] }, cov: { path: path.resolve(job.cov), sha256: hashes[2] } },
+    inputs: {
+      fwd: { path: job.inputNames?.fwd ?? path.resolve(job.fwd), sha256: hashes[0] },
+      evoked: { path: job.inputNames?.evoked ?? path.resolve(job.evoked), sha256: hashes[1] },
+      cov: { path: job.inputNames?.cov ?? path.resolve(job.cov), sha256: hashes[2] },
+    },
     timings: { readSeconds: (tRead - t0) / 1000, solveSeconds: (tSolve - tRead) / 1000 },
     notes: inputs.notes, morph: morph?.summary,
   });

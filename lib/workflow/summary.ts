@@ -44,7 +44,7 @@ export interface SolveSummary {
   sure: { randomState: number | null; path: { alpha: number; sure: number }[] } | null;
   warnings: string[];
   inputs: { fwd: InputRecord; evoked: InputRecord; cov: InputRecord };
-  options: Omit<SolveJob, 'fwd' | 'evoked' | 'cov' | 'out' | 'mixedNorm'> & { mixedNorm: Omit<SolveJob['mixedNorm'], 'signal' | 'onProgress'> };
+  options: Omit<SolveJob, 'fwd' | 'evoked' | 'cov' | 'out' | 'inputNames' | 'mixedNorm'> & { mixedNorm: Omit<SolveJob['mixedNorm'], 'signal' | 'onProgress'> };
   versions: { mxne: string; node: string; openblasThreads: number | null; openblas: string; blasKernels: { corename: string; reason: string; warning: string | null } };
   timings: Record<string, number>;
   /** With a morph (`morphTo`): each dipole's vertex and position on the target subject. */
@@ -70,7 +70,7 @@ function surePath(job: SolveJob, result: MixedNormResult): SolveSummary['sure'] 
 }
 
 export function buildSummary({ job, result, inputs, timings, notes = [], morph = null }: SummaryInput): SolveSummary {
-  const { fwd: _f, evoked: _e, cov: _c, out: _o, ...rest } = job;
+  const { fwd: _f, evoked: _e, cov: _c, out: _o, inputNames: _n, ...rest } = job;
   // The run's controls are not options of the result (and a signal or a callback is not data).
   const { signal: _s, onProgress: _p, ...mixedNorm } = job.mixedNorm;
   const options = { ...rest, mixedNorm };

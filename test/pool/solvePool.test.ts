@@ -46,6 +46,15 @@ describe('pool: solves in worker threads', function () {
     assert.equal(pooled.versions.openblasThreads, 1, 'one BLAS thread per worker');
   });
 
+  it('solveInto writes what run writes and resolves with nothing (the summary stays in the worker); its errors keep their class', async () => {
+    const summary = await pool.run(job('by-run'));
+    assert.equal(await pool.solveInto(job('by-solveInto')), undefined);
+    const written = JSON.parse(fs.readFileSync(path.join(tmp, 'by-solveInto', 'result.json'), 'utf8')) as SolveSummary;
+    assert.deepEqual(stable(written), stable(summary));
+    assert.deepEqual(fs.readdirSync(path.join(tmp, 'by-solveInto')).sort(), fs.readdirSync(path.join(tmp, 'by-run')).sort());
+    await assert.rejects(pool.solveInto(job('bad-into', { alpha: 150 })), (e: unknown) => e instanceof InputError && e.field === 'alpha');
+  });
+
   it('keepPreparation: a later task on the same forward and covariance (another crop, another alpha) gets the results of a fresh solve', async () => {
     const keeping = new SolvePool({ jobs: 1, keepPreparation: true });
     try {

@@ -91,6 +91,11 @@ describe('service: jobs on the in-process queue', function () {
     assert.ok(expected.dipoles.length > 0);
     assert.deepEqual(stable(served), stable(expected));
     assert.equal(served.inputs.fwd.path, FILES.fwd, 'inputs named as the client named them');
+    // The same file under /files: it too names no host path (it used to be served as the worker wrote it, paths and all).
+    const asFile = await s.app.inject({ url: `/v1/jobs/${view.id}/files/result.json` });
+    assert.equal(asFile.statusCode, 200);
+    assert.deepEqual(asFile.json(), served);
+    assert.ok(!asFile.body.includes(tmp) && !JSON.stringify(served).includes(tmp), 'no host path in result.json');
     const bdip = await s.app.inject({ url: `/v1/jobs/${view.id}/files/dipole-00.bdip` });
     assert.equal(bdip.statusCode, 200);
     assert.deepEqual(bdip.rawPayload, fs.readFileSync(path.join(out, 'dipoles', 'dipole-00.bdip')));
