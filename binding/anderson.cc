@@ -8,6 +8,8 @@
 
 namespace mxne {
 
+// AVX2 clones of the two passes over the iterates (elementwise and per-sum order unchanged: the same values).
+__attribute__((target_clones("avx2", "default")))
 bool AndersonRing::Push(int epoch, const double* X, double* candidate) {
   const size_t n = ring_[0].size();
   std::copy(X, X + n, ring_[epoch % (kDepth + 1)].begin());
@@ -22,6 +24,7 @@ bool AndersonRing::Push(int epoch, const double* X, double* candidate) {
 
 // c ∝ C⁻¹ 1 with C the Gram of the successive differences, through its eigendecomposition
 // (numpy's eigh in MNE), normalised to sum to 1.
+__attribute__((target_clones("avx2", "default")))
 bool AndersonRing::Weights(double* c) const {
   const int K = kDepth;
   const size_t n = ring_[0].size();

@@ -17,4 +17,22 @@ inline double BlockNorm2(const double* A, size_t j, size_t len) {
   return Dot(A + j * len, A + j * len, len);
 }
 
+// out[j] = ||A[j*len .. (j+1)*len)||^2 for j < nb: four blocks at a time, each sum in index order as
+// BlockNorm2's, their dependency chains interleaved (one sum waits an add latency per value).
+inline void BlockNorms2(const double* A, size_t nb, size_t len, double* out) {
+  size_t j = 0;
+  for (; j + 4 <= nb; j += 4) {
+    const double *a0 = A + j * len, *a1 = a0 + len, *a2 = a1 + len, *a3 = a2 + len;
+    double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    for (size_t k = 0; k < len; k++) {
+      s0 += a0[k] * a0[k];
+      s1 += a1[k] * a1[k];
+      s2 += a2[k] * a2[k];
+      s3 += a3[k] * a3[k];
+    }
+    out[j] = s0, out[j + 1] = s1, out[j + 2] = s2, out[j + 3] = s3;
+  }
+  for (; j < nb; j++) out[j] = BlockNorm2(A, j, len);
+}
+
 }  // namespace mxne

@@ -31,13 +31,14 @@ export async function solveIrMxne(M: Matrix, G: Matrix, alpha: number, nMxneIter
   let weights: Float64Array = weightInit === null ? new Float64Array(active.length).fill(1) : Float64Array.from(active, (c) => weightInit[c]);
   let X = new Matrix(G.cols, T);
   const E: number[] = [], history: Int32Array[] = [];
-  let gap = Infinity, converged = false, epochs = 0;
+  let gap = Infinity, converged = false, epochs = 0, normM2: number | undefined;
   for (let k = 0; k < nMxneIter; k++) {
     const X0 = X, active0 = active;
     // MxNE on the weighted active columns; the active-set strategy only when they outnumber it.
     const Gk = await weightedColumns(G, active, weights);
     const useActiveSet = o.activeSetSize !== null && active.length > o.activeSetSize * o.nOrient;
-    const d = await prepareL21(M, Gk, o.nOrient, o.signal);
+    const d = await prepareL21(M, Gk, o.nOrient, o.signal, normM2);
+    normM2 = d.normM2;
     const sub = await activeSetSolve(d, alpha, { ...o, activeSetSize: useActiveSet ? o.activeSetSize : null, onProgress: undefined });
     gap = sub.gap;
     converged = sub.converged;

@@ -41,18 +41,20 @@ export type { L21Data } from './activeSet.js';
  * GᵀM, its block norms (blocks of nOrient columns) and ‖M‖²: the residual kernel with no columns yet
  * (residual.ts). A large product runs as two jobs on the two halves of G's blocks, on two cores
  * when they are free (as the whitening GEMM, prepare/prepareForward.ts); each column's arithmetic
- * is unchanged.
+ * is unchanged. `normM2`: ‖M‖² as an earlier call on the same M returned it (irMxNE's later
+ * rounds), not summed again.
  */
-export async function prepareL21(M: Matrix, G: Matrix, nOrient: number, signal?: AbortSignal): Promise<L21Data> {
+export async function prepareL21(M: Matrix, G: Matrix, nOrient: number, signal?: AbortSignal, normM2?: number): Promise<L21Data> {
   const T = M.cols, nb = G.cols / nOrient;
   const GtMt = new Matrix(T, G.cols), GtMtNorms2 = new Float64Array(nb), Xt = new Matrix(T, 0);
   const halves = M.rows * T * G.cols >= SPLIT_FLOPS && nb >= 2 ? [[0, nb >> 1], [nb >> 1, nb]] : [[0, nb]];
   const parts = await Promise.all(halves.map(([b0, b1]) => {
     const c0 = b0 * nOrient, c1 = b1 * nOrient;
     const corr = { GtRt: GtMt.colRange(c0, c1), norms2: GtMtNorms2.subarray(b0, b1), GtMt: null, nOrient };
-    return sparseResidual(M, G.colRange(c0, c1), NO_COLUMNS, Xt, null, corr, signal);
+    // ‖M‖² from the first half only.
+    return sparseResidual(M, G.colRange(c0, c1), NO_COLUMNS, Xt, null, corr, signal, normM2 === undefined && b0 === 0);
   }));
-  return { M, G, GtMt, GtMtNorms2, normM2: parts[0].normR2 };
+  return { M, G, GtMt, GtMtNorms2, normM2: normM2 ?? parts[0].normR2 };
 }
 
 const NO_COLUMNS = new Int32Array(0);

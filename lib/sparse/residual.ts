@@ -18,14 +18,15 @@ export interface Correlation { GtRt: Matrix | null; norms2: Float64Array; GtMt: 
 /**
  * ‖R‖² for R = M − G[:, cols]·X, and R itself written into R unless it is null; with `corr`, also
  * GᵀR's block norms and ⟨X, (GᵀR)[:, cols]⟩. Xt: X transposed (T × cols.length). With no columns
- * R = M: GᵀM, its block norms and ‖M‖² in one call.
+ * R = M: GᵀM, its block norms and ‖M‖² in one call. `sumR2` false: ‖R‖² is known to the caller
+ * (‖M‖² again) and not summed; normR2 is then NaN.
  */
 export async function sparseResidual(M: Matrix, G: Matrix, cols: Int32Array, Xt: Matrix, R: Matrix | null, corr: Correlation | null = null,
-  signal?: AbortSignal): Promise<SparseResidualOutput> {
+  signal?: AbortSignal, sumR2 = true): Promise<SparseResidualOutput> {
   const m = M.rows, T = M.cols, n = G.cols, a = cols.length;
   const args = {
     m, n, T, nOrient: corr?.nOrient ?? 1, M: M.data, G: G.data, cols, Xt: Xt.data, R: R?.data,
-    GtMt: corr?.GtMt?.data, GtRt: corr?.GtRt?.data, norms2: corr?.norms2,
+    GtMt: corr?.GtMt?.data, GtRt: corr?.GtRt?.data, norms2: corr?.norms2, sumR2,
   };
   const flops = m * a * T + (corr === null ? 0 : n * (corr.GtMt === null ? m * T : Math.min(m * T, a * (m + T))));
   if (flops < INLINE_FLOPS) {
