@@ -21,7 +21,7 @@ import { activeSetSolve, type L21Data } from './activeSet.js';
 import { biasFactors, type ComputeBiasResult } from './computeBias.js';
 import type { L21Solution } from './l21Solution.js';
 import { sparseResidual } from './residual.js';
-import { normalizeSolverOptions, type L21Options, type MixedNormSolverOptions, type SolverChoiceWarning } from './solverOptions.js';
+import { checkingM, normalizeSolverOptions, type L21Options, type MixedNormSolverOptions, type SolverChoiceWarning } from './solverOptions.js';
 
 export type { L21Options } from './solverOptions.js';
 
@@ -100,7 +100,7 @@ export function debiasWarning(d: ComputeBiasResult | null): ConvergenceWarning[]
 /** MxNE on prepared data (GᵀM computed once, e.g. over SURE's alpha grid). */
 export async function solveMxne(d: L21Data, alpha: number, o: L21Options): Promise<MixedNormSolverResult> {
   const r = await activeSetSolve(d, alpha, o);
-  const X = r.X;
+  const X = r.Xt.transpose();
   const debias = await debiasRows(d.M, d.G, r.active, X, o);
   return {
     X, activeSet: r.active, E: Array.from(r.E), gap: r.gap, converged: r.converged, nIterations: r.outer, epochs: r.epochs, debias,
@@ -115,6 +115,6 @@ export async function solveMxne(d: L21Data, alpha: number, o: L21Options): Promi
  */
 export async function mixedNormSolver(M: Matrix, G: Matrix, alpha: number, options: MixedNormSolverOptions = {}): Promise<MixedNormSolverResult> {
   const { settings, warnings } = normalizeSolverOptions(M, G, alpha, options);
-  const r = await solveMxne(await prepareL21(M, G, settings.nOrient, settings.signal), alpha, settings);
+  const r = await checkingM(M, async () => solveMxne(await prepareL21(M, G, settings.nOrient, settings.signal), alpha, settings));
   return { ...r, warnings: [...warnings, ...r.warnings] };
 }

@@ -2,9 +2,12 @@
  * The residual of a sparse solution and its correlation with the whole gain, the pieces of MNE's
  * `dgap_l21` (the duality gap of the full problem, activeSet.ts) and of irMxNE's objective: one
  * native call (binding/solvers.cc SparseResidual) instead of a gather, two products and passes over
- * R and GᵀR on the main thread. Inline when small, as gemmAsync; otherwise one thread-pool job.
+ * R and GᵀR on the main thread. A step of a solve, it runs inline under the inline solves' work
+ * bound (the seed problem's first gap check: 1.9M multiply-adds, ~0.4 ms, where a round trip to the
+ * pool after the process idled costs 0.1–0.25 ms and the pool thread's wake-up); otherwise one
+ * thread-pool job.
  */
-import { INLINE_FLOPS } from '../linalg/blas.js';
+import { INLINE_SOLVE_FLOPS } from '../linalg/blas.js';
 import type { Matrix } from '../linalg/matrix.js';
 import { addon, callSync, runCancellable, type SparseResidualOutput } from '../native.js';
 
@@ -29,7 +32,7 @@ export async function sparseResidual(M: Matrix, G: Matrix, cols: Int32Array, Xt:
     GtMt: corr?.GtMt?.data, GtRt: corr?.GtRt?.data, norms2: corr?.norms2, sumR2,
   };
   const flops = m * a * T + (corr === null ? 0 : n * (corr.GtMt === null ? m * T : Math.min(m * T, a * (m + T))));
-  if (flops < INLINE_FLOPS) {
+  if (flops < INLINE_SOLVE_FLOPS) {
     signal?.throwIfAborted();
     return callSync(() => addon.sparseResidual(args));
   }
