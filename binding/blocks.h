@@ -6,6 +6,19 @@
 
 namespace mxne {
 
+// s + a·b summed on from s in index order. A running sum continued over calls (chunk after chunk)
+// goes through these, not inlined: inlined, a sum whose variable lives across a BLAS call was kept
+// in memory by GCC, each add waiting for the previous one's store (about twice the sum's latency).
+[[gnu::noinline]] inline double DotFrom(double s, const double* a, const double* b, size_t n) {
+  for (size_t k = 0; k < n; k++) s += a[k] * b[k];
+  return s;
+}
+
+[[gnu::noinline]] inline double SumSquaresFrom(double s, const double* a, size_t n) {
+  for (size_t k = 0; k < n; k++) s += a[k] * a[k];
+  return s;
+}
+
 inline double Dot(const double* a, const double* b, size_t n) {
   double s = 0;
   for (size_t k = 0; k < n; k++) s += a[k] * b[k];

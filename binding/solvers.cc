@@ -118,7 +118,7 @@ Status SparseResidual(const ResidualArgs& g, double* R, double* GtRt, double* no
       const size_t len = size_t(g.m) * nt;
       std::copy(g.M + size_t(t0) * g.m, g.M + size_t(t0) * g.m + len, chunk.data());
       cblas_dgemm(CblasColMajor, CblasNoTrans, CblasTrans, g.m, nt, g.a, -1.0, GA.data(), g.m, g.Xt + t0, g.T, 1.0, chunk.data(), g.m);
-      for (size_t k = 0; k < len; k++) s += chunk[k] * chunk[k];
+      s = SumSquaresFrom(s, chunk.data(), len);
     }
     out->normR2 = s;
   }
@@ -148,11 +148,7 @@ Status SparseResidual(const ResidualArgs& g, double* R, double* GtRt, double* no
     BlockNorms2(C, size_t(b1 - b0), len, norms2 + b0);
     for (int j = b0; j < b1; j++) finite = finite && std::isfinite(norms2[j]);
     // ⟨X, (GᵀR)[:, cols]⟩ as one running sum over the columns in ascending order, chunk after chunk.
-    for (; q < g.a && g.cols[q] < c0 + nc; q++) {
-      const double* x = g.Xt + size_t(q) * g.T;
-      const double* c = C + size_t(g.cols[q] - c0) * g.T;
-      for (int t = 0; t < g.T; t++) s += x[t] * c[t];
-    }
+    for (; q < g.a && g.cols[q] < c0 + nc; q++) s = DotFrom(s, g.Xt + size_t(q) * g.T, C + size_t(g.cols[q] - c0) * g.T, size_t(g.T));
   }
   if (!finite) return NonFinite(g);
   out->xGtR = s;
