@@ -1,4 +1,5 @@
 #include "anderson.h"
+#include "blocks.h"
 
 #include <lapacke.h>
 
@@ -9,7 +10,7 @@
 namespace mxne {
 
 // An AVX2 clone of the candidate's pass over the iterates (elementwise: the same values).
-__attribute__((target_clones("avx2", "default")))
+MXNE_AVX2_CLONES
 bool AndersonRing::Push(int epoch, const double* X, double* candidate) {
   const size_t n = ring_[0].size();
   std::copy(X, X + n, ring_[epoch % (kDepth + 1)].begin());

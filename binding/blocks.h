@@ -4,6 +4,16 @@
 #pragma once
 #include <cstddef>
 
+// The L21 kernels' hot loops are compiled twice, for AVX2 and for the baseline, and the loader picks
+// one per machine (GCC's target_clones: an ifunc, x86-64 ELF only; elsewhere one baseline build).
+// Only elementwise loops widen: no FMA (-ffp-contract=off), sums keep their order, so the two
+// builds give the same bits.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__ELF__)
+#define MXNE_AVX2_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define MXNE_AVX2_CLONES
+#endif
+
 namespace mxne {
 
 // s + a·b summed on from s in index order. A running sum continued over calls (chunk after chunk)

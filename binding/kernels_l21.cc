@@ -93,7 +93,7 @@ double Primal(const L21Problem& p, const PointSums& s, double alpha) {
 
 }  // namespace
 
-__attribute__((target_clones("avx2", "default")))
+MXNE_AVX2_CLONES
 Status BcdGram(const L21Problem& p, const L21Run& r, double* X, std::vector<double>* E, L21Outcome* out) {
   const int a = p.a, T = p.T, no = p.nOrient, nb = a / no;
   const size_t len = size_t(no) * T, n = size_t(a) * T;
