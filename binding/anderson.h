@@ -21,6 +21,7 @@ class AndersonRing {
 
  private:
   bool Weights(double* c) const;
+  void GramOfDifferences(double* S) const;
   std::vector<std::vector<double>> ring_;
 };
 

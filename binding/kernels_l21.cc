@@ -25,32 +25,51 @@ void ResidualCorrelation(const L21Problem& p, const double* Xt, double* GtRt) {
     cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, p.T, p.a, p.a, -1.0, Xt, p.T, p.GtG, p.a, 1.0, GtRt, p.T);
 }
 
-// Sum over blocks of ||X_j||_F, and max over blocks of ||GtR_j||^2.
-double L21(const double* Xt, int nb, size_t len) {
-  double s = 0;
-  for (int j = 0; j < nb; j++) s += std::sqrt(BlockNorm2(Xt, j, len));
-  return s;
-}
+// The sums of the primal objective and the duality gap at a point X with GtRt = GᵀR there: ⟨X, GᵀM⟩
+// and ⟨X, GᵀR⟩ over all values, Σ_j ‖X_j‖_F and max_j ‖(GᵀR)_j‖² over blocks.
+struct PointSums {
+  double xGtM = 0, xGtR = 0, l21 = 0, maxR2 = 0;
+};
 
-double MaxGroupNorm2(const double* A, int nb, size_t len) {
-  double m = 0;
-  for (int j = 0; j < nb; j++) m = std::max(m, BlockNorm2(A, j, len));
-  return m;
-}
-
-double ResidualNorm2(const L21Problem& p, const double* Xt, const double* GtRt) {
-  const size_t n = size_t(p.a) * p.T;
-  return p.normM2 - Dot(Xt, p.GtMt, n) - Dot(Xt, GtRt, n);
-}
-
-double Primal(const L21Problem& p, const double* Xt, const double* GtRt, double alpha) {
+// PointSums of P points in one pass (max_j ‖(GᵀR)_j‖² only with kMaxR2). Every sum still runs in
+// index order (the values of separate passes), but the sums are independent dependency chains:
+// interleaved, they overlap instead of each waiting out one add latency per value in turn (the gap
+// checks and the Anderson test of small active sets are latency-bound).
+template <int P, bool kMaxR2>
+void Sums(const L21Problem& p, const double* const* X, const double* const* GtRt, PointSums* out) {
+  const int nb = p.a / p.nOrient;
   const size_t len = size_t(p.nOrient) * p.T;
-  return 0.5 * ResidualNorm2(p, Xt, GtRt) + alpha * L21(Xt, p.a / p.nOrient, len);
+  double xGtM[P] = {}, xGtR[P] = {}, l21[P] = {}, mR2[P] = {};
+  for (int j = 0; j < nb; j++) {
+    const size_t off = size_t(j) * len;
+    const double* m = p.GtMt + off;
+    double xx[P] = {}, rr[P] = {};
+    for (size_t k = 0; k < len; k++) {
+      for (int q = 0; q < P; q++) {
+        const double x = X[q][off + k], r = GtRt[q][off + k];
+        xGtM[q] += x * m[k];
+        xGtR[q] += x * r;
+        xx[q] += x * x;
+        if (kMaxR2) rr[q] += r * r;
+      }
+    }
+    for (int q = 0; q < P; q++) {
+      l21[q] += std::sqrt(xx[q]);
+      mR2[q] = std::max(mR2[q], rr[q]);
+    }
+  }
+  for (int q = 0; q < P; q++) out[q] = PointSums{xGtM[q], xGtR[q], l21[q], mR2[q]};
+}
+
+// ½‖R‖² + α Σ_j ‖X_j‖ with ‖R‖² = ‖M‖² − ⟨X, GᵀM⟩ − ⟨X, GᵀR⟩.
+double Primal(const L21Problem& p, const PointSums& s, double alpha) {
+  return 0.5 * (p.normM2 - s.xGtM - s.xGtR) + alpha * s.l21;
 }
 
 // GtR -= G_A^T G_j delta_j for block j: for each row r of GtR, the block's columns c in order,
 // R[r, t] -= GtG[r, c]·delta[c, t], skipping a zero GtG[r, c].
-void SubtractGramBlock(const L21Problem& p, int j, const double* delta, double* R) {
+// Inlined so that it is compiled for the target of the BcdGram clone it runs in (AVX2 or not).
+[[gnu::always_inline]] inline void SubtractGramBlock(const L21Problem& p, int j, const double* delta, double* R) {
   const int a = p.a, T = p.T, no = p.nOrient;
   const double* cols = p.GtG + size_t(j) * no * a;
   for (int r = 0; r < a; r++) {
@@ -74,10 +93,11 @@ void SubtractGramBlock(const L21Problem& p, int j, const double* delta, double* 
 
 }  // namespace
 
+MXNE_AVX2_CLONES
 Status BcdGram(const L21Problem& p, const L21Run& r, double* X, std::vector<double>* E, L21Outcome* out) {
   const int a = p.a, T = p.T, no = p.nOrient, nb = a / no;
   const size_t len = size_t(no) * T, n = size_t(a) * T;
-  std::vector<double> R(n), xNew(len), delta(len), accR(n), acc(n);
+  std::vector<double> R(n), xNew(len), delta(len), accR(r.anderson ? n : 0), acc(r.anderson ? n : 0), cur(r.anderson ? n : 0);
   ResidualCorrelation(p, X, R.data());
   AndersonRing ring(r.anderson ? n : 0);
   double highestDual = -std::numeric_limits<double>::infinity();
@@ -120,10 +140,14 @@ Status BcdGram(const L21Problem& p, const L21Run& r, double* X, std::vector<doub
 
     if ((i + 1) % r.dgapFreq == 0) {
       ResidualCorrelation(p, X, R.data());
-      const double nR2 = ResidualNorm2(p, X, R.data());
-      const double s = std::min(r.alpha / std::sqrt(MaxGroupNorm2(R.data(), nb, len)), 1.0);
-      const double primal = 0.5 * nR2 + r.alpha * L21(X, nb, len);
-      const double dual = (s - 0.5 * s * s) * nR2 + s * Dot(X, R.data(), n);
+      const double* x[1] = {X};
+      const double* g[1] = {R.data()};
+      PointSums ps;
+      Sums<1, true>(p, x, g, &ps);
+      const double nR2 = p.normM2 - ps.xGtM - ps.xGtR;
+      const double s = std::min(r.alpha / std::sqrt(ps.maxR2), 1.0);
+      const double primal = 0.5 * nR2 + r.alpha * ps.l21;
+      const double dual = (s - 0.5 * s * s) * nR2 + s * ps.xGtR;
       highestDual = std::max(highestDual, dual);
       out->gap = primal - highestDual;
       E->push_back(primal);
@@ -137,9 +161,12 @@ Status BcdGram(const L21Problem& p, const L21Run& r, double* X, std::vector<doub
       // MNE squares the candidate in place (groups_norm2); see lib/sparse/mixedNormSolver.ts.
       for (size_t q = 0; q < n; q++) acc[q] *= acc[q];
       ResidualCorrelation(p, acc.data(), accR.data());
-      std::vector<double> cur(n);
       ResidualCorrelation(p, X, cur.data());
-      if (Primal(p, acc.data(), accR.data(), r.alpha) < Primal(p, X, cur.data(), r.alpha)) {
+      const double* x[2] = {acc.data(), X};
+      const double* g[2] = {accR.data(), cur.data()};
+      PointSums ps[2];
+      Sums<2, false>(p, x, g, ps);
+      if (Primal(p, ps[0], r.alpha) < Primal(p, ps[1], r.alpha)) {
         std::copy(acc.begin(), acc.end(), X);
         R.swap(accR);
       }

@@ -106,7 +106,9 @@ Status SparseResidual(const ResidualArgs& g, double* R, double* GtRt, double* no
     if (R != g.M) std::copy(g.M, g.M + mT, R);
     if (g.a > 0 && g.m > 0 && g.T > 0)
       cblas_dgemm(CblasColMajor, CblasNoTrans, CblasTrans, g.m, g.T, g.a, -1.0, GA.data(), g.m, g.Xt, g.T, 1.0, R, g.m);
-    out->normR2 = Dot(R, R, mT);
+    out->normR2 = g.sumR2 ? Dot(R, R, mT) : std::nan("");
+  } else if (!g.sumR2) {
+    out->normR2 = std::nan("");
   } else {
     const int step = std::max(1, kChunkValues / std::max(g.m, 1));
     std::vector<double> chunk(size_t(g.m) * std::min(g.T, step));
@@ -116,18 +118,19 @@ Status SparseResidual(const ResidualArgs& g, double* R, double* GtRt, double* no
       const size_t len = size_t(g.m) * nt;
       std::copy(g.M + size_t(t0) * g.m, g.M + size_t(t0) * g.m + len, chunk.data());
       cblas_dgemm(CblasColMajor, CblasNoTrans, CblasTrans, g.m, nt, g.a, -1.0, GA.data(), g.m, g.Xt + t0, g.T, 1.0, chunk.data(), g.m);
-      for (size_t k = 0; k < len; k++) s += chunk[k] * chunk[k];
+      s = SumSquaresFrom(s, chunk.data(), len);
     }
     out->normR2 = s;
   }
-  if (norms2 == nullptr) return std::isfinite(out->normR2) ? Status::Ok() : NonFinite(g);
+  const bool normFinite = !g.sumR2 || std::isfinite(out->normR2);
+  if (norms2 == nullptr) return normFinite ? Status::Ok() : NonFinite(g);
   // Unless GtRt is asked for, GᵀR is only summed: formed a chunk of columns at a time in a buffer
   // that stays in cache, not written out whole (each column's products are the same either way).
   const int no = g.nOrient, nb = g.n / no, step = GtRt != nullptr ? std::max(nb, 1) : std::max(1, kChunkColumns / no);
   std::vector<double> chunk(GtRt != nullptr ? 0 : size_t(g.T) * std::min(nb, step) * no);
   std::vector<double> GAtG(gram && g.a > 0 && g.m > 0 ? size_t(g.a) * std::min(nb, step) * no : 0);
   const size_t len = size_t(no) * g.T;
-  bool finite = std::isfinite(out->normR2);
+  bool finite = normFinite;
   double s = 0;
   for (int b0 = 0, q = 0; b0 < nb && g.T > 0; b0 += step) {
     const int b1 = std::min(nb, b0 + step), c0 = b0 * no, nc = (b1 - b0) * no;
@@ -142,16 +145,10 @@ Status SparseResidual(const ResidualArgs& g, double* R, double* GtRt, double* no
         cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, g.T, nc, g.a, -1.0, g.Xt, g.T, GAtG.data(), g.a, 1.0, C, g.T);
       }
     }
-    for (int j = b0; j < b1; j++) {
-      norms2[j] = BlockNorm2(C, j - b0, len);
-      finite = finite && std::isfinite(norms2[j]);
-    }
+    BlockNorms2(C, size_t(b1 - b0), len, norms2 + b0);
+    for (int j = b0; j < b1; j++) finite = finite && std::isfinite(norms2[j]);
     // ⟨X, (GᵀR)[:, cols]⟩ as one running sum over the columns in ascending order, chunk after chunk.
-    for (; q < g.a && g.cols[q] < c0 + nc; q++) {
-      const double* x = g.Xt + size_t(q) * g.T;
-      const double* c = C + size_t(g.cols[q] - c0) * g.T;
-      for (int t = 0; t < g.T; t++) s += x[t] * c[t];
-    }
+    for (; q < g.a && g.cols[q] < c0 + nc; q++) s = DotFrom(s, g.Xt + size_t(q) * g.T, C + size_t(g.cols[q] - c0) * g.T, size_t(g.T));
   }
   if (!finite) return NonFinite(g);
   out->xGtR = s;

@@ -36,6 +36,7 @@ struct ResidualArgs {
   int a;
   const double* Xt;    // X transposed, T x a
   int nOrient;
+  bool sumR2 = true;   // false: ‖R‖² is known to the caller (‖M‖² with no columns), not summed again
 };
 
 struct ResidualOut {
@@ -46,6 +47,7 @@ struct ResidualOut {
 // R (m x T) = M − G[:, cols]·X and ‖R‖²; with norms2 also the squared norm of each of the n / nOrient
 // blocks of GᵀR and ⟨X, (GᵀR)[:, cols]⟩, and GᵀR itself (transposed, T x n) into GtRt unless it is
 // null — every sum in index order. R may be null: then it is not written out (with no columns R = M).
+// Without sumR2, normR2 is NaN and non-finite inputs show in the block norms alone.
 Status SparseResidual(const ResidualArgs& args, double* R, double* GtRt, double* norms2, ResidualOut* out);
 
 }  // namespace mxne

@@ -2,8 +2,9 @@
 //   l21InnerSolveAsync({ G, GtMt, m, n, T, cols, Xt, normM2, alpha, maxit, tol, nOrient, cd, dgapFreq, cancel? })
 //     -> { E, gap, converged, epochs }; the solution is written into Xt (T x cols.length)
 //   l21InnerSolve(same options): the same, inline (small solves)
-//   sparseResidualAsync({ M, G, GtMt?, m, n, T, cols, Xt, R?, norms2?, GtRt?, nOrient, cancel? })
-//     -> { normR2, xGtR }; R = M − G[:, cols]·X, and with norms2: GᵀR's block norms² (and GᵀR into GtRt) (solvers.h)
+//   sparseResidualAsync({ M, G, GtMt?, m, n, T, cols, Xt, R?, norms2?, GtRt?, nOrient, sumR2?, cancel? })
+//     -> { normR2, xGtR }; R = M − G[:, cols]·X, and with norms2: GᵀR's block norms² (and GᵀR into GtRt);
+//     sumR2 false: ‖R‖² known to the caller, not summed (normR2 NaN) (solvers.h)
 //   sparseResidual(same options): the same, inline
 //   computeBiasAsync({ M, GA, X, B, m, n, T, maxIter, tol, nOrient, cancel? })
 //     -> { D, iterations, converged }
@@ -168,7 +169,9 @@ bool ParseResidual(const Napi::CallbackInfo& info, ResidualCall* c) {
       (correlate && (!Disjoint(env, c->GtRt, "GtRt", c->G, "G") || !Disjoint(env, c->GtRt, "GtRt", c->R, "R") ||
                      !Disjoint(env, c->GtRt, "GtRt", c->Xt, "Xt") || !Disjoint(env, c->GtRt, "GtRt", c->GtMt, "GtMt"))))
     return false;
-  c->args = ResidualArgs{int(m), int(n), int(T), c->M.data, c->G.data, c->GtMt.data, c->cols.Data(), a, c->Xt.data, int(no)};
+  bool sumR2 = true;
+  if (!o.Get("sumR2").IsUndefined() && !ValBool(env, o.Get("sumR2"), "sumR2", &sumR2)) return false;
+  c->args = ResidualArgs{int(m), int(n), int(T), c->M.data, c->G.data, c->GtMt.data, c->cols.Data(), a, c->Xt.data, int(no), sumR2};
   return true;
 }
 

@@ -118,6 +118,8 @@ export interface SparseResidualArgs extends SolveLink {
   Xt: Float64Array;
   /** Written if given: R (m × T); with norms2, one squared norm per block of GᵀR, and GᵀR transposed (T × n) into GtRt if given. */
   R?: Float64Array; GtRt?: Float64Array; norms2?: Float64Array;
+  /** false: ‖R‖² is known to the caller (‖M‖² with no columns) and not summed again; normR2 comes back NaN. @default true */
+  sumR2?: boolean;
 }
 
 export interface SparseResidualOutput { normR2: number; xGtR: number }

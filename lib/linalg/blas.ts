@@ -32,7 +32,8 @@ export function gemm(A: Matrix, B: Matrix, o: GemmOptions = {}): Matrix {
 export const INLINE_FLOPS = 1 << 20;
 
 /**
- * The same bound for a small native solve run inline (sparse/activeSet.ts, computeBias.ts), in
+ * The same bound for a small native solve run inline (sparse/activeSet.ts, computeBias.ts, and a
+ * solve's residuals, residual.ts), in
  * their flop models: at most ~1 ms of the event loop (irMxNE's 50-epoch rounds on 3
  * free-orientation blocks took 0.5–0.6 ms on the shared 2-core machine), where each thread-pool
  * round trip costs two thread wake-ups.

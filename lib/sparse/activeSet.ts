@@ -26,8 +26,8 @@ export interface L21Data {
 }
 
 export interface ActiveSetOutcome {
-  /** nActive × T: the rows of the active columns, ascending. */
-  X: Matrix;
+  /** T × nActive: the rows of the active columns (ascending), transposed. */
+  Xt: Matrix;
   active: Int32Array;
   /** Primal objective per active-set iteration (per gap check without the strategy). */
   E: number[];
@@ -69,12 +69,12 @@ function largest(v: Float64Array, count: number): number[] {
   return order.slice(Math.max(0, order.length - count));
 }
 
-/** The non-zero blocks of Xt (T × a): their columns (indices into Xt) and those columns of Xt. */
-function nonZeroCols(Xt: Matrix, nOrient: number): { keep: number[]; Xt: Matrix } {
+/** The non-zero blocks of Xt (T × a): their columns (indices into Xt), those columns of Xt and their block norms². */
+function nonZeroCols(Xt: Matrix, nOrient: number): { keep: number[]; Xt: Matrix; norms2: Float64Array } {
   const norms = groupsNorm2(Xt, nOrient);
   const keep: number[] = [];
   for (let q = 0; q < Xt.cols; q++) if (norms[Math.floor(q / nOrient)] !== 0) keep.push(q);
-  return { keep, Xt: Xt.pickCols(keep) };
+  return { keep, Xt: Xt.pickCols(keep), norms2: norms.filter((v) => v !== 0) };
 }
 
 export async function activeSetSolve(d: L21Data, alpha: number, o: L21Options): Promise<ActiveSetOutcome> {
@@ -84,7 +84,7 @@ export async function activeSetSolve(d: L21Data, alpha: number, o: L21Options): 
     const r = await innerSolve(d, Int32Array.from({ length: n }, (_, c) => c), Xt, alpha, o, o.maxit);
     const nz = nonZeroCols(Xt, no);
     o.onProgress?.({ outer: 1, epochs: r.epochs, gap: r.gap });
-    return { X: nz.Xt.transpose(), active: Int32Array.from(nz.keep), E: Array.from(r.E), gap: r.gap, converged: r.converged, outer: 1, epochs: r.epochs };
+    return { Xt: nz.Xt, active: Int32Array.from(nz.keep), E: Array.from(r.E), gap: r.gap, converged: r.converged, outer: 1, epochs: r.epochs };
   }
   // 1) the starting blocks: those most correlated with M.
   const inSet = new Uint8Array(n);
@@ -112,7 +112,7 @@ export async function activeSetSolve(d: L21Data, alpha: number, o: L21Options): 
     XtA = nz.Xt;
     // 3) the duality gap of the full problem, at the dual point made feasible by scaling the residual.
     const { normR2: nR2, xGtR } = await sparseResidual(M, G, cols, XtA, null, corr, o.signal);
-    const primal = 0.5 * nR2 + alpha * l21Value(XtA, no);
+    const primal = 0.5 * nR2 + alpha * l21Value(XtA, no, nz.norms2);
     const gn = corr.norms2;
     // The dual norm max_j ‖(GᵀR)_j‖ (penalties/l21.ts l21DualNorm) from the block norms the growth step reuses.
     const scale = Math.min(alpha / Math.sqrt(gn.reduce((a, v) => Math.max(a, v), 0)), 1);
@@ -138,5 +138,5 @@ export async function activeSetSolve(d: L21Data, alpha: number, o: L21Options): 
       });
     }
   }
-  return { X: XtA.transpose(), active: cols, E, gap, converged, outer: k, epochs };
+  return { Xt: XtA, active: cols, E, gap, converged, outer: k, epochs };
 }

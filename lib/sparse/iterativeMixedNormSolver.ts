@@ -8,10 +8,11 @@ import { InputError } from '../errors.js';
 import { scaleColumns } from '../linalg/columns.js';
 import { Matrix } from '../linalg/matrix.js';
 import { activeSetSolve } from './activeSet.js';
-import { convergenceWarning, debiasRows, debiasWarning, prepareL21, scaleRowsInPlace, type MixedNormSolverResult } from './mixedNormSolver.js';
+import { groupsNorm2 } from './groupNorms.js';
+import { convergenceWarning, debiasRows, debiasWarning, prepareL21, type MixedNormSolverResult } from './mixedNormSolver.js';
 import { l05Reweight, l05Value } from './penalties/l05.js';
 import { sparseResidual } from './residual.js';
-import { normalizeSolverOptions, type IterativeMixedNormSolverOptions, type L21Options } from './solverOptions.js';
+import { checkingM, normalizeSolverOptions, type IterativeMixedNormSolverOptions, type L21Options } from './solverOptions.js';
 
 export interface IrMxneResult extends Omit<MixedNormSolverResult, 'E' | 'nIterations'> {
   /** Objective after each reweighting, ½‖M − GX‖² + α Σ √‖X_j‖. */
@@ -29,38 +30,42 @@ export async function solveIrMxne(M: Matrix, G: Matrix, alpha: number, nMxneIter
   const T = M.cols;
   let active = Int32Array.from({ length: G.cols }, (_, c) => c).filter((c) => weightInit === null || weightInit[c] !== 0);
   let weights: Float64Array = weightInit === null ? new Float64Array(active.length).fill(1) : Float64Array.from(active, (c) => weightInit[c]);
-  let X = new Matrix(G.cols, T);
+  // X transposed (T × active columns) through the rounds: the native solves, the norms and the
+  // residual read it that way; transposed once, for debiasing and the result.
+  let Xt = new Matrix(T, G.cols);
   const E: number[] = [], history: Int32Array[] = [];
-  let gap = Infinity, converged = false, epochs = 0;
+  let gap = Infinity, converged = false, epochs = 0, normM2: number | undefined;
   for (let k = 0; k < nMxneIter; k++) {
-    const X0 = X, active0 = active;
+    const Xt0 = Xt, active0 = active;
     // MxNE on the weighted active columns; the active-set strategy only when they outnumber it.
     const Gk = await weightedColumns(G, active, weights);
     const useActiveSet = o.activeSetSize !== null && active.length > o.activeSetSize * o.nOrient;
-    const d = await prepareL21(M, Gk, o.nOrient, o.signal);
+    const d = await prepareL21(M, Gk, o.nOrient, o.signal, normM2);
+    normM2 = d.normM2;
     const sub = await activeSetSolve(d, alpha, { ...o, activeSetSize: useActiveSet ? o.activeSetSize : null, onProgress: undefined });
     gap = sub.gap;
     converged = sub.converged;
     epochs += sub.epochs;
     if (sub.active.length === 0) {
       active = new Int32Array(0);
-      X = new Matrix(0, T);
+      Xt = new Matrix(T, 0);
       E.push(0.5 * d.normM2);
       history.push(active);
       break;
     }
-    X = sub.X;
-    scaleRowsInPlace(X, Float64Array.from(sub.active, (i) => weights[i]));
+    // Back to the unweighted columns' units: source row i (column i of Xt) times its weight.
+    Xt = await scaleColumns(sub.Xt, Float64Array.from(sub.active, (i) => weights[i]));
     active = sub.active.map((i) => active[i]);
-    // The L0.5 penalty's next weights, and the objective it defines.
-    const Xt = X.transpose();
-    weights = l05Reweight(Xt, o.nOrient);
+    // The L0.5 penalty's next weights, and the objective it defines (one pass for the block norms).
+    const norms2 = groupsNorm2(Xt, o.nOrient);
+    weights = l05Reweight(Xt, o.nOrient, norms2);
     const { normR2 } = await sparseResidual(M, G, active, Xt, null, null, o.signal);
-    E.push(0.5 * normR2 + alpha * l05Value(Xt, o.nOrient));
+    E.push(0.5 * normR2 + alpha * l05Value(Xt, o.nOrient, norms2));
     history.push(active);
     o.onProgress?.({ outer: k + 1, epochs, gap });
-    if (k >= 1 && sameColumns(active, active0) && X.rows === X0.rows && maxAbsDiff(X.data, X0.data) < o.tol) break;
+    if (k >= 1 && sameColumns(active, active0) && Xt.cols === Xt0.cols && maxAbsDiff(Xt.data, Xt0.data) < o.tol) break;
   }
+  const X = Xt.transpose();
   const debias = await debiasRows(M, G, active, X, o);
   const outer = history.length;
   return {
@@ -95,6 +100,6 @@ export async function iterativeMixedNormSolver(M: Matrix, G: Matrix, alpha: numb
   if (w !== null && (!(w instanceof Float64Array) || w.some((v) => !(v >= 0) || !Number.isFinite(v)))) {
     throw new InputError('weightInit', 'a Float64Array of finite weights >= 0', String(w));
   }
-  const r = await solveIrMxne(M, G, alpha, nMxneIter, settings, w);
+  const r = await checkingM(M, () => solveIrMxne(M, G, alpha, nMxneIter, settings, w));
   return { ...r, warnings: [...warnings, ...r.warnings] };
 }

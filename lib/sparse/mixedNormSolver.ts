@@ -21,7 +21,7 @@ import { activeSetSolve, type L21Data } from './activeSet.js';
 import { biasFactors, type ComputeBiasResult } from './computeBias.js';
 import type { L21Solution } from './l21Solution.js';
 import { sparseResidual } from './residual.js';
-import { normalizeSolverOptions, type L21Options, type MixedNormSolverOptions, type SolverChoiceWarning } from './solverOptions.js';
+import { checkingM, normalizeSolverOptions, type L21Options, type MixedNormSolverOptions, type SolverChoiceWarning } from './solverOptions.js';
 
 export type { L21Options } from './solverOptions.js';
 
@@ -41,18 +41,20 @@ export type { L21Data } from './activeSet.js';
  * GᵀM, its block norms (blocks of nOrient columns) and ‖M‖²: the residual kernel with no columns yet
  * (residual.ts). A large product runs as two jobs on the two halves of G's blocks, on two cores
  * when they are free (as the whitening GEMM, prepare/prepareForward.ts); each column's arithmetic
- * is unchanged.
+ * is unchanged. `normM2`: ‖M‖² as an earlier call on the same M returned it (irMxNE's later
+ * rounds), not summed again.
  */
-export async function prepareL21(M: Matrix, G: Matrix, nOrient: number, signal?: AbortSignal): Promise<L21Data> {
+export async function prepareL21(M: Matrix, G: Matrix, nOrient: number, signal?: AbortSignal, normM2?: number): Promise<L21Data> {
   const T = M.cols, nb = G.cols / nOrient;
   const GtMt = new Matrix(T, G.cols), GtMtNorms2 = new Float64Array(nb), Xt = new Matrix(T, 0);
   const halves = M.rows * T * G.cols >= SPLIT_FLOPS && nb >= 2 ? [[0, nb >> 1], [nb >> 1, nb]] : [[0, nb]];
   const parts = await Promise.all(halves.map(([b0, b1]) => {
     const c0 = b0 * nOrient, c1 = b1 * nOrient;
     const corr = { GtRt: GtMt.colRange(c0, c1), norms2: GtMtNorms2.subarray(b0, b1), GtMt: null, nOrient };
-    return sparseResidual(M, G.colRange(c0, c1), NO_COLUMNS, Xt, null, corr, signal);
+    // ‖M‖² from the first half only.
+    return sparseResidual(M, G.colRange(c0, c1), NO_COLUMNS, Xt, null, corr, signal, normM2 === undefined && b0 === 0);
   }));
-  return { M, G, GtMt, GtMtNorms2, normM2: parts[0].normR2 };
+  return { M, G, GtMt, GtMtNorms2, normM2: normM2 ?? parts[0].normR2 };
 }
 
 const NO_COLUMNS = new Int32Array(0);
@@ -98,7 +100,7 @@ export function debiasWarning(d: ComputeBiasResult | null): ConvergenceWarning[]
 /** MxNE on prepared data (GᵀM computed once, e.g. over SURE's alpha grid). */
 export async function solveMxne(d: L21Data, alpha: number, o: L21Options): Promise<MixedNormSolverResult> {
   const r = await activeSetSolve(d, alpha, o);
-  const X = r.X;
+  const X = r.Xt.transpose();
   const debias = await debiasRows(d.M, d.G, r.active, X, o);
   return {
     X, activeSet: r.active, E: Array.from(r.E), gap: r.gap, converged: r.converged, nIterations: r.outer, epochs: r.epochs, debias,
@@ -113,6 +115,6 @@ export async function solveMxne(d: L21Data, alpha: number, o: L21Options): Promi
  */
 export async function mixedNormSolver(M: Matrix, G: Matrix, alpha: number, options: MixedNormSolverOptions = {}): Promise<MixedNormSolverResult> {
   const { settings, warnings } = normalizeSolverOptions(M, G, alpha, options);
-  const r = await solveMxne(await prepareL21(M, G, settings.nOrient, settings.signal), alpha, settings);
+  const r = await checkingM(M, async () => solveMxne(await prepareL21(M, G, settings.nOrient, settings.signal), alpha, settings));
   return { ...r, warnings: [...warnings, ...r.warnings] };
 }

@@ -2,9 +2,12 @@
  * The residual of a sparse solution and its correlation with the whole gain, the pieces of MNE's
  * `dgap_l21` (the duality gap of the full problem, activeSet.ts) and of irMxNE's objective: one
  * native call (binding/solvers.cc SparseResidual) instead of a gather, two products and passes over
- * R and GᵀR on the main thread. Inline when small, as gemmAsync; otherwise one thread-pool job.
+ * R and GᵀR on the main thread. A step of a solve, it runs inline under the inline solves' work
+ * bound (the seed problem's first gap check: 1.9M multiply-adds, ~0.4 ms, where a round trip to the
+ * pool after the process idled costs 0.1–0.25 ms and the pool thread's wake-up); otherwise one
+ * thread-pool job.
  */
-import { INLINE_FLOPS } from '../linalg/blas.js';
+import { INLINE_SOLVE_FLOPS } from '../linalg/blas.js';
 import type { Matrix } from '../linalg/matrix.js';
 import { addon, callSync, runCancellable, type SparseResidualOutput } from '../native.js';
 
@@ -18,17 +21,18 @@ export interface Correlation { GtRt: Matrix | null; norms2: Float64Array; GtMt: 
 /**
  * ‖R‖² for R = M − G[:, cols]·X, and R itself written into R unless it is null; with `corr`, also
  * GᵀR's block norms and ⟨X, (GᵀR)[:, cols]⟩. Xt: X transposed (T × cols.length). With no columns
- * R = M: GᵀM, its block norms and ‖M‖² in one call.
+ * R = M: GᵀM, its block norms and ‖M‖² in one call. `sumR2` false: ‖R‖² is known to the caller
+ * (‖M‖² again) and not summed; normR2 is then NaN.
  */
 export async function sparseResidual(M: Matrix, G: Matrix, cols: Int32Array, Xt: Matrix, R: Matrix | null, corr: Correlation | null = null,
-  signal?: AbortSignal): Promise<SparseResidualOutput> {
+  signal?: AbortSignal, sumR2 = true): Promise<SparseResidualOutput> {
   const m = M.rows, T = M.cols, n = G.cols, a = cols.length;
   const args = {
     m, n, T, nOrient: corr?.nOrient ?? 1, M: M.data, G: G.data, cols, Xt: Xt.data, R: R?.data,
-    GtMt: corr?.GtMt?.data, GtRt: corr?.GtRt?.data, norms2: corr?.norms2,
+    GtMt: corr?.GtMt?.data, GtRt: corr?.GtRt?.data, norms2: corr?.norms2, sumR2,
   };
   const flops = m * a * T + (corr === null ? 0 : n * (corr.GtMt === null ? m * T : Math.min(m * T, a * (m + T))));
-  if (flops < INLINE_FLOPS) {
+  if (flops < INLINE_SOLVE_FLOPS) {
     signal?.throwIfAborted();
     return callSync(() => addon.sparseResidual(args));
   }

@@ -84,7 +84,6 @@ function positiveInt(field: string, v: unknown): number {
   return v;
 }
 
-/** Shape (and unless `scan` is false, finiteness: the native side scans a large G once anyway). */
 /**
  * Index of the first non-finite value, -1 if none. Its own function: V8 optimises the scan while it
  * runs (on-stack replacement) and then met checkMatrix's code after the loop without type feedback,
@@ -95,6 +94,7 @@ function firstNonFinite(d: Float64Array): number {
   return -1;
 }
 
+/** Shape, and unless `scan` is false, finiteness. */
 export function checkMatrix(field: string, A: unknown, rows?: number, scan = true): Matrix {
   const m = A as Matrix;
   if (typeof A !== 'object' || A === null || !(m.data instanceof Float64Array) || !Number.isInteger(m.rows) || !Number.isInteger(m.cols) || m.data.length !== m.rows * m.cols) {
@@ -106,11 +106,29 @@ export function checkMatrix(field: string, A: unknown, rows?: number, scan = tru
   return m;
 }
 
-/** Checks M, G and alpha, applies MNE's defaults; the warning (if any) is returned with the settings. */
+/**
+ * Runs a public solve on M. The native kernels check M's values through the sums they form (a
+ * non-finite M makes ‖M‖² non-finite and stops the solve), so M is scanned only when the solve
+ * fails: a non-finite M is still an InputError naming it, and a finite one costs no pass of
+ * main-thread JavaScript per solve (a scan that V8 runs unoptimised in a process's first solves).
+ */
+export async function checkingM<T>(M: Matrix, solve: () => Promise<T>): Promise<T> {
+  try {
+    return await solve();
+  } catch (e) {
+    checkMatrix('M', M);
+    throw e;
+  }
+}
+
+/**
+ * Checks the shapes of M and G and alpha, applies MNE's defaults; the warning (if any) is returned
+ * with the settings. M's and G's values are checked by the native solve (a RangeError naming G;
+ * checkingM turns a non-finite M into an InputError): a scan of a 300 × 20,000 gain here would
+ * cost as much as a small solve.
+ */
 export function normalizeSolverOptions(M: Matrix, G: Matrix, alpha: number, o: MixedNormSolverOptions): { settings: L21Options; warnings: SolverChoiceWarning[] } {
-  checkMatrix('M', M);
-  // G's values are checked by the native solve (a RangeError naming G): a second scan of a
-  // 300 × 20,000 gain here would cost as much as a small solve.
+  checkMatrix('M', M, undefined, false);
   checkMatrix('G', G, M.rows, false);
   if (typeof alpha !== 'number' || !Number.isFinite(alpha) || alpha < 0) throw new InputError('alpha', 'a finite number >= 0', String(alpha));
   const nOrient = positiveInt('nOrient', o.nOrient ?? SOLVER_DEFAULTS.nOrient);

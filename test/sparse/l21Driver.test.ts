@@ -200,6 +200,11 @@ describe('sparse: the MxNE / irMxNE solvers over the native inner solve', () => 
     assert.deepEqual(none.norms2, groupsNorm2(GtMt, 3));
     assert.equal(r0.normR2, M0.reduce((s, v) => s + v * v, 0));
     assert.deepEqual(M.data, M0);
+    // sumR2 false (‖M‖² known from an earlier call): the same GᵀM and block norms, ‖R‖² not summed.
+    const known = { GtRt: new Float64Array(T * n), norms2: new Float64Array(n / 3) };
+    const rk = addon.sparseResidual({ m, n, T, nOrient: 3, M: M.data, G: G.data, cols: new Int32Array(0), Xt: new Float64Array(0), ...known, sumR2: false });
+    assert.ok(Number.isNaN(rk.normR2));
+    assert.deepEqual(known, none);
     // A non-finite input makes a sum non-finite; the kernel then names the element (a RangeError, past
     // the first chunk of the scan): in G, read whole for GᵀR, and in M, in both calls.
     const badG = G.clone(), badM = M.clone();
@@ -211,6 +216,9 @@ describe('sparse: the MxNE / irMxNE solvers over the native inner solve', () => 
     await assert.rejects(addon.sparseResidualAsync({ m, n, T, nOrient: 3, M: M.data, G: badG.data, GtMt: GtMt.data, cols, Xt: Xt.data, R: R2, ...corrOut }),
       { name: 'RangeError', message: /finite values in G but element 5000 is nan/ });
     assert.throws(() => addon.sparseResidual({ m, n, T, nOrient: 3, M: badM.data, G: G.data, cols, Xt: Xt.data, R: R2 }),
+      { name: 'RangeError', message: /finite values in M but element 7 is inf/ });
+    // Without ‖R‖², a non-finite M still shows in GᵀM's block norms.
+    assert.throws(() => addon.sparseResidual({ m, n, T, nOrient: 3, M: badM.data, G: G.data, cols: new Int32Array(0), Xt: new Float64Array(0), ...corrOut, sumR2: false }),
       { name: 'RangeError', message: /finite values in M but element 7 is inf/ });
     // Finite inputs whose products overflow: a kernel error, not an argument's.
     const huge = M.clone();
@@ -227,6 +235,11 @@ describe('sparse: the MxNE / irMxNE solvers over the native inner solve', () => 
     assert.deepEqual(d.GtMt.data, GtMt.data);
     assert.deepEqual(d.GtMtNorms2, groupsNorm2(GtMt, 3));
     assert.equal(d.normM2, M.data.reduce((s, v) => s + v * v, 0));
+    // Given ‖M‖² (irMxNE's later rounds), the same GᵀM and norms, ‖M‖² passed through.
+    const again = await prepareL21(M, G, 3, undefined, d.normM2);
+    assert.deepEqual(again.GtMt.data, d.GtMt.data);
+    assert.deepEqual(again.GtMtNorms2, d.GtMtNorms2);
+    assert.equal(again.normM2, d.normM2);
   });
 
   it('an inner solve checks the columns it reads; a non-finite gain value anywhere stops the whole solve, naming G', async () => {

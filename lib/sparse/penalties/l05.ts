@@ -7,16 +7,16 @@
 import type { Matrix } from '../../linalg/matrix.js';
 import { groupsNorm2 } from '../groupNorms.js';
 
-/** Σ_j √‖X_j‖_F of Xt (T × n). */
-export function l05Value(Xt: Matrix, nOrient: number): number {
+/** Σ_j √‖X_j‖_F of Xt (T × n); `norms2`: its block norms² when the caller has them. */
+export function l05Value(Xt: Matrix, nOrient: number, norms2 = groupsNorm2(Xt, nOrient)): number {
   let s = 0;
-  for (const v of groupsNorm2(Xt, nOrient)) s += Math.sqrt(Math.sqrt(v));
+  for (const v of norms2) s += Math.sqrt(Math.sqrt(v));
   return s;
 }
 
 /** Column weights 2·√‖X_j‖_F of Xt (T × n), the same for the nOrient columns of a block. */
-export function l05Reweight(Xt: Matrix, nOrient: number): Float64Array {
-  const g = groupsNorm2(Xt, nOrient);
+export function l05Reweight(Xt: Matrix, nOrient: number, norms2 = groupsNorm2(Xt, nOrient)): Float64Array {
+  const g = norms2;
   const w = new Float64Array(Xt.cols);
   for (let i = 0; i < w.length; i++) w[i] = 2 * Math.sqrt(Math.sqrt(g[Math.floor(i / nOrient)]));
   return w;

@@ -8,10 +8,10 @@
 import type { Matrix } from '../../linalg/matrix.js';
 import { groupsNorm2 } from '../groupNorms.js';
 
-/** Σ_j ‖X_j‖_F of Xt (T × n). */
-export function l21Value(Xt: Matrix, nOrient: number): number {
+/** Σ_j ‖X_j‖_F of Xt (T × n); `norms2`: its block norms² when the caller has them. */
+export function l21Value(Xt: Matrix, nOrient: number, norms2 = groupsNorm2(Xt, nOrient)): number {
   let s = 0;
-  for (const v of groupsNorm2(Xt, nOrient)) s += Math.sqrt(v);
+  for (const v of norms2) s += Math.sqrt(v);
   return s;
 }
 
