@@ -63,10 +63,43 @@ async function innerSolve(d: L21Data, cols: Int32Array, Xt: Matrix, alpha: numbe
   return runCancellable((cancel) => addon.l21InnerSolveAsync({ ...args, cancel }), o.signal);
 }
 
-/** Indices of the `count` largest values; ties rank the later index higher (as numpy's argsort). */
-function largest(v: Float64Array, count: number): number[] {
-  const order = Array.from(v.keys()).sort((x, y) => (v[x] !== v[y] ? v[x] - v[y] : x - y));
-  return order.slice(Math.max(0, order.length - count));
+// The helpers below are loops rather than callbacks written in place (sort comparators, filter,
+// reduce): each call made new closures, and V8 keeps a callback's optimised code only while one of
+// its closures lives, so a pool worker optimised them anew on every row or two of a batch.
+
+/**
+ * Indices of the `count` largest values, ascending by (value, index): ties rank the later index
+ * higher, as numpy's argsort. A selection over one pass, not a sort of all n.
+ */
+export function largest(v: Float64Array, count: number): number[] {
+  const top: number[] = [];
+  if (count <= 0) return top;
+  for (let i = 0; i < v.length; i++) {
+    // (v[i], i) outranks the smallest kept (v[top[0]], top[0]) unless its value is lower: i is later.
+    if (top.length === count) {
+      if (v[i] < v[top[0]]) continue;
+      top.shift();
+    }
+    let p = top.length;
+    while (p > 0 && v[top[p - 1]] > v[i]) p--;
+    top.splice(p, 0, i);
+  }
+  return top;
+}
+
+/** The indices c with set[c] === 1, ascending. */
+function members(set: Uint8Array): Int32Array {
+  let n = 0;
+  for (let c = 0; c < set.length; c++) n += set[c];
+  const out = new Int32Array(n);
+  for (let c = 0, k = 0; c < set.length; c++) if (set[c] === 1) out[k++] = c;
+  return out;
+}
+
+function maxOf(v: Float64Array): number {
+  let m = 0;
+  for (let k = 0; k < v.length; k++) m = Math.max(m, v[k]);
+  return m;
 }
 
 /** The non-zero blocks of Xt (T × a): their columns (indices into Xt), those columns of Xt and their block norms². */
@@ -74,7 +107,9 @@ function nonZeroCols(Xt: Matrix, nOrient: number): { keep: number[]; Xt: Matrix;
   const norms = groupsNorm2(Xt, nOrient);
   const keep: number[] = [];
   for (let q = 0; q < Xt.cols; q++) if (norms[Math.floor(q / nOrient)] !== 0) keep.push(q);
-  return { keep, Xt: Xt.pickCols(keep), norms2: norms.filter((v) => v !== 0) };
+  const norms2: number[] = [];
+  for (const v of norms) if (v !== 0) norms2.push(v);
+  return { keep, Xt: Xt.pickCols(keep), norms2: Float64Array.from(norms2) };
 }
 
 export async function activeSetSolve(d: L21Data, alpha: number, o: L21Options): Promise<ActiveSetOutcome> {
@@ -101,7 +136,7 @@ export async function activeSetSolve(d: L21Data, alpha: number, o: L21Options): 
   // large source space does not end in any useful time). Converging solves never reach it.
   for (; k < o.maxit && epochs < o.maxit; k++) {
     // 2) solve on the active set, warm-started.
-    const A = Int32Array.from(inSet.keys()).filter((c) => inSet[c] === 1);
+    const A = members(inSet);
     const Xt = XtInit ?? new Matrix(T, A.length);
     const r = await innerSolve(d, A, Xt, alpha, o, o.maxit - epochs);
     epochs += r.epochs;
@@ -115,7 +150,7 @@ export async function activeSetSolve(d: L21Data, alpha: number, o: L21Options): 
     const primal = 0.5 * nR2 + alpha * l21Value(XtA, no, nz.norms2);
     const gn = corr.norms2;
     // The dual norm max_j ‖(GᵀR)_j‖ (penalties/l21.ts l21DualNorm) from the block norms the growth step reuses.
-    const scale = Math.min(alpha / Math.sqrt(gn.reduce((a, v) => Math.max(a, v), 0)), 1);
+    const scale = Math.min(alpha / Math.sqrt(maxOf(gn)), 1);
     const dual = (scale - 0.5 * scale * scale) * nR2 + scale * xGtR;
     highestDual = Math.max(highestDual, dual);
     gap = primal - highestDual;
@@ -129,13 +164,13 @@ export async function activeSetSolve(d: L21Data, alpha: number, o: L21Options): 
     // 4) grow by the blocks most correlated with the residual; warm start on the grown set.
     if (k < o.maxit - 1) {
       addBlocks(largest(gn, o.activeSetSize));
-      const grown = Int32Array.from(inSet.keys()).filter((c) => inSet[c] === 1);
+      const grown = members(inSet);
       XtInit = new Matrix(T, grown.length);
       let g = 0;
-      cols.forEach((c, i) => {
-        while (grown[g] !== c) g++;
-        XtInit!.data.set(XtA.data.subarray(i * T, (i + 1) * T), g * T);
-      });
+      for (let i = 0; i < cols.length; i++) {
+        while (grown[g] !== cols[i]) g++;
+        XtInit.data.set(XtA.data.subarray(i * T, (i + 1) * T), g * T);
+      }
     }
   }
   return { Xt: XtA, active: cols, E, gap, converged, outer: k, epochs };

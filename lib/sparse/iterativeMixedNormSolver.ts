@@ -28,7 +28,7 @@ export async function solveIrMxne(M: Matrix, G: Matrix, alpha: number, nMxneIter
   if (weightInit !== null && weightInit.length !== G.cols) throw new InputError('weightInit', `${G.cols} weights (one per column)`, `${weightInit.length}`);
   if (!Number.isInteger(nMxneIter) || nMxneIter < 1) throw new InputError('nMxneIter', 'a positive integer', String(nMxneIter));
   const T = M.cols;
-  let active = Int32Array.from({ length: G.cols }, (_, c) => c).filter((c) => weightInit === null || weightInit[c] !== 0);
+  let active = weightedSupport(G.cols, weightInit);
   let weights: Float64Array = weightInit === null ? new Float64Array(active.length).fill(1) : Float64Array.from(active, (c) => weightInit[c]);
   // X transposed (T × active columns) through the rounds: the native solves, the norms and the
   // residual read it that way; transposed once, for debiasing and the result.
@@ -76,12 +76,29 @@ export async function solveIrMxne(M: Matrix, G: Matrix, alpha: number, nMxneIter
 
 /** G's `active` columns scaled by `weights`; G itself when that is every column with weight 1 (the first round without weightInit). */
 async function weightedColumns(G: Matrix, active: Int32Array, weights: Float64Array): Promise<Matrix> {
-  if (active.length === G.cols && weights.every((w) => w === 1)) return G;
+  if (active.length === G.cols && allOnes(weights)) return G;
   return scaleColumns(G.pickCols(active), weights);
 }
 
+// Loops rather than callbacks written in place (filter, every): each call made new closures,
+// which V8 optimised anew after every full collection, on every row or two of a batch.
+
+/** The columns 0…n−1 with a non-zero initial weight (all without one). */
+function weightedSupport(n: number, weightInit: Float64Array | null): Int32Array {
+  const out: number[] = [];
+  for (let c = 0; c < n; c++) if (weightInit === null || weightInit[c] !== 0) out.push(c);
+  return Int32Array.from(out);
+}
+
+function allOnes(w: Float64Array): boolean {
+  for (let k = 0; k < w.length; k++) if (w[k] !== 1) return false;
+  return true;
+}
+
 function sameColumns(a: Int32Array, b: Int32Array): boolean {
-  return a.length === b.length && a.every((c, i) => c === b[i]);
+  if (a.length !== b.length) return false;
+  for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
+  return true;
 }
 
 function maxAbsDiff(a: Float64Array, b: Float64Array): number {
