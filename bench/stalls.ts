@@ -7,7 +7,9 @@
  * intervals it prints the mxne functions (lib/) the profile sampled in them.
  * By default a burst of `--concurrency` (16) solves on the demo dataset; with `--fwd` (and
  * `--evoked`, `--cov`) the bench's pipeline on those files, reading included, one at a time.
- * `--interval-us` sets the sampling interval (default 100 µs; coarser perturbs the run less).
+ * `--interval-us` sets the sampling interval (default 100 µs; coarser perturbs the run less);
+ * `--warm-ups` the untimed runs before (default 1; the bench's runs after its one warm-up get
+ * warmer still, so several show the stretches of a warm process).
  *
  *   npx tsc -p tsconfig.json && node dist/bench/stalls.js --n-sources 2000 --concurrency 16
  *   node dist/bench/stalls.js --fwd ../shared/fixtures/inputs/surf-fwd.fif --evoked ../shared/fixtures/inputs/right_visual-ave.fif --cov ../shared/fixtures/inputs/noise-cov.fif
@@ -85,7 +87,7 @@ async function main(): Promise<void> {
   const job = { weights: 'dspm' as const, mixedNorm: { alpha: 55 } };
   // From files: the bench's pipeline workload, the read included; else solves of inputs read once.
   const once = fwd !== undefined ? async () => solveSeed(await readSeedInputs(read), job) : () => solveSeed(inputs, job);
-  await once(); // warm-up: code compiled, pools started
+  for (let k = arg('warm-ups', 1); k > 0; k--) await once(); // warm-up: code compiled, pools started
   const session = new inspector.Session();
   session.connect();
   const post = <T>(m: string, params: object = {}) => new Promise<T>((res, rej) => session.post(m, params, (e, r) => (e ? rej(e) : res(r as T))));
