@@ -129,8 +129,12 @@ export class Matrix {
    * every full collection, in every pool worker (each row of a batch); a method keeps its code.
    */
   firstNonFinite(): number {
-    const d = this.data;
-    for (let k = 0; k < d.length; k++) if (!Number.isFinite(d[k])) return k;
-    return -1;
+    return firstNonFinite(this.data);
   }
+}
+
+/** Index of the first NaN or ±Infinity in `d`, −1 when all are finite (for arrays not yet known to be a Matrix's). */
+export function firstNonFinite(d: Float64Array): number {
+  for (let k = 0; k < d.length; k++) if (!Number.isFinite(d[k])) return k;
+  return -1;
 }

@@ -64,8 +64,7 @@ async function innerSolve(d: L21Data, cols: Int32Array, Xt: Matrix, alpha: numbe
 }
 
 // The helpers below are loops rather than callbacks written in place (sort comparators, filter,
-// reduce): each call made new closures, and V8 keeps a callback's optimised code only while one of
-// its closures lives, so a pool worker optimised them anew on every row or two of a batch.
+// reduce), which pool workers recompiled on every row or two of a batch (lib/records/nameIndex.ts says why).
 
 /**
  * Indices of the `count` largest values, ascending by (value, index): ties rank the later index

@@ -80,8 +80,8 @@ async function weightedColumns(G: Matrix, active: Int32Array, weights: Float64Ar
   return scaleColumns(G.pickCols(active), weights);
 }
 
-// Loops rather than callbacks written in place (filter, every): each call made new closures,
-// which V8 optimised anew after every full collection, on every row or two of a batch.
+// Loops rather than callbacks written in place (filter, every), which pool workers recompiled on
+// every row or two of a batch (lib/records/nameIndex.ts says why).
 
 /** The columns 0…n−1 with a non-zero initial weight (all without one). */
 function weightedSupport(n: number, weightInit: Float64Array | null): Int32Array {

@@ -5,7 +5,7 @@
  * 'cd' with nOrient > 1 falls back to BCD with a warning (MNE warns; mxne returns it as data).
  */
 import { InputError } from '../errors.js';
-import type { Matrix } from '../linalg/matrix.js';
+import { firstNonFinite, type Matrix } from '../linalg/matrix.js';
 
 /** Reported after each active-set iteration (MxNE) or reweighting (irMxNE). */
 export interface SolveProgress {
@@ -84,16 +84,6 @@ function positiveInt(field: string, v: unknown): number {
   return v;
 }
 
-/**
- * Index of the first non-finite value, -1 if none. Its own function: V8 optimises the scan while it
- * runs (on-stack replacement) and then met checkMatrix's code after the loop without type feedback,
- * deoptimising once per solve.
- */
-function firstNonFinite(d: Float64Array): number {
-  for (let k = 0; k < d.length; k++) if (!Number.isFinite(d[k])) return k;
-  return -1;
-}
-
 /** Shape, and unless `scan` is false, finiteness. */
 export function checkMatrix(field: string, A: unknown, rows?: number, scan = true): Matrix {
   const m = A as Matrix;
@@ -101,6 +91,8 @@ export function checkMatrix(field: string, A: unknown, rows?: number, scan = tru
     throw new InputError(field, 'a Matrix (rows, cols, column-major Float64Array data)', typeof A);
   }
   if (rows !== undefined && m.rows !== rows) throw new InputError(`${field}.rows`, `${rows} (the rows of M)`, String(m.rows));
+  // Its own function (linalg/matrix.ts): scanned inline, V8 optimised the loop while it ran (on-stack
+  // replacement) and then met the code after it without type feedback, deoptimising once per solve.
   const bad = scan ? firstNonFinite(m.data) : -1;
   if (bad >= 0) throw new InputError(field, 'finite values', `${m.data[bad]} at row ${bad % m.rows}, column ${Math.floor(bad / m.rows)}`);
   return m;
