@@ -6,6 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 
 /**
  * The longest stretch of main-thread CPU time between two ticks of a 1 ms timer (Linux schedstat,
@@ -32,4 +33,39 @@ export function startCanary(): { read(): Promise<number>; stop(): void } {
     read: () => new Promise((resolve) => { child.stdout!.once('data', (d: Buffer) => resolve(Number(d.toString()))); child.stdin!.write('\n'); }),
     stop: () => child.kill(),
   };
+}
+
+/**
+ * The event-loop delay (monitorEventLoopDelay, 1 ms) over several windows of work, each window
+ * with a histogram of its own. One histogram disabled and enabled again is wrong: Node keeps the
+ * time of its last tick across disable() and enable(), so the first tick of the next window records
+ * the whole pause between the windows as one stall (a 60 ms idle pause reads as a 70 ms stall).
+ * The summary is the longest stall of any window, the highest window p99, and the mean over all ticks.
+ */
+export class LoopDelayWindows {
+  private maxNs = 0;
+  private p99Ns = 0;
+  private sumNs = 0;
+  private ticks = 0;
+
+  async during<T>(work: () => Promise<T>): Promise<T> {
+    const h = monitorEventLoopDelay({ resolution: 1 });
+    h.enable();
+    try {
+      return await work();
+    } finally {
+      h.disable();
+      if (h.count > 0) {
+        this.maxNs = Math.max(this.maxNs, h.max);
+        this.p99Ns = Math.max(this.p99Ns, h.percentile(99));
+        this.sumNs += h.mean * h.count;
+        this.ticks += h.count;
+      }
+    }
+  }
+
+  /** Milliseconds: the longest stall, the highest p99 of a window, the mean tick delay. */
+  summary(): { maxMs: number; p99Ms: number; meanMs: number } {
+    return { maxMs: this.maxNs / 1e6, p99Ms: this.p99Ns / 1e6, meanMs: this.ticks > 0 ? this.sumNs / this.ticks / 1e6 : NaN };
+  }
 }

@@ -6,7 +6,7 @@
  * each must equal the sequential result. Phase 3: the same bursts through the worker pool
  * (lib/pool, as batch runs and the service run them), files in, result.json out; each must equal
  * a sequential pooled solve. The event-loop delay (perf_hooks monitorEventLoopDelay, 1 ms
- * resolution) is recorded in every phase; the longest stall with 16 pooled solves in flight is the
+ * resolution) is recorded in every phase, in windows around the solves (LoopDelayWindows); the longest stall with 16 pooled solves in flight is the
  * figure issue 15 bounds (< 20 ms): on the main thread the solves' own JavaScript is the stall.
  * Beside it, the pooled phase prints the longest main-thread CPU run between 1 ms ticks (this
  * process's own work, GC included) and the stall of an idle Node process alongside (the machine's
@@ -20,7 +20,6 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import { generateDemo } from '../lib/demo/index.js';
@@ -28,7 +27,7 @@ import type { MixedNormResult } from '../lib/sparse/mixedNorm.js';
 import { RESPONSIVE_SOLVE_NICE, SolvePool } from '../lib/pool/solvePool.js';
 import { readSeedInputs, solveSeed, type SeedInputs, type SolveJob } from '../lib/workflow/solveFiles.js';
 import type { SolveSummary } from '../lib/workflow/summary.js';
-import { mainThreadCpu, startCanary } from '../bench/loopProbes.js';
+import { LoopDelayWindows, mainThreadCpu, startCanary } from '../bench/loopProbes.js';
 
 v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc') as () => void;
@@ -63,7 +62,10 @@ function slope(x: number[], y: number[]): number {
   return sxy / sxx;
 }
 
-const ms = (ns: number) => ns / 1e6;
+function stalls(loop: LoopDelayWindows): string {
+  const s = loop.summary();
+  return `longest stall ${s.maxMs.toFixed(1)} ms, p99 ${s.p99Ms.toFixed(1)} ms, mean ${s.meanMs.toFixed(1)} ms`;
+}
 
 export async function soak(o: { solves: number; bursts: number; nSources: number; concurrency: number }): Promise<boolean> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mxne-soak-'));
@@ -74,42 +76,38 @@ export async function soak(o: { solves: number; bursts: number; nSources: number
     const reference = fingerprint(await solveSeed(inputs, job));
     console.log(`soak: demo ${d.nSources} sources, ${d.nChannels} channels; ${o.solves} consecutive solves, ${o.bursts} bursts of ${o.concurrency}`);
 
-    const h = monitorEventLoopDelay({ resolution: 1 });
+    // Windows of the event-loop delay around the solves only: hashing results and forcing full GCs
+    // between them are the soak's own stalls, not mxne's.
+    const loop = new LoopDelayWindows();
     let differ = 0;
     const rss: number[] = [], index: number[] = [];
     const t0 = performance.now();
-    h.enable();
     for (let k = 0; k < o.solves; k++) {
-      if (fingerprint(await solveSeed(inputs, job)) !== reference) differ++;
+      if (fingerprint(await loop.during(() => solveSeed(inputs, job))) !== reference) differ++;
       if (k % 10 === 9) {
-        h.disable(); // the forced full GC is the soak's own stall, not mxne's
         gc();
         rss.push(process.memoryUsage().rss / 2 ** 20);
         index.push(k + 1);
-        h.enable();
       }
     }
-    h.disable();
     const seqSeconds = (performance.now() - t0) / 1000;
     // The slope over the second half: the first solves warm caches, pools and code.
     const half = Math.floor(rss.length / 2);
     const perHundred = rss.length >= 4 ? 100 * slope(index.slice(half), rss.slice(half)) : NaN;
     console.log(`consecutive: ${o.solves} solves in ${seqSeconds.toFixed(0)} s (${(1000 * seqSeconds / o.solves).toFixed(0)} ms each), ${differ} differ from the first; `
       + `RSS ${rss[0]?.toFixed(0)} → ${rss[rss.length - 1]?.toFixed(0)} MB, slope ${perHundred.toFixed(2)} MB per 100 solves (second half); `
-      + `event loop: longest stall ${ms(h.max).toFixed(1)} ms, p99 ${ms(h.percentile(99)).toFixed(1)} ms`);
+      + `event loop: ${stalls(loop)}`);
 
-    const hb = monitorEventLoopDelay({ resolution: 1 });
+    const burstLoop = new LoopDelayWindows();
     let burstDiffer = 0;
     const t1 = performance.now();
-    hb.enable();
     for (let b = 0; b < o.bursts; b++) {
-      const results = await Promise.all(Array.from({ length: o.concurrency }, () => solveSeed(inputs, job)));
+      const results = await burstLoop.during(() => Promise.all(Array.from({ length: o.concurrency }, () => solveSeed(inputs, job))));
       burstDiffer += results.filter((r) => fingerprint(r) !== reference).length;
     }
-    hb.disable();
     const burstSeconds = (performance.now() - t1) / 1000;
     console.log(`bursts: ${o.bursts} × ${o.concurrency} solves at once in ${burstSeconds.toFixed(0)} s, ${burstDiffer} differ from the sequential result; `
-      + `event loop with ${o.concurrency} in flight: longest stall ${ms(hb.max).toFixed(1)} ms, p99 ${ms(hb.percentile(99)).toFixed(1)} ms, mean ${ms(hb.mean).toFixed(1)} ms`);
+      + `event loop with ${o.concurrency} in flight: ${stalls(burstLoop)}`);
     // As the service runs its pool: solves below the event loop's priority.
     const pool = new SolvePool({ jobs: arg('jobs', os.availableParallelism()), solveNice: RESPONSIVE_SOLVE_NICE });
     const pooledJob = (k: number): SolveJob => ({
@@ -117,7 +115,7 @@ export async function soak(o: { solves: number; bursts: number; nSources: number
       baseline: [null, 0], tmin: 0, tmax: 0.3, ...job,
     });
     let poolDiffer = 0, ownCpu = 0, idleStall = 0;
-    const hp = monitorEventLoopDelay({ resolution: 1 });
+    const pooledLoop = new LoopDelayWindows();
     // What the stall is made of: this thread's own CPU runs, and what the scheduler alone does to an idle loop.
     const canary = startCanary();
     const t2 = performance.now();
@@ -126,9 +124,7 @@ export async function soak(o: { solves: number; bursts: number; nSources: number
       for (let b = 0; b < o.bursts; b++) {
         await canary.read();
         const cpu = mainThreadCpu();
-        hp.enable();
-        const results = await Promise.all(Array.from({ length: o.concurrency }, (_, k) => pool.run(pooledJob(k))));
-        hp.disable(); // hashing the results is the soak's own work, not the service's
+        const results = await pooledLoop.during(() => Promise.all(Array.from({ length: o.concurrency }, (_, k) => pool.run(pooledJob(k)))));
         ownCpu = Math.max(ownCpu, cpu.stop());
         idleStall = Math.max(idleStall, await canary.read());
         poolDiffer += results.filter((r) => summaryFingerprint(r) !== pooledReference).length;
@@ -139,9 +135,9 @@ export async function soak(o: { solves: number; bursts: number; nSources: number
     }
     const poolSeconds = (performance.now() - t2) / 1000;
     console.log(`pooled bursts: ${o.bursts} × ${o.concurrency} solves at once on ${pool.size} workers in ${poolSeconds.toFixed(0)} s, ${poolDiffer} differ from a sequential pooled solve; `
-      + `event loop with ${o.concurrency} in flight: longest stall ${ms(hp.max).toFixed(1)} ms, p99 ${ms(hp.percentile(99)).toFixed(1)} ms, mean ${ms(hp.mean).toFixed(1)} ms; `
+      + `event loop with ${o.concurrency} in flight: ${stalls(pooledLoop)}; `
       + `longest main-thread CPU run ${ownCpu.toFixed(1)} ms; an idle Node process alongside stalled ${idleStall.toFixed(1)} ms`);
-    const ok = differ === 0 && burstDiffer === 0 && poolDiffer === 0 && (o.bursts === 0 || ms(hp.max) < 20);
+    const ok = differ === 0 && burstDiffer === 0 && poolDiffer === 0 && (o.bursts === 0 || pooledLoop.summary().maxMs < 20);
     console.log(ok ? 'soak: OK' : 'soak: FAILED (repeats differ or the pooled burst stall is ≥ 20 ms)');
     return ok;
   } finally {
