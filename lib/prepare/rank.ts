@@ -26,23 +26,24 @@ const RANK_SCALINGS: Record<string, number> = { mag: 1e12, grad: 1e11, eeg: 1e5 
  * `_smart_eigh`); `groups` come from picksByType(info, {megCombined: true}).
  */
 export async function computeRank(C: Matrix, info: Info, groups: TypePicks[], rank: RankOption): Promise<Map<PickGroup, number>> {
-  const out = new Map<PickGroup, number>();
-  for (const { type, picks } of groups) {
-    const given = rank === null || typeof rank === 'string' ? undefined : rank[type];
-    if (given !== undefined) {
-      if (!Number.isInteger(given) || given < 1 || given > picks.length) {
-        throw new InputError(`rank.${type}`, `an integer in [1, ${picks.length}] (the ${type} channel count)`, `${given}`);
-      }
-      out.set(type, given);
-    } else if (rank === 'full') {
-      out.set(type, picks.length);
-    } else if (rank === 'info') {
-      out.set(type, picks.length - makeProjector(info.projs, picks.map((k) => info.chNames[k])).nproj);
-    } else {
-      out.set(type, await estimateRank(C, info, picks));
+  // Given ranks are checked for every group before an estimate starts; the estimates (an SVD per group) run at once.
+  const known = groups.map(({ type, picks }) => knownRank(type, picks, info, rank));
+  const ranks = await Promise.all(groups.map(({ picks }, k) => known[k] ?? estimateRank(C, info, picks)));
+  return new Map(groups.map(({ type }, k) => [type, ranks[k]]));
+}
+
+/** The group's rank when the option says it (given, 'full', 'info'); undefined when it is estimated from the data. */
+function knownRank(type: PickGroup, picks: number[], info: Info, rank: RankOption): number | undefined {
+  const given = rank === null || typeof rank === 'string' ? undefined : rank[type];
+  if (given !== undefined) {
+    if (!Number.isInteger(given) || given < 1 || given > picks.length) {
+      throw new InputError(`rank.${type}`, `an integer in [1, ${picks.length}] (the ${type} channel count)`, `${given}`);
     }
+    return given;
   }
-  return out;
+  if (rank === 'full') return picks.length;
+  if (rank === 'info') return picks.length - makeProjector(info.projs, picks.map((k) => info.chNames[k])).nproj;
+  return undefined;
 }
 
 async function estimateRank(C: Matrix, info: Info, picks: number[]): Promise<number> {
