@@ -163,6 +163,13 @@ async function setUp(fwd: Forward, info: Info, cov: Covariance, o: PrepareForwar
     const make = () => surfaceBasis(fwd, { fixed, useCps });
     return o.memo ? o.memo(`surfaceBasis|${optionsKey([useCps, fixed && (!useCps || hasVolume)])}`, make) : make();
   };
+  // The channels and the noise covariance do not depend on the orientation (the forward's channels
+  // and sensors stay): the covariance's eigendecompositions start now and run while the surface
+  // basis is made, and are awaited after it, whose errors come first.
+  const chNames = selectChannels(info, fwd, cov);
+  const makeNoiseCov = () => prepareNoiseCov(cov, info, chNames, o.rank);
+  const noiseCovPrepared = o.memo ? o.memo(`noiseCov|${optionsKey([o.rank, chNames])}`, makeNoiseCov) : makeNoiseCov();
+  noiseCovPrepared.catch(() => {}); // awaited below
   let forward = fwd;
   let nOrient: 1 | 3 = 3;
   // MNE inverse with a fixed orientation: the depth prior comes from the free gain, then fixed.
@@ -177,11 +184,9 @@ async function setUp(fwd: Forward, info: Info, cov: Covariance, o: PrepareForwar
     forward = { ...fwd, sourceNn: b.sourceNn, surfOri: true };
     rotation = b.basis;
   }
-  const chNames = selectChannels(info, forward, cov);
   const rows = Int32Array.from(positionsOf(nameIndex(forward.chNames), chNames));
   const infoPicked = pickInfo(info, chNames);
-  const makeNoiseCov = () => prepareNoiseCov(cov, info, chNames, o.rank);
-  const noiseCov = await (o.memo ? o.memo(`noiseCov|${optionsKey([o.rank, chNames])}`, makeNoiseCov) : makeNoiseCov());
+  const noiseCov = await noiseCovPrepared;
   const W = computeWhitener(noiseCov, { pca: o.pca });
   const s: SetUp = { o, depth, forward, nOrient, rotation, rows, chNames, infoPicked, noiseCov, W, plan: null!, dPrior: null, depthBeforeFixing };
   if (depthBeforeFixing) {
