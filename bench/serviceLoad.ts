@@ -3,7 +3,8 @@
  * (bench/mne_service.py), same machine, same demo recording, same seed options: `--clients`
  * concurrent clients on 127.0.0.1 submit and wait for results (long polls: GET /v1/jobs/:id?wait=30)
  * for `--seconds` each. Reports jobs
- * per minute, submit→result p50/p99, 429s, errors, the server's RSS at start and end, and the
+ * per minute, submit→result p50/p99, 429s, errors, the server's RSS at the start (after one warm-up job
+ * per worker), halfway and at the end, and the
  * longest event-loop stall of the mxne server while it solves (prom-client's
  * monitorEventLoopDelay at 1 ms resolution, read from /metrics) next to that of an idle Node
  * process over the same time (what the shared machine's scheduler alone causes).
@@ -134,11 +135,16 @@ async function main(): Promise<void> {
       /listening on http:\/\/127\.0\.0\.1:(\d+)/, { MXNE_LOG_LEVEL: 'warn' });
     const base = `http://127.0.0.1:${mx.port}`;
     const body = JSON.stringify({ fwd: 'demo-fwd.fif', evoked: 'demo-ave.fif', cov: 'demo-cov.fif' });
-    await warmUp(`${base}/v1/jobs`, body, async (r) => {
+    // One warm-up job per worker at once, so that every worker has loaded its code and BLAS and
+    // holds the subject's preparation before the RSS at the start is read.
+    await Promise.all(Array.from({ length: jobs }, () => warmUp(`${base}/v1/jobs`, body, async (r) => {
       const { id } = (await r.json()) as { id: string };
       while (((await (await fetch(`${base}/v1/jobs/${id}`)).json()) as { state: string }).state !== 'done') await sleep(100);
-    });
+    })));
     const rss0 = rssMb(mx.child.pid!);
+    // Halfway through: the RSS a leak would keep adding to (the first jobs' heap growth is behind it).
+    let rssMid = NaN;
+    const midway = setTimeout(() => { rssMid = rssMb(mx.child.pid!); }, (seconds * 1000) / 2);
     await stallMs(base); // resets the histogram: the maximum below is the run's
     const canary = startCanary();
     await canary.read();
@@ -149,8 +155,9 @@ async function main(): Promise<void> {
     const idleStall = await canary.read();
     canary.stop();
     const rss1 = rssMb(mx.child.pid!);
+    clearTimeout(midway);
     mx.child.kill('SIGTERM');
-    rows.push(report(`mxne serve --jobs ${jobs}`, t, seconds, { 'RSS start→end MB': `${rss0.toFixed(0)} → ${rss1.toFixed(0)}`, 'longest event-loop stall ms': stall.toFixed(1), 'same, idle Node process alongside ms': idleStall.toFixed(1) }));
+    rows.push(report(`mxne serve --jobs ${jobs}`, t, seconds, { 'RSS start→end MB': `${rss0.toFixed(0)} → ${rss1.toFixed(0)} (halfway ${rssMid.toFixed(0)})`, 'longest event-loop stall ms': stall.toFixed(1), 'same, idle Node process alongside ms': idleStall.toFixed(1) }));
     if (t.errors.length) console.error('mxne errors:', t.errors.slice(0, 5));
     await new Promise((r) => mx.child.once('exit', r));
 
