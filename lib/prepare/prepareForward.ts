@@ -43,6 +43,11 @@ export interface PrepareForwardOptions {
    */
   memo?: Memo;
   /**
+   * Called once the whitener is made, before the gain is whitened: work that needs only the
+   * whitener (a solver's data) can start then and run beside the gain's whitening.
+   */
+  onWhitener?: (W: Matrix, chNames: string[]) => void;
+  /**
    * prepareForwardColumns: hold the whitened (rotated) gain it makes for the column norms, so that
    * `whitenSources` copies columns instead of whitening them again. For a preparation shared by
    * several solves (a batch's subject, SolvePool's kept preparation), each of which whitens the
@@ -196,6 +201,7 @@ async function setUp(fwd: Forward, info: Info, cov: Covariance, o: PrepareForwar
     s.nOrient = 1;
   }
   s.plan = whitenPlan(W, whitenerRows(noiseCov, o.pca), noiseCov, rows, s.forward.sol.rows);
+  o.onWhitener?.(W, chNames);
   return s;
 }
 

@@ -31,6 +31,8 @@ export interface PrepareGainOptions {
   shared?: (make: () => Promise<PreparedColumns>) => Promise<PreparedColumns>;
   /** Steps shared with other preparations of the same inputs (prepareForward's `memo`). */
   memo?: Memo;
+  /** prepareForward's `onWhitener` (not called when the prepared forward comes from `shared`). */
+  onWhitener?: (W: Matrix, chNames: string[]) => void;
 }
 
 export interface SparseGain extends PreparedColumns {
@@ -44,7 +46,7 @@ export interface SparseGain extends PreparedColumns {
 
 export async function prepareGain(fwd: Forward, info: Info, cov: Covariance, o: PrepareGainOptions): Promise<SparseGain> {
   const depth = o.depth === null ? null : { exp: o.depth, ...DEPTH_SPARSE };
-  const options = { loose: o.loose, depth, rank: o.rank, pca: true as const, useCps: true, allowFixedDepth: true, memo: o.memo };
+  const options = { loose: o.loose, depth, rank: o.rank, pca: true as const, useCps: true, allowFixedDepth: true, memo: o.memo, onWhitener: o.onWhitener };
   // No weights and nothing shared: every column is kept, whitened and scaled in one pass.
   if (o.weights === null && !o.shared) {
     const full = await prepareForward(fwd, info, cov, options);

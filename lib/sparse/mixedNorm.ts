@@ -166,8 +166,19 @@ export async function mixedNorm(evoked: Evoked | Evoked[], forward: Forward, noi
   const weights = w === null ? null : (w instanceof Promise ? w : Promise.resolve(w)).then(weightsPerSource);
   // Handled later, when the prepared gain needs it; marked now so a rejection meanwhile is not "unhandled".
   weights?.catch(() => {});
+  // The data's whitening and time PCA need only the whitener: started as soon as the preparation
+  // has it, they run beside the gain's whitening. Their errors are reported after the preparation's.
+  const whitenData = async (W: Matrix, chNames: readonly string[]) => {
+    const whitened = await gemmAsync(W, dataMatrix(evokeds, chNames));
+    return { whitened, ...(await timePca(whitened, settings.timePca)) };
+  };
+  let dataWhitened: ReturnType<typeof whitenData> | undefined;
+  const onWhitener = (W: Matrix, chNames: readonly string[]) => {
+    dataWhitened = Promise.resolve().then(() => whitenData(W, chNames));
+    dataWhitened.catch(() => {}); // awaited after prepareGain
+  };
   const prep = await prepareGain(forward, evokeds[0].info, noiseCov, {
-    depth: settings.depth, loose, rank: settings.rank, weights, weightsMin: settings.weightsMin,
+    depth: settings.depth, loose, rank: settings.rank, weights, weightsMin: settings.weightsMin, onWhitener,
     shared: preparation && !preparation.single ? (make) => preparation.cache.get(`${preparation.key}|sparse|${optionsKey([loose, settings.depth, settings.rank])}`, make) : undefined,
     memo: preparation && stepMemo(preparation),
   });
@@ -177,8 +188,8 @@ export async function mixedNorm(evoked: Evoked | Evoked[], forward: Forward, noi
   settings.signal?.throwIfAborted();
   clock.lap('prepare');
 
-  const whitened = await gemmAsync(prep.whitener, dataMatrix(evokeds, prep.chNames));
-  const { M, Vh } = await timePca(whitened, settings.timePca);
+  // A prepared forward shared by solves (a kept preparation) had its whitener before this solve.
+  const { whitened, M, Vh } = await (dataWhitened ?? whitenData(prep.whitener, prep.chNames));
   checkDataScale(M);
   const tolScaled = settings.tol * dot(M.data, M.data);
   const G = prep.gain;
