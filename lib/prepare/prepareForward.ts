@@ -5,6 +5,7 @@
  * The forward's gain is never copied row by row: the whitener is spread over the forward's row
  * order instead, so one GEMM gives the whitened gain, and the 'whiten' depth prior comes from it.
  */
+import { awaitedLater } from '../awaitedLater.js';
 import { InputError } from '../errors.js';
 import { gemmAsync } from '../linalg/blas.js';
 import { columnNorms2, gatherColumns, scaleColumns } from '../linalg/columns.js';
@@ -173,8 +174,7 @@ async function setUp(fwd: Forward, info: Info, cov: Covariance, o: PrepareForwar
   // basis is made, and are awaited after it, whose errors come first.
   const chNames = selectChannels(info, fwd, cov);
   const makeNoiseCov = () => prepareNoiseCov(cov, info, chNames, o.rank);
-  const noiseCovPrepared = o.memo ? o.memo(`noiseCov|${optionsKey([o.rank, chNames])}`, makeNoiseCov) : makeNoiseCov();
-  noiseCovPrepared.catch(() => {}); // awaited below
+  const noiseCovPrepared = awaitedLater(o.memo ? o.memo(`noiseCov|${optionsKey([o.rank, chNames])}`, makeNoiseCov) : makeNoiseCov());
   let forward = fwd;
   let nOrient: 1 | 3 = 3;
   // MNE inverse with a fixed orientation: the depth prior comes from the free gain, then fixed.

@@ -4,6 +4,7 @@
  * eigendecomposed per channel group (MEG block, EEG block; cross terms ignored), the smallest
  * n − rank eigenvalues of each group set to zero, and W = diag(1/√λ) Vᵀ over the non-zero ones.
  */
+import { awaitedLater } from '../awaitedLater.js';
 import { ChannelMismatchError, InputError } from '../errors.js';
 import { gemmAsync } from '../linalg/blas.js';
 import { eighAsync } from '../linalg/decomp.js';
@@ -47,8 +48,7 @@ export async function prepareNoiseCov(cov: Covariance, info: Info, chNames: read
   // The rank (an SVD per group) and the groups' eigendecompositions do not depend on each other: they
   // run at once, on two cores when two are free. The rank's errors are reported first, as before.
   const ranked = computeRank(C, { ...picked, bads: [] }, groups, rank);
-  const decomposed = Promise.all(groups.map(({ picks }) => eighAsync(C.pickRows(picks).pickCols(picks))));
-  decomposed.catch(() => {}); // awaited below, after the rank
+  const decomposed = awaitedLater(Promise.all(groups.map(({ picks }) => eighAsync(C.pickRows(picks).pickCols(picks)))));
   const ranks = await ranked;
   const decompositions = await decomposed;
   const n = chNames.length;

@@ -23,6 +23,7 @@ import type { Forward } from '../records/forward.js';
 import type { SourceEstimate } from '../records/sourceEstimate.js';
 import { makeSparseResult, type NoActiveSourceWarning } from '../results/makeSparseResult.js';
 import { nextTurn } from '../eventLoop.js';
+import { awaitedLater } from '../awaitedLater.js';
 import { sourceGeometry } from '../results/sourceGeometry.js';
 import { normalizeMixedNormOptions, resolveLoose, type MixedNormOptions, type Weights } from './mixedNormOptions.js';
 import { dot } from './groupNorms.js';
@@ -163,9 +164,8 @@ export async function mixedNorm(evoked: Evoked | Evoked[], forward: Forward, noi
     throw new InputError('evoked.info.projs', 'an average EEG reference projector (MNE requires one for modelling EEG)', 'none');
   }
   const w = settings.weights;
-  const weights = w === null ? null : (w instanceof Promise ? w : Promise.resolve(w)).then(weightsPerSource);
-  // Handled later, when the prepared gain needs it; marked now so a rejection meanwhile is not "unhandled".
-  weights?.catch(() => {});
+  // Awaited when the prepared gain needs it.
+  const weights = w === null ? null : awaitedLater((w instanceof Promise ? w : Promise.resolve(w)).then(weightsPerSource));
   // The data's whitening and time PCA need only the whitener: started as soon as the preparation
   // has it, they run beside the gain's whitening. Their errors are reported after the preparation's.
   const whitenData = async (W: Matrix, chNames: readonly string[]) => {
@@ -173,10 +173,7 @@ export async function mixedNorm(evoked: Evoked | Evoked[], forward: Forward, noi
     return { whitened, ...(await timePca(whitened, settings.timePca)) };
   };
   let dataWhitened: ReturnType<typeof whitenData> | undefined;
-  const onWhitener = (W: Matrix, chNames: readonly string[]) => {
-    dataWhitened = Promise.resolve().then(() => whitenData(W, chNames));
-    dataWhitened.catch(() => {}); // awaited after prepareGain
-  };
+  const onWhitener = (W: Matrix, chNames: readonly string[]) => { dataWhitened = awaitedLater(whitenData(W, chNames)); };
   const prep = await prepareGain(forward, evokeds[0].info, noiseCov, {
     depth: settings.depth, loose, rank: settings.rank, weights, weightsMin: settings.weightsMin, onWhitener,
     shared: preparation && !preparation.single ? (make) => preparation.cache.get(`${preparation.key}|sparse|${optionsKey([loose, settings.depth, settings.rank])}`, make) : undefined,

@@ -5,6 +5,7 @@
  * other in this thread (vega is single-threaded JavaScript: interleaving them gains nothing), or
  * all queued at once to a worker thread (figureThread.ts) when a `FigureDrawing` is given.
  */
+import { awaitedLater } from '../awaitedLater.js';
 import type { MghVolume } from '../io/freesurfer/readMgh.js';
 import type { Affine } from '../linalg/affine.js';
 import { Matrix } from '../linalg/matrix.js';
@@ -65,9 +66,7 @@ function butterflies(name: 'evoked' | 'residual', evoked: Evoked): SvgFigure[] {
 /** The evoked's butterflies, which need no solve: a run starts them while it solves. */
 export function evokedButterflies(evoked: Evoked, render: FigureDrawing['render']): PendingFigure[] {
   return butterflies('evoked', evoked).map(({ id, title, spec }) => {
-    const content = render(spec);
-    // Awaited by makeFigures; a run that fails before it must not leave an unhandled rejection.
-    content.catch(() => {});
+    const content = awaitedLater(render(spec)); // by makeFigures
     return { id, title, format: 'svg' as const, content };
   });
 }

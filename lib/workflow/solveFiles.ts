@@ -10,6 +10,7 @@ import { isMainThread } from 'node:worker_threads';
 import { readCov } from '../io/fiff/readCov.js';
 import { readEvoked } from '../io/fiff/readEvoked.js';
 import { readForward } from '../io/fiff/readForward.js';
+import { awaitedLater } from '../awaitedLater.js';
 import { InputError } from '../errors.js';
 import { checkOutputFolder, replaceFolder } from '../io/outputFolder.js';
 import type { Covariance } from '../records/covariance.js';
@@ -176,8 +177,7 @@ async function solveAndWrite(job: SolveJob, onStage: StageListener, cache: Prepa
   } else {
     inputs = await readSeedInputs(job);
     // Hashed while the solve runs (the main thread waits on native work most of that time).
-    hashing = Promise.all([job.fwd, job.evoked, job.cov].map(sha256File));
-    hashing.catch(() => {});
+    hashing = awaitedLater(Promise.all([job.fwd, job.evoked, job.cov].map(sha256File)));
   }
   const drawing = figureThread && { render: figureThread.render, evoked: (await import('../viz/figures.js')).evokedButterflies(inputs.evoked, figureThread.render) };
   const tRead = performance.now();
