@@ -12,6 +12,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   mxne::RegisterSolvers(env, exports);
   mxne::RegisterGammaMap(env, exports);
   mxne::RegisterPriority(env, exports);
+  mxne::RegisterAsync(env, exports);
   return exports;
 }
 }  // namespace

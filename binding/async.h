@@ -1,6 +1,7 @@
 // Async exports share one baton: the pure kernel runs in Execute() on a libuv thread, every typed
 // array it touches is held by a reference so the GC cannot free it, and the result settles a
-// Promise. Execute() never calls N-API.
+// Promise. Execute() never calls N-API. On a thread that runs its jobs inline (setInlineJobs: a
+// pool worker) the kernel runs at once, on that thread, and the Promise comes back settled.
 #pragma once
 #include <napi.h>
 
@@ -18,7 +19,7 @@ class Job : public Napi::AsyncWorker {
   using Kernel = std::function<Status()>;
 
   // `keep`: the arrays read or written by `kernel`; `result`: what the Promise resolves to.
-  static Napi::Promise Run(Napi::Env env, const char* op, Kernel kernel, const std::vector<F64>& keep,
+  static Napi::Value Run(Napi::Env env, const char* op, Kernel kernel, const std::vector<F64>& keep,
                            napi_value result);
 
   void Execute() override;

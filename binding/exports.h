@@ -10,4 +10,5 @@ void RegisterKernels(Napi::Env env, Napi::Object exports);
 void RegisterSolvers(Napi::Env env, Napi::Object exports);
 void RegisterGammaMap(Napi::Env env, Napi::Object exports);
 void RegisterPriority(Napi::Env env, Napi::Object exports);
+void RegisterAsync(Napi::Env env, Napi::Object exports);
 }  // namespace mxne

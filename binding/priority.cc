@@ -1,7 +1,8 @@
 // Thread CPU priority (Linux nice values are per thread). A service's HTTP thread must win the
-// CPU over its solves: the pool's worker threads and the libuv threads that run native jobs
-// (Job / SolveJob Execute) raise their own nice value to a target the pool chooses. Raising nice
-// needs no privilege; lowering it again does, so a thread is never asked to.
+// CPU over its solves: the pool's worker threads (which run their native jobs themselves, see
+// async.cc) and the libuv threads once they run a native job for another thread (Job / SolveJob
+// Execute) raise their own nice value to a target the pool chooses. Raising nice needs no
+// privilege; lowering it again does, so a thread is never asked to.
 #include <napi.h>
 
 #include <atomic>

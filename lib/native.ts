@@ -42,6 +42,8 @@ export interface Addon {
   setThreadNice(nice: number): number | null;
   /** Threads running native jobs raise their nice value to `nice` before their next job. */
   setJobNice(nice: number): void;
+  /** The calling thread's *Async jobs run on it, not on the libuv pool (runJobsInline). */
+  setInlineJobs(on: boolean): void;
   /** OpenBLAS's kernel set in use (openblas_get_corename) and build line (openblas_get_config). */
   blasInfo(): BlasIdentity;
   /** MNE's _normal_orth for n normals (3n values) into out (9n, row-major 3×3 per normal). */
@@ -200,30 +202,68 @@ const inFlight = new Set<Int32Array>();
 let exitHookInstalled = false;
 
 /**
- * Runs a long native job (l21SolveAsync, computeBiasAsync) that can be stopped: its cancellation
- * cell is set when `signal` aborts, and at process exit — Node joins the libuv pool on exit, so
- * without this a running solve keeps `process.exit()` waiting until it ends. An aborted job
- * rejects with the signal's reason.
+ * Sets `cell` at process exit unless the returned function is called first: Node joins the libuv
+ * pool and the worker threads on exit, so a native solve running in either would otherwise keep
+ * `process.exit()` waiting until it ends.
  */
-export async function runCancellable<T>(start: (cancel: Int32Array) => Promise<T>, signal?: AbortSignal): Promise<T> {
-  signal?.throwIfAborted();
+export function cancelAtExit(cell: Int32Array): () => void {
   if (!exitHookInstalled) {
     process.on('exit', () => { for (const c of inFlight) Atomics.store(c, 0, 1); });
     exitHookInstalled = true;
   }
-  const cell = new Int32Array(1);
-  const abort = () => Atomics.store(cell, 0, 1);
   inFlight.add(cell);
+  return () => inFlight.delete(cell);
+}
+
+/** A signal's cell set from another thread, and how to abort the signal once the cell is seen set. */
+interface SharedCancellation { cell: Int32Array; abort: () => void }
+const sharedCancellations = new WeakMap<AbortSignal, SharedCancellation>();
+
+/**
+ * Lets another thread stop the native jobs run under `controller.signal`: `cell` (an Int32Array
+ * on a SharedArrayBuffer) is what they read instead of a cell of their own, and once one stops
+ * because it is set, the controller is aborted with `reason`. For a pool worker, whose jobs run
+ * inline (runJobsInline): while one runs, its thread cannot take the message that aborts the signal.
+ */
+export function shareCancellation(controller: AbortController, cell: Int32Array, reason: unknown): void {
+  sharedCancellations.set(controller.signal, { cell, abort: () => controller.abort(reason) });
+}
+
+/**
+ * Runs a long native job (l21SolveAsync, computeBiasAsync) that can be stopped: its cancellation
+ * cell is set when `signal` aborts, and at process exit (cancelAtExit). An aborted job rejects
+ * with the signal's reason.
+ */
+export async function runCancellable<T>(start: (cancel: Int32Array) => Promise<T>, signal?: AbortSignal): Promise<T> {
+  signal?.throwIfAborted();
+  const shared = signal && sharedCancellations.get(signal);
+  const cell = shared?.cell ?? new Int32Array(1);
+  const abort = () => Atomics.store(cell, 0, 1);
+  const exited = cancelAtExit(cell);
   signal?.addEventListener('abort', abort, { once: true });
   try {
     return await callAsync(() => start(cell));
   } catch (e) {
-    if (signal?.aborted && (e as { code?: unknown }).code === 'EABORT') throw signal.reason;
+    if ((e as { code?: unknown }).code === 'EABORT') {
+      if (shared && Atomics.load(cell, 0) !== 0) shared.abort();
+      if (signal?.aborted) throw signal.reason;
+    }
     throw e;
   } finally {
-    inFlight.delete(cell);
+    exited();
     signal?.removeEventListener('abort', abort);
   }
+}
+
+/**
+ * Runs the calling thread's native jobs (the *Async exports) on the thread itself: each call
+ * returns a settled Promise. For a pool worker, which awaits its jobs one at a time: on the libuv
+ * pool, which the whole process shares, they ran at the solves' low priority on the threads that
+ * also serve the main thread's file operations, and held the pool's locks while preempted, which
+ * stalled a service's event loop (binding/async.cc).
+ */
+export function runJobsInline(): void {
+  addon.setInlineJobs(true);
 }
 
 /**

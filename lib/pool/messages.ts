@@ -9,6 +9,8 @@ import type { ErrorRecord } from './transferError.js';
 export interface GroupTask {
   jobs: SolveJob[];
   port: MessagePort;
+  /** Set (to 1) by the pool when the task is cancelled: an Int32Array(1) on a SharedArrayBuffer, read by the running native solve. */
+  cancel: Int32Array;
   /** Prepare with the worker's long-lived cache rather than one for this task alone (SolvePoolOptions). */
   keepPreparation: boolean;
   /** Send each row's SolveSummary back; false (SolvePool.solveInto): it stays in the worker, the caller reads result.json. */

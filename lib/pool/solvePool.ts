@@ -6,6 +6,7 @@
  * in flight cannot be torn down safely); a worker that dies takes only its task with it, and
  * piscina starts another.
  */
+import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as v8 from 'node:v8';
@@ -15,7 +16,7 @@ import { InputError, PoolError } from '../errors.js';
 // Loaded here, before any worker: OpenBLAS reads its kernel choice from the process environment
 // once, at its first load, and lib/openblas sets it in this thread (a worker's process.env is a
 // copy that OpenBLAS never sees).
-import { lowerJobPriority } from '../native.js';
+import { cancelAtExit, lowerJobPriority } from '../native.js';
 import type { SolveProgress } from '../sparse/solverOptions.js';
 import type { SolveJob, StageListener } from '../workflow/solveFiles.js';
 import type { SolveSummary } from '../workflow/summary.js';
@@ -86,6 +87,10 @@ export class SolvePool {
     if (!Number.isInteger(solveNice) || solveNice < 0 || solveNice > 39) throw new InputError('solveNice', 'an integer from 0 to 39', String(o.solveNice));
     // A V8 flag, so process-wide; read when an isolate is made, so it sizes the workers made below.
     v8.setFlagsFromString(`--initial-old-space-size=${WORKER_INITIAL_OLD_SPACE_MB}`);
+    // libuv starts its thread pool at its first job, and a new thread takes its creator's nice
+    // value: started by a worker's first file read, the pool's threads would run this thread's
+    // file operations at the solves' low priority. A file check queued here starts them now.
+    fs.access(__filename, () => {});
     this.piscina = new Piscina({
       filename: path.join(__dirname, 'solveWorker.js'),
       minThreads: this.size, maxThreads: this.size, concurrentTasksPerWorker: 1,
@@ -162,11 +167,16 @@ export class SolvePool {
       onRow(row, r.ok ? { ok: true, summary: r.summary! } : { ok: false, error: rebuildError(r.error) });
       allReported();
     };
-    // Aborting piscina's run removes a queued task; once a worker has it, the abort goes over the
-    // port instead (piscina would terminate the worker under a native solve).
+    // Aborting piscina's run removes a queued task; once a worker has it, the shared cell stops
+    // its running solve and the port's 'abort' the rows after it (piscina would terminate the
+    // worker under a native solve).
     const dequeue = new AbortController();
+    const cancel = new Int32Array(new SharedArrayBuffer(4));
+    // Node joins the workers on exit, and a worker's solve runs on its own thread.
+    const exited = cancelAtExit(cancel);
     const onAbort = () => {
       if (!started) dequeue.abort(o.signal!.reason);
+      Atomics.store(cancel, 0, 1);
       port1.postMessage({ type: 'abort' } satisfies PoolMessage);
     };
     o.signal?.addEventListener('abort', onAbort, { once: true });
@@ -180,7 +190,7 @@ export class SolvePool {
       // Rows travel only on the port, the task's result is their count: a second copy of each row
       // in it cost the main thread a structured-clone decode of every result.json-sized summary
       // (its largest allocation under load). The result can overtake the port's last messages.
-      const rows = await this.piscina.run({ jobs, port: port2, keepPreparation: this.keepPreparation, summaries }, { transferList: [port2 as never], signal: dequeue.signal });
+      const rows = await this.piscina.run({ jobs, port: port2, cancel, keepPreparation: this.keepPreparation, summaries }, { transferList: [port2 as never], signal: dequeue.signal });
       if (rowsReported < rows) await new Promise<void>((resolve) => { allReported = () => { if (rowsReported === rows) resolve(); }; });
       return { died: null };
     } catch (e) {
@@ -189,6 +199,7 @@ export class SolvePool {
     } finally {
       if (started) this.started--;
       this.inFlight--;
+      exited();
       o.signal?.removeEventListener('abort', onAbort);
       port1.close();
     }

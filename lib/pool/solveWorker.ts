@@ -1,20 +1,21 @@
 /**
  * A pool worker: runs the rows of one task with solveFiles, one BLAS thread (the pool's
  * parallelism is across workers; OpenBLAS threads on top would oversubscribe the cores).
- * Rows report on the task's port as they finish (their only way back); an 'abort' on the port
- * stops the running solve between epochs (the AbortSignal reaches the native solver) and skips
- * the rows left.
+ * Native jobs run on this thread (runJobsInline). Rows report on the task's port as they finish
+ * (their only way back). A cancelled task's cell stops the running solve between epochs, and the
+ * 'abort' that follows on the port skips the rows left.
  */
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import { workerData } from 'piscina';
-import { setNumThreads, setThreadNice } from '../native.js';
+import { runJobsInline, setNumThreads, setThreadNice, shareCancellation } from '../native.js';
 import { PreparationCache } from '../prepare/preparationCache.js';
 import { solveFiles } from '../workflow/solveFiles.js';
 import type { GroupTask, PoolMessage, RowResult, WorkerMessage } from './messages.js';
 import { errorRecord } from './transferError.js';
 
 setNumThreads(1);
+runJobsInline();
 // The pool's solve priority (SolvePoolOptions.solveNice): this thread's JavaScript yields to the pool creator's too.
 const { nice } = workerData as { nice: number | null };
 if (nice !== null) setThreadNice(nice);
@@ -56,9 +57,11 @@ export default async function runGroup(task: GroupTask): Promise<number> {
   // The task's rows share a forward and a covariance (a batch's group): prepared once for all.
   const cache = task.keepPreparation ? workerCache : new PreparationCache();
   const controller = new AbortController();
+  const cancelled = new DOMException('The task was cancelled', 'AbortError');
+  shareCancellation(controller, task.cancel, cancelled);
   const post = (m: WorkerMessage) => port.postMessage(m);
   port.on('message', (m: PoolMessage) => {
-    if (m.type === 'abort') controller.abort(new DOMException('The task was cancelled', 'AbortError'));
+    if (m.type === 'abort') controller.abort(cancelled);
   });
   post({ type: 'start' });
   try {

@@ -23,6 +23,8 @@ describe('pool: solves in worker threads', function () {
     fwd: demo.fwd, evoked: demo.evoked, cov: demo.cov, out: path.join(tmp, out),
     condition: 0, baseline: [null, 0], tmin: 0, tmax: 0.3, weights: 'dspm', mixedNorm,
   });
+  // One native solve that never converges (every source active, tol 1e-300): it runs until its cell is set.
+  const ENDLESS: SolveJob['mixedNorm'] = { alpha: 1, tol: 1e-300, maxit: 1_000_000_000, activeSetSize: null, debias: false, solver: 'bcd', dgapFreq: 1 };
   const stable = (s: SolveSummary) => ({ ...s, timings: {}, options: { ...s.options, out: undefined } });
 
   before(async () => {
@@ -122,8 +124,7 @@ describe('pool: solves in worker threads', function () {
 
   it('cancelling a running task stops its solve at the next epoch; the pool then solves the next task', async () => {
     const controller = new AbortController();
-    // SURE over 15 alphas with tol 1e-12: seconds of native solving, cancelled once it runs.
-    const long = pool.run(job('cancelled', { alpha: 'sure', tol: 1e-12, maxit: 100000 }), {
+    const long = pool.run(job('cancelled', ENDLESS), {
       signal: controller.signal,
       onStage: (_row, stage) => { if (stage === 'solve') setTimeout(() => controller.abort(), 100); },
     });
@@ -132,6 +133,49 @@ describe('pool: solves in worker threads', function () {
     assert.ok(performance.now() - t0 < 20_000);
     assert.ok(!fs.existsSync(path.join(tmp, 'cancelled')), 'nothing written');
     assert.ok((await pool.run(job('after'))).dipoles.length > 0);
+  });
+
+  it('process.exit() ends a process while a pooled solve runs (its worker runs the solve on its own thread)', () => {
+    const lib = path.resolve(__dirname, '../../lib');
+    const endless = job('exited', ENDLESS);
+    const script = `
+      const { SolvePool } = require(${JSON.stringify(path.join(lib, 'pool/solvePool.js'))});
+      const pool = new SolvePool({ jobs: 1 });
+      void pool.run(${JSON.stringify(endless)},
+        { onStage: (_row, stage) => { if (stage === 'solve') setTimeout(() => process.exit(7), 300); } });`;
+    const t0 = performance.now();
+    const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 60_000 });
+    assert.equal(r.signal, null, `the child was killed (still solving): ${r.stderr}`);
+    assert.equal(r.status, 7, r.stderr);
+    assert.ok(performance.now() - t0 < 15_000, `exited after ${Math.round(performance.now() - t0)} ms`);
+  });
+
+  it("solves leave libuv's thread pool to this thread's file operations, even with as many solves as its threads", async () => {
+    // Each worker runs its native jobs itself. On the libuv pool (4 threads unless UV_THREADPOOL_SIZE
+    // says otherwise), four long native solves took every thread, and this thread's file operations
+    // (a service's job records and results) waited until one ended.
+    const threads = Number(process.env.UV_THREADPOOL_SIZE ?? 4);
+    const wide = new SolvePool({ jobs: threads });
+    const controller = new AbortController();
+    try {
+      let solving = 0, allSolving!: () => void;
+      const allStarted = new Promise<void>((resolve) => { allSolving = resolve; });
+      const runs = Array.from({ length: threads }, (_, k) => wide.run(job(`wide${k}`, ENDLESS), {
+        signal: controller.signal, onStage: (_row, stage) => { if (stage === 'solve' && ++solving === threads) allSolving(); },
+      }).catch((e: unknown) => e));
+      await allStarted;
+      // Into their native solves: each prepares for ~0.1 s (600 sources) before its endless one.
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      const t0 = performance.now();
+      const read = fs.promises.stat(__filename).then(() => performance.now() - t0);
+      const ms = await Promise.race([read, new Promise<number>((resolve) => setTimeout(() => resolve(Infinity), 5000))]);
+      assert.ok(ms < 1000, `a file check took ${ms} ms while ${threads} solves ran`);
+      controller.abort();
+      for (const e of await Promise.all(runs)) assert.equal((e as Error).name, 'AbortError');
+    } finally {
+      controller.abort();
+      await wide.close();
+    }
   });
 
   it('a queued task cancelled never starts; past maxQueue a task is refused with EQUEUEFULL', async () => {
