@@ -1,7 +1,7 @@
 /**
  * The in-process queue's memory on disk: each job's record in <results>/<id>/job.json (written
- * atomically at every change of state), so a restarted service knows its jobs and finds the
- * queued ones again.
+ * atomically when the job is accepted and when it ends), so a restarted service knows its jobs
+ * and finds the unfinished ones again.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';

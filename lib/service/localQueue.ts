@@ -1,8 +1,8 @@
 /**
  * The embedded queue: jobs solved by a SolvePool in this process, records kept in memory and in
- * <results>/<id>/job.json. Its bound is the pool's (EQUEUEFULL → 429). Jobs found queued or
- * running at start (a previous run's queue, or a crash) are solved again, in submission order,
- * before new ones.
+ * <results>/<id>/job.json, written when a job is accepted and when it ends. Its bound is the
+ * pool's (EQUEUEFULL → 429). Jobs found unfinished at start (a previous run's queue, or a crash)
+ * are solved again, in submission order, before new ones.
  */
 import { PoolError } from '../errors.js';
 import { SolvePool } from '../pool/solvePool.js';
@@ -45,6 +45,7 @@ export class LocalQueue implements JobQueue {
   async start(): Promise<void> {
     for (const r of await loadRecords(this.o.results)) {
       this.records.set(r.id, r);
+      // 'running': a record written before running jobs stopped being recorded as such.
       if (r.state === 'queued' || r.state === 'running') {
         Object.assign(r, { state: 'queued', progress: {}, startedAt: undefined });
         this.backlog.push(r);
@@ -90,7 +91,9 @@ export class LocalQueue implements JobQueue {
           Object.assign(r, { state: 'running', startedAt: Date.now() });
           this.changed(r);
           timer = setTimeout(() => stop('timeout'), this.o.timeoutSeconds * 1000);
-          void saveRecord(this.o.results, r);
+          // Not written to disk: a restart solves queued and running jobs alike again, and a write
+          // here (not awaited, so as not to hold the solve back) could land after the one that
+          // ends the job, which a restart would then solve again.
         }
         recordProgress(r, { stage, detail });
       },
