@@ -20,6 +20,7 @@ import { depthChannels, depthPrior, depthWeights, orientPrior, type DepthOptions
 import type { RankOption } from './rank.js';
 import { rotateColumnsInPlace, rotatedColumns, surfaceBasis, toSurfaceOrientation } from './surfaceOrientation.js';
 import { computeWhitener, prepareNoiseCov, whitenerRows, type PreparedNoiseCov } from './whitener.js';
+import { spread, whitenPlan, type WhitenPlan } from './whitenPlan.js';
 import { nameIndex, positionsOf } from '../records/nameIndex.js';
 
 export interface PrepareForwardOptions {
@@ -98,7 +99,7 @@ export interface PreparedForward extends PreparedColumns {
 export async function prepareForward(fwd: Forward, info: Info, cov: Covariance, o: PrepareForwardOptions): Promise<PreparedForward> {
   const s = await setUp(fwd, info, cov, o);
   const gain = new Matrix(s.W.rows, s.forward.sol.cols);
-  await s.plan.whiten(s.forward.sol, 0, gain.cols, gain.data, gain.cols >= 2 * SPLIT_COLUMNS);
+  await s.plan.whiten(s.forward.sol, 0, gain.cols, gain.data);
   const colNorm2 = s.rotation ? await rotateColumnsInPlace(gain, s.rotation) : await columnNorms2(gain);
   const p = await finish(s, colNorm2, gain);
   await scaleColumns(gain, p.sourceStd);
@@ -124,7 +125,7 @@ export async function prepareForwardColumns(fwd: Forward, info: Info, cov: Covar
     for (let b = first; b < blocks; b += 2) {
       const c0 = b * BLOCK_COLUMNS, c1 = Math.min(n, c0 + BLOCK_COLUMNS);
       const out = held === null ? buf!.subarray(0, rows * (c1 - c0)) : held.data.subarray(rows * c0, rows * c1);
-      await s.plan.whiten(sol, c0, c1, out, false);
+      await s.plan.whiten(sol, c0, c1, out);
       const norms = colNorm2.subarray(c0, c1);
       if (s.rotation) await callAsync(() => addon.rotateSourcesInPlaceAsync(rows, (c1 - c0) / 3, out, s.rotation!.subarray(3 * c0, 3 * c1), norms));
       else await callAsync(() => addon.columnNorms2Async(rows, c1 - c0, out, norms));
@@ -267,7 +268,7 @@ async function finish(s: SetUp, colNorm2: Float64Array, gain: Matrix | null, hel
     // The gathered copy (kept columns × all forward rows) is made off the main thread.
     const G = cols === null ? sol : await gatherColumns(sol, cols);
     const out = new Matrix(s.W.rows, G.cols);
-    await s.plan.whiten(G, 0, G.cols, out.data, G.cols >= 2 * SPLIT_COLUMNS);
+    await s.plan.whiten(G, 0, G.cols, out.data);
     if (rotation) {
       const basis = every ? rotation : new Float64Array(9 * sources.length);
       if (!every) for (let j = 0; j < sources.length; j++) basis.set(rotation.subarray(9 * sources[j], 9 * sources[j] + 9), 9 * j);
@@ -287,62 +288,11 @@ function blockSums(v: Float64Array, nOrient: number): Float64Array {
   return out;
 }
 
-/** How W·G runs: columns [c0, c1) of G (all forward rows) into `out` (W.rows × (c1 − c0), packed). */
-interface WhitenPlan {
-  whiten(G: Matrix, c0: number, c1: number, out: Float64Array, split: boolean): Promise<void>;
-}
-
-/**
- * W over the chosen channels times G over all forward rows. The whitener is block-diagonal by
- * channel group (MEG, EEG: cross terms ignored, as MNE), so when each group's whitener rows and
- * forward rows form ranges, one GEMM per group skips the zero blocks (~28 % of the flops with
- * 306 MEG + 60 EEG channels). Otherwise one GEMM with W spread over the forward's rows.
- */
-function whitenPlan(W: Matrix, wRowChannel: number[], nc: PreparedNoiseCov, rows: Int32Array, nFwdRows: number): WhitenPlan {
-  const Ws = spread(W, rows, nFwdRows);
-  const blocks = nc.groups.map(({ picks }) => {
-    const inGroup = new Set(picks);
-    const wr = rowsIn(wRowChannel, inGroup);
-    const fr = picks.map((c) => rows[c]);
-    return { w0: Math.min(...wr), w1: Math.max(...wr) + 1, wn: wr.length, f0: Math.min(...fr), f1: Math.max(...fr) + 1 };
-  });
-  const ranges = blocks.every((b) => b.wn === 0 || b.w1 - b.w0 === b.wn)
-    && blocks.every((a, i) => blocks.every((b, j) => i === j || a.f1 <= b.f0 || b.f1 <= a.f0));
-  const m = W.rows;
-  if (!ranges || blocks.some((b) => b.wn === 0)) {
-    return { whiten: async (G, c0, c1, out) => { await callAsync(() => addon.gemmBlockAsync(m, c1 - c0, G.rows, 1, Ws.data, 0, Ws.rows, G.data, c0 * G.rows, G.rows, 0, out, 0, m)); } };
-  }
-  // Whitener rows no group writes (zero rows of W) must read as zeros in a reused buffer.
-  const covered = blocks.reduce((k, b) => k + b.wn, 0) === m;
-  const big = blocks.reduce((a, b) => ((b.w1 - b.w0) * (b.f1 - b.f0) > (a.w1 - a.w0) * (a.f1 - a.f0) ? b : a));
-  return {
-    whiten: async (G, c0, c1, out, split) => {
-      if (!covered) out.fill(0);
-      // With `split`, the large (MEG) block also in two column halves, so that it runs on two cores
-      // when they are free (a lone preparation; one BLAS thread per job). Each column's arithmetic is unchanged.
-      const mid = (c0 + c1) >> 1;
-      const halves = split ? [[c0, mid], [mid, c1]] : [[c0, c1]];
-      await Promise.all(blocks.flatMap((b) => (b === big ? halves : [[c0, c1]]).map(([a, e]) => callAsync(() => addon.gemmBlockAsync(b.w1 - b.w0, e - a, b.f1 - b.f0, 1,
-        Ws.data, b.w0 + b.f0 * Ws.rows, Ws.rows, G.data, b.f0 + a * G.rows, G.rows, 0, out, b.w0 + (a - c0) * m, m)))));
-    },
-  };
-}
-
-/** Below this many columns per half a split whitening GEMM costs more in thread hand-over than it saves. */
-const SPLIT_COLUMNS = 1000;
-
 /**
  * Columns per block of prepareForwardColumns (a multiple of 3: whole sources): 360 × 1,536 doubles
  * is 4.4 MB per buffer, large enough for GEMM to run at its full rate.
  */
 const BLOCK_COLUMNS = 1536;
-
-/** W over chosen channels → the same rows over all `nRows` forward rows (zero columns elsewhere). */
-function spread(W: Matrix, rows: Int32Array, nRows: number): Matrix {
-  const out = new Matrix(W.rows, nRows);
-  for (let c = 0; c < rows.length; c++) out.data.set(W.col(c), rows[c] * W.rows);
-  return out;
-}
 
 function expand(perSource: Float64Array, nOrient: number): Float64Array {
   const out = new Float64Array(perSource.length * nOrient);
@@ -371,12 +321,5 @@ function isIdentity(sources: ArrayLike<number>): boolean {
 function everyThird(a: Float64Array): Float64Array {
   const out = new Float64Array(Math.floor(a.length / 3));
   for (let k = 0; k < out.length; k++) out[k] = a[3 * k + 2];
-  return out;
-}
-
-/** Positions r of `channels` whose channel is in `group`. */
-function rowsIn(channels: readonly number[], group: ReadonlySet<number>): number[] {
-  const out: number[] = [];
-  for (let r = 0; r < channels.length; r++) if (group.has(channels[r])) out.push(r);
   return out;
 }
