@@ -257,10 +257,9 @@ export async function runCancellable<T>(start: (cancel: Int32Array) => Promise<T
 
 /**
  * Runs the calling thread's native jobs (the *Async exports) on the thread itself: each call
- * returns a settled Promise. For a pool worker, which awaits its jobs one at a time: on the libuv
- * pool, which the whole process shares, they ran at the solves' low priority on the threads that
- * also serve the main thread's file operations, and held the pool's locks while preempted, which
- * stalled a service's event loop (binding/async.cc).
+ * returns a settled Promise. For a pool worker, which awaits its jobs one at a time: the libuv
+ * pool is the whole process's, and as many long solves as its threads held them all while the
+ * main thread waited to read or write a file (binding/async.cc).
  */
 export function runJobsInline(): void {
   addon.setInlineJobs(true);

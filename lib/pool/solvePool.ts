@@ -37,7 +37,7 @@ export interface SolvePoolOptions {
   keepPreparation?: boolean;
   /**
    * How many nice levels the solves run below the thread that creates the pool (Linux): the
-   * workers and the threads running their native jobs lower their own priority, so the creating
+   * workers, which run their native jobs themselves, lower their own priority, so the creating
    * thread's event loop (a service's HTTP side) gets the CPU first when it has work. Applies to
    * the whole process from then on (lowerJobPriority). 0: same priority, for batch runs, whose
    * solves should not yield to other processes on the machine. @default 0
