@@ -13,6 +13,7 @@ import { FiffError, InputError, PoolError } from '../../lib/errors.js';
 import { SolvePool } from '../../lib/pool/solvePool.js';
 import { solveFiles, type SolveJob } from '../../lib/workflow/solveFiles.js';
 import type { SolveSummary } from '../../lib/workflow/summary.js';
+import { noLeakCheckEnv } from '../helpers/foreignEnv.js';
 
 describe('pool: solves in worker threads', function () {
   this.timeout(120_000);
@@ -111,8 +112,7 @@ describe('pool: solves in worker threads', function () {
           second: out[1].ok ? out[1].summary.dipoles.length : -1, k0: fs.existsSync(rows[0].out), replaced: threads().some((t) => !before.has(t.threadId)) }));
         await pool.close();
       })();`;
-    const env = { ...process.env, ASAN_OPTIONS: `${process.env.ASAN_OPTIONS ?? ''}:detect_leaks=0` };
-    const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', env, timeout: 120_000 });
+    const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', env: noLeakCheckEnv(), timeout: 120_000 });
     assert.equal(r.status, 0, r.stderr);
     const v = JSON.parse(r.stdout.trim().split('\n').pop()!);
     assert.equal(v.killed, 0);
@@ -144,10 +144,7 @@ describe('pool: solves in worker threads', function () {
       void pool.run(${JSON.stringify(endless)},
         { onStage: (_row, stage) => { if (stage === 'solve') setTimeout(() => process.exit(7), 300); } });`;
     const t0 = performance.now();
-    // Under scripts/sanitize.sh the child inherits ASan: process.exit() skips Node's teardown, so
-    // LeakSanitizer would report everything still allocated and change the exit code.
-    const env = { ...process.env, ASAN_OPTIONS: `${process.env.ASAN_OPTIONS ?? ''}:detect_leaks=0` };
-    const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', env, timeout: 60_000 });
+    const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', env: noLeakCheckEnv(), timeout: 60_000 });
     assert.equal(r.signal, null, `the child was killed (still solving): ${r.stderr}`);
     assert.equal(r.status, 7, r.stderr);
     assert.ok(performance.now() - t0 < 15_000, `exited after ${Math.round(performance.now() - t0)} ms`);

@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import type { SolveProgress } from '../../lib/sparse/solverOptions.js';
 import { mixedNormSolver } from '../../lib/sparse/mixedNormSolver.js';
 import { sureAlpha } from '../../lib/sparse/sure.js';
+import { noLeakCheckEnv } from '../helpers/foreignEnv.js';
 import { randn } from '../helpers/random.js';
 
 /** A solve that does not converge for hours: alpha ≈ 0, tol 0, all 600 columns at once. */
@@ -72,10 +73,7 @@ describe('sparse: cancelling and bounding native solves', function () {
       for (let k = 0; k < G.data.length; k++) G.data[k] = Math.cos(k * 0.7 + (k % 13));
       mixedNormSolver(M, G, 1e-12, ${JSON.stringify(ENDLESS)});
       setTimeout(() => process.exit(7), 500);`;
-    // Under scripts/sanitize.sh the child inherits ASan: process.exit() skips Node's teardown, so
-    // LeakSanitizer would report everything still allocated and change the exit code.
-    const env = { ...process.env, ASAN_OPTIONS: 'detect_leaks=0' };
-    const r = spawnSync(process.execPath, ['-e', script], { timeout: 50000, encoding: 'utf8', env });
+    const r = spawnSync(process.execPath, ['-e', script], { timeout: 50000, encoding: 'utf8', env: noLeakCheckEnv() });
     assert.equal(r.signal, null, `the child had to be killed (still solving): ${r.stderr}`);
     assert.equal(r.status, 7, r.stderr);
   });
