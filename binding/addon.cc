@@ -13,6 +13,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   mxne::RegisterGammaMap(env, exports);
   mxne::RegisterPriority(env, exports);
   mxne::RegisterAsync(env, exports);
+  mxne::RegisterMemory(env, exports);
   return exports;
 }
 }  // namespace

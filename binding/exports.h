@@ -11,4 +11,5 @@ void RegisterSolvers(Napi::Env env, Napi::Object exports);
 void RegisterGammaMap(Napi::Env env, Napi::Object exports);
 void RegisterPriority(Napi::Env env, Napi::Object exports);
 void RegisterAsync(Napi::Env env, Napi::Object exports);
+void RegisterMemory(Napi::Env env, Napi::Object exports);
 }  // namespace mxne

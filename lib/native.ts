@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { NativeError } from './errors.js';
+import { applyMallocPolicy, type MallocPolicy } from './memoryPolicy.js';
 import { loadWithKernelSelection, type BlasIdentity, type KernelSelection } from './openblas/kernelSelection.js';
 
 /** Raw addon exports: packed column-major Float64Arrays plus explicit shapes. */
@@ -44,6 +45,8 @@ export interface Addon {
   setJobNice(nice: number): void;
   /** The calling thread's *Async jobs run on it, not on the libuv pool (runJobsInline). */
   setInlineJobs(on: boolean): void;
+  /** glibc's M_MMAP_THRESHOLD and M_TRIM_THRESHOLD (lib/memoryPolicy.ts); false when not glibc or refused. */
+  setMallocReuse(mmapThreshold: number, trimThreshold: number): boolean;
   /** OpenBLAS's kernel set in use (openblas_get_corename) and build line (openblas_get_config). */
   blasInfo(): BlasIdentity;
   /** MNE's _normal_orth for n normals (3n values) into out (9n, row-major 3×3 per normal). */
@@ -162,6 +165,9 @@ export const addon: Addon = loaded.addon;
 
 /** The OpenBLAS kernel set in use, what mxne chose and why (`mxne doctor`, result.json). */
 export const blasSelection: KernelSelection = loaded.selection;
+
+/** Whether the C allocator keeps large blocks for reuse, and why (`mxne doctor`, result.json). */
+export const mallocPolicy: MallocPolicy = applyMallocPolicy((m, t) => addon.setMallocReuse(m, t));
 
 interface RawNativeError { code?: unknown; op?: unknown; info?: unknown; message: string }
 

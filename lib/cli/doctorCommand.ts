@@ -5,7 +5,7 @@
  */
 import { Command } from 'commander';
 import { performance } from 'node:perf_hooks';
-import { addon, blasSelection, getNumThreads } from '../native.js';
+import { addon, blasSelection, getNumThreads, mallocPolicy } from '../native.js';
 import { blasSelfCheck } from '../openblas/selfCheck.js';
 import { version } from '../version.js';
 
@@ -13,6 +13,8 @@ export interface DoctorReport {
   mxne: string; node: string; cpu: string | null; cpuFeatures: string[];
   openblas: string; kernels: string; reason: string; warning: string | null;
   blasThreads: number; selfCheck: string[]; gemmGflops: number;
+  /** Whether the C allocator keeps large blocks for reuse (lib/memoryPolicy.ts), and why. */
+  mallocReuse: string;
 }
 
 /** Best of 3 single-thread-as-configured n×n dgemm, in GFLOP/s (2n³ flops each). */
@@ -34,6 +36,7 @@ export function doctorReport(): DoctorReport {
     mxne: version(), node: process.version, cpu: blasSelection.cpu, cpuFeatures: blasSelection.cpuFeatures,
     openblas: blasSelection.config, kernels: blasSelection.corename, reason: blasSelection.choice.reason,
     warning: blasSelection.warning, blasThreads: getNumThreads(), selfCheck: blasSelfCheck(addon), gemmGflops: gemmRate(),
+    mallocReuse: `${mallocPolicy.applied ? 'on' : 'off'}: ${mallocPolicy.reason}`,
   };
 }
 
@@ -52,6 +55,7 @@ export function doctorCommand(): Command {
         `threads      ${r.blasThreads} BLAS thread(s) per call`,
         `self-check   ${r.selfCheck.length === 0 ? 'dgemm, dsyrk, dsyevd, dgesdd agree with plain loops' : `FAILED: ${r.selfCheck.join('; ')}`}`,
         `GEMM rate    ${r.gemmGflops.toFixed(1)} GFLOP/s (1000×1000 dgemm, best of 3)`,
+        `memory       ${r.mallocReuse}`,
       ];
       if (r.warning) lines.push(`warning      ${r.warning}`);
       process.stdout.write(`${lines.join('\n')}\n`);

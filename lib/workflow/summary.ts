@@ -5,7 +5,7 @@
 import * as path from 'node:path';
 import type { Forward } from '../records/forward.js';
 import type { MixedNormResult } from '../sparse/mixedNorm.js';
-import { blasSelection } from '../native.js';
+import { blasSelection, mallocPolicy } from '../native.js';
 import { normalizeMixedNormOptions } from '../sparse/mixedNormOptions.js';
 import { version } from '../version.js';
 import type { MorphSummary } from './extraOutputs.js';
@@ -45,7 +45,9 @@ export interface SolveSummary {
   warnings: string[];
   inputs: { fwd: InputRecord; evoked: InputRecord; cov: InputRecord };
   options: Omit<SolveJob, 'fwd' | 'evoked' | 'cov' | 'out' | 'inputNames' | 'mixedNorm'> & { mixedNorm: Omit<SolveJob['mixedNorm'], 'signal' | 'onProgress'> };
-  versions: { mxne: string; node: string; openblasThreads: number | null; openblas: string; blasKernels: { corename: string; reason: string; warning: string | null } };
+  versions: { mxne: string; node: string; openblasThreads: number | null; openblas: string; blasKernels: { corename: string; reason: string; warning: string | null };
+    /** Whether mxne made the C allocator keep large blocks (lib/memoryPolicy.ts). */
+    mallocReuse: { applied: boolean; reason: string } };
   timings: Record<string, number>;
   /** With a morph (`morphTo`): each dipole's vertex and position on the target subject. */
   morph?: MorphSummary;
@@ -101,6 +103,7 @@ export function buildSummary({ job, result, inputs, timings, notes = [], morph =
     versions: {
       mxne: version(), node: process.version, openblasThreads: d.blasThreads, openblas: blasSelection.config,
       blasKernels: { corename: blasSelection.corename, reason: blasSelection.choice.reason, warning: blasSelection.warning },
+      mallocReuse: { applied: mallocPolicy.applied, reason: mallocPolicy.reason },
     },
     timings: { ...timings, ...d.timings },
     ...(morph ? { morph } : {}),

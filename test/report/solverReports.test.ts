@@ -97,7 +97,7 @@ describe('report: every solver\'s output', function () {
       const summary = {
         mxneVersion: '0', times, dipoles, explainedVariance: 60, alphaMax: null, alpha: 0.5, activeSet: [[100, 2000]], dualGap: null, converged: true, nIterations: 7, sure: null, warnings: [],
         inputs: { fwd: { path: 'f', sha256: 'x' }, evoked: { path: 'e', sha256: 'y' }, cov: { path: 'c', sha256: 'z' } }, options: {}, solver: 'gammamap', solverDiagnostics: {},
-        versions: { mxne: '0', node: process.version, openblasThreads: 1, openblas: '', blasKernels: { corename: '', reason: '', warning: null } }, timings: { solve: 1 },
+        versions: { mxne: '0', node: process.version, openblasThreads: 1, openblas: '', blasKernels: { corename: '', reason: '', warning: null }, mallocReuse: { applied: false, reason: '' } }, timings: { solve: 1 },
       } as unknown as SolveSummary;
       const dir = path.join(tmp, 'vol');
       fs.mkdirSync(dir);
