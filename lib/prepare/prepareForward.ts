@@ -98,7 +98,8 @@ export interface PreparedForward extends PreparedColumns {
 /** The whitened, scaled gain in full (the minimum-norm operator's SVD needs all of it). */
 export async function prepareForward(fwd: Forward, info: Info, cov: Covariance, o: PrepareForwardOptions): Promise<PreparedForward> {
   const s = await setUp(fwd, info, cov, o);
-  const gain = new Matrix(s.W.rows, s.forward.sol.cols);
+  // Not zeroed: the plan writes every row (zero rows of W included).
+  const gain = Matrix.uninitialized(s.W.rows, s.forward.sol.cols);
   await s.plan.whiten(s.forward.sol, 0, gain.cols, gain.data);
   const colNorm2 = s.rotation ? await rotateColumnsInPlace(gain, s.rotation) : await columnNorms2(gain);
   const p = await finish(s, colNorm2, gain);
@@ -125,7 +126,7 @@ export async function prepareForwardColumns(fwd: Forward, info: Info, cov: Covar
     for (let b = first; b < blocks; b += 2) {
       const c0 = b * BLOCK_COLUMNS, c1 = Math.min(n, c0 + BLOCK_COLUMNS);
       const out = held === null ? buf!.subarray(0, rows * (c1 - c0)) : held.data.subarray(rows * c0, rows * c1);
-      await s.plan.whiten(sol, c0, c1, out);
+      await s.plan.whiten(sol, c0, c1, out, false);
       const norms = colNorm2.subarray(c0, c1);
       if (s.rotation) await callAsync(() => addon.rotateSourcesInPlaceAsync(rows, (c1 - c0) / 3, out, s.rotation!.subarray(3 * c0, 3 * c1), norms));
       else await callAsync(() => addon.columnNorms2Async(rows, c1 - c0, out, norms));

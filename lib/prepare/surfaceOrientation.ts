@@ -106,7 +106,8 @@ export async function toSurfaceOrientation(fwd: Forward, o: { fixed: boolean; us
   if (fwd.surfOri) throw new InputError('forward', 'a forward in x/y/z source orientation as read from file', 'an already surface-oriented forward');
   const { sourceNn: nn, basis: rotation } = await (basis ?? surfaceBasis(fwd, o));
   const nchan = fwd.sol.rows, ns = fwd.nsource;
-  const sol = new Matrix(nchan, o.fixed ? ns : 3 * ns);
+  // Not zeroed: the rotation writes every column.
+  const sol = Matrix.uninitialized(nchan, o.fixed ? ns : 3 * ns);
   // In C++ (same arithmetic, rounded to float32 for a fixed orientation as MNE stores it).
   await callAsync(() => addon.rotateSourcesAsync(nchan, ns, fwd.sol.data, rotation, o.fixed, sol.data));
   const sourceNn = o.fixed ? new Matrix(ns, 3) : nn;

@@ -3,17 +3,18 @@
  * gain is never copied row by row), and W·G runs as one GEMM per channel group where the groups'
  * rows form ranges, split across two threads for wide products.
  */
+import { splitsInTwo } from '../linalg/blas.js';
 import { Matrix } from '../linalg/matrix.js';
 import { addon, callAsync } from '../native.js';
 import type { PreparedNoiseCov } from './whitener.js';
 
-/** How W·G runs: columns [c0, c1) of G (all forward rows) into `out` (W.rows × (c1 − c0), packed). */
+/**
+ * How W·G runs: columns [c0, c1) of G (all forward rows) into `out` (W.rows × (c1 − c0), packed).
+ * `split` false: the caller already runs two of these at once (prepareForwardColumns's lanes).
+ */
 export interface WhitenPlan {
-  whiten(G: Matrix, c0: number, c1: number, out: Float64Array): Promise<void>;
+  whiten(G: Matrix, c0: number, c1: number, out: Float64Array, split?: boolean): Promise<void>;
 }
-
-/** Below this many columns per half a split whitening GEMM costs more in thread hand-over than it saves. */
-const SPLIT_COLUMNS = 1000;
 
 /**
  * W over the chosen channels times G over all forward rows. The whitener is block-diagonal by
@@ -39,11 +40,11 @@ export function whitenPlan(W: Matrix, wRowChannel: number[], nc: PreparedNoiseCo
   const covered = blocks.reduce((k, b) => k + b.wn, 0) === m;
   const big = blocks.reduce((a, b) => ((b.w1 - b.w0) * (b.f1 - b.f0) > (a.w1 - a.w0) * (a.f1 - a.f0) ? b : a));
   return {
-    whiten: async (G, c0, c1, out) => {
+    whiten: async (G, c0, c1, out, maySplit = true) => {
       if (!covered) out.fill(0);
-      // Many columns: the large (MEG) block also in two column halves, so that it runs on two cores
-      // when they are free (a lone preparation; one BLAS thread per job). Each column's arithmetic is unchanged.
-      const split = c1 - c0 >= 2 * SPLIT_COLUMNS;
+      // A large product: the large (MEG) block also in two column halves, so that it runs on two
+      // cores when they are free (a lone preparation; one BLAS thread per job).
+      const split = maySplit && splitsInTwo((big.w1 - big.w0) * (big.f1 - big.f0) * (c1 - c0));
       const mid = (c0 + c1) >> 1;
       const halves = split ? [[c0, mid], [mid, c1]] : [[c0, c1]];
       await Promise.all(blocks.flatMap((b) => (b === big ? halves : [[c0, c1]]).map(([a, e]) => callAsync(() => addon.gemmBlockAsync(b.w1 - b.w0, e - a, b.f1 - b.f0, 1,

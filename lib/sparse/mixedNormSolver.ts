@@ -16,6 +16,7 @@
  * Debiasing (computeBias.ts) is its own step.
  */
 import type { ConvergenceWarning } from '../errors.js';
+import { splitsInTwo } from '../linalg/blas.js';
 import { Matrix } from '../linalg/matrix.js';
 import { activeSetSolve, type L21Data } from './activeSet.js';
 import { biasFactors, type ComputeBiasResult } from './computeBias.js';
@@ -40,14 +41,13 @@ export type { L21Data } from './activeSet.js';
 /**
  * GᵀM, its block norms (blocks of nOrient columns) and ‖M‖²: the residual kernel with no columns yet
  * (residual.ts). A large product runs as two jobs on the two halves of G's blocks, on two cores
- * when they are free (as the whitening GEMM, prepare/prepareForward.ts); each column's arithmetic
- * is unchanged. `normM2`: ‖M‖² as an earlier call on the same M returned it (irMxNE's later
+ * when they are free (linalg/blas.ts splitsInTwo). `normM2`: ‖M‖² as an earlier call on the same M returned it (irMxNE's later
  * rounds), not summed again.
  */
 export async function prepareL21(M: Matrix, G: Matrix, nOrient: number, signal?: AbortSignal, normM2?: number): Promise<L21Data> {
   const T = M.cols, nb = G.cols / nOrient;
   const GtMt = new Matrix(T, G.cols), GtMtNorms2 = new Float64Array(nb), Xt = new Matrix(T, 0);
-  const halves = M.rows * T * G.cols >= SPLIT_FLOPS && nb >= 2 ? [[0, nb >> 1], [nb >> 1, nb]] : [[0, nb]];
+  const halves = splitsInTwo(M.rows * T * G.cols) && nb >= 2 ? [[0, nb >> 1], [nb >> 1, nb]] : [[0, nb]];
   const parts = await Promise.all(halves.map(([b0, b1]) => {
     const c0 = b0 * nOrient, c1 = b1 * nOrient;
     const corr = { GtRt: GtMt.colRange(c0, c1), norms2: GtMtNorms2.subarray(b0, b1), GtMt: null, nOrient };
@@ -58,9 +58,6 @@ export async function prepareL21(M: Matrix, G: Matrix, nOrient: number, signal?:
 }
 
 const NO_COLUMNS = new Int32Array(0);
-
-/** Multiply-adds of GᵀM above which its two halves pay for a second thread hand-over (~1 ms of one core). */
-const SPLIT_FLOPS = 1 << 25;
 
 /** MNE's debiasing of a solution's active rows (max_iter 1000, tol 1e-6), in place; null when there is nothing to debias. */
 export async function debiasRows(M: Matrix, G: Matrix, activeSet: Int32Array, X: Matrix, o: L21Options): Promise<ComputeBiasResult | null> {

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { gemm, gemmAsync, gram, INLINE_FLOPS } from '../../lib/linalg/blas.js';
+import { gemm, gemmAsync, gram, gramAsync, INLINE_FLOPS, splitsInTwo } from '../../lib/linalg/blas.js';
 import { scaleColumns } from '../../lib/linalg/columns.js';
 import { Matrix } from '../../lib/linalg/matrix.js';
 import { assertMatrixClose } from '../helpers/assert.js';
@@ -48,6 +48,41 @@ describe('linalg/blas', () => {
     const A = randn(50, 20, 5);
     const B = randn(20, 10, 6);
     assertMatrixClose(await gemmAsync(A, B), refGemm(A, B, false, false), 1e-13);
+  });
+
+  it('gemmAsync runs a large product in two column halves that add up to the one-call product', async () => {
+    // 200 × 300 × 4,475 multiply-adds: past the split; an odd column count, so the halves differ.
+    const [m, k, n] = [200, 300, 4475];
+    assert.ok(splitsInTwo(m * k * n) && !splitsInTwo(m * k * 100));
+    const A = randn(m, k, 11), At = A.transpose(), B = randn(k, n, 12);
+    const whole = gemm(A, B);
+    // Each column is one call's arithmetic either way; the bound (k·ε of the magnitudes) holds on any kernel.
+    const atol = k * Number.EPSILON * whole.data.reduce((a, v) => Math.max(a, Math.abs(v)), 0);
+    assertMatrixClose(await gemmAsync(A, B), whole, 0, 'A·B', atol);
+    assertMatrixClose(await gemmAsync(At, B, { transA: true }), whole, 0, 'Aᵀᵀ·B', atol);
+    // β and α with an `out` that already holds values, each half scaling its own columns.
+    const C0 = randn(m, n, 13);
+    const expected = gemm(A, B, { alpha: 2, beta: -1, out: new Matrix(m, n, C0.data.slice()) });
+    assertMatrixClose(await gemmAsync(A, B, { alpha: 2, beta: -1, out: new Matrix(m, n, C0.data.slice()) }), expected, 0, '2·A·B − C', 2 * atol);
+  });
+
+  it('gemmAsync and gramAsync outputs made without zeroing hold the product in full', async () => {
+    // A buffer of the same size freed just before is likely to be the one reused: fill one with NaN first.
+    new Float64Array(Buffer.allocUnsafeSlow(300 * 300 * 8).buffer).fill(NaN);
+    const A = randn(300, 400, 14);
+    const G = await gramAsync(A, { outer: true });
+    assertMatrixClose(G, refGemm(A, A, false, true), 1e-12, 'AAᵀ', 1e-10);
+    const P = await gemmAsync(A, A, { transB: true });
+    assertMatrixClose(P, G, 1e-12, 'A·Aᵀ', 1e-10);
+  });
+
+  it('Matrix.uninitialized has the shape asked for and refuses a bad one like the constructor', () => {
+    const M = Matrix.uninitialized(3, 4);
+    assert.equal(M.data.length, 12);
+    assert.equal(M.data.byteOffset, 0);
+    assert.equal(Matrix.uninitialized(0, 5).data.length, 0);
+    assert.throws(() => Matrix.uninitialized(-1, 2), { name: 'RangeError', message: /non-negative integer shape/ });
+    assert.throws(() => Matrix.uninitialized(2.5, 2), { name: 'RangeError', message: /non-negative integer shape/ });
   });
 
   it('gram equals AᵀA and AAᵀ with both triangles', () => {

@@ -77,7 +77,8 @@ function readOne(f: FiffFile, node: FiffNode): OneForward {
 async function mergeGain(f: FiffFile, parts: OneForward[]): Promise<Matrix> {
   const nchan = parts.reduce((s, p) => s + p.nchan, 0);
   const ncol = parts[0].ncol;
-  const out = new Float64Array(nchan * ncol);
+  // Not zeroed: the parts' rows cover all nchan rows, each written in full by the widening.
+  const out = Matrix.uninitialized(nchan, ncol).data;
   let rowOffset = 0;
   for (const p of parts) {
     const l = p.layout;
