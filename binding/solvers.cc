@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
 
 #include "args.h"
 #include "blocks.h"
@@ -99,50 +100,53 @@ Status SparseResidual(const ResidualArgs& g, double* R, double* GtRt, double* no
   if (R == nullptr && g.a == 0) {
     R = const_cast<double*>(g.M);
   } else if (R == nullptr && whole) {
-    own.resize(mT);
+    own.assign(g.M, g.M + mT);  // a copy of M, not zeros then M
     R = own.data();
   }
   if (R != nullptr) {
-    if (R != g.M) std::copy(g.M, g.M + mT, R);
+    if (R != g.M && R != own.data()) std::copy(g.M, g.M + mT, R);
     if (g.a > 0 && g.m > 0 && g.T > 0)
       cblas_dgemm(CblasColMajor, CblasNoTrans, CblasTrans, g.m, g.T, g.a, -1.0, GA.data(), g.m, g.Xt, g.T, 1.0, R, g.m);
-    out->normR2 = g.sumR2 ? Dot(R, R, mT) : std::nan("");
+    SquareSum r2;
+    if (g.sumR2) r2.Add(R, mT);
+    out->normR2 = g.sumR2 ? r2.Total() : std::nan("");
   } else if (!g.sumR2) {
     out->normR2 = std::nan("");
   } else {
     const int step = std::max(1, kChunkValues / std::max(g.m, 1));
-    std::vector<double> chunk(size_t(g.m) * std::min(g.T, step));
-    double s = 0;
+    std::unique_ptr<double[]> chunk(new double[size_t(g.m) * std::min(g.T, step)]);  // each chunk is M's values first
+    SquareSum r2;
     for (int t0 = 0; t0 < g.T && g.m > 0; t0 += step) {
       const int nt = std::min(g.T - t0, step);
       const size_t len = size_t(g.m) * nt;
-      std::copy(g.M + size_t(t0) * g.m, g.M + size_t(t0) * g.m + len, chunk.data());
-      cblas_dgemm(CblasColMajor, CblasNoTrans, CblasTrans, g.m, nt, g.a, -1.0, GA.data(), g.m, g.Xt + t0, g.T, 1.0, chunk.data(), g.m);
-      s = SumSquaresFrom(s, chunk.data(), len);
+      std::copy(g.M + size_t(t0) * g.m, g.M + size_t(t0) * g.m + len, chunk.get());
+      cblas_dgemm(CblasColMajor, CblasNoTrans, CblasTrans, g.m, nt, g.a, -1.0, GA.data(), g.m, g.Xt + t0, g.T, 1.0, chunk.get(), g.m);
+      r2.Add(chunk.get(), len);
     }
-    out->normR2 = s;
+    out->normR2 = r2.Total();
   }
   const bool normFinite = !g.sumR2 || std::isfinite(out->normR2);
   if (norms2 == nullptr) return normFinite ? Status::Ok() : NonFinite(g);
   // Unless GtRt is asked for, GᵀR is only summed: formed a chunk of columns at a time in a buffer
   // that stays in cache, not written out whole (each column's products are the same either way).
   const int no = g.nOrient, nb = g.n / no, step = GtRt != nullptr ? std::max(nb, 1) : std::max(1, kChunkColumns / no);
-  std::vector<double> chunk(GtRt != nullptr ? 0 : size_t(g.T) * std::min(nb, step) * no);
-  std::vector<double> GAtG(gram && g.a > 0 && g.m > 0 ? size_t(g.a) * std::min(nb, step) * no : 0);
+  // Not zeroed: every chunk is written (copied from GᵀM, or a product with β = 0) before it is read.
+  std::unique_ptr<double[]> chunk(GtRt != nullptr ? nullptr : new double[size_t(g.T) * std::min(nb, step) * no]);
+  std::unique_ptr<double[]> GAtG(gram && g.a > 0 && g.m > 0 ? new double[size_t(g.a) * std::min(nb, step) * no] : nullptr);
   const size_t len = size_t(no) * g.T;
   bool finite = normFinite;
   double s = 0;
   for (int b0 = 0, q = 0; b0 < nb && g.T > 0; b0 += step) {
     const int b1 = std::min(nb, b0 + step), c0 = b0 * no, nc = (b1 - b0) * no;
-    double* C = GtRt != nullptr ? GtRt + size_t(c0) * g.T : chunk.data();
+    double* C = GtRt != nullptr ? GtRt + size_t(c0) * g.T : chunk.get();
     const double* Gc = g.G + size_t(c0) * g.m;
     if (!gram) {
       cblas_dgemm(CblasColMajor, CblasTrans, CblasNoTrans, g.T, nc, g.m, 1.0, R, g.m, Gc, g.m, 0.0, C, g.T);
     } else {
       std::copy(g.GtMt + size_t(c0) * g.T, g.GtMt + size_t(c0 + nc) * g.T, C);
-      if (!GAtG.empty()) {
-        cblas_dgemm(CblasColMajor, CblasTrans, CblasNoTrans, g.a, nc, g.m, 1.0, GA.data(), g.m, Gc, g.m, 0.0, GAtG.data(), g.a);
-        cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, g.T, nc, g.a, -1.0, g.Xt, g.T, GAtG.data(), g.a, 1.0, C, g.T);
+      if (GAtG != nullptr) {
+        cblas_dgemm(CblasColMajor, CblasTrans, CblasNoTrans, g.a, nc, g.m, 1.0, GA.data(), g.m, Gc, g.m, 0.0, GAtG.get(), g.a);
+        cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, g.T, nc, g.a, -1.0, g.Xt, g.T, GAtG.get(), g.a, 1.0, C, g.T);
       }
     }
     BlockNorms2(C, size_t(b1 - b0), len, norms2 + b0);

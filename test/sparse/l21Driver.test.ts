@@ -25,6 +25,13 @@ function problem(nOrient: number, seed: number) {
   return { G, M, amax, normM2 };
 }
 
+/** ‖v‖² in the residual kernel's order (binding/blocks.h SquareSum): four running sums by index mod 4, added in pairs. */
+function squareSum(v: ArrayLike<number>): number {
+  const s = [0, 0, 0, 0];
+  for (let k = 0; k < v.length; k++) s[k % 4] += v[k] * v[k];
+  return (s[0] + s[1]) + (s[2] + s[3]);
+}
+
 describe('sparse: the MxNE / irMxNE solvers over the native inner solve', () => {
   for (const [solver, nOrient] of [['bcd', 3], ['bcd', 1], ['cd', 1]] as const) {
     it(`${solver}, nOrient ${nOrient}: converged solutions meet the optimality conditions`, async () => {
@@ -169,7 +176,7 @@ describe('sparse: the MxNE / irMxNE solvers over the native inner solve', () => 
       const args = { m, n, T, nOrient: 3, M: M.data, G: G.data, GtMt: corr?.data, cols, Xt: Xt.data, ...out };
       const r = addon.sparseResidual(args);
       assert.deepEqual(out.R, R.data);
-      assert.equal(r.normR2, R.data.reduce((s, v) => s + v * v, 0));
+      assert.equal(r.normR2, squareSum(R.data));
       // a·(m + T) = 468 < m·T = 480: with GᵀM the kernel takes the Gram form, equal up to rounding.
       const rtol = corr === null ? 0 : 1e-12;
       assertClose(out.GtRt, GtRt.data, rtol, 'GᵀR');
@@ -189,7 +196,7 @@ describe('sparse: the MxNE / irMxNE solvers over the native inner solve', () => 
       }
     }
     // Without norms2 only ‖R‖² (and R when asked for; else summed over chunks of time samples).
-    const R2 = new Float64Array(m * T), normR2 = R.data.reduce((s, v) => s + v * v, 0);
+    const R2 = new Float64Array(m * T), normR2 = squareSum(R.data);
     assert.equal(addon.sparseResidual({ m, n, T, nOrient: 3, M: M.data, G: G.data, cols, Xt: Xt.data, R: R2 }).normR2, normR2);
     assert.deepEqual(R2, R.data);
     assert.equal(addon.sparseResidual({ m, n, T, nOrient: 3, M: M.data, G: G.data, cols, Xt: Xt.data }).normR2, normR2);
@@ -198,7 +205,7 @@ describe('sparse: the MxNE / irMxNE solvers over the native inner solve', () => 
     const r0 = addon.sparseResidual({ m, n, T, nOrient: 3, M: M.data, G: G.data, cols: new Int32Array(0), Xt: new Float64Array(0), ...none });
     assert.deepEqual(none.GtRt, GtMt.data);
     assert.deepEqual(none.norms2, groupsNorm2(GtMt, 3));
-    assert.equal(r0.normR2, M0.reduce((s, v) => s + v * v, 0));
+    assert.equal(r0.normR2, squareSum(M0));
     assert.deepEqual(M.data, M0);
     // sumR2 false (‖M‖² known from an earlier call): the same GᵀM and block norms, ‖R‖² not summed.
     const known = { GtRt: new Float64Array(T * n), norms2: new Float64Array(n / 3) };
@@ -234,7 +241,7 @@ describe('sparse: the MxNE / irMxNE solvers over the native inner solve', () => 
     const GtMt = gemm(M, G, { transA: true });
     assert.deepEqual(d.GtMt.data, GtMt.data);
     assert.deepEqual(d.GtMtNorms2, groupsNorm2(GtMt, 3));
-    assert.equal(d.normM2, M.data.reduce((s, v) => s + v * v, 0));
+    assert.equal(d.normM2, squareSum(M.data));
     // Given ‖M‖² (irMxNE's later rounds), the same GᵀM and norms, ‖M‖² passed through.
     const again = await prepareL21(M, G, 3, undefined, d.normM2);
     assert.deepEqual(again.GtMt.data, d.GtMt.data);
