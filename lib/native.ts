@@ -147,16 +147,31 @@ export function packageRoot(): string {
   return dir;
 }
 
+/** Exports added last: a binary without them was built from older sources. */
+const NEWEST_EXPORTS = ['setMallocReuse', 'setInlineJobs'];
+
+/** The newest exports `addon` lacks (a stale build that still loads: a clone pulled after a native change). */
+export function missingExports(addon: object): string[] {
+  return NEWEST_EXPORTS.filter((name) => typeof (addon as Record<string, unknown>)[name] !== 'function');
+}
+
 function load(): Addon {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const nodeGypBuild = require('node-gyp-build') as (dir: string) => unknown;
+  const nodeGypBuild = require('node-gyp-build') as ((dir: string) => unknown) & { path(dir: string): string };
+  let addon: Addon;
   try {
-    return nodeGypBuild(packageRoot()) as Addon;
+    addon = nodeGypBuild(packageRoot()) as Addon;
   } catch (e) {
     const why = e instanceof Error ? e.message : String(e);
     throw new Error(`mxne: the native addon could not be loaded (${why}). Run \`npm install\` in ${packageRoot()} ` +
       'to build it; it needs libopenblas0 and liblapacke at run time.');
   }
+  const missing = missingExports(addon);
+  if (missing.length > 0) {
+    throw new Error(`mxne: the native addon ${nodeGypBuild.path(packageRoot())} was built from older sources (no ${missing.join(', ')}). ` +
+      `Rebuild it: \`npm run build:native\` in ${packageRoot()}.`);
+  }
+  return addon;
 }
 
 const loaded = loadWithKernelSelection(load);

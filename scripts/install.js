@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 // npm install step. Prefer the prebuilt binary shipped in prebuilds/ when it really loads here
 // (dlopen, so a missing libopenblas0/liblapacke counts as "does not load"); else keep a previous
-// source build that loads; else build from source with cmake-js. Installs the OpenBLAS/LAPACKE
-// headers with apt when they are missing and we can (root + apt-get), else stops with the one
-// command that fixes it.
+// source build that loads and is not older than the sources; else build from source with
+// cmake-js. Installs the OpenBLAS/LAPACKE headers with apt when they are missing and we can
+// (root + apt-get), else stops with the one command that fixes it.
 'use strict';
 const { execSync, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -61,4 +61,17 @@ function buildFromSource() {
   if (r.status !== 0) process.exit(1);
 }
 
-if (process.env.MXNE_SKIP_BUILD !== '1' && !binaryLoads(true) && !binaryLoads(false)) buildFromSource();
+/**
+ * Whether build/Release/mxne.node was built from the sources as they are: none of binding/ or
+ * CMakeLists.txt is newer than it. A clone pulled after a native change would otherwise keep its
+ * old build, which loads but lacks the new exports.
+ */
+function sourceBuildCurrent() {
+  const built = path.join(root, 'build', 'Release', 'mxne.node');
+  if (!fs.existsSync(built)) return false;
+  const sources = [path.join(root, 'CMakeLists.txt'), ...fs.readdirSync(path.join(root, 'binding')).map((f) => path.join(root, 'binding', f))];
+  const newest = Math.max(...sources.map((f) => fs.statSync(f).mtimeMs));
+  return fs.statSync(built).mtimeMs >= newest;
+}
+
+if (process.env.MXNE_SKIP_BUILD !== '1' && !binaryLoads(true) && !(sourceBuildCurrent() && binaryLoads(false))) buildFromSource();

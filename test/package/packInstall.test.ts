@@ -99,5 +99,15 @@ describe('mxne as a dependency: npm pack, install the tarball in a scratch proje
     assert.equal(loaded.stdout.trim(), path.join(fs.realpathSync(installed), 'build', 'Release', 'mxne.node'), loaded.stderr);
     const demo = sh('npx', ['--no-install', 'mxne', 'demo', '--out', 'mxne-demo-src', '--n-sources', '600', '--quiet'], project);
     assert.equal(demo.status, 0, demo.stderr);
+    // That build is kept while the sources are as they were, and made again once one is newer (a
+    // clone pulled after a native change: its old build would load without the new exports).
+    const built = path.join(installed, 'build', 'Release', 'mxne.node'), before = fs.statSync(built).mtimeMs;
+    assert.equal(sh(process.execPath, [path.join(installed, 'scripts', 'install.js')], installed).status, 0);
+    assert.equal(fs.statSync(built).mtimeMs, before, 'a current build is kept');
+    const later = new Date(Date.now() + 60_000);
+    fs.utimesSync(path.join(installed, 'binding', 'addon.cc'), later, later);
+    const again = sh(process.execPath, [path.join(installed, 'scripts', 'install.js')], installed);
+    assert.equal(again.status, 0, `${again.stdout}\n${again.stderr}`);
+    assert.ok(fs.statSync(built).mtimeMs > before, 'a build older than a source is made again');
   });
 });
