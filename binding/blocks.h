@@ -43,6 +43,11 @@ class SquareSum {
     at_ += n;
   }
   double Total() const { return (s_[0] + s_[1]) + (s_[2] + s_[3]); }
+  static double Of(const double* a, size_t n) {
+    SquareSum s;
+    s.Add(a, n);
+    return s.Total();
+  }
 
  private:
   double s_[4] = {0, 0, 0, 0};

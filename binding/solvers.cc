@@ -102,14 +102,13 @@ Status SparseResidual(const ResidualArgs& g, double* R, double* GtRt, double* no
   } else if (R == nullptr && whole) {
     own.assign(g.M, g.M + mT);  // a copy of M, not zeros then M
     R = own.data();
+  } else if (R != nullptr) {
+    std::copy(g.M, g.M + mT, R);
   }
   if (R != nullptr) {
-    if (R != g.M && R != own.data()) std::copy(g.M, g.M + mT, R);
     if (g.a > 0 && g.m > 0 && g.T > 0)
       cblas_dgemm(CblasColMajor, CblasNoTrans, CblasTrans, g.m, g.T, g.a, -1.0, GA.data(), g.m, g.Xt, g.T, 1.0, R, g.m);
-    SquareSum r2;
-    if (g.sumR2) r2.Add(R, mT);
-    out->normR2 = g.sumR2 ? r2.Total() : std::nan("");
+    out->normR2 = g.sumR2 ? SquareSum::Of(R, mT) : std::nan("");
   } else if (!g.sumR2) {
     out->normR2 = std::nan("");
   } else {

@@ -10,10 +10,10 @@ import type { PreparedNoiseCov } from './whitener.js';
 
 /**
  * How W·G runs: columns [c0, c1) of G (all forward rows) into `out` (W.rows × (c1 − c0), packed).
- * `split` false: the caller already runs two of these at once (prepareForwardColumns's lanes).
+ * `maySplit` false: the caller already runs two of these at once (prepareForwardColumns's lanes).
  */
 export interface WhitenPlan {
-  whiten(G: Matrix, c0: number, c1: number, out: Float64Array, split?: boolean): Promise<void>;
+  whiten(G: Matrix, c0: number, c1: number, out: Float64Array, maySplit?: boolean): Promise<void>;
 }
 
 /**

@@ -41,8 +41,8 @@ export type { L21Data } from './activeSet.js';
 /**
  * GᵀM, its block norms (blocks of nOrient columns) and ‖M‖²: the residual kernel with no columns yet
  * (residual.ts). A large product runs as two jobs on the two halves of G's blocks, on two cores
- * when they are free (linalg/blas.ts splitsInTwo). `normM2`: ‖M‖² as an earlier call on the same M returned it (irMxNE's later
- * rounds), not summed again.
+ * when they are free (linalg/blas.ts splitsInTwo). `normM2`: ‖M‖² as an earlier call on the same
+ * M returned it (irMxNE's later rounds), not summed again.
  */
 export async function prepareL21(M: Matrix, G: Matrix, nOrient: number, signal?: AbortSignal, normM2?: number): Promise<L21Data> {
   const T = M.cols, nb = G.cols / nOrient;

@@ -78,16 +78,16 @@ async function mergeGain(f: FiffFile, parts: OneForward[]): Promise<Matrix> {
   const nchan = parts.reduce((s, p) => s + p.nchan, 0);
   const ncol = parts[0].ncol;
   // Not zeroed: the parts' rows cover all nchan rows, each written in full by the widening.
-  const out = Matrix.uninitialized(nchan, ncol).data;
+  const gain = Matrix.uninitialized(nchan, ncol);
   let rowOffset = 0;
   for (const p of parts) {
     const l = p.layout;
     const stats = new Float64Array(1);
-    await callAsync(() => addon.widenBigEndianAsync(f.buf, l.pos, l.width, p.nchan, ncol, out, nchan, rowOffset, stats));
+    await callAsync(() => addon.widenBigEndianAsync(f.buf, l.pos, l.width, p.nchan, ncol, gain.data, nchan, rowOffset, stats));
     if (stats[0] > 0) f.fail(p.at, FIFF.FIFF_MNE_FORWARD_SOLUTION, `expected finite gain values, found ${stats[0]} NaN or infinite`);
     rowOffset += p.nchan;
   }
-  return new Matrix(nchan, ncol, out);
+  return gain;
 }
 
 function mriHeadTransform(f: FiffFile, parentMri: FiffNode): Transform {
