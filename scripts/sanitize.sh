@@ -12,23 +12,27 @@ npx cmake-js rebuild -D -O build-asan/build --CDSANITIZE=address,undefined >/dev
 python="$(mktemp)"
 printf '#!/bin/sh\nunset LD_PRELOAD\nexec %s "$@"\n' "${MXNE_PYTHON:-/usr/bin/python3}" >"$python"
 chmod +x "$python"
-log="$(mktemp)"
-trap 'rm -f "$python" "$log"' EXIT
+failures="$(mktemp)"
+rerun_args="$(mktemp)"
+trap 'rm -f "$python" "$failures" "$rerun_args"' EXIT
 suite() {
   MXNE_PYTHON="$python" MXNE_PREBUILD="$PWD/build-asan" LD_PRELOAD="$(gcc -print-file-name=libasan.so)" \
   ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS="suppressions=$PWD/scripts/lsan-v8.supp:print_suppressions=0" UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-    node node_modules/mocha/bin/mocha.js --timeout 600000 --reporter dot --spec 'dist/test/**/*.test.js' "$@"
+    node node_modules/mocha/bin/mocha.js --timeout 600000 \
+      --reporter ./scripts/sanitizeReporter.js --reporter-option "failures=$failures" "$@"
 }
 # LeakSanitizer's own tracer now and then crashes at a child process's exit (google/sanitizers#1353:
-# 2 of ~70 CLI children in one run here, none in 72 reruns). When that is every failure, the suite
-# runs once more; any other failure, or the same crash again, fails the run.
+# 1-2 of ~70 CLI children in a run, on CI and here). When that is every failure, just the tests it
+# hit run once more; any other failure, or the same crash again, fails the run.
 set +e
-suite "$@" 2>&1 | tee "$log"
-status=${PIPESTATUS[0]}
+suite --spec 'dist/test/**/*.test.js' "$@"
+status=$?
 set -e
-if [ "$status" -ne 0 ] && node scripts/onlyTracerCrashes.js "$log"; then
-  echo "sanitize: every failure was LeakSanitizer's tracer crashing (google/sanitizers#1353); running the suite once more"
-  suite "$@"
+if [ "$status" -ne 0 ] && node scripts/tracerCrashRerun.js "$failures" >"$rerun_args"; then
+  mapfile -d '' rerun <"$rerun_args"
+  echo "sanitize: every failure was LeakSanitizer's tracer crashing (google/sanitizers#1353); running those tests once more"
+  set +e
+  suite "${rerun[@]}"
   status=$?
 fi
 exit "$status"
