@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { packageRoot } from '../lib/native.js';
 import { errorLines } from './helpers/cli.js';
-import { fixture, fixturesMissing } from './helpers/fixtures.js';
+import { fixture, requireFixtures } from './helpers/fixtures.js';
 import { haveMne, PYTHON } from './helpers/python.js';
 import { namedBlock, readmeBlocks, shellCommands } from './helpers/readme.js';
 import { generateDemo } from '../lib/demo/index.js';
@@ -102,7 +102,7 @@ describe('README: the quick start, in a folder of its own', function () {
 
 describe('README: commands and code on MNE\'s sample data (the fixtures)', function () {
   this.timeout(10 * 60_000);
-  if (fixturesMissing(this.file)) { this.beforeAll(function () { this.skip(); }); return; }
+  requireFixtures(this);
   const ref = () => JSON.parse(fs.readFileSync(fixture('reference', 'seed-la-wmin4-surf-small', 'result.json'), 'utf8'));
   let dir = '';
   before(() => { dir = scratch(); dirs.push(dir); });

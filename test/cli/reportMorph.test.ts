@@ -9,7 +9,8 @@ import * as path from 'node:path';
 import { readStc } from '../../lib/io/stc.js';
 import { computeSourceMorph } from '../../lib/morph/computeSourceMorph.js';
 import { errorLines, mxne } from '../helpers/cli.js';
-import { requireMne, runMne } from '../results/mnePython.js';
+import { requireMne } from '../helpers/python.js';
+import { runMne } from '../results/mnePython.js';
 
 describe('mxne report and mxne solve --morph-to (demo data)', function () {
   this.timeout(120000);

@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { packageRoot } from '../../lib/native.js';
-import { recordSkip } from './skips.js';
+import { skipSuite } from './skips.js';
 
 /** The shared folder (the one holding fixtures/ and subjects/): $MXNE_SHARED, else ../shared. */
 export const SHARED = process.env.MXNE_SHARED ? path.resolve(process.env.MXNE_SHARED) : path.resolve(packageRoot(), '..', 'shared');
@@ -17,23 +17,14 @@ export const haveFixtures = fs.existsSync(path.join(FIXTURES, 'README.md'));
 
 const HOW = 'To run them, point MXNE_SHARED at the folder holding fixtures/ (MXNE_SHARED=/path/to/shared npm test); the default is ../shared.';
 
-/** True (and the suite's file is recorded for the end-of-run line) when the fixtures are absent. */
-export function fixturesMissing(file: string | undefined): boolean {
-  if (!haveFixtures) recordSkip(`fixtures not found at ${FIXTURES}`, HOW, file);
-  return !haveFixtures;
-}
-
 /** Call inside describe(): skips the suite when the fixtures are absent (reported at the end of the run). */
 export function requireFixtures(ctx: Mocha.Suite): void {
-  if (fixturesMissing(ctx.file)) ctx.beforeAll(function () { this.skip(); });
+  if (!haveFixtures) skipSuite(ctx, `fixtures not found at ${FIXTURES}`, HOW);
 }
 
 export const haveSubjects = fs.existsSync(path.join(SUBJECTS, 'README.md'));
 
 /** Call inside describe(): skips the suite when ../shared/subjects is absent (reported at the end of the run). */
 export function requireSubjects(ctx: Mocha.Suite): void {
-  if (!haveSubjects) {
-    recordSkip(`subjects not found at ${SUBJECTS}`, HOW, ctx.file);
-    ctx.beforeAll(function () { this.skip(); });
-  }
+  if (!haveSubjects) skipSuite(ctx, `subjects not found at ${SUBJECTS}`, HOW);
 }

@@ -1,6 +1,6 @@
 /** Runs MNE-Python (Debian's python3-mne) for cross-checks; suites skip visibly when it is absent. */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { recordSkip } from './skips.js';
+import { skipSuite } from './skips.js';
 
 export const PYTHON = process.env.MXNE_PYTHON ?? '/usr/bin/python3';
 
@@ -12,10 +12,7 @@ export function haveMne(): boolean {
 
 /** Call inside describe(): skips the suite when `import mne` fails (reported at the end of the run). */
 export function requireMne(ctx: Mocha.Suite): void {
-  if (!haveMne()) {
-    recordSkip(`${PYTHON} cannot import mne`, 'To run them: apt-get install python3-mne (or point MXNE_PYTHON at a python with mne).', ctx.file);
-    ctx.beforeAll(function () { this.skip(); });
-  }
+  if (!haveMne()) skipSuite(ctx, `${PYTHON} cannot import mne`, 'To run them: apt-get install python3-mne (or point MXNE_PYTHON at a python with mne).');
 }
 
 /** Runs a Python script and parses the JSON it prints on its last stdout line. */

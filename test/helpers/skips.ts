@@ -20,3 +20,14 @@ export function recordSkip(what: string, how: string, file: string | undefined):
   entry.files.add(file ? path.basename(file).replace(/\.test\.js$/, '') : '(unknown file)');
   skipped.set(what, entry);
 }
+
+/**
+ * Call inside describe(), before its hooks: skips the suite for want of `what` (recorded as
+ * recordSkip does). The suite is pending as with describe.skip, so its hooks do not run either: a
+ * before-all hook calling this.skip() still lets the after-all hooks run, and they met state their
+ * before hook never set.
+ */
+export function skipSuite(ctx: Mocha.Suite, what: string, how: string): void {
+  recordSkip(what, how, ctx.file);
+  ctx.pending = true;
+}

@@ -9,7 +9,8 @@ import { Matrix } from '../../lib/linalg/matrix.js';
 import type { Dipole } from '../../lib/records/dipole.js';
 import { assertClose } from '../helpers/assert.js';
 import { rng } from '../helpers/random.js';
-import { requireMne, runMne } from '../results/mnePython.js';
+import { requireMne } from '../helpers/python.js';
+import { runMne } from '../results/mnePython.js';
 
 const READ_AND_SAVE = `
 import mne, numpy as np

@@ -5,7 +5,8 @@ import * as path from 'node:path';
 import { readStc, writeStc } from '../../lib/io/stc.js';
 import type { SourceEstimate } from '../../lib/records/sourceEstimate.js';
 import { randn } from '../helpers/random.js';
-import { requireMne, runMne } from '../results/mnePython.js';
+import { requireMne } from '../helpers/python.js';
+import { runMne } from '../results/mnePython.js';
 
 const READ_AND_SAVE = `
 import mne, numpy as np

@@ -8,7 +8,8 @@ import { Matrix } from '../../lib/linalg/matrix.js';
 import { applySourceMorph, computeSourceMorph } from '../../lib/morph/computeSourceMorph.js';
 import type { SourceEstimate } from '../../lib/records/sourceEstimate.js';
 import { requireSubjects, SUBJECTS } from '../helpers/fixtures.js';
-import { requireMne, runMne } from '../results/mnePython.js';
+import { requireMne } from '../helpers/python.js';
+import { runMne } from '../results/mnePython.js';
 
 interface Reference { from_vertices: number[][]; from_data: number[][]; to_vertices: number[][]; to_data: number[][] }
 

@@ -14,7 +14,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { generateDemo } from '../../lib/demo/index.js';
 import { packageRoot } from '../../lib/native.js';
 import { mxne } from '../helpers/cli.js';
-import { recordSkip } from '../helpers/skips.js';
+import { skipSuite } from '../helpers/skips.js';
 import { foreignEnv } from '../helpers/foreignEnv.js';
 
 const CHROMIUM = process.env.MXNE_CHROMIUM ?? ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => fs.existsSync(p));
@@ -47,8 +47,7 @@ async function openBrowser(problems: string[]): Promise<{ browser: Browser; page
 describe('report: report.html in headless Chromium', function () {
   this.timeout(180000);
   if (!CHROMIUM) {
-    recordSkip('chromium not found (/usr/bin/chromium)', 'To run it: apt-get install chromium (or set MXNE_CHROMIUM to a Chromium binary).', this.file);
-    before(function () { this.skip(); });
+    skipSuite(this, 'chromium not found (/usr/bin/chromium)', 'To run it: apt-get install chromium (or set MXNE_CHROMIUM to a Chromium binary).');
     return;
   }
   let tmp = '', browser: Browser, page: Page;
@@ -112,7 +111,7 @@ describe('report: report.html in headless Chromium', function () {
 describe('report: the batch index page in headless Chromium', function () {
   this.timeout(240000);
   if (!CHROMIUM) {
-    before(function () { this.skip(); });
+    skipSuite(this, 'chromium not found (/usr/bin/chromium)', 'To run it: apt-get install chromium (or set MXNE_CHROMIUM to a Chromium binary).');
     return;
   }
   let tmp = '', browser: Browser, page: Page;

@@ -1,26 +1,6 @@
-/** Runs MNE-Python 1.3 (/usr/bin/python3) for read-back checks; suites skip visibly without it. */
+/** Runs MNE-Python 1.3 (/usr/bin/python3) for read-back checks (suites call helpers/python.ts requireMne). */
 import { spawnSync } from 'node:child_process';
-
-const PYTHON = process.env.MXNE_PYTHON ?? '/usr/bin/python3';
-let available: boolean | null = null;
-
-export function haveMne(): boolean {
-  if (available === null) {
-    const r = spawnSync(PYTHON, ['-c', 'import mne'], { encoding: 'utf8', timeout: 60000 });
-    available = r.status === 0;
-  }
-  return available;
-}
-
-/** Call inside describe(): skips the suite with a visible reason when `import mne` fails. */
-export function requireMne(ctx: Mocha.Suite): void {
-  ctx.beforeAll(function () {
-    if (!haveMne()) {
-      console.log(`      [skip] ${PYTHON} cannot import mne: MNE read-back tests skipped`);
-      this.skip();
-    }
-  });
-}
+import { PYTHON } from '../helpers/python.js';
 
 /** Runs a Python snippet with `args` (JSON) on stdin as `args`; the snippet prints one JSON value. */
 export function runMne(code: string, args: unknown): any { // eslint-disable-line @typescript-eslint/no-explicit-any

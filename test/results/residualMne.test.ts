@@ -5,7 +5,8 @@ import { makeProjector } from '../../lib/prepare/projector.js';
 import { assertMatrixClose } from '../helpers/assert.js';
 import { fixture, requireFixtures } from '../helpers/fixtures.js';
 import { arrayOf, geometryOf, loadResult, rightVisualEvoked, type Json } from './referenceCase.js';
-import { requireMne, runMne } from './mnePython.js';
+import { requireMne } from '../helpers/python.js';
+import { runMne } from './mnePython.js';
 
 // The forward's x, y, z gain columns of the active sources, rows in the inverse's channel order.
 const DUMP_GAIN = `

@@ -4,7 +4,7 @@
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import * as net from 'node:net';
-import { recordSkip } from '../helpers/skips.js';
+import { skipSuite } from '../helpers/skips.js';
 import { foreignEnv } from '../helpers/foreignEnv.js';
 
 export function haveRedis(): boolean {
@@ -50,8 +50,5 @@ export async function startRedis(dir: string, port?: number): Promise<RedisServe
 
 /** Call inside describe(): skips the suite when redis-server is not installed (reported at the end of the run). */
 export function requireRedis(ctx: Mocha.Suite): void {
-  if (!haveRedis()) {
-    recordSkip('redis-server', 'To run them: apt-get install redis-server (.ci/run does).', ctx.file);
-    ctx.beforeAll(function () { this.skip(); });
-  }
+  if (!haveRedis()) skipSuite(ctx, 'redis-server', 'To run them: apt-get install redis-server (.ci/run does).');
 }

@@ -6,7 +6,8 @@ import { FreeSurferError } from '../../../lib/errors.js';
 import { encodeSurface, readSurface, writeSurface } from '../../../lib/io/freesurfer/surface.js';
 import { Matrix } from '../../../lib/linalg/matrix.js';
 import { requireSubjects, SUBJECTS } from '../../helpers/fixtures.js';
-import { requireMne, runMne } from '../../results/mnePython.js';
+import { requireMne } from '../../helpers/python.js';
+import { runMne } from '../../results/mnePython.js';
 
 const tetra = { rr: Matrix.fromRows([[0, 0, 0], [10.5, 0, 0], [0, 20.25, 0], [0, 0, -30]]), tris: Int32Array.from([0, 2, 1, 0, 1, 3, 0, 3, 2, 1, 2, 3]) };
 
