@@ -6,8 +6,10 @@
  * per minute, submit→result p50/p99, 429s, errors, the server's RSS at the start (after one warm-up job
  * per worker), halfway and at the end, and the
  * longest event-loop stall of the mxne server while it solves (prom-client's
- * monitorEventLoopDelay at 1 ms resolution, read from /metrics) next to that of an idle Node
- * process over the same time (what the shared machine's scheduler alone causes).
+ * monitorEventLoopDelay at 1 ms resolution, read from /metrics), split as the pipeline's is: the
+ * server main thread's longest CPU run between two 1 ms ticks (bench/serverLoopCpu.ts, preloaded
+ * into the server), and the stall of an idle Node process over the same time (what the shared
+ * machine's scheduler alone causes).
  *
  *   npm run bench:service -- [--seconds 60] [--clients 50] [--n-sources 2000] [--jobs 2] [--no-python]
  */
@@ -104,6 +106,16 @@ async function warmUp(url: string, body: string, settle: (r: Response) => Promis
   await settle(r);
 }
 
+/** The server's longest main-thread CPU run since the previous call (bench/serverLoopCpu.ts), ms. */
+async function loopCpuMs(child: ChildProcess, file: string): Promise<number> {
+  fs.rmSync(file, { force: true });
+  child.kill('SIGUSR2');
+  for (const give = Date.now() + 5000; !fs.existsSync(file); await sleep(10)) {
+    if (Date.now() > give) throw new Error('the server did not answer SIGUSR2 (bench/serverLoopCpu.ts not loaded?)');
+  }
+  return Number(fs.readFileSync(file, 'utf8'));
+}
+
 async function stallMs(base: string): Promise<number> {
   const m = /^mxne_nodejs_eventloop_lag_max_seconds (\S+)/m.exec(await (await fetch(`${base}/metrics`)).text());
   return Number(m![1]) * 1000;
@@ -131,8 +143,9 @@ async function main(): Promise<void> {
 
     // mxne serve, one process, --jobs worker threads.
     const main = path.join(packageRoot(), 'dist', 'lib', 'cli', 'main.js');
-    const mx = await startServer(process.execPath, [main, 'serve', '--port', '0', '--data-root', demo.dir, '--results', path.join(tmp, 'results'), '--jobs', String(jobs), '--max-queue', '32'],
-      /listening on http:\/\/127\.0\.0\.1:(\d+)/, { MXNE_LOG_LEVEL: 'warn' });
+    const loopCpuFile = path.join(tmp, 'loop-cpu');
+    const mx = await startServer(process.execPath, ['--require', path.join(packageRoot(), 'dist', 'bench', 'serverLoopCpu.js'), main, 'serve', '--port', '0', '--data-root', demo.dir, '--results', path.join(tmp, 'results'), '--jobs', String(jobs), '--max-queue', '32'],
+      /listening on http:\/\/127\.0\.0\.1:(\d+)/, { MXNE_LOG_LEVEL: 'warn', MXNE_BENCH_LOOP_CPU: loopCpuFile });
     const base = `http://127.0.0.1:${mx.port}`;
     const body = JSON.stringify({ fwd: 'demo-fwd.fif', evoked: 'demo-ave.fif', cov: 'demo-cov.fif' });
     // One warm-up job per worker at once, so that every worker has loaded its code and BLAS and
@@ -146,18 +159,20 @@ async function main(): Promise<void> {
     let rssMid = NaN;
     const midway = setTimeout(() => { rssMid = rssMb(mx.child.pid!); }, (seconds * 1000) / 2);
     await stallMs(base); // resets the histogram: the maximum below is the run's
+    await loopCpuMs(mx.child, loopCpuFile); // and this window
     const canary = startCanary();
     await canary.read();
     const t: Tally = { results: 0, latencies: [], tooMany: 0, errors: [] };
     const end = Date.now() + seconds * 1000;
     await Promise.all(Array.from({ length: clients }, () => mxneClient(base, body, end, t)));
     const stall = await stallMs(base);
+    const loopCpu = await loopCpuMs(mx.child, loopCpuFile);
     const idleStall = await canary.read();
     canary.stop();
     const rss1 = rssMb(mx.child.pid!);
     clearTimeout(midway);
     mx.child.kill('SIGTERM');
-    rows.push(report(`mxne serve --jobs ${jobs}`, t, seconds, { 'RSS start→end MB': `${rss0.toFixed(0)} → ${rss1.toFixed(0)} (halfway ${rssMid.toFixed(0)})`, 'longest event-loop stall ms': stall.toFixed(1), 'same, idle Node process alongside ms': idleStall.toFixed(1) }));
+    rows.push(report(`mxne serve --jobs ${jobs}`, t, seconds, { 'RSS start→end MB': `${rss0.toFixed(0)} → ${rss1.toFixed(0)} (halfway ${rssMid.toFixed(0)})`, 'longest event-loop stall ms': stall.toFixed(1), 'longest main-thread CPU run ms': loopCpu.toFixed(1), 'same, idle Node process alongside ms': idleStall.toFixed(1) }));
     if (t.errors.length) console.error('mxne errors:', t.errors.slice(0, 5));
     await new Promise((r) => mx.child.once('exit', r));
 
@@ -172,7 +187,7 @@ async function main(): Promise<void> {
       await Promise.all(Array.from({ length: clients }, () => pythonClient(pbase, pbody, pend, pt)));
       const prss1 = rssMb(py.child.pid!);
       py.child.kill('SIGTERM');
-      rows.push(report('Python http.server + MNE mixed_norm', pt, seconds, { 'RSS start→end MB': `${prss0.toFixed(0)} → ${prss1.toFixed(0)}`, 'longest event-loop stall ms': '—', 'same, idle Node process alongside ms': '—' }));
+      rows.push(report('Python http.server + MNE mixed_norm', pt, seconds, { 'RSS start→end MB': `${prss0.toFixed(0)} → ${prss1.toFixed(0)}`, 'longest event-loop stall ms': '—', 'longest main-thread CPU run ms': '—', 'same, idle Node process alongside ms': '—' }));
       if (pt.errors.length) console.error('python errors:', pt.errors.slice(0, 5));
       rows.push({ service: 'ratio (jobs/min)', 'jobs/min': `${(Number(rows[0]['jobs/min']) / Number(rows[1]['jobs/min'])).toFixed(1)}×` });
     }
