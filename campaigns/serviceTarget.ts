@@ -41,6 +41,7 @@ class CheckingQueue implements JobQueue {
   async get(): Promise<JobRecord | null> { return null; }
   async cancel(): Promise<JobRecord | null> { return null; }
   async remove(): Promise<void> {}
+  async sweep() { return 0; }
   async counts() { return { queued: 0, running: 0 }; }
   async ready() { return true; }
   retryAfterSeconds() { return 1; }

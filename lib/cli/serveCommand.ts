@@ -14,15 +14,16 @@ export function serveCommand(): Command {
     .option('--max-queue <n>', 'jobs waiting beyond those running; one more is answered 429', parse.nonNegativeInteger, 64)
     .option('--job-timeout <seconds>', 'a running job is stopped after this long', parse.positiveNumber, 900)
     .option('--max-upload-mb <n>', 'largest uploaded file', parse.positiveNumber, 512)
+    .option('--keep-finished <hours>', 'a finished job (done, failed, cancelled) and its files are removed this long after it ended (default: 24)', parse.positiveNumber)
     .option('--token-file <file>', 'bearer token clients must send (or MXNE_TOKEN)')
     .option('--queue <redis-url>', 'redis://HOST:PORT: queue jobs in Redis (BullMQ) for `mxne worker` processes')
     .action(async (o: { port: number; host: string; dataRoot?: string; results: string; jobs: number; maxQueue: number; jobTimeout: number;
-      maxUploadMb: number; tokenFile?: string; queue?: string }) => {
+      maxUploadMb: number; keepFinished?: number; tokenFile?: string; queue?: string }) => {
       // Loaded here: the service (fastify, metrics) would add to every other command's start-up.
       const [{ readToken }, { startService }, { RESPONSIVE_SOLVE_NICE }] = await Promise.all([import('../service/auth.js'), import('../service/service.js'), import('../pool/solvePool.js')]);
       const service = await startService({
         port: o.port, host: o.host, dataRoot: o.dataRoot, results: o.results, jobs: o.jobs, maxQueue: o.maxQueue,
-        jobTimeoutSeconds: o.jobTimeout, maxUploadBytes: Math.round(o.maxUploadMb * 2 ** 20), token: readToken(o.tokenFile),
+        jobTimeoutSeconds: o.jobTimeout, keepFinishedSeconds: o.keepFinished === undefined ? undefined : o.keepFinished * 3600, maxUploadBytes: Math.round(o.maxUploadMb * 2 ** 20), token: readToken(o.tokenFile),
         queue: o.queue, logger: { level: process.env.MXNE_LOG_LEVEL ?? 'info' },
         // Solves below the HTTP thread's priority: the event loop answers while they run.
         solveNice: RESPONSIVE_SOLVE_NICE,

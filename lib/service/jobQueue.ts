@@ -14,6 +14,8 @@ export interface JobQueue {
   cancel(id: string): Promise<JobRecord | null>;
   /** Forgets a finished job and removes its folder. */
   remove(id: string): Promise<void>;
+  /** Forgets every finished job that ended before `before` (ms since the epoch) and removes its folder; returns how many. */
+  sweep(before: number): Promise<number>;
   counts(): Promise<QueueCounts>;
   /** Whether new jobs can be taken now (pool up, Redis reachable, not shutting down). */
   ready(): Promise<boolean>;

@@ -9,6 +9,9 @@ import type { SolveJob } from '../workflow/solveFiles.js';
 
 export type JobState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
 
+/** Whether a job has its outcome (done, failed or cancelled): nothing about it changes any more. */
+export const isFinished = (s: JobState) => s === 'done' || s === 'failed' || s === 'cancelled';
+
 export interface PublicError { code: string; message: string; field?: string }
 
 export interface JobProgress { stage?: string; detail?: string; outer?: number; epochs?: number; gap?: number; solve?: SolveProgress['solve'] }

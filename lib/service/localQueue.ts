@@ -8,7 +8,7 @@ import { PoolError } from '../errors.js';
 import { SolvePool } from '../pool/solvePool.js';
 import type { JobQueue, QueueCounts } from './jobQueue.js';
 import { loadRecords, removeJobFolder, saveRecord } from './jobFiles.js';
-import { publicError, recordProgress, type JobRecord } from './jobRecord.js';
+import { isFinished, publicError, recordProgress, type JobRecord } from './jobRecord.js';
 import type { ServiceMetrics } from './metrics.js';
 
 export interface LocalQueueOptions {
@@ -166,6 +166,13 @@ export class LocalQueue implements JobQueue {
   async remove(id: string): Promise<void> {
     this.records.delete(id);
     await removeJobFolder(this.o.results, id);
+  }
+
+  async sweep(before: number): Promise<number> {
+    // A record from before finishedAt was kept counts from its submission.
+    const old = [...this.records.values()].filter((r) => isFinished(r.state) && (r.finishedAt ?? r.submittedAt) < before);
+    for (const r of old) await this.remove(r.id);
+    return old.length;
   }
 
   async counts(): Promise<QueueCounts> {

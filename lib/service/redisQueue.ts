@@ -8,8 +8,8 @@ import { Queue, QueueEvents, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { PoolError } from '../errors.js';
 import type { JobQueue, QueueCounts } from './jobQueue.js';
-import { loadRecord, removeJobFolder, saveRecord } from './jobFiles.js';
-import type { JobRecord, JobState, PublicError } from './jobRecord.js';
+import { loadRecord, loadRecords, removeJobFolder, saveRecord } from './jobFiles.js';
+import { isFinished, type JobRecord, type JobState, type PublicError } from './jobRecord.js';
 import type { ServiceMetrics } from './metrics.js';
 import { CANCEL_CHANNEL, QUEUE_NAME, checkReachable, redisOptions } from './redisConnection.js';
 
@@ -84,7 +84,7 @@ export class RedisQueue implements JobQueue {
       ...job.data, state,
       progress: typeof job.progress === 'object' ? job.progress as JobRecord['progress'] : {},
       startedAt: job.processedOn ?? undefined,
-      finishedAt: state === 'done' || state === 'failed' || state === 'cancelled' ? job.finishedOn ?? undefined : undefined,
+      finishedAt: isFinished(state) ? job.finishedOn ?? undefined : undefined,
       error: failure?.code === 'ECANCELLED' ? undefined : failure,
     };
   }
@@ -123,6 +123,22 @@ export class RedisQueue implements JobQueue {
   async remove(id: string): Promise<void> {
     await (await this.queue.getJob(id))?.remove();
     await removeJobFolder(this.o.results, id);
+  }
+
+  async sweep(before: number): Promise<number> {
+    let n = 0;
+    for (const type of ['completed', 'failed'] as const) {
+      // Every job of that type that finished before `before` (limit 0: all, in BullMQ's batches).
+      const ids = await this.queue.clean(Math.max(0, Date.now() - before), 0, type);
+      for (const id of ids) await removeJobFolder(this.o.results, id);
+      n += ids.length;
+    }
+    // A job cancelled before a worker took it is only its folder's job.json (read for every folder:
+    // fine for the folders a retention window keeps, which this sweep bounds).
+    for (const r of await loadRecords(this.o.results)) {
+      if (r.state === 'cancelled' && (r.finishedAt ?? r.submittedAt) < before) { await removeJobFolder(this.o.results, r.id); n++; }
+    }
+    return n;
   }
 
   async counts(): Promise<QueueCounts> {

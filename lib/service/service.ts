@@ -1,6 +1,8 @@
 /**
  * One running service: its queue (in-process, or BullMQ when `queue` is a redis:// URL), its app,
- * and a graceful stop (no new requests, running jobs finish, queued jobs kept for the next start).
+ * the sweep that forgets finished jobs after `keepFinishedSeconds` (their records and folders: a
+ * service that runs all day would otherwise grow in memory and on disk without end), and a
+ * graceful stop (no new requests, running jobs finish, queued jobs kept for the next start).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -28,7 +30,12 @@ export interface ServiceOptions {
   logger?: FastifyServerOptions['logger'];
   /** SolvePoolOptions.solveNice of the in-process queue's pool (`mxne serve`: RESPONSIVE_SOLVE_NICE). @default 0 */
   solveNice?: number;
+  /** A finished job (done, failed, cancelled) is forgotten, its folder removed, this long after it ended. @default 86400 (a day) */
+  keepFinishedSeconds?: number;
 }
+
+/** How often the sweep looks: a quarter of the retention, between 1 s and 10 min. */
+export const sweepIntervalMs = (keepSeconds: number) => Math.min(600_000, Math.max(1000, (keepSeconds * 1000) / 4));
 
 export interface RunningService { app: FastifyInstance; queue: JobQueue; url: string; stop(): Promise<void> }
 
@@ -55,10 +62,22 @@ export async function startService(o: ServiceOptions): Promise<RunningService> {
   metrics.watch(queue);
   const app = await buildApp({ queue, metrics, results, dataRoot, token: o.token, maxUploadBytes: o.maxUploadBytes, logger: o.logger });
   const url = await app.listen({ port: o.port, host: o.host });
+  const keepSeconds = o.keepFinishedSeconds ?? 86_400;
+  let sweeping = Promise.resolve();
+  const sweep = () => {
+    sweeping = sweeping.then(async () => {
+      const n = await queue.sweep(Date.now() - keepSeconds * 1000);
+      if (n > 0) app.log.info({ jobs: n, keepFinishedSeconds: keepSeconds }, 'finished jobs past their retention forgotten');
+    }).catch((e: unknown) => app.log.error({ err: e }, 'sweeping finished jobs failed'));
+  };
+  sweep();
+  const sweeper = setInterval(sweep, sweepIntervalMs(keepSeconds)).unref();
   let stopping: Promise<void> | null = null;
   return {
     app, queue, url,
     stop: () => (stopping ??= (async () => {
+      clearInterval(sweeper);
+      await sweeping;
       // Stop listening first (requests in flight are answered), then let the queue finish its running jobs.
       await app.close();
       await queue.shutdown();

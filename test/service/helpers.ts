@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { generateDemo, type DemoDataset } from '../../lib/demo/index.js';
 import { buildApp } from '../../lib/service/app.js';
-import type { JobView } from '../../lib/service/jobRecord.js';
+import { isFinished, type JobView } from '../../lib/service/jobRecord.js';
 import { LocalQueue } from '../../lib/service/localQueue.js';
 import { createMetrics } from '../../lib/service/metrics.js';
 
@@ -50,4 +50,4 @@ export async function waitFor(app: FastifyInstance, id: string, done: (v: JobVie
   }
 }
 
-export const finished = (v: JobView) => ['done', 'failed', 'cancelled'].includes(v.state);
+export const finished = (v: JobView) => isFinished(v.state);

@@ -214,4 +214,25 @@ describe('service: scale-out on Redis (BullMQ)', function () {
     assert.deepEqual(views.map((v) => v.state), ids.map(() => 'done'), JSON.stringify(views.map((v) => v.error)));
     assert.equal((await s.app.inject({ url: '/readyz' })).statusCode, 200);
   });
+
+  it('a sweep past the retention takes finished jobs out of Redis and their folders away; a queued job stays', async () => {
+    const s = await serve();
+    const w = await worker();
+    const done = await post(s, { alpha: 50 });
+    await until(s, done, (v) => v.state === 'done');
+    w.child.kill('SIGTERM');
+    await w.exited;
+    // With no worker left: one job cancelled before any took it (its record is a job.json), one left queued.
+    const cancelled = await post(s, { alpha: 51 });
+    assert.equal((await s.app.inject({ method: 'DELETE', url: `/v1/jobs/${cancelled}` })).statusCode, 202);
+    const queued = await post(s, { alpha: 52 });
+    assert.ok(fs.existsSync(path.join(results, done, 'out', 'result.json')) && fs.existsSync(path.join(results, cancelled, 'job.json')));
+    assert.ok(await s.queue.sweep(Date.now() + 1000) >= 2);
+    for (const id of [done, cancelled]) {
+      assert.equal((await s.app.inject({ url: `/v1/jobs/${id}` })).statusCode, 404, id);
+      assert.ok(!fs.existsSync(path.join(results, id)), id);
+    }
+    assert.equal((await view(s, queued)).state, 'queued');
+    assert.equal((await s.app.inject({ method: 'DELETE', url: `/v1/jobs/${queued}` })).statusCode, 202);
+  });
 });

@@ -9,9 +9,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { MAIN } from '../helpers/cli.js';
 import { isLoopback, bearerMatches, readToken, requireTokenOffLoopback } from '../../lib/service/auth.js';
-import { startService } from '../../lib/service/service.js';
+import { startService, sweepIntervalMs } from '../../lib/service/service.js';
 import { InputError } from '../../lib/errors.js';
-import { FILES, SLOW, demoData, testService } from './helpers.js';
+import { FILES, SLOW, demoData, finished, submit, testService, waitFor } from './helpers.js';
 
 interface Served { child: ChildProcess; url: string; log: string[]; exited: Promise<number | null> }
 
@@ -107,6 +107,50 @@ describe('service: mxne serve', function () {
     } finally {
       second.child.kill('SIGTERM');
       await second.exited;
+    }
+  });
+
+  it('forgets a finished job and removes its folder once --keep-finished has passed since it ended, at start too; running jobs stay', async () => {
+    assert.deepEqual([sweepIntervalMs(1), sweepIntervalMs(86_400), sweepIntervalMs(60)], [1000, 600_000, 15_000]);
+    const results = path.join(tmp, 'results-keep');
+    const s = await startService({ port: 0, host: '127.0.0.1', dataRoot: root, results, jobs: 1, maxQueue: 4, jobTimeoutSeconds: 600, maxUploadBytes: 1, token: null, keepFinishedSeconds: 2 });
+    let stopped = false;
+    try {
+      const quick = (await submit(s.app, { ...FILES, options: { alpha: 50 } })).json.id!;
+      await waitFor(s.app, quick, finished);
+      assert.ok(fs.existsSync(path.join(results, quick, 'out', 'result.json')));
+      const t0 = Date.now();
+      while ((await s.app.inject({ url: `/v1/jobs/${quick}` })).statusCode !== 404) {
+        assert.ok(Date.now() - t0 < 10_000, 'the finished job is still there after its 2 s');
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      assert.ok(!fs.existsSync(path.join(results, quick)), 'its folder went with it');
+      // A sweep of everything finished up to a minute from now leaves a running job alone.
+      const slow = (await submit(s.app, { ...FILES, options: SLOW })).json.id!;
+      await waitFor(s.app, slow, (x) => x.state === 'running');
+      assert.equal(await s.queue.sweep(Date.now() + 60_000), 0);
+      assert.equal((await s.app.inject({ url: `/v1/jobs/${slow}` })).statusCode, 200);
+      assert.ok(fs.existsSync(path.join(results, slow, 'job.json')));
+      await s.app.inject({ method: 'DELETE', url: `/v1/jobs/${slow}` });
+      await s.stop();
+      stopped = true;
+      // A record left by an earlier run, finished an hour ago, goes when a service keeping 10 min starts.
+      const record = JSON.parse(fs.readFileSync(path.join(results, slow, 'job.json'), 'utf8'));
+      assert.equal(record.state, 'cancelled');
+      fs.writeFileSync(path.join(results, slow, 'job.json'), JSON.stringify({ ...record, finishedAt: Date.now() - 3_600_000 }));
+      const again = await startService({ port: 0, host: '127.0.0.1', dataRoot: root, results, jobs: 1, maxQueue: 4, jobTimeoutSeconds: 600, maxUploadBytes: 1, token: null, keepFinishedSeconds: 600 });
+      try {
+        const t1 = Date.now();
+        while (fs.existsSync(path.join(results, slow))) {
+          assert.ok(Date.now() - t1 < 5000, 'the old record is still there');
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        assert.equal((await again.app.inject({ url: `/v1/jobs/${slow}` })).statusCode, 404);
+      } finally {
+        await again.stop();
+      }
+    } finally {
+      if (!stopped) await s.stop();
     }
   });
 });
