@@ -24,5 +24,8 @@ export function workerCommand(): Command {
         process.once('SIGTERM', stop);
         process.once('SIGINT', stop);
       });
+      process.stderr.write('mxne worker: stopped\n');
+      // Stopped with Redis unreachable, BullMQ's connections may still hold timers: nothing is left to do.
+      process.exit(process.exitCode ?? 0);
     });
 }

@@ -83,7 +83,19 @@ export async function startWorker(o: WorkerOptions): Promise<RunningWorker> {
   await worker.waitUntilReady();
   return {
     async close() {
-      await worker.close(); // waits for the jobs it is solving
+      // BullMQ's close waits for the jobs being solved, then for Redis to confirm; while Redis is
+      // unreachable that never comes (taskforcesh/bullmq#4656) and the process would never exit.
+      // No outcome can be recorded then anyway (the stalled-job check runs the job again once
+      // Redis is back), so once no job is being solved and Redis does not answer, it disconnects
+      // (whose own wait for the connection's end would not end either: it is given a second).
+      const closed = worker.close().then(() => true);
+      const after = (ms: number) => new Promise<false>((r) => setTimeout(r, ms, false));
+      while (!(await Promise.race([closed, after(1000)]))) {
+        if (running.size === 0 && !(await checkReachable(o.url).then(() => true, () => false))) {
+          await Promise.race([worker.disconnect(), after(1000)]);
+          break;
+        }
+      }
       await pool.close();
       subscriber.disconnect();
     },

@@ -235,4 +235,22 @@ describe('service: scale-out on Redis (BullMQ)', function () {
     assert.equal((await view(s, queued)).state, 'queued');
     assert.equal((await s.app.inject({ method: 'DELETE', url: `/v1/jobs/${queued}` })).statusCode, 202);
   });
+
+  it('a worker told to stop (SIGTERM) while Redis is unreachable exits, where BullMQ alone waits for Redis forever', async () => {
+    const dir = path.join(tmp, 'redis-gone');
+    fs.mkdirSync(dir);
+    const gone = await startRedis(dir);
+    const child = spawn(process.execPath, [MAIN, 'worker', '--queue', gone.url, '--results', results, '--jobs', '1'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    let err = '';
+    await new Promise<void>((resolve) => child.stderr!.on('data', (d: Buffer) => { err += d.toString(); if (/taking jobs/.test(err)) resolve(); }));
+    await gone.stop();
+    child.kill('SIGTERM');
+    try {
+      assert.equal(await Promise.race([exited, new Promise((r) => setTimeout(r, 30_000, 'still running'))]), 0, err);
+      assert.match(err, /mxne worker: stopped/);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  });
 });
