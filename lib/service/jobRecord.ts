@@ -12,6 +12,9 @@ export type JobState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
 /** Whether a job has its outcome (done, failed or cancelled): nothing about it changes any more. */
 export const isFinished = (s: JobState) => s === 'done' || s === 'failed' || s === 'cancelled';
 
+/** Whether job `r` has finished before `t` (ms since the epoch); a record kept without finishedAt counts from its submission. */
+export const finishedBefore = (r: Pick<JobRecord, 'state' | 'finishedAt' | 'submittedAt'>, t: number) => isFinished(r.state) && (r.finishedAt ?? r.submittedAt) < t;
+
 export interface PublicError { code: string; message: string; field?: string }
 
 export interface JobProgress { stage?: string; detail?: string; outer?: number; epochs?: number; gap?: number; solve?: SolveProgress['solve'] }

@@ -8,7 +8,7 @@ import { PoolError } from '../errors.js';
 import { SolvePool } from '../pool/solvePool.js';
 import type { JobQueue, QueueCounts } from './jobQueue.js';
 import { loadRecords, removeJobFolder, saveRecord } from './jobFiles.js';
-import { isFinished, publicError, recordProgress, type JobRecord } from './jobRecord.js';
+import { finishedBefore, publicError, recordProgress, type JobRecord } from './jobRecord.js';
 import type { ServiceMetrics } from './metrics.js';
 
 export interface LocalQueueOptions {
@@ -169,8 +169,7 @@ export class LocalQueue implements JobQueue {
   }
 
   async sweep(before: number): Promise<number> {
-    // A record from before finishedAt was kept counts from its submission.
-    const old = [...this.records.values()].filter((r) => isFinished(r.state) && (r.finishedAt ?? r.submittedAt) < before);
+    const old = [...this.records.values()].filter((r) => finishedBefore(r, before));
     for (const r of old) await this.remove(r.id);
     return old.length;
   }

@@ -9,7 +9,7 @@ import { Redis } from 'ioredis';
 import { PoolError } from '../errors.js';
 import type { JobQueue, QueueCounts } from './jobQueue.js';
 import { loadRecord, loadRecords, removeJobFolder, saveRecord } from './jobFiles.js';
-import { isFinished, type JobRecord, type JobState, type PublicError } from './jobRecord.js';
+import { finishedBefore, isFinished, type JobRecord, type JobState, type PublicError } from './jobRecord.js';
 import type { ServiceMetrics } from './metrics.js';
 import { CANCEL_CHANNEL, QUEUE_NAME, checkReachable, redisOptions } from './redisConnection.js';
 
@@ -136,7 +136,7 @@ export class RedisQueue implements JobQueue {
     // A job cancelled before a worker took it is only its folder's job.json (read for every folder:
     // fine for the folders a retention window keeps, which this sweep bounds).
     for (const r of await loadRecords(this.o.results)) {
-      if (r.state === 'cancelled' && (r.finishedAt ?? r.submittedAt) < before) { await removeJobFolder(this.o.results, r.id); n++; }
+      if (finishedBefore(r, before)) { await removeJobFolder(this.o.results, r.id); n++; }
     }
     return n;
   }

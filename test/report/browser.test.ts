@@ -44,12 +44,15 @@ async function openBrowser(problems: string[]): Promise<{ browser: Browser; page
   return { browser, page };
 }
 
+/** Call inside describe(): true (and the suite skipped, as skipSuite does) when there is no Chromium. */
+function skipWithoutChromium(ctx: Mocha.Suite): boolean {
+  if (!CHROMIUM) skipSuite(ctx, 'chromium not found (/usr/bin/chromium)', 'To run it: apt-get install chromium (or set MXNE_CHROMIUM to a Chromium binary).');
+  return !CHROMIUM;
+}
+
 describe('report: report.html in headless Chromium', function () {
   this.timeout(180000);
-  if (!CHROMIUM) {
-    skipSuite(this, 'chromium not found (/usr/bin/chromium)', 'To run it: apt-get install chromium (or set MXNE_CHROMIUM to a Chromium binary).');
-    return;
-  }
+  if (skipWithoutChromium(this)) return;
   let tmp = '', browser: Browser, page: Page;
   const problems: string[] = [];
   let result: { dipoles: { pos: number[]; hemi: string; vertno: number; peakAmplitude: number }[] };
@@ -110,10 +113,7 @@ describe('report: report.html in headless Chromium', function () {
 
 describe('report: the batch index page in headless Chromium', function () {
   this.timeout(240000);
-  if (!CHROMIUM) {
-    skipSuite(this, 'chromium not found (/usr/bin/chromium)', 'To run it: apt-get install chromium (or set MXNE_CHROMIUM to a Chromium binary).');
-    return;
-  }
+  if (skipWithoutChromium(this)) return;
   let tmp = '', browser: Browser, page: Page;
   const problems: string[] = [];
 
