@@ -6,10 +6,12 @@
  * named by MXNE_BENCH_LOOP_CPU and starts a new window.
  */
 import * as fs from 'node:fs';
+import { isMainThread } from 'node:worker_threads';
 import { mainThreadCpu } from './loopProbes.js';
 
 const file = process.env.MXNE_BENCH_LOOP_CPU;
-if (file) {
+// --require preloads into every worker thread too: the solves' threads must not tick every 1 ms.
+if (file && isMainThread) {
   let probe = mainThreadCpu();
   process.on('SIGUSR2', () => {
     const ms = probe.stop();
