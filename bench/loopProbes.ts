@@ -35,14 +35,30 @@ export function mainThreadCpu(): { stop(): number } {
 /**
  * An idle Node process watching its own event loop (monitorEventLoopDelay, 1 ms) alongside: on a
  * shared machine the scheduler alone stalls a loop, and this says how much of a stall is that.
- * `read()` gives the longest stall since the previous read and starts a new window.
+ * With `realtime` it runs under SCHED_FIFO (`chrt -f 1`, which needs CAP_SYS_NICE): then no thread
+ * of the machine's own kernel keeps it from a core, and its stall is what the host alone causes
+ * (a virtual machine's CPU taken away by its hypervisor). `read()` gives the longest stall since the
+ * previous read and starts a new window; NaN if the process could not start or has stopped.
  */
-export function startCanary(): { read(): Promise<number>; stop(): void } {
-  const child = spawn(process.execPath, ['-e', `const h = require('node:perf_hooks').monitorEventLoopDelay({ resolution: 1 }); h.enable();
-    process.stdin.on('data', () => { process.stdout.write(String(h.max / 1e6) + '\\n'); h.reset(); });`], { stdio: ['pipe', 'pipe', 'inherit'] });
+export function startCanary(o: { realtime?: boolean } = {}): { read(): Promise<number>; stop(): void } {
+  const script = `const h = require('node:perf_hooks').monitorEventLoopDelay({ resolution: 1 }); h.enable();
+    process.stdin.on('data', () => { process.stdout.write(String(h.max / 1e6) + '\\n'); h.reset(); });`;
+  const child = o.realtime
+    ? spawn('chrt', ['-f', '1', process.execPath, '-e', script], { stdio: ['pipe', 'pipe', 'ignore'] })
+    : spawn(process.execPath, ['-e', script], { stdio: ['pipe', 'pipe', 'inherit'] });
+  let gone = false;
+  const ended = new Promise<number>((resolve) => {
+    const end = () => { gone = true; resolve(NaN); };
+    child.once('error', end); // chrt missing
+    child.once('exit', end); // chrt refused (no CAP_SYS_NICE), or killed
+  });
+  child.stdin!.on('error', () => { /* EPIPE: it has ended, and `ended` says so */ });
   return {
-    read: () => new Promise((resolve) => { child.stdout!.once('data', (d: Buffer) => resolve(Number(d.toString()))); child.stdin!.write('\n'); }),
-    stop: () => child.kill(),
+    read: () => (gone ? Promise.resolve(NaN) : Promise.race([ended, new Promise<number>((resolve) => {
+      child.stdout!.once('data', (d: Buffer) => resolve(Number(d.toString())));
+      child.stdin!.write('\n');
+    })])),
+    stop: () => { child.kill(); },
   };
 }
 

@@ -9,7 +9,8 @@
  * monitorEventLoopDelay at 1 ms resolution, read from /metrics), split as the pipeline's is: the
  * server main thread's longest CPU run between two 1 ms ticks (bench/serverLoopCpu.ts, preloaded
  * into the server), and the stall of an idle Node process over the same time (what the shared
- * machine's scheduler alone causes).
+ * machine's scheduler alone causes), and of another under SCHED_FIFO where permitted (what the
+ * host alone causes: no thread of this machine's kernel can keep it from a core).
  *
  *   npm run bench:service -- [--seconds 60] [--clients 50] [--n-sources 2000] [--jobs 2] [--no-python]
  */
@@ -161,18 +162,20 @@ async function main(): Promise<void> {
     await stallMs(base); // resets the histogram: the maximum below is the run's
     await loopCpuMs(mx.child, loopCpuFile); // and this window
     const canary = startCanary();
-    await canary.read();
+    const hostCanary = startCanary({ realtime: true });
+    await Promise.all([canary.read(), hostCanary.read()]);
     const t: Tally = { results: 0, latencies: [], tooMany: 0, errors: [] };
     const end = Date.now() + seconds * 1000;
     await Promise.all(Array.from({ length: clients }, () => mxneClient(base, body, end, t)));
     const stall = await stallMs(base);
     const loopCpu = await loopCpuMs(mx.child, loopCpuFile);
-    const idleStall = await canary.read();
+    const [idleStall, hostStall] = await Promise.all([canary.read(), hostCanary.read()]);
     canary.stop();
+    hostCanary.stop();
     const rss1 = rssMb(mx.child.pid!);
     clearTimeout(midway);
     mx.child.kill('SIGTERM');
-    rows.push(report(`mxne serve --jobs ${jobs}`, t, seconds, { 'RSS start→end MB': `${rss0.toFixed(0)} → ${rss1.toFixed(0)} (halfway ${rssMid.toFixed(0)})`, 'longest event-loop stall ms': stall.toFixed(1), 'longest main-thread CPU run ms': loopCpu.toFixed(1), 'same, idle Node process alongside ms': idleStall.toFixed(1) }));
+    rows.push(report(`mxne serve --jobs ${jobs}`, t, seconds, { 'RSS start→end MB': `${rss0.toFixed(0)} → ${rss1.toFixed(0)} (halfway ${rssMid.toFixed(0)})`, 'longest event-loop stall ms': stall.toFixed(1), 'longest main-thread CPU run ms': loopCpu.toFixed(1), 'same, idle Node process alongside ms': idleStall.toFixed(1), 'same, at real-time priority ms': Number.isNaN(hostStall) ? '— (needs CAP_SYS_NICE)' : hostStall.toFixed(1) }));
     if (t.errors.length) console.error('mxne errors:', t.errors.slice(0, 5));
     await new Promise((r) => mx.child.once('exit', r));
 
@@ -187,7 +190,7 @@ async function main(): Promise<void> {
       await Promise.all(Array.from({ length: clients }, () => pythonClient(pbase, pbody, pend, pt)));
       const prss1 = rssMb(py.child.pid!);
       py.child.kill('SIGTERM');
-      rows.push(report('Python http.server + MNE mixed_norm', pt, seconds, { 'RSS start→end MB': `${prss0.toFixed(0)} → ${prss1.toFixed(0)}`, 'longest event-loop stall ms': '—', 'longest main-thread CPU run ms': '—', 'same, idle Node process alongside ms': '—' }));
+      rows.push(report('Python http.server + MNE mixed_norm', pt, seconds, { 'RSS start→end MB': `${prss0.toFixed(0)} → ${prss1.toFixed(0)}`, 'longest event-loop stall ms': '—', 'longest main-thread CPU run ms': '—', 'same, idle Node process alongside ms': '—', 'same, at real-time priority ms': '—' }));
       if (pt.errors.length) console.error('python errors:', pt.errors.slice(0, 5));
       rows.push({ service: 'ratio (jobs/min)', 'jobs/min': `${(Number(rows[0]['jobs/min']) / Number(rows[1]['jobs/min'])).toFixed(1)}×` });
     }
