@@ -35,9 +35,9 @@ export function mainThreadCpu(): { stop(): number } {
 /**
  * An idle Node process watching its own event loop (monitorEventLoopDelay, 1 ms) alongside: on a
  * shared machine the scheduler alone stalls a loop, and this says how much of a stall is that.
- * With `realtime` it runs under SCHED_FIFO (`chrt -f 1`, which needs CAP_SYS_NICE): then no thread
- * of the machine's own kernel keeps it from a core, and its stall is what the host alone causes
- * (a virtual machine's CPU taken away by its hypervisor). `read()` gives the longest stall since the
+ * With `realtime` it runs under SCHED_FIFO (`chrt -f 1`, which needs CAP_SYS_NICE): then no process
+ * keeps it from a core, and its stall is what the machine itself causes (a virtual machine paused
+ * by its host, or the kernel's own work where the kernel does not preempt). `read()` gives the longest stall since the
  * previous read and starts a new window; NaN if the process could not start or has stopped.
  */
 export function startCanary(o: { realtime?: boolean } = {}): { read(): Promise<number>; stop(): void } {

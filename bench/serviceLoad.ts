@@ -10,7 +10,7 @@
  * server main thread's longest CPU run between two 1 ms ticks (bench/serverLoopCpu.ts, preloaded
  * into the server), and the stall of an idle Node process over the same time (what the shared
  * machine's scheduler alone causes), and of another under SCHED_FIFO where permitted (what the
- * host alone causes: no thread of this machine's kernel can keep it from a core).
+ * machine itself causes: no process can keep it from a core).
  *
  *   npm run bench:service -- [--seconds 60] [--clients 50] [--n-sources 2000] [--jobs 2] [--no-python]
  */
