@@ -27,3 +27,15 @@ export type WorkerMessage =
   | { type: 'row'; row: number; result: RowResult };
 
 export type PoolMessage = { type: 'abort' };
+
+/** What `mxne serve`'s process sends its solve process (lib/pool/solveProcess.ts) over the IPC channel. */
+export type ProcessRequest =
+  | { type: 'solve'; id: number; job: SolveJob }
+  | { type: 'cancel'; id: number }
+  | { type: 'close' };
+
+/** What the solve process sends back: a task's stages and progress, then its end (error null: done). */
+export type ProcessReport =
+  | { type: 'stage'; id: number; stage: Parameters<StageListener>[0]; detail?: string }
+  | { type: 'progress'; id: number; progress: SolveProgress }
+  | { type: 'end'; id: number; error: ErrorRecord | null };

@@ -1,5 +1,5 @@
 /**
- * What the HTTP side needs of a queue: the in-process one (LocalQueue: SolvePool in this process)
+ * What the HTTP side needs of a queue: the embedded one (LocalQueue: solves in a child process)
  * and the Redis one (RedisQueue: BullMQ, solved by `mxne worker` processes) both provide it.
  */
 import type { JobRecord } from './jobRecord.js';

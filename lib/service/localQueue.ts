@@ -1,11 +1,12 @@
 /**
- * The embedded queue: jobs solved by a SolvePool in this process, records kept in memory and in
+ * The embedded queue: jobs solved by a SolveProcess (a SolvePool in a child process, below this
+ * process's priority), records kept in memory and in
  * <results>/<id>/job.json, written when a job is accepted and when it ends. Its bound is the
  * pool's (EQUEUEFULL → 429). Jobs found unfinished at start (a previous run's queue, or a crash)
  * are solved again, in submission order, before new ones.
  */
 import { PoolError } from '../errors.js';
-import { SolvePool } from '../pool/solvePool.js';
+import { SolveProcess } from '../pool/solveProcess.js';
 import type { JobQueue, QueueCounts } from './jobQueue.js';
 import { loadRecords, removeJobFolder, saveRecord } from './jobFiles.js';
 import { finishedBefore, publicError, recordProgress, type JobRecord } from './jobRecord.js';
@@ -13,21 +14,21 @@ import type { ServiceMetrics } from './metrics.js';
 
 export interface LocalQueueOptions {
   results: string;
-  /** Worker threads. */
+  /** Worker threads of the solve process. */
   jobs: number;
   /** Jobs allowed to wait beyond those running. */
   maxQueue: number;
   /** A running job is stopped (failed, ETIMEOUT) after this long. */
   timeoutSeconds: number;
   metrics: ServiceMetrics;
-  /** SolvePoolOptions.solveNice (`mxne serve`: RESPONSIVE_SOLVE_NICE, so its HTTP side stays responsive). @default 0 */
+  /** SolveProcessOptions.solveNice (`mxne serve`: RESPONSIVE_SOLVE_NICE, so its HTTP side stays responsive). @default 0 */
   solveNice?: number;
 }
 
 type StopReason = 'cancel' | 'timeout' | 'shutdown';
 
 export class LocalQueue implements JobQueue {
-  private readonly pool: SolvePool;
+  private readonly pool: SolveProcess;
   private readonly records = new Map<string, JobRecord>();
   private readonly controls = new Map<string, { controller: AbortController; why: StopReason | null; settled: Promise<void> }>();
   /** Restored jobs waiting for room in the pool (new submissions do not overtake them). */
@@ -38,7 +39,7 @@ export class LocalQueue implements JobQueue {
   private readonly listeners = new Set<(id: string) => void>();
 
   constructor(private readonly o: LocalQueueOptions) {
-    this.pool = new SolvePool({ jobs: o.jobs, maxQueue: o.maxQueue, keepPreparation: true, solveNice: o.solveNice });
+    this.pool = new SolveProcess({ jobs: o.jobs, maxQueue: o.maxQueue, solveNice: o.solveNice });
   }
 
   /** Loads the recorded jobs and requeues those that did not finish. */

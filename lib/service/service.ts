@@ -28,7 +28,7 @@ export interface ServiceOptions {
   /** redis://HOST:PORT: jobs go to BullMQ and `mxne worker` processes solve them. */
   queue?: string;
   logger?: FastifyServerOptions['logger'];
-  /** SolvePoolOptions.solveNice of the in-process queue's pool (`mxne serve`: RESPONSIVE_SOLVE_NICE). @default 0 */
+  /** SolveProcessOptions.solveNice of the embedded queue's solve process (`mxne serve`: RESPONSIVE_SOLVE_NICE). @default 0 */
   solveNice?: number;
   /** A finished job (done, failed, cancelled) is forgotten, its folder removed, this long after it ended. @default 86400 (a day) */
   keepFinishedSeconds?: number;

@@ -14,19 +14,14 @@ import { SolvePool } from '../../lib/pool/solvePool.js';
 import { solveFiles, type SolveJob } from '../../lib/workflow/solveFiles.js';
 import type { SolveSummary } from '../../lib/workflow/summary.js';
 import { noLeakCheckEnv } from '../helpers/foreignEnv.js';
+import { ENDLESS, demoJob, stable } from './poolJobs.js';
 
 describe('pool: solves in worker threads', function () {
   this.timeout(120_000);
   let tmp: string;
   let demo: DemoDataset;
   let pool: SolvePool;
-  const job = (out: string, mixedNorm: SolveJob['mixedNorm'] = { alpha: 50, nMxneIter: 10, weightsMin: 8, depth: 0.9, loose: 0.9 }): SolveJob => ({
-    fwd: demo.fwd, evoked: demo.evoked, cov: demo.cov, out: path.join(tmp, out),
-    condition: 0, baseline: [null, 0], tmin: 0, tmax: 0.3, weights: 'dspm', mixedNorm,
-  });
-  // One native solve that never converges (every source active, tol 1e-300): it runs until its cell is set.
-  const ENDLESS: SolveJob['mixedNorm'] = { alpha: 1, tol: 1e-300, maxit: 1_000_000_000, activeSetSize: null, debias: false, solver: 'bcd', dgapFreq: 1 };
-  const stable = (s: SolveSummary) => ({ ...s, timings: {}, options: { ...s.options, out: undefined } });
+  const job = (out: string, mixedNorm?: SolveJob['mixedNorm']) => demoJob(demo, tmp, out, mixedNorm);
 
   before(async () => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mxne-pool-'));

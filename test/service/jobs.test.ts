@@ -1,7 +1,7 @@
 /**
  * The service's job API on the in-process queue: inputs confined to the data root, options checked
  * with the CLI's definitions, results equal to `mxne solve`, the bounded queue, cancel, timeout,
- * errors without host paths.
+ * errors without host paths, a crashed solve process.
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -9,6 +9,18 @@ import * as path from 'node:path';
 import { mxne } from '../helpers/cli.js';
 import type { DemoDataset } from '../../lib/demo/index.js';
 import { FILES, SLOW, demoData, finished, submit, testService, waitFor, type TestService } from './helpers.js';
+
+/** The solve processes (lib/pool/solveProcessMain.js) this process has started and that still run. */
+function solveProcesses(): number[] {
+  return fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d)).filter((d) => {
+    try {
+      const ppid = Number(fs.readFileSync(`/proc/${d}/stat`, 'utf8').split(') ')[1].split(' ')[1]);
+      return ppid === process.pid && fs.readFileSync(`/proc/${d}/cmdline`, 'utf8').includes('solveProcessMain.js');
+    } catch {
+      return false; // ended meanwhile
+    }
+  }).map(Number);
+}
 
 describe('service: jobs on the in-process queue', function () {
   this.timeout(180_000);
@@ -223,6 +235,27 @@ describe('service: jobs on the in-process queue', function () {
       const v = await waitFor(one.app, id, finished, 30_000);
       assert.equal(v.state, 'failed');
       assert.equal(v.error!.code, 'ETIMEOUT');
+    } finally {
+      await one.close();
+    }
+  });
+
+  it('a crash of the solve process fails the job it ran (EWORKER, no host path); the service answers and solves the next job', async function () {
+    if (process.platform !== 'linux') this.skip();
+    const others = new Set(solveProcesses());
+    const one = await testService(tmp, root, { jobs: 1 });
+    try {
+      const [pid] = solveProcesses().filter((p) => !others.has(p));
+      const id = (await submit(one.app, { ...FILES, options: SLOW })).json.id as string;
+      await waitFor(one.app, id, (v) => v.state === 'running');
+      process.kill(pid, 'SIGKILL');
+      const v = await waitFor(one.app, id, finished);
+      assert.equal(v.state, 'failed');
+      assert.equal(v.error!.code, 'EWORKER');
+      assert.ok(!v.error!.message.includes(tmp), v.error!.message);
+      assert.equal((await one.app.inject({ method: 'GET', url: '/readyz' })).statusCode, 200);
+      const next = (await submit(one.app, { ...FILES, options: { alpha: 50 } })).json.id as string;
+      assert.equal((await waitFor(one.app, next, finished)).state, 'done');
     } finally {
       await one.close();
     }

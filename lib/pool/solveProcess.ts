@@ -1,0 +1,160 @@
+/**
+ * Solves in a child process, for `mxne serve`: a SolvePool there (lib/pool/solveProcessMain.ts)
+ * takes the tasks over an IPC channel. In one process the HTTP thread waited on locks the
+ * low-priority solve threads held (a worker's MessagePort mutex, libuv's thread-pool mutex: off
+ * its CPU for up to 16 ms under load), and the workers' garbage collection ran on V8's platform
+ * threads at the HTTP thread's priority. Here every thread of the solves runs below it and shares
+ * no lock with it, and a native crash in a solve fails the jobs that process was running
+ * (PoolError 'EWORKER') rather than taking the service down: the next job starts a new process.
+ * The queue stays in this process, and the child gets no more tasks than it has workers, so a
+ * crash loses no queued task.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import * as path from 'node:path';
+import { InputError, PoolError } from '../errors.js';
+import { threadNice } from '../native.js';
+import type { SolveJob } from '../workflow/solveFiles.js';
+import type { ProcessReport, ProcessRequest } from './messages.js';
+import type { TaskOptions } from './solvePool.js';
+import { rebuildError } from './transferError.js';
+
+export interface SolveProcessOptions {
+  /** Worker threads in the solve process, each solving one task at a time with one BLAS thread. */
+  jobs: number;
+  /** Tasks allowed to wait for a worker; one more is refused with PoolError 'EQUEUEFULL'. */
+  maxQueue: number;
+  /** Nice levels the solve process runs below the thread that creates it (Linux). @default 0 */
+  solveNice?: number;
+}
+
+interface Task {
+  id: number;
+  job: SolveJob;
+  o: Omit<TaskOptions, 'onRow'>;
+  settle: (error: unknown) => void;
+}
+
+export class SolveProcess {
+  readonly size: number;
+  private readonly maxQueue: number;
+  private readonly nice: number;
+  private child: ChildProcess | null = null;
+  private readonly waiting: Task[] = [];
+  private readonly sent = new Map<number, Task>();
+  private nextId = 0;
+  private idle: () => void = () => {};
+
+  constructor(o: SolveProcessOptions) {
+    this.size = o.jobs;
+    this.maxQueue = o.maxQueue;
+    const solveNice = o.solveNice ?? 0;
+    if (!Number.isInteger(this.size) || this.size < 1) throw new InputError('jobs', 'a positive integer', String(o.jobs));
+    if (!Number.isInteger(solveNice) || solveNice < 0 || solveNice > 39) throw new InputError('solveNice', 'an integer from 0 to 39', String(o.solveNice));
+    const base = threadNice();
+    this.nice = base === null ? 0 : Math.min(19, base + solveNice);
+    // Started now, so that the first job does not wait for Node, the addon and the workers to load.
+    this.child = this.spawn();
+  }
+
+  /** Tasks waiting for a worker. */
+  get queued(): number { return this.waiting.length; }
+
+  /** Tasks the solve process has. */
+  get running(): number { return this.sent.size; }
+
+  /** The solve process's id (null between a crash and the next task). */
+  get pid(): number | null { return this.child?.pid ?? null; }
+
+  /** Solves one recording into `job.out`; rejects with the solve's error (same class and fields) or the signal's reason. */
+  solveInto(job: SolveJob, o: Omit<TaskOptions, 'onRow'> = {}): Promise<void> {
+    o.signal?.throwIfAborted();
+    if (this.sent.size + this.waiting.length >= this.size + this.maxQueue) {
+      return Promise.reject(new PoolError('EQUEUEFULL', `the queue is full (${this.queued} tasks waiting)`));
+    }
+    return new Promise<void>((resolve, reject) => {
+      const t: Task = {
+        id: this.nextId++, job, o,
+        settle: (error) => {
+          o.signal?.removeEventListener('abort', onAbort);
+          if (error === null) resolve(); else reject(error);
+          this.dispatch();
+        },
+      };
+      const onAbort = () => {
+        const k = this.waiting.indexOf(t);
+        if (k >= 0) {
+          this.waiting.splice(k, 1);
+          t.settle(o.signal!.reason);
+        } else if (this.sent.has(t.id)) {
+          this.post({ type: 'cancel', id: t.id });
+        }
+      };
+      o.signal?.addEventListener('abort', onAbort, { once: true });
+      this.waiting.push(t);
+      this.dispatch();
+    });
+  }
+
+  /** Waits for the tasks it has, then ends the solve process. */
+  async close(): Promise<void> {
+    if (this.sent.size + this.waiting.length > 0) await new Promise<void>((resolve) => { this.idle = resolve; });
+    const child = this.child;
+    if (!child) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    this.post({ type: 'close' });
+    await exited;
+  }
+
+  private dispatch(): void {
+    while (this.waiting.length > 0 && this.sent.size < this.size) {
+      this.child ??= this.spawn();
+      const t = this.waiting.shift()!;
+      this.sent.set(t.id, t);
+      this.post({ type: 'solve', id: t.id, job: t.job });
+    }
+    const busy = this.sent.size + this.waiting.length > 0;
+    // An idle solve process never keeps this one alive (it ends when this one does).
+    if (this.child) {
+      if (busy) { this.child.ref(); this.child.channel?.ref(); } else { this.child.unref(); this.child.channel?.unref(); }
+    }
+    if (!busy) this.idle();
+  }
+
+  private post(m: ProcessRequest): void {
+    // A send to a process that has just ended fails; its 'exit' fails the tasks it had.
+    if (this.child?.connected) this.child.send(m, () => {});
+  }
+
+  private spawn(): ChildProcess {
+    const child = fork(path.join(__dirname, 'solveProcessMain.js'), [String(this.size), String(this.nice)], {
+      // Not the parent's flags (a bench's --require probe, a debugger port): the solves need none.
+      execArgv: [],
+      serialization: 'advanced',
+      // One BLAS thread per worker, and no idle OpenBLAS thread pool in the process.
+      env: { ...process.env, OPENBLAS_NUM_THREADS: '1' },
+    });
+    let ended = false;
+    const end = (why: string) => {
+      if (ended) return;
+      ended = true;
+      if (this.child === child) this.child = null;
+      const lost = [...this.sent.values()];
+      this.sent.clear();
+      for (const t of lost) t.settle(new PoolError('EWORKER', `the solve process ended (${why}) while solving this job`));
+      this.dispatch();
+    };
+    child.on('message', (m: ProcessReport) => {
+      const t = this.sent.get(m.id);
+      if (!t) return;
+      if (m.type === 'stage') t.o.onStage?.(0, m.stage, m.detail);
+      else if (m.type === 'progress') t.o.onProgress?.(0, m.progress);
+      else {
+        this.sent.delete(m.id);
+        t.settle(m.error === null ? null : rebuildError(m.error));
+      }
+    });
+    child.on('exit', (code, signal) => end(signal ?? `exit code ${code}`));
+    child.on('error', (e) => end(e.message));
+    return child;
+  }
+}

@@ -1,0 +1,167 @@
+/**
+ * The solve process (`mxne serve`'s embedded queue): a solve there writes what an in-process solve
+ * writes; errors keep their class and fields across the process boundary; every thread of it runs
+ * at the solve priority while this process keeps its own; cancelling works queued and running;
+ * the queue is bounded; a crash of the process fails only the jobs it was running, and the next
+ * job runs in a new one; the process ends with its parent.
+ */
+import * as assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { generateDemo, type DemoDataset } from '../../lib/demo/index.js';
+import { InputError, PoolError } from '../../lib/errors.js';
+import { threadNice } from '../../lib/native.js';
+import { SolveProcess } from '../../lib/pool/solveProcess.js';
+import { solveFiles, type SolveJob } from '../../lib/workflow/solveFiles.js';
+import type { SolveSummary } from '../../lib/workflow/summary.js';
+import { noLeakCheckEnv } from '../helpers/foreignEnv.js';
+import { ENDLESS, demoJob, stable } from './poolJobs.js';
+
+/** The nice value of each thread of process `pid` (field 19 of /proc/<pid>/task/<tid>/stat). */
+const niceValues = (pid: number) => fs.readdirSync(`/proc/${pid}/task`)
+  .map((tid) => Number(fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8').split(') ')[1].split(' ')[16]));
+
+/** Whether process `pid` runs (a zombie does not: an orphan's new parent may not reap it at once). */
+const alive = (pid: number) => {
+  try {
+    return fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1][0] !== 'Z';
+  } catch {
+    return false;
+  }
+};
+
+describe('pool: solves in a child process (SolveProcess)', function () {
+  this.timeout(120_000);
+  let tmp: string;
+  let demo: DemoDataset;
+  let solver: SolveProcess;
+  const job = (out: string, mixedNorm?: SolveJob['mixedNorm']) => demoJob(demo, tmp, out, mixedNorm);
+  const resultOf = (out: string) => JSON.parse(fs.readFileSync(path.join(tmp, out, 'result.json'), 'utf8')) as SolveSummary;
+  // Resolves at a task's first 'solve' stage (its native solve is about to start).
+  const solving = () => {
+    let at!: () => void;
+    const reached = new Promise<void>((resolve) => { at = resolve; });
+    return { reached, onStage: (_row: number, stage: string) => { if (stage === 'solve') at(); } };
+  };
+
+  before(async () => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mxne-process-'));
+    demo = await generateDemo({ outDir: path.join(tmp, 'demo'), nSources: 600, seed: 5 });
+    solver = new SolveProcess({ jobs: 2, maxQueue: 8 });
+  });
+  after(async () => {
+    await solver?.close();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('writes the files and the result.json an in-process solve writes, reporting its stages', async () => {
+    const stages: string[] = [];
+    await solver.solveInto(job('child'), { onStage: (_row, stage) => stages.push(stage) });
+    await solveFiles(job('direct'));
+    assert.deepEqual(stages, ['read', 'weights', 'solve', 'write']);
+    assert.ok(resultOf('child').dipoles.length > 0);
+    assert.deepEqual(stable(resultOf('child')), stable(resultOf('direct')));
+    assert.deepEqual(fs.readdirSync(path.join(tmp, 'child')).sort(), fs.readdirSync(path.join(tmp, 'direct')).sort());
+    assert.equal(resultOf('child').versions.openblasThreads, 1, 'one BLAS thread per worker');
+  });
+
+  it('errors keep their class and fields: a bad option is an InputError naming it', async () => {
+    await assert.rejects(solver.solveInto(job('bad', { alpha: 150 })), (e: unknown) => e instanceof InputError && e.field === 'alpha');
+  });
+
+  it('every thread of the solve process runs solveNice above this thread, which keeps its nice value', async function () {
+    const base = threadNice();
+    if (process.platform !== 'linux' || base === null || base > 14) this.skip();
+    const low = new SolveProcess({ jobs: 2, maxQueue: 0, solveNice: 5 });
+    try {
+      const at = solving();
+      const run = low.solveInto(job('low'), { onStage: at.onStage });
+      await at.reached;
+      const nices = niceValues(low.pid!);
+      await run;
+      assert.ok(nices.length >= 8, `its main thread, V8's, libuv's and the workers: ${nices.length} threads`);
+      assert.deepEqual(new Set(nices), new Set([base! + 5]), `nice values: ${nices}`);
+      assert.equal(threadNice(), base);
+    } finally {
+      await low.close();
+    }
+  });
+
+  it('cancelled while queued, a task never starts; running, its solve stops at the next epoch; past maxQueue a task is refused', async () => {
+    const one = new SolveProcess({ jobs: 1, maxQueue: 1 });
+    try {
+      const controller = new AbortController();
+      const at = solving();
+      const running = one.solveInto(job('c-running', ENDLESS), { signal: controller.signal, onStage: at.onStage });
+      const queuedController = new AbortController();
+      let started = false;
+      const queued = one.solveInto(job('c-queued'), { signal: queuedController.signal, onStage: () => { started = true; } });
+      await assert.rejects(one.solveInto(job('c-refused')), (e: unknown) => e instanceof PoolError && e.code === 'EQUEUEFULL');
+      assert.deepEqual([one.running, one.queued], [1, 1]);
+      queuedController.abort();
+      await assert.rejects(queued, (e: unknown) => (e as Error).name === 'AbortError');
+      await at.reached;
+      const t0 = performance.now();
+      controller.abort();
+      await assert.rejects(running, (e: unknown) => (e as Error).name === 'AbortError');
+      assert.ok(performance.now() - t0 < 20_000);
+      assert.equal(started, false);
+      assert.ok(!fs.existsSync(path.join(tmp, 'c-queued')) && !fs.existsSync(path.join(tmp, 'c-running')), 'nothing written');
+      await one.solveInto(job('c-after'));
+      assert.ok(resultOf('c-after').dipoles.length > 0);
+    } finally {
+      await one.close();
+    }
+  });
+
+  it('a crash of the solve process fails the jobs it was running (EWORKER), not the queued one, which runs in a new process', async () => {
+    const one = new SolveProcess({ jobs: 1, maxQueue: 1 });
+    try {
+      const at = solving();
+      const running = one.solveInto(job('k-running', ENDLESS), { onStage: at.onStage });
+      const queued = one.solveInto(job('k-queued'));
+      await at.reached;
+      const first = one.pid!;
+      process.kill(first, 'SIGKILL');
+      await assert.rejects(running, (e: unknown) => e instanceof PoolError && e.code === 'EWORKER' && /SIGKILL/.test(e.message));
+      await queued;
+      assert.ok(resultOf('k-queued').dipoles.length > 0);
+      assert.notEqual(one.pid, first, 'a new solve process');
+    } finally {
+      await one.close();
+    }
+  });
+
+  it('close waits for the running task, then the solve process exits', async () => {
+    const one = new SolveProcess({ jobs: 1, maxQueue: 0 });
+    const pid = one.pid!;
+    const run = one.solveInto(job('closing'));
+    await one.close();
+    await run;
+    assert.ok(resultOf('closing').dipoles.length > 0);
+    assert.equal(alive(pid), false);
+  });
+
+  it('the solve process ends when its parent is killed, even in the middle of a solve', async () => {
+    const lib = path.resolve(__dirname, '../../lib');
+    const script = `
+      const { SolveProcess } = require(${JSON.stringify(path.join(lib, 'pool/solveProcess.js'))});
+      const p = new SolveProcess({ jobs: 1, maxQueue: 0 });
+      void p.solveInto(${JSON.stringify(job('orphan', ENDLESS))},
+        { onStage: (_row, stage) => { if (stage === 'solve') console.log(p.pid); } });`;
+    const parent = spawn(process.execPath, ['-e', script], { env: noLeakCheckEnv(), stdio: ['ignore', 'pipe', 'inherit'] });
+    const pid = await new Promise<number>((resolve) => parent.stdout.once('data', (d: Buffer) => resolve(Number(String(d).trim()))));
+    assert.ok(alive(pid));
+    parent.kill('SIGKILL');
+    const t0 = performance.now();
+    while (alive(pid) && performance.now() - t0 < 15_000) await new Promise((r) => setTimeout(r, 50));
+    assert.equal(alive(pid), false, 'the solve process outlived its parent by 15 s');
+  });
+
+  it('jobs and solveNice are checked', () => {
+    assert.throws(() => new SolveProcess({ jobs: 0, maxQueue: 0 }), (e: unknown) => e instanceof InputError && e.field === 'jobs');
+    assert.throws(() => new SolveProcess({ jobs: 1, maxQueue: 0, solveNice: -1 }), (e: unknown) => e instanceof InputError && e.field === 'solveNice');
+  });
+});
