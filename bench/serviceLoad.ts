@@ -3,14 +3,15 @@
  * (bench/mne_service.py), same machine, same demo recording, same seed options: `--clients`
  * concurrent clients on 127.0.0.1 submit and wait for results (long polls: GET /v1/jobs/:id?wait=30)
  * for `--seconds` each. Reports jobs
- * per minute, submit→result p50/p99, 429s, errors, the server's RSS at the start (after one warm-up job
+ * per minute, submit→result p50/p99, 429s, errors, the server's RSS (with its solve process) at the start (after one warm-up job
  * per worker), halfway and at the end, and the
  * longest event-loop stall of the mxne server while it solves (prom-client's
  * monitorEventLoopDelay at 1 ms resolution, read from /metrics), split as the pipeline's is: the
  * server main thread's longest CPU run between two 1 ms ticks (bench/serverLoopCpu.ts, preloaded
  * into the server), and the stall of an idle Node process over the same time (what the shared
  * machine's scheduler alone causes), and of another under SCHED_FIFO where permitted (what the
- * machine itself causes: no process can keep it from a core).
+ * machine itself causes: no process can keep it from a core), measured over a further third of
+ * `--seconds` of the same load, since beside the server it lengthened the server's stalls.
  *
  *   npm run bench:service -- [--seconds 60] [--clients 50] [--n-sources 2000] [--jobs 2] [--no-python]
  */
@@ -28,7 +29,23 @@ function arg(name: string, fallback: number): number {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
-const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
+const ownRssMb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+
+/** Process ids whose parent is `pid` (a process that ends while /proc is read is left out). */
+function childrenOf(pid: number): number[] {
+  const kids: number[] = [];
+  for (const d of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      // Field 4 of stat, after the command name in parentheses (which may hold spaces).
+      if (Number(fs.readFileSync(`/proc/${d}/stat`, 'utf8').split(') ')[1].split(' ')[1]) === pid) kids.push(Number(d));
+    } catch { /* ended */ }
+  }
+  return kids;
+}
+
+/** RSS of a server and every process under it (mxne serve's solve process), MB. */
+const rssMb = (pid: number): number => ownRssMb(pid) + childrenOf(pid).reduce((sum, k) => sum + rssMb(k), 0);
 const quantile = (xs: number[], q: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length === 0 ? NaN : s[Math.min(s.length - 1, Math.floor(q * s.length))];
@@ -142,7 +159,7 @@ async function main(): Promise<void> {
     const demo = await generateDemo({ outDir: path.join(tmp, 'data'), nSources, seed: 42 });
     const load = os.loadavg().map((x) => x.toFixed(2)).join(' ');
 
-    // mxne serve, one process, --jobs worker threads.
+    // mxne serve: the HTTP process and its solve process (--jobs worker threads).
     const main = path.join(packageRoot(), 'dist', 'lib', 'cli', 'main.js');
     const loopCpuFile = path.join(tmp, 'loop-cpu');
     const mx = await startServer(process.execPath, ['--require', path.join(packageRoot(), 'dist', 'bench', 'serverLoopCpu.js'), main, 'serve', '--port', '0', '--data-root', demo.dir, '--results', path.join(tmp, 'results'), '--jobs', String(jobs), '--max-queue', '32'],
@@ -162,17 +179,23 @@ async function main(): Promise<void> {
     await stallMs(base); // resets the histogram: the maximum below is the run's
     await loopCpuMs(mx.child, loopCpuFile); // and this window
     const canary = startCanary();
-    const hostCanary = startCanary({ realtime: true });
-    await Promise.all([canary.read(), hostCanary.read()]);
+    await canary.read();
     const t: Tally = { results: 0, latencies: [], tooMany: 0, errors: [] };
     const end = Date.now() + seconds * 1000;
     await Promise.all(Array.from({ length: clients }, () => mxneClient(base, body, end, t)));
     const stall = await stallMs(base);
     const loopCpu = await loopCpuMs(mx.child, loopCpuFile);
-    const [idleStall, hostStall] = await Promise.all([canary.read(), hostCanary.read()]);
+    const idleStall = await canary.read();
     canary.stop();
-    hostCanary.stop();
     const rss1 = rssMb(mx.child.pid!);
+    // The machine's own floor, under the same load but after the window above: run inside it, this
+    // SCHED_FIFO process made the server's HTTP thread wait up to 45 ms in the run queue, against
+    // 14-19 ms without it, in interleaved 40-60 s runs.
+    const hostCanary = startCanary({ realtime: true });
+    await hostCanary.read();
+    await Promise.all(Array.from({ length: clients }, () => mxneClient(base, body, Date.now() + (seconds * 1000) / 3, { results: 0, latencies: [], tooMany: 0, errors: [] })));
+    const hostStall = await hostCanary.read();
+    hostCanary.stop();
     clearTimeout(midway);
     mx.child.kill('SIGTERM');
     rows.push(report(`mxne serve --jobs ${jobs}`, t, seconds, { 'RSS start→end MB': `${rss0.toFixed(0)} → ${rss1.toFixed(0)} (halfway ${rssMid.toFixed(0)})`, 'longest event-loop stall ms': stall.toFixed(1), 'longest main-thread CPU run ms': loopCpu.toFixed(1), 'same, idle Node process alongside ms': idleStall.toFixed(1), 'same, at real-time priority ms': Number.isNaN(hostStall) ? '— (needs CAP_SYS_NICE)' : hostStall.toFixed(1) }));
