@@ -20,10 +20,10 @@ export function serveCommand(): Command {
     .option('--queue <redis-url>', 'redis://HOST:PORT: queue jobs in Redis (BullMQ) for `mxne worker` processes')
     .action(async (o: { port: number; host: string; dataRoot?: string; results: string; jobs: number; maxQueue: number; jobTimeout: number;
       maxUploadMb: number; keepFinished?: number; tokenFile?: string; queue?: string }) => {
-      // This process's young generation stays at its initial size (1 MB semi-spaces; the flag is read
-      // each time V8 would grow it). What survives a scavenge here is the state of the requests in
-      // flight (long polls), copied at each one: grown to 16 MB, a scavenge came every ~2 s under
-      // load and held the event loop up to 15-25 ms; at 1 MB, ~7 a second, each under 5 ms.
+      // This process's young generation stays at the size it has now (2 MB semi-spaces; the flag is
+      // read each time V8 would grow them). What survives a scavenge here is the state of the
+      // requests in flight (long polls), copied at each one: grown to 16 MB, a scavenge came every
+      // ~2 s under load and held the event loop up to 12-25 ms; at 2 MB, ~3.5 a second, most under 5 ms.
       v8.setFlagsFromString('--semi-space-growth-factor=1');
       // Loaded here: the service (fastify, metrics) would add to every other command's start-up.
       const [{ readToken }, { startService }, { RESPONSIVE_SOLVE_NICE }] = await Promise.all([import('../service/auth.js'), import('../service/service.js'), import('../pool/solvePool.js')]);
