@@ -7,7 +7,10 @@
  * no lock with it, and a native crash in a solve fails the jobs that process was running
  * (PoolError 'EWORKER') rather than taking the service down: the next job starts a new process.
  * The queue stays in this process, and the child gets no more tasks than it has workers, so a
- * crash loses no queued task.
+ * crash loses no queued task. A cancelled task that has not stopped after a grace period (a solve
+ * that never reaches an epoch boundary, or a process that no longer runs) is stopped by killing
+ * the process: that stop is deliberate, so the other tasks it was running are not failed but
+ * solved again, first, in the next one.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
@@ -25,6 +28,8 @@ export interface SolveProcessOptions {
   maxQueue: number;
   /** Nice levels the solve process runs below the thread that creates it (Linux). @default 0 */
   solveNice?: number;
+  /** Seconds a running task has, once its signal aborts, to stop before the solve process is killed. @default 30 */
+  stopGraceSeconds?: number;
 }
 
 interface Task {
@@ -32,24 +37,32 @@ interface Task {
   job: SolveJob;
   o: Omit<TaskOptions, 'onRow'>;
   settle: (error: unknown) => void;
+  /** The kill that stops the task if it has not stopped within the grace period. */
+  hardStop?: NodeJS.Timeout;
 }
 
 export class SolveProcess {
   readonly size: number;
   private readonly maxQueue: number;
   private readonly nice: number;
+  private readonly graceMs: number;
   private child: ChildProcess | null = null;
   private readonly waiting: Task[] = [];
   private readonly sent = new Map<number, Task>();
   private nextId = 0;
   private idle: () => void = () => {};
+  /** The process this one killed to stop a task (its end fails none of the others). */
+  private killed: ChildProcess | null = null;
 
   constructor(o: SolveProcessOptions) {
     this.size = o.jobs;
     this.maxQueue = o.maxQueue;
     const solveNice = o.solveNice ?? 0;
+    const grace = o.stopGraceSeconds ?? 30;
     if (!Number.isInteger(this.size) || this.size < 1) throw new InputError('jobs', 'a positive integer', String(o.jobs));
     if (!Number.isInteger(solveNice) || solveNice < 0 || solveNice > 39) throw new InputError('solveNice', 'an integer from 0 to 39', String(o.solveNice));
+    if (!(grace >= 0 && grace <= 86_400)) throw new InputError('stopGraceSeconds', 'a number of seconds from 0 to 86400', String(o.stopGraceSeconds));
+    this.graceMs = grace * 1000;
     const base = threadNice();
     this.nice = base === null ? 0 : Math.min(19, base + solveNice);
     // Started now, so that the first job does not wait for Node, the addon and the workers to load.
@@ -75,6 +88,7 @@ export class SolveProcess {
       const t: Task = {
         id: this.nextId++, job, o,
         settle: (error) => {
+          clearTimeout(t.hardStop);
           o.signal?.removeEventListener('abort', onAbort);
           if (error === null) resolve(); else reject(error);
           this.dispatch();
@@ -87,6 +101,12 @@ export class SolveProcess {
           t.settle(o.signal!.reason);
         } else if (this.sent.has(t.id)) {
           this.post({ type: 'cancel', id: t.id });
+          const child = this.child;
+          t.hardStop = setTimeout(() => {
+            if (!child || child.exitCode !== null || child.signalCode !== null) return;
+            this.killed = child;
+            child.kill('SIGKILL');
+          }, this.graceMs);
         }
       };
       o.signal?.addEventListener('abort', onAbort, { once: true });
@@ -140,7 +160,13 @@ export class SolveProcess {
       if (this.child === child) this.child = null;
       const lost = [...this.sent.values()];
       this.sent.clear();
-      for (const t of lost) t.settle(new PoolError('EWORKER', `the solve process ended (${why}) while solving this job`));
+      // Killed to stop a task: the others it was running go back to the head of the queue, in order.
+      const again = this.killed === child ? lost.filter((t) => !t.o.signal?.aborted) : [];
+      this.waiting.unshift(...again);
+      for (const t of lost) {
+        if (t.o.signal?.aborted) t.settle(t.o.signal.reason);
+        else if (!again.includes(t)) t.settle(new PoolError('EWORKER', `the solve process ended (${why}) while solving this job`));
+      }
       this.dispatch();
     };
     child.on('message', (m: ProcessReport) => {

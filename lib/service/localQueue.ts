@@ -23,6 +23,8 @@ export interface LocalQueueOptions {
   metrics: ServiceMetrics;
   /** SolveProcessOptions.solveNice (`mxne serve`: RESPONSIVE_SOLVE_NICE, so its HTTP side stays responsive). @default 0 */
   solveNice?: number;
+  /** SolveProcessOptions.stopGraceSeconds: how long a cancelled or timed-out job has to stop before its solve process is killed. @default 30 */
+  stopGraceSeconds?: number;
 }
 
 type StopReason = 'cancel' | 'timeout' | 'shutdown';
@@ -39,7 +41,7 @@ export class LocalQueue implements JobQueue {
   private readonly listeners = new Set<(id: string) => void>();
 
   constructor(private readonly o: LocalQueueOptions) {
-    this.pool = new SolveProcess({ jobs: o.jobs, maxQueue: o.maxQueue, solveNice: o.solveNice });
+    this.pool = new SolveProcess({ jobs: o.jobs, maxQueue: o.maxQueue, solveNice: o.solveNice, stopGraceSeconds: o.stopGraceSeconds });
   }
 
   /** Loads the recorded jobs and requeues those that did not finish. */

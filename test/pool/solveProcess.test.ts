@@ -2,8 +2,9 @@
  * The solve process (`mxne serve`'s embedded queue): a solve there writes what an in-process solve
  * writes; errors keep their class and fields across the process boundary; every thread of it runs
  * at the solve priority while this process keeps its own; cancelling works queued and running;
- * the queue is bounded; a crash of the process fails only the jobs it was running, and the next
- * job runs in a new one; the process ends with its parent.
+ * the queue is bounded; a task that does not stop when cancelled is stopped by killing the process,
+ * and the other task it was running is solved again in a new one; a crash of the process fails
+ * only the jobs it was running, and the next job runs in a new one; the process ends with its parent.
  */
 import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -103,16 +104,56 @@ describe('pool: solves in a child process (SolveProcess)', function () {
       queuedController.abort();
       await assert.rejects(queued, (e: unknown) => (e as Error).name === 'AbortError');
       await at.reached;
+      const pid = one.pid;
       const t0 = performance.now();
       controller.abort();
       await assert.rejects(running, (e: unknown) => (e as Error).name === 'AbortError');
       assert.ok(performance.now() - t0 < 20_000);
+      assert.equal(one.pid, pid, 'a solve that stops by itself is not killed');
       assert.equal(started, false);
       assert.ok(!fs.existsSync(path.join(tmp, 'c-queued')) && !fs.existsSync(path.join(tmp, 'c-running')), 'nothing written');
       await one.solveInto(job('c-after'));
       assert.ok(resultOf('c-after').dipoles.length > 0);
     } finally {
       await one.close();
+    }
+  });
+
+  it('a cancelled task that has not stopped after stopGraceSeconds is stopped by a kill; the other task it ran starts again in a new process', async () => {
+    const two = new SolveProcess({ jobs: 2, maxQueue: 1, stopGraceSeconds: 0.5 });
+    try {
+      const stuck = new AbortController();
+      const atStuck = solving();
+      const stuckRun = two.solveInto(job('h-stuck', ENDLESS), { signal: stuck.signal, onStage: atStuck.onStage });
+      const other = new AbortController();
+      const otherSolves: number[] = [];
+      let solvingAgain!: () => void;
+      const again = new Promise<void>((resolve) => { solvingAgain = resolve; });
+      const otherRun = two.solveInto(job('h-other', ENDLESS), {
+        signal: other.signal,
+        onStage: (_row, stage) => { if (stage === 'solve' && otherSolves.push(two.pid!) === 2) solvingAgain(); },
+      });
+      const queued = two.solveInto(job('h-queued'));
+      await atStuck.reached;
+      while (otherSolves.length === 0) await new Promise((r) => setTimeout(r, 20));
+      const first = two.pid!;
+      // A process that no longer runs cannot stop its solves at an epoch boundary.
+      process.kill(first, 'SIGSTOP');
+      const t0 = performance.now();
+      stuck.abort();
+      await assert.rejects(stuckRun, (e: unknown) => (e as Error).name === 'AbortError');
+      const waited = performance.now() - t0;
+      assert.ok(waited >= 450 && waited < 10_000, `stopped after ${waited.toFixed(0)} ms`);
+      assert.equal(alive(first), false, 'the stopped process was killed');
+      await again;
+      assert.notEqual(otherSolves[1], first, 'the other task runs again in a new process');
+      other.abort();
+      await assert.rejects(otherRun, (e: unknown) => (e as Error).name === 'AbortError');
+      await queued;
+      assert.ok(resultOf('h-queued').dipoles.length > 0);
+      assert.ok(!fs.existsSync(path.join(tmp, 'h-stuck')) && !fs.existsSync(path.join(tmp, 'h-other')), 'nothing written');
+    } finally {
+      await two.close();
     }
   });
 
@@ -160,8 +201,9 @@ describe('pool: solves in a child process (SolveProcess)', function () {
     assert.equal(alive(pid), false, 'the solve process outlived its parent by 15 s');
   });
 
-  it('jobs and solveNice are checked', () => {
+  it('jobs, solveNice and stopGraceSeconds are checked', () => {
     assert.throws(() => new SolveProcess({ jobs: 0, maxQueue: 0 }), (e: unknown) => e instanceof InputError && e.field === 'jobs');
     assert.throws(() => new SolveProcess({ jobs: 1, maxQueue: 0, solveNice: -1 }), (e: unknown) => e instanceof InputError && e.field === 'solveNice');
+    assert.throws(() => new SolveProcess({ jobs: 1, maxQueue: 0, stopGraceSeconds: NaN }), (e: unknown) => e instanceof InputError && e.field === 'stopGraceSeconds');
   });
 });

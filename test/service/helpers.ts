@@ -13,6 +13,18 @@ import { createMetrics } from '../../lib/service/metrics.js';
 /** Options of a job that runs for seconds (SURE over 15 alphas to tol 1e-12): time to cancel it. */
 export const SLOW = { alpha: 'sure', tol: 1e-12, maxit: 100000 };
 
+/** The solve processes (lib/pool/solveProcessMain.js) this process has started and that still run (Linux). */
+export function solveProcesses(): number[] {
+  return fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d)).filter((d) => {
+    try {
+      const ppid = Number(fs.readFileSync(`/proc/${d}/stat`, 'utf8').split(') ')[1].split(' ')[1]);
+      return ppid === process.pid && fs.readFileSync(`/proc/${d}/cmdline`, 'utf8').includes('solveProcessMain.js');
+    } catch {
+      return false; // ended meanwhile
+    }
+  }).map(Number);
+}
+
 export async function demoData(prefix: string): Promise<{ tmp: string; root: string; demo: DemoDataset }> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
   const root = path.join(tmp, 'data');
@@ -22,10 +34,10 @@ export async function demoData(prefix: string): Promise<{ tmp: string; root: str
 
 export interface TestService { app: FastifyInstance; queue: LocalQueue; results: string; close(): Promise<void> }
 
-export async function testService(tmp: string, root: string | null, o: { jobs?: number; maxQueue?: number; token?: string | null; timeoutSeconds?: number; maxUploadBytes?: number; results?: string } = {}): Promise<TestService> {
+export async function testService(tmp: string, root: string | null, o: { jobs?: number; maxQueue?: number; token?: string | null; timeoutSeconds?: number; stopGraceSeconds?: number; maxUploadBytes?: number; results?: string } = {}): Promise<TestService> {
   const results = o.results ?? fs.mkdtempSync(path.join(tmp, 'results-'));
   const metrics = createMetrics();
-  const queue = new LocalQueue({ results, jobs: o.jobs ?? 2, maxQueue: o.maxQueue ?? 16, timeoutSeconds: o.timeoutSeconds ?? 600, metrics });
+  const queue = new LocalQueue({ results, jobs: o.jobs ?? 2, maxQueue: o.maxQueue ?? 16, timeoutSeconds: o.timeoutSeconds ?? 600, stopGraceSeconds: o.stopGraceSeconds, metrics });
   await queue.start();
   metrics.watch(queue);
   const app = await buildApp({ queue, metrics, results, dataRoot: root, token: o.token ?? null, maxUploadBytes: o.maxUploadBytes ?? 64 << 20 });

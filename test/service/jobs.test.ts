@@ -8,19 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { mxne } from '../helpers/cli.js';
 import type { DemoDataset } from '../../lib/demo/index.js';
-import { FILES, SLOW, demoData, finished, submit, testService, waitFor, type TestService } from './helpers.js';
-
-/** The solve processes (lib/pool/solveProcessMain.js) this process has started and that still run. */
-function solveProcesses(): number[] {
-  return fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d)).filter((d) => {
-    try {
-      const ppid = Number(fs.readFileSync(`/proc/${d}/stat`, 'utf8').split(') ')[1].split(' ')[1]);
-      return ppid === process.pid && fs.readFileSync(`/proc/${d}/cmdline`, 'utf8').includes('solveProcessMain.js');
-    } catch {
-      return false; // ended meanwhile
-    }
-  }).map(Number);
-}
+import { FILES, SLOW, demoData, finished, solveProcesses, submit, testService, waitFor, type TestService } from './helpers.js';
 
 describe('service: jobs on the in-process queue', function () {
   this.timeout(180_000);
@@ -235,6 +223,27 @@ describe('service: jobs on the in-process queue', function () {
       const v = await waitFor(one.app, id, finished, 30_000);
       assert.equal(v.state, 'failed');
       assert.equal(v.error!.code, 'ETIMEOUT');
+    } finally {
+      await one.close();
+    }
+  });
+
+  it('a timed-out job whose solve does not stop (its process is stopped) fails with ETIMEOUT once the grace period ends; the next job runs in a new process', async function () {
+    if (process.platform !== 'linux') this.skip();
+    const others = new Set(solveProcesses());
+    const one = await testService(tmp, root, { jobs: 1, timeoutSeconds: 0.5, stopGraceSeconds: 1 });
+    try {
+      const [pid] = solveProcesses().filter((p) => !others.has(p));
+      const id = (await submit(one.app, { ...FILES, options: SLOW })).json.id as string;
+      await waitFor(one.app, id, (v) => v.state === 'running');
+      // A process that no longer runs answers no cancel: only the kill after the grace period stops it.
+      process.kill(pid, 'SIGSTOP');
+      const v = await waitFor(one.app, id, finished, 30_000);
+      assert.equal(v.state, 'failed');
+      assert.equal(v.error!.code, 'ETIMEOUT');
+      assert.ok(!solveProcesses().includes(pid), 'the stopped solve process was killed');
+      const next = (await submit(one.app, { ...FILES, options: { alpha: 50 } })).json.id as string;
+      assert.equal((await waitFor(one.app, next, finished)).state, 'done');
     } finally {
       await one.close();
     }
