@@ -1,14 +1,17 @@
 /**
- * `mxne worker`: takes jobs from the BullMQ queue on Redis and solves them with a SolvePool (one
- * BLAS thread per worker thread), writing into the shared results folder. A worker that dies
- * mid-job loses its lock; another worker's stalled-job check puts the job back in the queue, at
- * most `maxRetries` times (BullMQ's maxStalledCount). Failures of the solve itself are final.
+ * `mxne worker`: takes jobs from the BullMQ queue on Redis and solves them in a SolveProcess (a
+ * child process, one BLAS thread per worker thread), writing into the shared results folder. A
+ * worker that dies mid-job loses its lock; another worker's stalled-job check puts the job back in
+ * the queue, at most `maxRetries` times (BullMQ's maxStalledCount). Failures of the solve itself
+ * are final, a crash of the solve process included (EWORKER): the worker lives on, so a job that
+ * crashes its solver fails once rather than taking a worker, and the jobs it ran, down with it on
+ * every retry.
  */
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
-import { SolvePool } from '../pool/solvePool.js';
+import { SolveProcess } from '../pool/solveProcess.js';
 import { outFolder, publicError, recordProgress, uploadFolder, type JobRecord } from './jobRecord.js';
 import { CANCEL_CHANNEL, QUEUE_NAME, checkReachable, redisOptions } from './redisConnection.js';
 import { failureReason } from './redisQueue.js';
@@ -22,8 +25,10 @@ export interface WorkerOptions {
   /** A worker that has not renewed its lock for this long is taken for dead. */
   lockSeconds: number;
   timeoutSeconds: number;
-  /** SolvePoolOptions.solveNice (`mxne worker`: RESPONSIVE_SOLVE_NICE). @default 0 */
+  /** SolveProcessOptions.solveNice (`mxne worker`: RESPONSIVE_SOLVE_NICE). @default 0 */
   solveNice?: number;
+  /** SolveProcessOptions.stopGraceSeconds. @default 30 */
+  stopGraceSeconds?: number;
 }
 
 export interface RunningWorker { close(): Promise<void> }
@@ -41,7 +46,7 @@ export async function startWorker(o: WorkerOptions): Promise<RunningWorker> {
   await checkReachable(o.url);
   const results = path.resolve(o.results);
   const connection = redisOptions(o.url);
-  const pool = new SolvePool({ jobs: o.jobs, maxQueue: 0, keepPreparation: true, solveNice: o.solveNice });
+  const pool = new SolveProcess({ jobs: o.jobs, maxQueue: 0, solveNice: o.solveNice, stopGraceSeconds: o.stopGraceSeconds });
   const running = new Map<string, { controller: AbortController; why: 'cancel' | 'timeout' | null }>();
   const subscriber = new Redis(connection);
   subscriber.on('error', () => {});

@@ -1,8 +1,9 @@
 /**
  * Scale-out on a real redis-server: `mxne serve --queue` accepts, `mxne worker` processes solve.
  * Two workers share the queue; a worker killed mid-job has its job finished elsewhere, once; a
- * restarted server loses no queued job; Redis absent at start is a clear error, and Redis going
- * away during a run only makes jobs wait.
+ * restarted server loses no queued job; a crash of a worker's solve process fails its job once and
+ * the worker lives on; a timed-out job whose solve does not stop is killed; Redis absent at start
+ * is a clear error, and Redis going away during a run only makes jobs wait.
  */
 import * as assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -15,7 +16,7 @@ import { QUEUE_NAME, redisOptions } from '../../lib/service/redisConnection.js';
 import { startWorker } from '../../lib/service/redisWorker.js';
 import { startService, type RunningService } from '../../lib/service/service.js';
 import { MAIN } from '../helpers/cli.js';
-import { FILES, demoData } from './helpers.js';
+import { FILES, SLOW, demoData, solveProcesses } from './helpers.js';
 import { freePort, requireRedis, startRedis, type RedisServer } from './redisServer.js';
 
 interface WorkerProcess { child: ChildProcess; exited: Promise<number | null> }
@@ -152,6 +153,48 @@ describe('service: scale-out on Redis (BullMQ)', function () {
     assert.match(v.error!.message, /stalled/);
     assert.equal(await metric(s, 'failed'), 1);
     assert.equal(await metric(s, 'done'), 0);
+  });
+
+  it("a crash of a worker's solve process fails its job (EWORKER) without a retry; a timed-out job whose solve does not stop is killed after the grace period; the worker solves the next job", async function () {
+    if (process.platform !== 'linux') this.skip();
+    const s = await serve();
+    const inProcess = async (timeoutSeconds: number) => {
+      const others = new Set(solveProcesses());
+      const w = await startWorker({ url: redis.url, results, jobs: 1, maxRetries: 1, lockSeconds: 30, timeoutSeconds, stopGraceSeconds: 1 });
+      return { w, pid: solveProcesses().filter((p) => !others.has(p))[0] };
+    };
+    const finished = (v: JobView) => v.state === 'done' || v.state === 'failed';
+    let { w, pid } = await inProcess(600);
+    try {
+      const crashed = await post(s, SLOW);
+      await until(s, crashed, (v) => v.state === 'running' && v.progress.stage === 'solve');
+      process.kill(pid, 'SIGKILL');
+      const v = await until(s, crashed, finished);
+      assert.equal(v.error?.code, 'EWORKER', JSON.stringify(v));
+      assert.equal(await metric(s, 'failed'), 1);
+      const q = new Queue(QUEUE_NAME, { connection: redisOptions(redis.url) });
+      try {
+        assert.equal((await q.getJob(crashed))!.stalledCounter, 0, 'not put back: the worker itself lived on');
+      } finally {
+        await q.close();
+      }
+      assert.equal((await until(s, await post(s, { alpha: 50 }), finished)).state, 'done');
+    } finally {
+      await w.close();
+    }
+    ({ w, pid } = await inProcess(1));
+    try {
+      const stuck = await post(s, SLOW);
+      await until(s, stuck, (v) => v.state === 'running');
+      // A process that no longer runs answers no cancel: only the kill after the grace period stops it.
+      process.kill(pid, 'SIGSTOP');
+      const v = await until(s, stuck, finished, 30_000);
+      assert.equal(v.error?.code, 'ETIMEOUT', JSON.stringify(v));
+      assert.ok(!solveProcesses().includes(pid), 'the stopped solve process was killed');
+      assert.equal((await until(s, await post(s, { alpha: 50 }), finished)).state, 'done');
+    } finally {
+      await w.close();
+    }
   });
 
   it('a server restarted with jobs queued loses none; cancelling a queued job removes it from Redis', async () => {
