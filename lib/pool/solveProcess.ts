@@ -4,10 +4,12 @@
  * low-priority solve threads held (a worker's MessagePort mutex, libuv's thread-pool mutex: off
  * its CPU for up to 16 ms under load), and the workers' garbage collection ran on V8's platform
  * threads at the HTTP thread's priority. Here every thread of the solves runs below it and shares
- * no lock with it, and a native crash in a solve fails the jobs that process was running
- * (PoolError 'EWORKER') rather than taking the service down: the next job starts a new process.
- * The queue stays in this process, and the child gets no more tasks than it has workers, so a
- * crash loses no queued task. A cancelled task that has not stopped after a grace period (a solve
+ * no lock with it, and a native crash in a solve ends that process rather than the service. The
+ * queue stays in this process, and the child gets no more tasks than it has workers, so a crash
+ * loses no queued task. Which of the running tasks caused a crash is not known, so each of them
+ * runs once more, first, in a new process; a task in its second crash fails (PoolError 'EWORKER'):
+ * a job that crashes its solver (or is too big for the memory) fails after two tries, and the
+ * jobs that happened to run beside it are done. A cancelled task that has not stopped after a grace period (a solve
  * that never reaches an epoch boundary, or a process that no longer runs) is stopped by killing
  * the process: that stop is deliberate, so the other tasks it was running are not failed but
  * solved again, first, in the next one.
@@ -39,6 +41,8 @@ interface Task {
   settle: (error: unknown) => void;
   /** The kill that stops the task if it has not stopped within the grace period. */
   hardStop?: NodeJS.Timeout;
+  /** Ends of the solve process, not caused by this class, that the task was running in. */
+  crashes: number;
 }
 
 export class SolveProcess {
@@ -86,7 +90,7 @@ export class SolveProcess {
     }
     return new Promise<void>((resolve, reject) => {
       const t: Task = {
-        id: this.nextId++, job, o,
+        id: this.nextId++, job, o, crashes: 0,
         settle: (error) => {
           clearTimeout(t.hardStop);
           o.signal?.removeEventListener('abort', onAbort);
@@ -160,12 +164,14 @@ export class SolveProcess {
       if (this.child === child) this.child = null;
       const lost = [...this.sent.values()];
       this.sent.clear();
-      // Killed to stop a task: the others it was running go back to the head of the queue, in order.
-      const again = this.killed === child ? lost.filter((t) => !t.o.signal?.aborted) : [];
+      // Killed to stop a task, the others it ran are blameless; after a crash, each gets one more try.
+      if (this.killed !== child) for (const t of lost) t.crashes++;
+      const again = lost.filter((t) => !t.o.signal?.aborted && t.crashes < 2);
+      // Back to the head of the queue, in order, before any settle below dispatches a later task.
       this.waiting.unshift(...again);
       for (const t of lost) {
         if (t.o.signal?.aborted) t.settle(t.o.signal.reason);
-        else if (!again.includes(t)) t.settle(new PoolError('EWORKER', `the solve process ended (${why}) while solving this job`));
+        else if (!again.includes(t)) t.settle(new PoolError('EWORKER', `the solve process ended (${why}) while solving this job, for the second time`));
       }
       this.dispatch();
     };

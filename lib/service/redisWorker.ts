@@ -3,9 +3,9 @@
  * child process, one BLAS thread per worker thread), writing into the shared results folder. A
  * worker that dies mid-job loses its lock; another worker's stalled-job check puts the job back in
  * the queue, at most `maxRetries` times (BullMQ's maxStalledCount). Failures of the solve itself
- * are final, a crash of the solve process included (EWORKER): the worker lives on, so a job that
- * crashes its solver fails once rather than taking a worker, and the jobs it ran, down with it on
- * every retry.
+ * are final, a job that crashes the solve process twice included (EWORKER): the worker lives on,
+ * so such a job fails on one worker rather than taking a worker, and the jobs it ran, down with it
+ * on every retry.
  */
 import * as os from 'node:os';
 import * as path from 'node:path';

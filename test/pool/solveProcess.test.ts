@@ -3,8 +3,9 @@
  * writes; errors keep their class and fields across the process boundary; every thread of it runs
  * at the solve priority while this process keeps its own; cancelling works queued and running;
  * the queue is bounded; a task that does not stop when cancelled is stopped by killing the process,
- * and the other task it was running is solved again in a new one; a crash of the process fails
- * only the jobs it was running, and the next job runs in a new one; the process ends with its parent.
+ * and the other task it was running is solved again in a new one; after a crash of the process each
+ * task it ran runs once more in a new one, and a task in a second crash fails; the process ends
+ * with its parent.
  */
 import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -157,21 +158,32 @@ describe('pool: solves in a child process (SolveProcess)', function () {
     }
   });
 
-  it('a crash of the solve process fails the jobs it was running (EWORKER), not the queued one, which runs in a new process', async () => {
-    const one = new SolveProcess({ jobs: 1, maxQueue: 1 });
+  it('after a crash each task the process ran runs once more in a new one; a task in its second crash fails (EWORKER); the queued one runs', async () => {
+    const two = new SolveProcess({ jobs: 2, maxQueue: 1 });
     try {
-      const at = solving();
-      const running = one.solveInto(job('k-running', ENDLESS), { onStage: at.onStage });
-      const queued = one.solveInto(job('k-queued'));
-      await at.reached;
-      const first = one.pid!;
+      // Each task's solve processes, one entry each time its native solve starts.
+      const starts = { poison: [] as number[], other: [] as number[] };
+      const startsOf = (name: keyof typeof starts) => ({
+        onStage: (_row: number, stage: string) => { if (stage === 'solve') starts[name].push(two.pid!); },
+      });
+      const until = async (ok: () => boolean) => { while (!ok()) await new Promise((r) => setTimeout(r, 20)); };
+      const poison = two.solveInto(job('k-poison', ENDLESS), startsOf('poison'));
+      const other = new AbortController();
+      const otherRun = two.solveInto(job('k-other', ENDLESS), { signal: other.signal, ...startsOf('other') });
+      const queued = two.solveInto(job('k-queued'));
+      await until(() => starts.poison.length === 1 && starts.other.length === 1);
+      const first = two.pid!;
       process.kill(first, 'SIGKILL');
-      await assert.rejects(running, (e: unknown) => e instanceof PoolError && e.code === 'EWORKER' && /SIGKILL/.test(e.message));
+      await until(() => starts.poison.length === 2 && starts.other.length === 2);
+      assert.notEqual(two.pid, first, 'both run again, in a new process');
+      other.abort();
+      await assert.rejects(otherRun, (e: unknown) => (e as Error).name === 'AbortError');
+      process.kill(two.pid!, 'SIGKILL');
+      await assert.rejects(poison, (e: unknown) => e instanceof PoolError && e.code === 'EWORKER' && /SIGKILL/.test(e.message) && /second time/.test(e.message));
       await queued;
       assert.ok(resultOf('k-queued').dipoles.length > 0);
-      assert.notEqual(one.pid, first, 'a new solve process');
     } finally {
-      await one.close();
+      await two.close();
     }
   });
 

@@ -25,6 +25,19 @@ export function solveProcesses(): number[] {
   }).map(Number);
 }
 
+/** Waits for a solve process this process started that is not in `known`, and SIGKILLs it; returns its pid. */
+export async function killNewSolveProcess(known: Set<number>): Promise<number> {
+  for (;;) {
+    const pid = solveProcesses().find((p) => !known.has(p));
+    if (pid !== undefined) {
+      process.kill(pid, 'SIGKILL');
+      known.add(pid);
+      return pid;
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 export async function demoData(prefix: string): Promise<{ tmp: string; root: string; demo: DemoDataset }> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
   const root = path.join(tmp, 'data');

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { mxne } from '../helpers/cli.js';
 import type { DemoDataset } from '../../lib/demo/index.js';
-import { FILES, SLOW, demoData, finished, solveProcesses, submit, testService, waitFor, type TestService } from './helpers.js';
+import { FILES, SLOW, demoData, finished, killNewSolveProcess, solveProcesses, submit, testService, waitFor, type TestService } from './helpers.js';
 
 describe('service: jobs on the in-process queue', function () {
   this.timeout(180_000);
@@ -249,18 +249,20 @@ describe('service: jobs on the in-process queue', function () {
     }
   });
 
-  it('a crash of the solve process fails the job it ran (EWORKER, no host path); the service answers and solves the next job', async function () {
+  it('a job whose solve process crashes twice fails (EWORKER, no host path), the first crash being retried; the service answers and solves the next job', async function () {
     if (process.platform !== 'linux') this.skip();
-    const others = new Set(solveProcesses());
+    const known = new Set(solveProcesses());
     const one = await testService(tmp, root, { jobs: 1 });
     try {
-      const [pid] = solveProcesses().filter((p) => !others.has(p));
       const id = (await submit(one.app, { ...FILES, options: SLOW })).json.id as string;
       await waitFor(one.app, id, (v) => v.state === 'running');
-      process.kill(pid, 'SIGKILL');
+      await killNewSolveProcess(known);
+      // The job runs again in a new solve process, which is killed in turn.
+      await killNewSolveProcess(known);
       const v = await waitFor(one.app, id, finished);
       assert.equal(v.state, 'failed');
       assert.equal(v.error!.code, 'EWORKER');
+      assert.match(v.error!.message, /second time/);
       assert.ok(!v.error!.message.includes(tmp), v.error!.message);
       assert.equal((await one.app.inject({ method: 'GET', url: '/readyz' })).statusCode, 200);
       const next = (await submit(one.app, { ...FILES, options: { alpha: 50 } })).json.id as string;

@@ -1,8 +1,8 @@
 /**
  * Scale-out on a real redis-server: `mxne serve --queue` accepts, `mxne worker` processes solve.
  * Two workers share the queue; a worker killed mid-job has its job finished elsewhere, once; a
- * restarted server loses no queued job; a crash of a worker's solve process fails its job once and
- * the worker lives on; a timed-out job whose solve does not stop is killed; Redis absent at start
+ * restarted server loses no queued job; a job that crashes a worker's solve process twice fails
+ * there, and the worker lives on; a timed-out job whose solve does not stop is killed; Redis absent at start
  * is a clear error, and Redis going away during a run only makes jobs wait.
  */
 import * as assert from 'node:assert/strict';
@@ -16,7 +16,7 @@ import { QUEUE_NAME, redisOptions } from '../../lib/service/redisConnection.js';
 import { startWorker } from '../../lib/service/redisWorker.js';
 import { startService, type RunningService } from '../../lib/service/service.js';
 import { MAIN } from '../helpers/cli.js';
-import { FILES, SLOW, demoData, solveProcesses } from './helpers.js';
+import { FILES, SLOW, demoData, killNewSolveProcess, solveProcesses } from './helpers.js';
 import { freePort, requireRedis, startRedis, type RedisServer } from './redisServer.js';
 
 interface WorkerProcess { child: ChildProcess; exited: Promise<number | null> }
@@ -155,20 +155,18 @@ describe('service: scale-out on Redis (BullMQ)', function () {
     assert.equal(await metric(s, 'done'), 0);
   });
 
-  it("a crash of a worker's solve process fails its job (EWORKER) without a retry; a timed-out job whose solve does not stop is killed after the grace period; the worker solves the next job", async function () {
+  it("a job whose solve process crashes twice on a worker fails (EWORKER) without a retry elsewhere; a timed-out job whose solve does not stop is killed after the grace period; the worker solves the next job", async function () {
     if (process.platform !== 'linux') this.skip();
     const s = await serve();
-    const inProcess = async (timeoutSeconds: number) => {
-      const others = new Set(solveProcesses());
-      const w = await startWorker({ url: redis.url, results, jobs: 1, maxRetries: 1, lockSeconds: 30, timeoutSeconds, stopGraceSeconds: 1 });
-      return { w, pid: solveProcesses().filter((p) => !others.has(p))[0] };
-    };
+    const known = new Set(solveProcesses());
+    const inProcess = (timeoutSeconds: number) => startWorker({ url: redis.url, results, jobs: 1, maxRetries: 1, lockSeconds: 30, timeoutSeconds, stopGraceSeconds: 1 });
     const finished = (v: JobView) => v.state === 'done' || v.state === 'failed';
-    let { w, pid } = await inProcess(600);
+    let w = await inProcess(600);
     try {
       const crashed = await post(s, SLOW);
-      await until(s, crashed, (v) => v.state === 'running' && v.progress.stage === 'solve');
-      process.kill(pid, 'SIGKILL');
+      await until(s, crashed, (v) => v.state === 'running');
+      await killNewSolveProcess(known);
+      await killNewSolveProcess(known);
       const v = await until(s, crashed, finished);
       assert.equal(v.error?.code, 'EWORKER', JSON.stringify(v));
       assert.equal(await metric(s, 'failed'), 1);
@@ -182,8 +180,9 @@ describe('service: scale-out on Redis (BullMQ)', function () {
     } finally {
       await w.close();
     }
-    ({ w, pid } = await inProcess(1));
+    w = await inProcess(1);
     try {
+      const pid = solveProcesses().find((p) => !known.has(p))!;
       const stuck = await post(s, SLOW);
       await until(s, stuck, (v) => v.state === 'running');
       // A process that no longer runs answers no cancel: only the kill after the grace period stops it.
