@@ -231,7 +231,8 @@ describe('service: jobs on the in-process queue', function () {
   it('a timed-out job whose solve does not stop (its process is stopped) fails with ETIMEOUT once the grace period ends; the next job runs in a new process', async function () {
     if (process.platform !== 'linux') this.skip();
     const others = new Set(solveProcesses());
-    const one = await testService(tmp, root, { jobs: 1, timeoutSeconds: 0.5, stopGraceSeconds: 1 });
+    // A timeout the next job (well under a second, a few under ASan) stays within.
+    const one = await testService(tmp, root, { jobs: 1, timeoutSeconds: 5, stopGraceSeconds: 1 });
     try {
       const [pid] = solveProcesses().filter((p) => !others.has(p));
       const id = (await submit(one.app, { ...FILES, options: SLOW })).json.id as string;

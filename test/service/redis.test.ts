@@ -180,7 +180,8 @@ describe('service: scale-out on Redis (BullMQ)', function () {
     } finally {
       await w.close();
     }
-    w = await inProcess(1);
+    // A timeout the next job (well under a second, a few under ASan) stays within.
+    w = await inProcess(5);
     try {
       const pid = solveProcesses().find((p) => !known.has(p))!;
       const stuck = await post(s, SLOW);
