@@ -28,7 +28,7 @@ export type WorkerMessage =
 
 export type PoolMessage = { type: 'abort' };
 
-/** What `mxne serve`'s process sends its solve process (lib/pool/solveProcess.ts) over the IPC channel. */
+/** What `mxne serve`'s or `mxne worker`'s process sends its solve process (lib/pool/solveProcess.ts) over the IPC channel. */
 export type ProcessRequest =
   | { type: 'solve'; id: number; job: SolveJob }
   | { type: 'cancel'; id: number }

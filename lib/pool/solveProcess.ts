@@ -1,18 +1,20 @@
 /**
- * Solves in a child process, for `mxne serve`: a SolvePool there (lib/pool/solveProcessMain.ts)
- * takes the tasks over an IPC channel. In one process the HTTP thread waited on locks the
- * low-priority solve threads held (a worker's MessagePort mutex, libuv's thread-pool mutex: off
- * its CPU for up to 16 ms under load), and the workers' garbage collection ran on V8's platform
- * threads at the HTTP thread's priority. Here every thread of the solves runs below it and shares
- * no lock with it, and a native crash in a solve ends that process rather than the service. The
- * queue stays in this process, and the child gets no more tasks than it has workers, so a crash
- * loses no queued task. Which of the running tasks caused a crash is not known, so each of them
- * runs once more, first, in a new process; a task in its second crash fails (PoolError 'EWORKER'):
- * a job that crashes its solver (or is too big for the memory) fails after two tries, and the
- * jobs that happened to run beside it are done. A cancelled task that has not stopped after a grace period (a solve
- * that never reaches an epoch boundary, or a process that no longer runs) is stopped by killing
- * the process: that stop is deliberate, so the other tasks it was running are not failed but
- * solved again, first, in the next one.
+ * Solves in a child process, for `mxne serve` and `mxne worker`: a SolvePool there
+ * (lib/pool/solveProcessMain.ts) takes the tasks over an IPC channel. In one process the HTTP
+ * thread waited on locks the low-priority solve threads held (a worker's MessagePort mutex,
+ * libuv's thread-pool mutex: off its CPU for up to 16 ms under load), and the workers' garbage
+ * collection ran on V8's platform threads at the HTTP thread's priority. Here every thread of the
+ * solves runs below it and shares no lock with it, and a native crash in a solve ends that
+ * process rather than the service.
+ *
+ * The queue stays in this process, and the child gets no more tasks than it has workers, so a
+ * crash loses no queued task. Which of the running tasks caused a crash is not known, so each of
+ * them runs once more, first, in a new process; a task in its second crash fails (PoolError
+ * 'EWORKER'): a job that crashes its solver (or is too big for the memory) fails after two tries,
+ * and the jobs that happened to run beside it are done. A cancelled task that has not stopped
+ * after a grace period (a solve that never reaches an epoch boundary, or a process that no longer
+ * runs) is stopped by killing the process: that stop is deliberate, so the other tasks it was
+ * running are not failed but solved again, first, in the next one.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
