@@ -168,12 +168,11 @@ export class SolveProcess {
       this.sent.clear();
       // Killed to stop a task, the others it ran are blameless; after a crash, each gets one more try.
       if (this.killed !== child) for (const t of lost) t.crashes++;
-      const again = lost.filter((t) => !t.o.signal?.aborted && t.crashes < 2);
       // Back to the head of the queue, in order, before any settle below dispatches a later task.
-      this.waiting.unshift(...again);
+      this.waiting.unshift(...lost.filter((t) => !t.o.signal?.aborted && t.crashes < 2));
       for (const t of lost) {
         if (t.o.signal?.aborted) t.settle(t.o.signal.reason);
-        else if (!again.includes(t)) t.settle(new PoolError('EWORKER', `the solve process ended (${why}) while solving this job, for the second time`));
+        else if (t.crashes >= 2) t.settle(new PoolError('EWORKER', `the solve process ended (${why}) while solving this job, for the second time`));
       }
       this.dispatch();
     };

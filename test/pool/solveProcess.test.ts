@@ -47,6 +47,7 @@ describe('pool: solves in a child process (SolveProcess)', function () {
     const reached = new Promise<void>((resolve) => { at = resolve; });
     return { reached, onStage: (_row: number, stage: string) => { if (stage === 'solve') at(); } };
   };
+  const until = async (ok: () => boolean) => { while (!ok()) await new Promise((r) => setTimeout(r, 20)); };
 
   before(async () => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mxne-process-'));
@@ -127,16 +128,15 @@ describe('pool: solves in a child process (SolveProcess)', function () {
       const atStuck = solving();
       const stuckRun = two.solveInto(job('h-stuck', ENDLESS), { signal: stuck.signal, onStage: atStuck.onStage });
       const other = new AbortController();
+      // The other task's solve processes, one entry each time its native solve starts.
       const otherSolves: number[] = [];
-      let solvingAgain!: () => void;
-      const again = new Promise<void>((resolve) => { solvingAgain = resolve; });
       const otherRun = two.solveInto(job('h-other', ENDLESS), {
         signal: other.signal,
-        onStage: (_row, stage) => { if (stage === 'solve' && otherSolves.push(two.pid!) === 2) solvingAgain(); },
+        onStage: (_row, stage) => { if (stage === 'solve') otherSolves.push(two.pid!); },
       });
       const queued = two.solveInto(job('h-queued'));
       await atStuck.reached;
-      while (otherSolves.length === 0) await new Promise((r) => setTimeout(r, 20));
+      await until(() => otherSolves.length === 1);
       const first = two.pid!;
       // A process that no longer runs cannot stop its solves at an epoch boundary.
       process.kill(first, 'SIGSTOP');
@@ -146,7 +146,7 @@ describe('pool: solves in a child process (SolveProcess)', function () {
       const waited = performance.now() - t0;
       assert.ok(waited >= 450 && waited < 10_000, `stopped after ${waited.toFixed(0)} ms`);
       assert.equal(alive(first), false, 'the stopped process was killed');
-      await again;
+      await until(() => otherSolves.length === 2);
       assert.notEqual(otherSolves[1], first, 'the other task runs again in a new process');
       other.abort();
       await assert.rejects(otherRun, (e: unknown) => (e as Error).name === 'AbortError');
@@ -166,7 +166,6 @@ describe('pool: solves in a child process (SolveProcess)', function () {
       const startsOf = (name: keyof typeof starts) => ({
         onStage: (_row: number, stage: string) => { if (stage === 'solve') starts[name].push(two.pid!); },
       });
-      const until = async (ok: () => boolean) => { while (!ok()) await new Promise((r) => setTimeout(r, 20)); };
       const poison = two.solveInto(job('k-poison', ENDLESS), startsOf('poison'));
       const other = new AbortController();
       const otherRun = two.solveInto(job('k-other', ENDLESS), { signal: other.signal, ...startsOf('other') });

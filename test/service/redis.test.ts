@@ -2,8 +2,8 @@
  * Scale-out on a real redis-server: `mxne serve --queue` accepts, `mxne worker` processes solve.
  * Two workers share the queue; a worker killed mid-job has its job finished elsewhere, once; a
  * restarted server loses no queued job; a job that crashes a worker's solve process twice fails
- * there, and the worker lives on; a timed-out job whose solve does not stop is killed; Redis absent at start
- * is a clear error, and Redis going away during a run only makes jobs wait.
+ * there, and the worker lives on; a timed-out job whose solve does not stop is killed; Redis
+ * absent at start is a clear error, and Redis going away during a run only makes jobs wait.
  */
 import * as assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -16,7 +16,7 @@ import { QUEUE_NAME, redisOptions } from '../../lib/service/redisConnection.js';
 import { startWorker } from '../../lib/service/redisWorker.js';
 import { startService, type RunningService } from '../../lib/service/service.js';
 import { MAIN } from '../helpers/cli.js';
-import { FILES, SLOW, demoData, killNewSolveProcess, solveProcesses } from './helpers.js';
+import { FILES, SLOW, demoData, finished, killNewSolveProcess, solveProcesses } from './helpers.js';
 import { freePort, requireRedis, startRedis, type RedisServer } from './redisServer.js';
 
 interface WorkerProcess { child: ChildProcess; exited: Promise<number | null> }
@@ -160,7 +160,6 @@ describe('service: scale-out on Redis (BullMQ)', function () {
     const s = await serve();
     const known = new Set(solveProcesses());
     const inProcess = (timeoutSeconds: number) => startWorker({ url: redis.url, results, jobs: 1, maxRetries: 1, lockSeconds: 30, timeoutSeconds, stopGraceSeconds: 1 });
-    const finished = (v: JobView) => v.state === 'done' || v.state === 'failed';
     let w = await inProcess(600);
     try {
       const crashed = await post(s, SLOW);
